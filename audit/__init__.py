@@ -1,0 +1,1 @@
+"""Content-free, hash-chained, signed audit log in SQLite."""

@@ -1,0 +1,1 @@
+"""llmwall ca package."""

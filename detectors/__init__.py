@@ -1,0 +1,1 @@
+"""Presidio-based detection of PII, secrets and prompt injection."""

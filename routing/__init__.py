@@ -1,0 +1,1 @@
+"""Provider registry, wire dialects, upstream selection and fallback."""

@@ -1,0 +1,90 @@
+"""The normalized form of a request or response body: text segments with write-back paths.
+
+Every dialect turns a provider's JSON into an `Extraction`; detection and policy work on
+`Segment.text` only, and redactions are written back through `Segment.path` (see
+`routing.jsonpath`). Nothing here knows about any provider.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a piece of text is, in the conversation."""
+
+    SYSTEM = "system"  # system / developer prompts, instructions
+    USER = "user"  # a user's message
+    ASSISTANT = "assistant"  # model output (history or response)
+    TOOL_CALL = "tool_call"  # arguments of a tool/function call
+    TOOL_RESULT = "tool_result"  # output of a tool, fed back to the model
+    TOOL_DEFINITION = "tool_definition"  # tool names, descriptions, JSON schema strings
+    DOCUMENT = "document"  # attached documents, RAG sources, search results
+
+
+class Trust(StrEnum):
+    """Who authored the text: decides which injection threshold applies."""
+
+    SYSTEM = "system"  # the app's own instructions and tool definitions
+    USER = "user"  # direct user input
+    EXTERNAL = "external"  # tool results and documents: the indirect-injection surface
+    MODEL = "model"  # text a model produced
+
+
+class Direction(StrEnum):
+    REQUEST = "request"
+    RESPONSE = "response"
+
+
+class _JsonString:
+    """Path step meaning: the value here is a JSON-encoded string; descend into its decoding."""
+
+    _instance: _JsonString | None = None
+
+    def __new__(cls) -> _JsonString:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "JSON"
+
+    def __reduce__(self) -> str:
+        return "JSON"
+
+
+JSON = _JsonString()
+
+PathStep = str | int | _JsonString
+Path = tuple[PathStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One string of a body. `writable=False` marks text that is scanned but must not be
+    changed (for example signed thinking blocks): a finding there that needs redaction
+    becomes a block."""
+
+    text: str
+    role: Role
+    trust: Trust
+    path: Path
+    writable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """All text of one body, plus what the dialect could not read as text.
+
+    `unknown`: paths of content whose type the dialect does not know and that may carry
+    text (policy: `unknown_content`, default block). `binary`: paths of base64 media
+    (images, audio, PDFs) that are never read as text (policy: `binary_content`).
+    `opaque`: why parts are uninspectable (token-id prompts, server-side state), as short
+    machine-readable reasons.
+    """
+
+    segments: tuple[Segment, ...] = ()
+    unknown: tuple[Path, ...] = ()
+    binary: tuple[Path, ...] = ()
+    opaque: tuple[str, ...] = field(default=())
