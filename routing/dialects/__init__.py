@@ -1,0 +1,28 @@
+"""One module per wire dialect; `get(name)` returns its instance.
+
+The registry is one explicit mapping (no discovery): adding a dialect is a new module
+and a line here.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from routing.dialects.base import Dialect
+
+_MODULES: dict[str, str] = {
+    "openai_chat": "routing.dialects.openai_chat",
+    "anthropic": "routing.dialects.anthropic",
+}
+
+
+def names() -> frozenset[str]:
+    return frozenset(_MODULES)
+
+
+def get(name: str) -> Dialect | None:
+    module = _MODULES.get(name)
+    if module is None:
+        return None
+    dialect: Dialect = import_module(module).DIALECT
+    return dialect

@@ -1,0 +1,213 @@
+"""Anthropic Messages (`/v1/messages`, `/v1/messages/count_tokens`), also the body of
+Claude on Vertex (`rawPredict`) and Bedrock InvokeModel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from routing.dialects.base import (
+    ALL_CHANNELS,
+    Collector,
+    Dialect,
+    ErrorShape,
+    Framing,
+    StreamDialect,
+    StreamEvent,
+    TextPiece,
+)
+from routing.framing.sse import SSEFraming, frame
+from routing.segment import Extraction, Path, Role, Trust
+
+_ROLES: dict[str, tuple[Role, Trust]] = {
+    "user": (Role.USER, Trust.USER),
+    "assistant": (Role.ASSISTANT, Trust.MODEL),
+    "system": (Role.SYSTEM, Trust.SYSTEM),
+}
+
+# Keys inside server-tool results that are opaque to us and must not be touched.
+_OPAQUE_KEYS = frozenset({"encrypted_content", "encrypted_index", "signature", "id", "tool_use_id", "type"})
+
+
+def collect_blocks(c: Collector, content: Any, path: Path, role: Role, trust: Trust) -> None:
+    """`content` of a message, a tool result or a document: a string or typed blocks."""
+    if isinstance(content, str):
+        c.text(content, path, role, trust)
+        return
+    if not isinstance(content, list):
+        if content is not None:
+            c.unknown(path)
+        return
+    for j, block in enumerate(content):
+        collect_block(c, block, (*path, j), role, trust)
+
+
+def collect_block(c: Collector, block: Any, p: Path, role: Role, trust: Trust) -> None:
+    kind = block.get("type") if isinstance(block, dict) else None
+    if kind == "text":
+        c.text(block.get("text"), (*p, "text"), role, trust)
+    elif kind == "image":
+        _source(c, block.get("source"), (*p, "source"), Role.DOCUMENT, Trust.EXTERNAL)
+    elif kind == "document":
+        c.text(block.get("title"), (*p, "title"), Role.DOCUMENT, Trust.EXTERNAL)
+        c.text(block.get("context"), (*p, "context"), Role.DOCUMENT, Trust.EXTERNAL)
+        _source(c, block.get("source"), (*p, "source"), Role.DOCUMENT, Trust.EXTERNAL)
+    elif kind == "search_result":
+        c.text(block.get("title"), (*p, "title"), Role.DOCUMENT, Trust.EXTERNAL)
+        collect_blocks(c, block.get("content"), (*p, "content"), Role.DOCUMENT, Trust.EXTERNAL)
+    elif kind == "thinking":
+        # Signed by the provider: scanned, never modified.
+        c.text(block.get("thinking"), (*p, "thinking"), Role.ASSISTANT, Trust.MODEL, writable=False)
+    elif kind == "redacted_thinking":
+        c.opaque("encrypted_reasoning")
+    elif kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
+        c.leaves(block.get("input"), (*p, "input"), Role.TOOL_CALL, Trust.MODEL)
+    elif kind == "tool_result":
+        collect_blocks(c, block.get("content"), (*p, "content"), Role.TOOL_RESULT, Trust.EXTERNAL)
+    elif isinstance(kind, str) and kind.endswith("_tool_result"):
+        _server_result(c, block.get("content"), (*p, "content"))
+    elif kind == "mid_conv_system":
+        collect_blocks(c, block.get("content"), (*p, "content"), Role.SYSTEM, Trust.SYSTEM)
+    elif kind in ("container_upload", "tool_reference"):
+        c.opaque("file_reference")
+    else:
+        c.unknown(p)
+
+
+def _source(c: Collector, source: Any, path: Path, role: Role, trust: Trust) -> None:
+    if not isinstance(source, dict):
+        return
+    kind = source.get("type")
+    if kind == "text":
+        c.text(source.get("data"), (*path, "data"), role, trust)
+    elif kind == "content":
+        collect_blocks(c, source.get("content"), (*path, "content"), role, trust)
+    elif kind == "base64":
+        c.binary(path)
+    elif kind == "file":
+        c.opaque("file_reference")
+
+
+def _server_result(c: Collector, node: Any, path: Path) -> None:
+    """Results of server tools (web search/fetch, code execution): text the model reads."""
+    if isinstance(node, str):
+        c.text(node, path, Role.TOOL_RESULT, Trust.EXTERNAL)
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            _server_result(c, child, (*path, i))
+    elif isinstance(node, dict):
+        if node.get("type") == "base64" or "encrypted_content" in node:
+            c.opaque("encrypted_tool_result") if "encrypted_content" in node else c.binary(path)
+        for key, child in node.items():
+            if key not in _OPAQUE_KEYS:
+                _server_result(c, child, (*path, key))
+
+
+def collect_tools(c: Collector, tools: Any, path: Path) -> None:
+    if not isinstance(tools, list):
+        return
+    for i, tool in enumerate(tools):
+        if isinstance(tool, dict):
+            c.text(tool.get("description"), (*path, i, "description"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+            if "input_schema" in tool:
+                c.leaves(tool["input_schema"], (*path, i, "input_schema"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+
+
+class AnthropicStream(StreamDialect):
+    def framing(self) -> Framing:
+        return SSEFraming()
+
+    def pieces(self, event: StreamEvent) -> list[TextPiece]:
+        data = event.data
+        if not isinstance(data, dict):
+            return []
+        kind = data.get("type")
+        index = data.get("index")
+        if kind == "content_block_delta":
+            delta = data.get("delta") or {}
+            dtype = delta.get("type")
+            if dtype == "text_delta":
+                return [TextPiece(index, ("delta", "text"), delta.get("text", ""))]
+            if dtype == "input_json_delta":
+                return [
+                    TextPiece(
+                        index,
+                        ("delta", "partial_json"),
+                        delta.get("partial_json", ""),
+                        role=Role.TOOL_CALL,
+                        structured=True,
+                    )
+                ]
+            if dtype == "citations_delta":
+                return []
+            # thinking_delta / signature_delta: signed, passed through unmodified
+            return []
+        if kind == "content_block_start":
+            block = data.get("content_block") or {}
+            if block.get("type") == "text" and block.get("text"):
+                return [TextPiece(index, ("content_block", "text"), block["text"])]
+        return []
+
+    def closes(self, event: StreamEvent) -> Any:
+        data = event.data
+        if not isinstance(data, dict):
+            return ()
+        kind = data.get("type")
+        if kind == "content_block_stop":
+            return [data.get("index")]
+        if kind in ("message_delta", "message_stop", "error"):
+            return ALL_CHANNELS
+        return ()
+
+    def droppable(self, event: StreamEvent) -> bool:
+        return isinstance(event.data, dict) and event.data.get("type") == "content_block_delta"
+
+    def is_terminal(self, event: StreamEvent) -> bool:
+        return isinstance(event.data, dict) and event.data.get("type") in ("message_stop", "error")
+
+    def is_error(self, event: StreamEvent) -> bool:
+        return isinstance(event.data, dict) and event.data.get("type") == "error"
+
+    def error_event(self, message: str, code: str) -> bytes:
+        return frame(Anthropic().error(403, message, code).body, "error")
+
+
+class Anthropic(Dialect):
+    name = "anthropic"
+    stream = AnthropicStream()
+
+    def extract_request(self, body: Any) -> Extraction:
+        c = Collector()
+        if not isinstance(body, dict):
+            c.unknown(())
+            return c.build()
+        collect_blocks(c, body.get("system"), ("system",), Role.SYSTEM, Trust.SYSTEM)
+        messages = body.get("messages")
+        if isinstance(messages, list):
+            for i, msg in enumerate(messages):
+                if not isinstance(msg, dict):
+                    c.unknown(("messages", i))
+                    continue
+                role, trust = _ROLES.get(msg.get("role", ""), (Role.USER, Trust.USER))
+                collect_blocks(c, msg.get("content"), ("messages", i, "content"), role, trust)
+        elif messages is not None:
+            c.unknown(("messages",))
+        collect_tools(c, body.get("tools"), ("tools",))
+        return c.build()
+
+    def extract_response(self, body: Any) -> Extraction:
+        c = Collector()
+        if not isinstance(body, dict):
+            c.unknown(())
+            return c.build()
+        collect_blocks(c, body.get("content"), ("content",), Role.ASSISTANT, Trust.MODEL)
+        return c.build()
+
+    def error(self, status: int, message: str, code: str) -> ErrorShape:
+        kind = {400: "invalid_request_error", 403: "permission_error", 413: "request_too_large"}
+        return ErrorShape(
+            status,
+            {"type": "error", "error": {"type": kind.get(status, "api_error"), "message": message}},
+        )
+
+
+DIALECT = Anthropic()

@@ -1,0 +1,220 @@
+"""The interface every wire dialect implements, and a collector that builds Extractions.
+
+A dialect knows one wire format: where text lives in its request and response bodies,
+what its error bodies look like, and how its stream events carry text. It never decides
+what is sensitive and never touches the network.
+
+Stream events are handled in two parts: a framing (SSE, NDJSON, AWS eventstream, in
+`routing.framing`) turns raw chunks into `StreamEvent`s, and the dialect's
+`stream_pieces` says where text sits inside one event. The stream inspector in the addon
+keeps the per-channel holdback and rewrites events.
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from routing import jsonpath
+from routing.segment import Extraction, Path, Role, Segment, Trust
+
+
+class Collector:
+    """Accumulates segments and unreadable parts while a dialect walks a body."""
+
+    def __init__(self) -> None:
+        self._segments: list[Segment] = []
+        self._unknown: list[Path] = []
+        self._binary: list[Path] = []
+        self._opaque: list[str] = []
+
+    def text(
+        self, value: Any, path: Path, role: Role, trust: Trust, *, writable: bool = True
+    ) -> None:
+        if isinstance(value, str) and value:
+            self._segments.append(Segment(value, role, trust, path, writable))
+
+    def leaves(self, node: Any, path: Path, role: Role, trust: Trust) -> None:
+        """Every string inside a JSON value (tool inputs, schemas, function responses)."""
+        for leaf_path, value in jsonpath.string_leaves(node, path):
+            self.text(value, leaf_path, role, trust)
+
+    def json_string(self, value: Any, path: Path, role: Role, trust: Trust) -> None:
+        """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves."""
+        if isinstance(value, str) and value:
+            for leaf_path, leaf in jsonpath.json_string_leaves(value, path):
+                self.text(leaf, leaf_path, role, trust)
+
+    def unknown(self, path: Path) -> None:
+        self._unknown.append(path)
+
+    def binary(self, path: Path) -> None:
+        self._binary.append(path)
+
+    def opaque(self, reason: str) -> None:
+        if reason not in self._opaque:
+            self._opaque.append(reason)
+
+    def build(self) -> Extraction:
+        return Extraction(
+            tuple(self._segments), tuple(self._unknown), tuple(self._binary), tuple(self._opaque)
+        )
+
+
+def is_data_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("data:")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorShape:
+    """A provider-shaped error, ready to send: status, JSON body, extra headers."""
+
+    status: int
+    body: dict[str, Any]
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+# --- streams -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class StreamEvent:
+    """One decoded event of a response stream.
+
+    `raw` is the exact bytes received (re-sent unchanged when nothing was modified);
+    `data` the decoded JSON payload, or None for comments, keep-alives and sentinels
+    such as `[DONE]`; `name` the SSE event name or eventstream `:event-type`.
+    """
+
+    raw: bytes
+    data: Any = None
+    name: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """Text inside one stream event.
+
+    `channel` identifies one growing text (a choice's content, a content block, a tool
+    call's arguments). `structured` text (tool-call arguments) is held until its
+    channel closes and scanned whole. `full` marks a repeated copy of the channel's
+    whole text (`*.done` events): the inspector replaces it with what it released.
+    """
+
+    channel: Hashable
+    path: Path
+    text: str
+    role: Role = Role.ASSISTANT
+    trust: Trust = Trust.MODEL
+    structured: bool = False
+    full: bool = False
+
+
+ALL_CHANNELS = object()
+
+
+class StreamDialect(ABC):
+    """How one dialect's response stream carries text."""
+
+    @abstractmethod
+    def framing(self) -> Framing: ...
+
+    @abstractmethod
+    def pieces(self, event: StreamEvent) -> list[TextPiece]:
+        """Text in this event. Paths are relative to `event.data`."""
+
+    def closes(self, event: StreamEvent) -> Iterable[Hashable] | object:
+        """Channel groups that end at this event: a channel closes when its key equals a
+        group or is a tuple starting with it. Held text is flushed into this event (or
+        into a synthetic event sent just before it). ALL_CHANNELS for terminal events."""
+        return ()
+
+    def synthetic(self, template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
+        """An event carrying only `text` for `piece`'s channel, modelled on `template`
+        (the last event that carried this channel), to flush held text."""
+        data = copy.deepcopy(template.data)
+        data = jsonpath.set_many(data, {piece.path: text})
+        return StreamEvent(raw=b"", data=data, name=template.name, meta=dict(template.meta))
+
+    def embedded(self, event: StreamEvent) -> list[tuple[Path, Callable[[Any], Extraction]]]:
+        """Whole objects repeated inside an event (Responses API `response.completed`),
+        each with the extractor that reads it: they are redacted like a non-stream body."""
+        return []
+
+    def droppable(self, event: StreamEvent) -> bool:
+        """May this event be dropped when all its text pieces were held back?"""
+        return True
+
+    @abstractmethod
+    def error_event(self, message: str, code: str) -> bytes:
+        """The provider's own mid-stream error, framed, ending the stream cleanly."""
+
+    def is_error(self, event: StreamEvent) -> bool:
+        """Is this an error event from the provider (for audit)?"""
+        return isinstance(event.data, dict) and "error" in event.data
+
+    @abstractmethod
+    def is_terminal(self, event: StreamEvent) -> bool:
+        """Does this event end a complete stream? A stream that ends without one was
+        cut short upstream and is ended with an error event, never shown as complete."""
+
+
+class Framing(ABC):
+    """Incremental parser and encoder for one stream framing."""
+
+    @abstractmethod
+    def feed(self, chunk: bytes) -> list[StreamEvent]:
+        """Events completed by this chunk; partial input is buffered."""
+
+    @abstractmethod
+    def finish(self) -> list[StreamEvent]:
+        """Events left at end of stream. Raises `TruncatedStream` on a partial event."""
+
+    @abstractmethod
+    def encode(self, event: StreamEvent) -> bytes:
+        """Bytes for `event` after its `data` was changed."""
+
+
+class TruncatedStream(Exception):
+    """The stream ended inside an event."""
+
+
+# --- the dialect -------------------------------------------------------------------------
+
+
+class Dialect(ABC):
+    """One wire format. Subclasses are stateless; one instance serves every flow."""
+
+    name: ClassVar[str]
+    stream: ClassVar[StreamDialect | None] = None
+
+    @abstractmethod
+    def extract_request(self, body: Any) -> Extraction: ...
+
+    @abstractmethod
+    def extract_response(self, body: Any) -> Extraction: ...
+
+    @abstractmethod
+    def error(self, status: int, message: str, code: str) -> ErrorShape:
+        """The provider's own error shape, so its SDK raises a clear error."""
+
+    def model(self, body: Any, path: str) -> str | None:
+        if isinstance(body, dict) and isinstance(body.get("model"), str):
+            return body["model"]
+        return None
+
+    def wants_stream(self, body: Any, path: str, query: str) -> bool:
+        return isinstance(body, dict) and body.get("stream") is True
+
+    def usage(self, body: Any) -> dict[str, Any] | None:
+        if isinstance(body, dict) and isinstance(body.get("usage"), dict):
+            return body["usage"]
+        return None
+
+    def portable(self, body: Any) -> bool:
+        """Can this request be moved to another provider (no server-side state)?"""
+        return True

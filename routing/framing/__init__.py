@@ -1,0 +1,1 @@
+"""Incremental parsers for response stream framings (SSE, NDJSON, AWS eventstream)."""
