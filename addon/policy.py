@@ -1,0 +1,227 @@
+"""The policy: what to do about findings. Loaded from YAML, validated with errors that
+name the key, applied by pure functions in `addon.pipeline`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from addon.errors import ConfigError
+from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from detectors.finding import Finding
+from routing.segment import Direction, Trust
+
+
+class Action(StrEnum):
+    ALLOW = "allow"
+    REDACT = "redact"
+    BLOCK = "block"
+
+
+_SEVERITY = {Action.ALLOW: 0, Action.REDACT: 1, Action.BLOCK: 2}
+
+
+def worst(a: Action, b: Action) -> Action:
+    return a if _SEVERITY[a] >= _SEVERITY[b] else b
+
+
+_KEYS = {
+    "version",
+    "actions",
+    "min_score",
+    "min_scores",
+    "injection",
+    "responses",
+    "unknown_content",
+    "binary_content",
+    "unknown_endpoint",
+    "signed_requests",
+    "allowlist",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    actions: dict[str, Action]
+    response_actions: dict[str, Action]
+    min_score: float
+    min_scores: dict[str, float]
+    injection_threshold: float
+    indirect_threshold: float
+    injection_model_output: Action
+    unknown_content: Action
+    binary_content: Action
+    unknown_endpoint: Action
+    signed_requests: Action
+    allow_values: frozenset[str]
+    allow_patterns: tuple[re.Pattern[str], ...]
+    allow_digests: frozenset[str]
+    digest: str  # sha256 over the canonical JSON of the source mapping
+    source: str
+
+    def action_for(
+        self, finding: Finding, value: str, trust: Trust, direction: Direction
+    ) -> Action | None:
+        """The action for one finding, or None when it is ignored (score, allowlist)."""
+        entity = finding.entity
+        if finding.score < self.min_scores.get(entity, self.min_score) and entity != PROMPT_INJECTION:
+            return None
+        if entity == PROMPT_INJECTION:
+            limit = self.indirect_threshold if trust is Trust.EXTERNAL else self.injection_threshold
+            if finding.score < limit:
+                return None
+            if trust is Trust.MODEL:
+                return self.injection_model_output
+        if self._allowlisted(value):
+            return None
+        table = self.response_actions if direction is Direction.RESPONSE else {}
+        for key in (entity, _category_name(entity)):
+            if key in table:
+                return table[key]
+            if key in self.actions:
+                return self.actions[key]
+        return Action.ALLOW
+
+    def _allowlisted(self, value: str) -> bool:
+        if value in self.allow_values:
+            return True
+        if any(p.fullmatch(value) for p in self.allow_patterns):
+            return True
+        if self.allow_digests:
+            return "sha256:" + hashlib.sha256(value.encode()).hexdigest() in self.allow_digests
+        return False
+
+
+def _category_name(entity: str) -> str:
+    cat = ENTITIES.get(entity)
+    return cat.value if cat else ""
+
+
+def default_policy_text() -> str:
+    return resources.files("addon").joinpath("default_policy.yaml").read_text(encoding="utf-8")
+
+
+def load_policy(spec: str | dict[str, Any] | None, where: str = "policy") -> Policy:
+    """`spec` is a file path, an inline mapping, or None for the built-in default."""
+    if spec is None:
+        return parse_policy(yaml.safe_load(default_policy_text()), "<built-in default policy>")
+    if isinstance(spec, dict):
+        return parse_policy(spec, where)
+    try:
+        text = Path(spec).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read policy file {spec}: {exc.strerror}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{spec}: not valid YAML{at}") from None
+    return parse_policy(raw if raw is not None else {}, str(spec))
+
+
+def parse_policy(raw: Any, source: str) -> Policy:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: a policy must be a mapping of keys")
+    for key in raw:
+        if key not in _KEYS:
+            raise ConfigError(f"{source}: unknown key {key!r}; allowed keys: {', '.join(sorted(_KEYS))}")
+    if raw.get("version", 1) != 1:
+        raise ConfigError(f"{source}: version: only version 1 is supported")
+    defaults = yaml.safe_load(default_policy_text())
+    merged = {**defaults, **raw}
+    inj = {**defaults["injection"], **_mapping(merged, "injection", source)}
+    for key in inj:
+        if key not in {"threshold", "indirect_threshold", "model_output"}:
+            raise ConfigError(
+                f"{source}: injection.{key}: unknown key; allowed: threshold, indirect_threshold, model_output"
+            )
+    responses = _mapping(merged, "responses", source)
+    for key in responses:
+        if key != "actions":
+            raise ConfigError(f"{source}: responses.{key}: unknown key; allowed: actions")
+    allow = {**defaults["allowlist"], **_mapping(merged, "allowlist", source)}
+    for key in allow:
+        if key not in {"values", "patterns", "digests"}:
+            raise ConfigError(f"{source}: allowlist.{key}: unknown key; allowed: values, patterns, digests")
+    patterns = []
+    for i, p in enumerate(_strings(allow, "patterns", source, "allowlist")):
+        try:
+            patterns.append(re.compile(p))
+        except re.error as exc:
+            raise ConfigError(f"{source}: allowlist.patterns[{i}]: not a valid regex ({exc.msg})") from None
+    raw_actions = raw.get("actions", defaults["actions"])
+    return Policy(
+        actions=_actions(raw_actions, source, "actions"),
+        response_actions=_actions(responses.get("actions", {}), source, "responses.actions"),
+        min_score=_score(merged.get("min_score"), source, "min_score"),
+        min_scores={
+            _entity(k, source, "min_scores"): _score(v, source, f"min_scores.{k}")
+            for k, v in _mapping(merged, "min_scores", source).items()
+        },
+        injection_threshold=_score(inj["threshold"], source, "injection.threshold"),
+        indirect_threshold=_score(inj["indirect_threshold"], source, "injection.indirect_threshold"),
+        injection_model_output=_action(inj["model_output"], source, "injection.model_output"),
+        unknown_content=_action(merged["unknown_content"], source, "unknown_content"),
+        binary_content=_action(merged["binary_content"], source, "binary_content", redact=False),
+        unknown_endpoint=_action(merged["unknown_endpoint"], source, "unknown_endpoint", redact=False),
+        signed_requests=_action(merged["signed_requests"], source, "signed_requests", redact=False),
+        allow_values=frozenset(_strings(allow, "values", source, "allowlist")),
+        allow_patterns=tuple(patterns),
+        allow_digests=frozenset(_strings(allow, "digests", source, "allowlist")),
+        digest=hashlib.sha256(
+            json.dumps(merged, sort_keys=True, separators=(",", ":"), default=str).encode()
+        ).hexdigest(),
+        source=source,
+    )
+
+
+def _mapping(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {key}: expected a mapping")
+    return value
+
+
+def _strings(raw: dict[str, Any], key: str, source: str, parent: str) -> list[str]:
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: {parent}.{key}: expected a list of strings")
+    return value
+
+
+def _action(value: Any, source: str, where: str, redact: bool = True) -> Action:
+    allowed = [a.value for a in Action if redact or a is not Action.REDACT]
+    if value not in allowed:
+        raise ConfigError(f"{source}: {where}: {value!r} is not one of {', '.join(allowed)}")
+    return Action(value)
+
+
+def _entity(name: Any, source: str, where: str) -> str:
+    categories = {c.value for c in Category}
+    if name not in ENTITIES and name not in categories:
+        raise ConfigError(
+            f"{source}: {where}.{name}: unknown entity type; use a category "
+            f"({', '.join(sorted(categories))}) or one of: {', '.join(sorted(ENTITIES))}"
+        )
+    return str(name)
+
+
+def _actions(raw: Any, source: str, where: str) -> dict[str, Action]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: {where}: expected a mapping of entity or category to action")
+    return {_entity(k, source, where): _action(v, source, f"{where}.{k}") for k, v in raw.items()}
+
+
+def _score(value: Any, source: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ConfigError(f"{source}: {where}: expected a number from 0 to 1, got {value!r}")
+    return float(value)
