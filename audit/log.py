@@ -1,0 +1,197 @@
+"""`AuditLog`: append content-free records to the hash chain, sign checkpoints.
+
+Durability: the DB runs in WAL mode. With the default `synchronous="NORMAL"` a commit
+has reached the WAL file (the OS page cache) when `append` returns, so it survives a
+crash or `kill -9` of the process; only an OS crash or power loss can lose the last
+transactions, and never breaks the chain (the WAL is rolled back to a committed frame).
+`synchronous="FULL"` also fsyncs each commit: power-loss safe, about 3x slower appends.
+
+Concurrency: several processes may share one DB. `append` reads the tip and inserts
+inside one `BEGIN IMMEDIATE` transaction, so appends form one linear chain; they must
+share the llmwall home (the same signing key), which `open` checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from pathlib import Path
+from types import TracebackType
+
+import sqlite_utils
+
+from audit import canonical, keys, store
+from audit.errors import AuditStoreError
+from audit.record import AuditRecord
+
+
+class AuditLog:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        path: Path,
+        hmac_key: bytes,
+        signing_key: keys.Ed25519PrivateKey,
+        checkpoint_every: int,
+        checkpoint_seconds: float,
+    ) -> None:
+        self.db = db
+        self.path = path
+        self._conn = db.conn
+        self._hmac_key = hmac_key
+        self._signing_key = signing_key
+        self.key_id = keys.key_id(signing_key.public_key())
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_seconds = checkpoint_seconds
+
+    @classmethod
+    def open(
+        cls,
+        db_path: Path,
+        home: Path,
+        *,
+        checkpoint_every: int = 1000,
+        checkpoint_seconds: float = 60.0,
+        synchronous: str = "NORMAL",
+    ) -> AuditLog:
+        """Open (creating on first use) the DB and the install's keys under `home`."""
+        if checkpoint_every < 1 or checkpoint_seconds <= 0:
+            raise AuditStoreError("checkpoint_every must be >= 1 and checkpoint_seconds > 0")
+        hmac_key = keys.load_or_create_hmac_key(home)
+        signing_key = keys.load_or_create_signing_key(home)
+        db = store.connect(Path(db_path), create=True, synchronous=synchronous)
+        log = cls(db, Path(db_path), hmac_key, signing_key, checkpoint_every, checkpoint_seconds)
+        log._init_db()
+        return log
+
+    def _init_db(self) -> None:
+        with self._transaction():
+            has_meta = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+            ).fetchone()
+            if has_meta:
+                meta = store.read_meta(self.db)
+                if meta.get("key_id") != self.key_id:
+                    raise AuditStoreError(
+                        f"{self.path}: signed by key {meta.get('key_id')}, but this llmwall home "
+                        f"has key {self.key_id}; processes sharing a DB must share the home's "
+                        "audit/ keys"
+                    )
+                return
+            store.create_schema(self.db)
+            pem = keys.public_pem(self._signing_key.public_key()).decode("ascii")
+            store.write_meta(self.db, {
+                "format": store.FORMAT, "public_key": pem, "key_id": self.key_id,
+                "anchor_seq": "0", "anchor_hash": canonical.GENESIS,
+                "created": canonical.utc_now(),
+            })
+            self._sign(0, canonical.GENESIS, canonical.utc_now())
+
+    def digest(self, data: bytes | str) -> str:
+        """HMAC-SHA256 (hex) keyed with the per-install secret: the only form content takes."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return hmac.new(self._hmac_key, data, hashlib.sha256).hexdigest()
+
+    def append(self, record: AuditRecord) -> int:
+        """Chain and commit `record`; return its seq. The row is durable when this returns."""
+        text = canonical.encode_record(record, self.digest)
+        with self._transaction():
+            seq, prev_hash, time = self._tip()
+            time = max(canonical.utc_now(), time)  # the chain's time never goes backwards
+            seq += 1
+            digest = canonical.chain_hash(seq, time, prev_hash, text)
+            self._conn.execute(
+                "INSERT INTO records(seq, time, record, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
+                (seq, time, text, prev_hash, digest),
+            )
+            if self._checkpoint_due(seq, time):
+                self._sign(seq, digest, time)
+        return seq
+
+    def checkpoint(self) -> int | None:
+        """Sign the tip now unless it is signed already; return the signed seq."""
+        with self._transaction():
+            seq, digest, _ = self._tip()
+            last = self._conn.execute("SELECT max(seq) FROM checkpoints").fetchone()[0]
+            if last is not None and last >= seq:
+                return None
+            self._sign(seq, digest, canonical.utc_now())
+            return seq
+
+    def maybe_checkpoint(self) -> int | None:
+        """Sign the tip if `checkpoint_seconds` passed since the last checkpoint.
+
+        The proxy may call this from a periodic task so a quiet tail gets signed too."""
+        seq, _, _ = self._tip()
+        if self._checkpoint_due(seq, canonical.utc_now(), by_count=False):
+            return self.checkpoint()
+        return None
+
+    def close(self) -> None:
+        """Sign the tip (the final checkpoint) and close the DB."""
+        if self._conn is None:
+            return
+        try:
+            self.checkpoint()
+        finally:
+            self._conn.close()
+            self._conn = None  # type: ignore[assignment]
+
+    def __enter__(self) -> AuditLog:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, v: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _tip(self) -> tuple[int, str, str]:
+        row = self._conn.execute(
+            "SELECT seq, hash, time FROM records ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        if row is not None:
+            return row[0], row[1], row[2]
+        seq, digest = store.anchor(store.read_meta(self.db))
+        return seq, digest, ""
+
+    def _checkpoint_due(self, seq: int, time: str, by_count: bool = True) -> bool:
+        row = self._conn.execute(
+            "SELECT seq, time FROM checkpoints ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return True
+        if row[0] >= seq:
+            return False
+        if by_count and seq - row[0] >= self.checkpoint_every:
+            return True
+        horizon = canonical.parse_time(time) - timedelta(seconds=self.checkpoint_seconds)
+        return row[1] <= canonical.format_time(horizon)
+
+    def _sign(self, seq: int, digest: str, time: str) -> None:
+        signature = self._signing_key.sign(canonical.checkpoint_message(seq, digest, time))
+        self._conn.execute(
+            "INSERT OR REPLACE INTO checkpoints(seq, hash, time, key_id, signature) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (seq, digest, time, self.key_id, signature.hex()),
+        )
+
+    def _transaction(self) -> _Immediate:
+        return _Immediate(self._conn)
+
+
+class _Immediate:
+    """BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error: takes the write lock up front so the
+    tip read and the insert are serialized against other processes."""
+
+    def __init__(self, conn: object) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+    def __exit__(self, t: type[BaseException] | None, v: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.conn.execute("COMMIT" if t is None else "ROLLBACK")  # type: ignore[attr-defined]
+
+

@@ -1,0 +1,259 @@
+"""Verify one audit DB, or a set of rotated files, as one chain.
+
+`verify(paths, public_key)` walks every record in seq order, recomputes each hash
+(see `audit.canonical`) and checks each link, then checks every signed checkpoint
+against the public key and against the chain. It stops at the first damage and names it:
+
+    changed       a record's content, time, prev_hash or hash was edited (or a record
+                  was edited and re-hashed, so its successor no longer links to it)
+    missing       records were deleted (a gap in seq, or later records renumbered)
+    inserted      records were added inside the chain (or rotated files overlap)
+    reordered     records were moved: a record links to one that comes after it
+    truncated     records newer than a signed checkpoint are gone
+    rechained     the chain is self-consistent but differs from a signed checkpoint:
+                  it was rewritten and re-hashed by someone without the signing key
+    bad signature a checkpoint's signature does not verify with the public key (or the
+                  chain starts at an anchor that no signed checkpoint covers)
+
+Limits, by construction: records after the last signed checkpoint are protected by the
+chain only, so deleting them together with their checkpoints, or appending forged ones,
+is only visible against a copy kept elsewhere (a SIEM export, a noted checkpoint hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from audit import canonical, keys, store
+
+CHANGED = "changed"
+MISSING = "missing"
+INSERTED = "inserted"
+REORDERED = "reordered"
+TRUNCATED = "truncated"
+RECHAINED = "rechained"
+BAD_SIGNATURE = "bad signature"
+
+_RENUMBER_SEARCH = 10_000  # how far back a renumbered record's original seq is looked for
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int = 0  # records verified before the first damage (all of them when ok)
+    first_seq: int = 0
+    last_seq: int = 0
+    kind: str | None = None
+    seq: int | None = None  # the first broken seq
+    message: str = ""
+    checkpoints: int = 0
+    last_checkpoint: int | None = None
+    key_source: str = ""
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def unsigned_tail(self) -> int:
+        return self.last_seq - (self.last_checkpoint or 0) if self.ok else 0
+
+    def summary(self) -> str:
+        if self.ok:
+            tail = f"; {self.unsigned_tail} newer records chained but not yet signed" \
+                if self.unsigned_tail else ""
+            return (f"verified {self.count} records (seq {self.first_seq}..{self.last_seq}) in "
+                    f"{len(self.files)} file(s); {self.checkpoints} signed checkpoints, last at "
+                    f"seq {self.last_checkpoint}{tail}; key: {self.key_source}")
+        return f"BROKEN at seq {self.seq}: {self.kind}: {self.message}"
+
+
+class _Damage(Exception):
+    def __init__(self, kind: str, seq: int, message: str) -> None:
+        self.kind, self.seq, self.message = kind, seq, message
+
+
+@dataclass
+class _File:
+    path: Path
+    db: object
+    anchor_seq: int
+    anchor_hash: str
+    public_key: str
+
+
+def verify(paths: Iterable[Path], public_key: Ed25519PublicKey | None = None,
+           key_source: str = "") -> VerifyResult:
+    """Verify `paths` (the live DB and any archives, in any order) as one chain.
+
+    Without `public_key`, checkpoints are checked against the key stored in the DB itself,
+    which proves integrity only against someone who did not also replace that key."""
+    files = sorted((_open(Path(p)) for p in paths), key=lambda f: f.anchor_seq)
+    if not files:
+        raise ValueError("no audit files to verify")
+    if public_key is None:
+        public_key = keys.load_public_key(files[0].public_key.encode(), f"{files[0].path}: meta")
+        key_source = key_source or "the public key stored in the DB (pass --pubkey to pin one)"
+    result = VerifyResult(ok=False, key_source=key_source, files=[str(f.path) for f in files])
+    try:
+        cps = _checkpoints(files)
+        cp_hashes: dict[int, str] = {}
+        first = files[0]
+        result.first_seq = first.anchor_seq + 1
+        if first.anchor_seq and first.anchor_seq not in cps:
+            raise _Damage(BAD_SIGNATURE, first.anchor_seq + 1,
+                          f"the chain starts after seq {first.anchor_seq} (rotated) but no signed "
+                          "checkpoint covers that start; verify it together with its archives")
+        if first.anchor_seq == 0 and first.anchor_hash != canonical.GENESIS:
+            raise _Damage(CHANGED, 1, "the chain does not start from the genesis hash")
+        cp_hashes[first.anchor_seq] = first.anchor_hash
+        tip, tip_hash, count, damage = first.anchor_seq, first.anchor_hash, 0, None
+        for f in files:
+            if f.anchor_seq != tip or f.anchor_hash != tip_hash:
+                kind = MISSING if f.anchor_seq > tip else INSERTED if f.anchor_seq < tip else CHANGED
+                damage = _Damage(kind, min(tip, f.anchor_seq) + 1,
+                                 f"{f.path} continues the chain from seq {f.anchor_seq}, but the "
+                                 f"files before it end at seq {tip}")
+                break
+            try:
+                tip, tip_hash, n = _walk(f, tip, tip_hash, cps, cp_hashes, files)
+                count += n
+            except _Damage as exc:
+                damage = exc
+                break
+        result.count, result.last_seq = count, tip
+        failures = [] if damage is None else [damage]
+        failures += _check_checkpoints(cps, cp_hashes, tip, public_key, damage)
+        result.checkpoints = len(cps)
+        good = [s for s in cps if s <= tip]
+        result.last_checkpoint = max(good) if good else None
+        if failures:
+            worst = min(failures, key=lambda d: d.seq)
+            raise worst
+    except _Damage as exc:
+        result.kind, result.seq, result.message = exc.kind, exc.seq, exc.message
+        return result
+    finally:
+        for f in files:
+            f.db.close()  # type: ignore[attr-defined]
+    result.ok = True
+    return result
+
+
+def _open(path: Path) -> _File:
+    db = store.connect(path, create=False)
+    meta = store.read_meta(db)
+    seq, digest = store.anchor(meta)
+    return _File(path, db.conn, seq, digest, meta.get("public_key", ""))
+
+
+def _checkpoints(files: list[_File]) -> dict[int, tuple[str, str, str, str]]:
+    cps: dict[int, tuple[str, str, str, str]] = {}
+    for f in files:
+        rows = f.db.execute(  # type: ignore[attr-defined]
+            "SELECT seq, hash, time, key_id, signature FROM checkpoints")
+        for seq, digest, time, kid, sig in rows:
+            if seq in cps and cps[seq] != (digest, time, kid, sig):
+                # the same checkpoint copied into an archive and the live DB must agree
+                cps[seq] = ("", time, kid, "")
+            else:
+                cps.setdefault(seq, (digest, time, kid, sig))
+    return cps
+
+
+def _walk(f: _File, tip: int, tip_hash: str, cps: dict[int, tuple[str, str, str, str]],
+          cp_hashes: dict[int, str], files: list[_File]) -> tuple[int, str, int]:
+    sha256, tag = hashlib.sha256, canonical.CHAIN_TAG
+    expect, prev_ok, n = tip + 1, tip_hash, 0
+    rows = f.db.execute(  # type: ignore[attr-defined]
+        "SELECT seq, time, record, prev_hash, hash FROM records ORDER BY seq")
+    for row in rows:
+        seq, time, record, prev, digest = row
+        if (
+            seq != expect
+            or prev != prev_ok
+            or sha256(b"%s%d\n%s\n%s\n%s" % (tag, seq, time.encode(), prev.encode(),
+                                              record.encode())).hexdigest() != digest
+        ):
+            raise _classify(row, expect, prev_ok, tip, _index(files))
+        if seq in cps:
+            cp_hashes[seq] = digest
+        expect, prev_ok, n = seq + 1, digest, n + 1
+    return expect - 1, prev_ok, n
+
+
+def _index(files: list[_File]) -> Callable[[str], int | None]:
+    """hash -> stored seq over every file, built only once damage was found."""
+    cache: dict[str, int] = {}
+
+    def lookup(digest: str) -> int | None:
+        if not cache:
+            for f in files:
+                cache.update(f.db.execute("SELECT hash, seq FROM records"))  # type: ignore[attr-defined]
+        return cache.get(digest)
+
+    return lookup
+
+
+def _classify(row: tuple[int, str, str, str, str], expect: int, prev_ok: str, start: int,
+              lookup: Callable[[str], int | None]) -> _Damage:
+    seq, time, record, prev, digest = row
+    if seq > expect:
+        last = f"..{seq - 1}" if seq - 1 > expect else ""
+        return _Damage(MISSING, expect, f"record(s) {expect}{last} are missing")
+    if seq < expect:
+        return _Damage(INSERTED, seq, f"seq {seq} appears twice (overlapping files)")
+    self_ok = canonical.chain_hash(seq, time, prev, record) == digest
+    if prev == prev_ok:
+        return _Damage(CHANGED, seq, "the record no longer matches its hash")
+    origin = lookup(prev)
+    if origin is not None and origin >= seq:
+        return _Damage(REORDERED, seq, f"the record at seq {seq} was chained after the record "
+                                       f"now at seq {origin}: records were moved")
+    if origin is not None and origin < seq - 1:
+        return _Damage(INSERTED, origin + 1, f"record(s) {origin + 1}..{seq - 1} were inserted: "
+                                             f"seq {seq} was chained right after seq {origin}")
+    if self_ok:
+        if seq - 1 > start:
+            return _Damage(CHANGED, seq - 1, f"the record was altered and re-hashed: seq {seq} "
+                                             "no longer links to it")
+        return _Damage(CHANGED, seq, "the record does not link to the start of the chain")
+    for gap in range(1, _RENUMBER_SEARCH):
+        if canonical.chain_hash(seq + gap, time, prev, record) == digest:
+            return _Damage(MISSING, seq, f"{gap} record(s) before this one were deleted and "
+                                         "later records renumbered")
+    return _Damage(CHANGED, seq, "the record no longer matches its hash or its link")
+
+
+def _check_checkpoints(cps: dict[int, tuple[str, str, str, str]], cp_hashes: dict[int, str],
+                       tip: int, key: Ed25519PublicKey, damage: _Damage | None) -> list[_Damage]:
+    limit = damage.seq if damage else None
+    kid = keys.key_id(key)
+    out: list[_Damage] = []
+    last_good = 0
+    for seq in sorted(cps):
+        if limit is not None and seq >= limit:
+            break
+        digest, time, key_id, sig = cps[seq]
+        try:
+            if key_id != kid:
+                raise InvalidSignature
+            key.verify(bytes.fromhex(sig), canonical.checkpoint_message(seq, digest, time))
+        except (InvalidSignature, ValueError):
+            out.append(_Damage(BAD_SIGNATURE, seq, f"the checkpoint at seq {seq} is not signed by "
+                                                   f"key {kid}"))
+            break
+        if seq > tip:
+            out.append(_Damage(TRUNCATED, tip + 1, f"a checkpoint signed seq {seq}, but the chain "
+                                                   f"ends at seq {tip}: records are gone"))
+            break
+        if cp_hashes.get(seq) != digest:
+            out.append(_Damage(RECHAINED, last_good + 1,
+                               f"the chain at seq {seq} differs from its signed checkpoint; records "
+                               f"{last_good + 1}..{seq} were rewritten and re-hashed"))
+            break
+        last_good = seq
+    return out
