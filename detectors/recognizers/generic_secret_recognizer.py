@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+
+_KEYWORDS = (
+    r"pass(?:word|wd|phrase)?|pwd|secret(?:_?key)?|api[_\-]?key|apikey|access[_\-]?key|"
+    r"(?:access|auth|bearer|refresh|session|api|private)[_\-]?token|token|client[_\-]?secret|"
+    r"private[_\-]?key|credentials?|auth"
+)
+
+
+class GenericSecretRecognizer(FastPatternRecognizer):
+    """A high-entropy value assigned to a key word (`password=...`, `"api_key": "..."`)."""
+
+    ENTITY = "GENERIC_SECRET"
+    PATTERNS = (
+        Pattern(
+            "secret.generic_assignment",
+            rf"(?i:(?<![A-Za-z])(?:[\w.\-]*?[_\-.])?(?:{_KEYWORDS})[\w\-]*)[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
+            r"(?:[\"'`]|b[\"'])?(?P<v>[^\s\"'`<>,;)\]}]{6,256})",
+            0.6,
+        ),
+        Pattern(
+            "secret.bearer_token",
+            r"(?i:\bbearer\s+)(?P<v>[A-Za-z0-9_\-.=+/~]{16,})",
+            0.6,
+        ),
+    )
+    ANCHORS = ("pass", "pwd", "secret", "key", "token", "credential", "auth", "bearer")
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        if looks_placeholder(pattern_text):
+            return False
+        # function calls, attribute access and env lookups are code, not values
+        if pattern_text.startswith(("os.", "process.", "env", "getenv", "self.", "this.", "$")):
+            return False
+        if "(" in pattern_text or pattern_text.endswith(("()", ".")):
+            return False
+        entropy = shannon_entropy(pattern_text)
+        classes = sum(
+            (
+                any(c.islower() for c in pattern_text),
+                any(c.isupper() for c in pattern_text),
+                any(c.isdigit() for c in pattern_text),
+                any(not c.isalnum() for c in pattern_text),
+            )
+        )
+        if len(pattern_text) >= 8 and entropy >= 3.0 and classes >= 2:
+            return True
+        return False

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+
+
+class GoogleApiKeyRecognizer(FastPatternRecognizer):
+    ENTITY = "GOOGLE_API_KEY"
+    PATTERNS = (Pattern("secret.google_api_key", r"(?<![\w-])AIza[0-9A-Za-z_\-]{35}(?![\w-])", 0.9),)
+    ANCHORS = ("aiza",)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return not looks_placeholder(pattern_text[4:])

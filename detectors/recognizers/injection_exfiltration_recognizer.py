@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import InjectionRuleRecognizer
+
+
+class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
+    """Attempts to extract the system prompt, hidden rules or secrets, or to ship data out."""
+
+    RULES = (
+        (
+            Pattern(
+                "pi.system_prompt_leak",
+                r"\b(?:reveal|show|print|repeat|output|display|tell|give|share|leak|disclose|spell|"
+                r"write|recite|dump|list|return)\b[^.\n]{0,30}?\b(?:your|the|my|its)\s+(?:entire\s+|"
+                r"full\s+|exact\s+|whole\s+)?(?:system|initial|original|hidden|secret|internal|"
+                r"confidential|starting|pre-?prompt|first)\s*(?:prompt|instructions?|message|rules|"
+                r"guidelines|configuration|directives?)",
+                0.75,
+            ),
+            ("reveal", "show", "print", "repeat", "output", "display", "tell", "give", "share",
+             "leak", "disclose", "spell", "write", "recite", "dump", "list", "return"),
+        ),
+        (
+            Pattern(
+                "pi.repeat_above",
+                r"\b(?:repeat|print|output|copy|echo|translate)\b[^.\n]{0,25}\b(?:words|text|"
+                r"everything|all|instructions|content)\b[^.\n]{0,15}\b(?:above|before\s+this|so\s+far|"
+                r"preceding|verbatim)",
+                0.7,
+            ),
+            ("above", "before this", "so far", "preceding", "verbatim"),
+        ),
+        (
+            Pattern(
+                "pi.what_instructions",
+                r"\bwhat\s+(?:were|are|was|is)\s+(?:your|the)\s+(?:original\s+|initial\s+|exact\s+|"
+                r"system\s+|secret\s+|hidden\s+)+(?:instructions|prompt|rules|password|key)",
+                0.6,
+            ),
+            ("what were", "what are", "what was", "what is"),
+        ),
+        (
+            Pattern(
+                "pi.secret_request",
+                r"\b(?:tell|give|reveal|share|show|print|spell|what\s+is)\b[^.\n]{0,15}\b(?:me\s+)?"
+                r"(?:the|your)\s+(?:secret\s+(?:key|password|word|code|token)|password|api\s+key|"
+                r"passcode|secret)\b",
+                0.45,
+            ),
+            ("secret", "password", "api key", "passcode"),
+        ),
+        (
+            Pattern(
+                "pi.exfiltrate",
+                r"\b(?:send|forward|email|post|upload|transmit|exfiltrate|leak)\b[^.\n]{0,40}\b"
+                r"(?:conversation|chat\s+history|history|credentials|passwords?|api\s+keys?|"
+                r"personal\s+data|user\s+data|contacts|cookies|tokens?|secrets?)\b[^.\n]{0,40}\b"
+                r"(?:to|at)\s+(?:https?://|[\w.+-]+@|this\s+(?:url|address|email)|the\s+following)",
+                0.7,
+            ),
+            ("send", "forward", "email", "post", "upload", "transmit", "exfiltrate", "leak"),
+        ),
+        (
+            Pattern(
+                "pi.markdown_exfil",
+                r"!\[[^\]\n]{0,80}\]\(https?://[^)\s]{1,200}[?&][\w-]+=(?:\{|\[|\$|%7b)",
+                0.7,
+            ),
+            ("](http",),
+        ),
+    )

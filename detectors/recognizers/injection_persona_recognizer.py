@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import InjectionRuleRecognizer
+
+
+class InjectionPersonaRecognizer(InjectionRuleRecognizer):
+    """Jailbreak personas and "no restrictions" modes (DAN, developer mode, AIM, ...)."""
+
+    RULES = (
+        (Pattern("pi.dan", r"\bdo\s+anything\s+now\b", 0.9), ("anything now",)),
+        (
+            Pattern(
+                "pi.dan_persona",
+                r"\b(?:you\s+are|act\s+as|pretend\s+to\s+be|you're|become|called|named|as)\s+"
+                r"(?:now\s+)?(?:a\s+|an\s+)?(?:dan|dude|stan|aim|evil\s?bot|anti-?dan|betterdan|"
+                r"kevin|apophis|maximum|jailbroken)\b",
+                0.6,
+            ),
+            ("dan", "dude", "stan", "aim", "evil", "kevin", "apophis", "maximum", "jailbroken"),
+        ),
+        (Pattern("pi.developer_mode", r"\b(?:developer|dev|god|debug|sudo|admin)\s+mode\b", 0.55),
+         (" mode",)),
+        (
+            Pattern(
+                "pi.jailbreak_tag",
+                r"\[?\s*(?:🔓|🔒)\s*(?:jailbreak|classic)|\bjailbreak(?:ed)?\s*(?:mode|prompt)?\s*[:\]]"
+                r"|\bjailbroken\b",
+                0.6,
+            ),
+            ("jailbr",),
+        ),
+        (
+            Pattern(
+                "pi.no_restrictions",
+                r"\b(?:no|without|free\s+(?:of|from)|not\s+bound\s+by|break\s+free\s+of|ignore|"
+                r"doesn't\s+have|don't\s+have|beyond)\s+(?:any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
+                r"(?:ethical|moral|content|safety|openai|usual|typical)?\s*"
+                r"(?:restrictions|filters|filtering|limitations|limits|censorship|policies|"
+                r"guidelines|boundaries|morals|ethics|rules)\b",
+                0.45,
+            ),
+            ("no ", "without", "free ", "bound", "ignore", "have", "beyond"),
+        ),
+        (
+            Pattern(
+                "pi.unfiltered_ai",
+                r"\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|unbound|unchained|"
+                r"limitless)\s+(?:and\s+\w+\s+)?(?:ai|assistant|chatbot|model|version|mode|response|"
+                r"language\s+model|persona|character)\b",
+                0.6,
+            ),
+            ("unfiltered", "uncensored", "unrestricted", "amoral", "unethical", "unbound",
+             "unchained", "limitless"),
+        ),
+        (
+            Pattern(
+                "pi.stay_in_character",
+                r"\b(?:stay|remain|keep)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b",
+                0.5,
+            ),
+            ("character",),
+        ),
+        (
+            Pattern(
+                "pi.two_responses",
+                r"\b(?:two|2|both)\s+(?:different\s+|separate\s+)?(?:responses|answers|ways)\b[^.\n]"
+                r"{0,80}\b(?:normal|classic|jailbreak|unfiltered|filtered|developer)",
+                0.6,
+            ),
+            ("responses", "answers", "ways"),
+        ),
+        (
+            Pattern(
+                "pi.never_refuse",
+                r"\b(?:never|not|cannot|can't|won't|must\s+not|shouldn't)\s+(?:ever\s+)?"
+                r"(?:refuse|decline|say\s+(?:no|that\s+you\s+can't|sorry)|deny)\b",
+                0.4,
+            ),
+            ("refuse", "decline", "say no", "say that", "say sorry", "deny"),
+        ),
+    )

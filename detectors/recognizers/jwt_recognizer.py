@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer
+
+
+class JwtRecognizer(FastPatternRecognizer):
+    ENTITY = "JWT"
+    PATTERNS = (
+        Pattern(
+            "secret.jwt",
+            r"(?<![\w-])eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*(?![\w-])",
+            0.5,
+        ),
+    )
+    ANCHORS = ("eyj",)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        header = pattern_text.split(".", 1)[0]
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+        except (binascii.Error, ValueError):
+            return False
+        return isinstance(decoded, dict) and "alg" in decoded

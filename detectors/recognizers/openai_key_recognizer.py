@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+
+
+class OpenAiKeyRecognizer(FastPatternRecognizer):
+    ENTITY = "OPENAI_API_KEY"
+    PATTERNS = (
+        Pattern(
+            "secret.openai_key",
+            r"(?<![\w-])sk-(?:(?:proj|svcacct|admin|None)-)?(?!ant-)[A-Za-z0-9_\-]{20,}(?![\w-])",
+            0.6,
+        ),
+    )
+    ANCHORS = ("sk-",)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        body = pattern_text[3:]
+        if looks_placeholder(body) or shannon_entropy(body) < 3.5:
+            return False
+        # "T3BlbkFJ" is base64 of "OpenAI", embedded in every legacy and project key
+        return True if "T3BlbkFJ" in body or body.startswith(("proj-", "svcacct-")) else None

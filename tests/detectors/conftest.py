@@ -1,0 +1,10 @@
+import pytest
+
+from detectors.engine import Detector
+
+
+@pytest.fixture(scope="session")
+def detector():
+    d = Detector()
+    yield d
+    d.close()
