@@ -38,9 +38,18 @@ class Provider:
 
 
 def _host_matches(pattern: str, host: str) -> bool:
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
-    return host == pattern
+    if "*" not in pattern:
+        return host == pattern
+    # "*" stands for one or more DNS labels, never crossing the pattern's literal
+    # parts: "*.openai.azure.com", "bedrock-runtime.*.amazonaws.com".
+    regex = _WILDCARDS.get(pattern)
+    if regex is None:
+        parts = ("[a-z0-9-]+(?:\\.[a-z0-9-]+)*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", pattern))
+        regex = _WILDCARDS[pattern] = re.compile("".join(parts))
+    return regex.fullmatch(host) is not None
+
+
+_WILDCARDS: dict[str, re.Pattern[str]] = {}
 
 
 def _ep(path: str, dialect: str, operation: str = "chat") -> Endpoint:
@@ -66,6 +75,19 @@ PROVIDERS: tuple[Provider, ...] = (
         base_url="https://api.openai.com",
     ),
     Provider(
+        "azure",
+        ("*.openai.azure.com", "*.cognitiveservices.azure.com", "*.services.ai.azure.com"),
+        (
+            _ep(r"/openai/deployments/[^/]+/chat/completions", "openai_chat"),
+            _ep(r"/openai/deployments/[^/]+/completions", "openai_completions", "completions"),
+            _ep(r"/openai/deployments/[^/]+/embeddings", "openai_embeddings", "embeddings"),
+            _ep(r"/openai/responses", "openai_responses", "responses"),
+            *_openai_family("/openai/v1"),
+            *_openai_family("/models"),
+        ),
+        auth_headers=("api-key", "authorization"),
+    ),
+    Provider(
         "anthropic",
         ("api.anthropic.com",),
         (
@@ -75,27 +97,92 @@ PROVIDERS: tuple[Provider, ...] = (
         auth_headers=("x-api-key", "authorization"),
         base_url="https://api.anthropic.com",
     ),
+    Provider(
+        "gemini",
+        ("generativelanguage.googleapis.com",),
+        (
+            _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:(?:generateContent|streamGenerateContent)", "gemini"),
+            _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:countTokens", "gemini", "count_tokens"),
+            _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:(?:embedContent|batchEmbedContents)", "gemini_embed", "embeddings"),
+            *_openai_family("/v1beta/openai"),
+        ),
+        auth_headers=("x-goog-api-key", "authorization"),
+        base_url="https://generativelanguage.googleapis.com",
+    ),
+    Provider(
+        "vertex",
+        ("aiplatform.googleapis.com", "*-aiplatform.googleapis.com"),
+        (
+            _ep(
+                r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/google/models/[^/:]+"
+                r":(?:generateContent|streamGenerateContent)",
+                "gemini",
+            ),
+            _ep(
+                r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/publishers/anthropic/models/[^/:]+"
+                r":(?:rawPredict|streamRawPredict)",
+                "anthropic",
+                "messages",
+            ),
+            _ep(r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/endpoints/openapi/chat/completions", "openai_chat"),
+        ),
+        base_url="https://aiplatform.googleapis.com",
+    ),
+    Provider(
+        "bedrock",
+        ("bedrock-runtime.*.amazonaws.com", "bedrock-runtime-fips.*.amazonaws.com"),
+        (
+            _ep(r"/model/[^/]+/converse(?:-stream)?", "bedrock_converse"),
+            _ep(r"/model/[^/]+/invoke(?:-with-response-stream)?", "bedrock_invoke"),
+        ),
+        auth_headers=("authorization", "x-amz-security-token"),
+    ),
+    Provider(
+        "cohere",
+        ("api.cohere.com", "api.cohere.ai"),
+        (
+            _ep(r"/v2/chat", "cohere"),
+            *_openai_family("/compatibility/v1"),
+        ),
+        base_url="https://api.cohere.com",
+    ),
+    Provider(
+        "ollama",
+        ("ollama.com",),
+        (
+            _ep(r"/api/chat", "ollama"),
+            _ep(r"/api/generate", "ollama", "generate"),
+            _ep(r"/api/embed(?:dings)?", "ollama", "embeddings"),
+            *_openai_family("/v1"),
+            _ep(r"/v1/messages", "anthropic", "messages"),
+        ),
+        base_url="https://ollama.com",
+    ),
+    Provider("mistral", ("api.mistral.ai",), _openai_family("/v1"), base_url="https://api.mistral.ai"),
+    Provider("groq", ("api.groq.com",), _openai_family("/openai/v1"), base_url="https://api.groq.com/openai"),
+    Provider("together", ("api.together.xyz",), _openai_family("/v1"), base_url="https://api.together.xyz"),
+    Provider(
+        "fireworks",
+        ("api.fireworks.ai",),
+        _openai_family("/inference/v1"),
+        base_url="https://api.fireworks.ai/inference",
+    ),
+    Provider(
+        "deepseek",
+        ("api.deepseek.com",),
+        (*_openai_family("/v1"), *_openai_family(""), _ep(r"/anthropic/v1/messages", "anthropic", "messages")),
+        base_url="https://api.deepseek.com",
+    ),
+    Provider(
+        "openrouter",
+        ("openrouter.ai",),
+        (*_openai_family("/api/v1"), _ep(r"/api/v1/messages", "anthropic", "messages")),
+        base_url="https://openrouter.ai/api",
+    ),
+    Provider("xai", ("api.x.ai",), _openai_family("/v1"), base_url="https://api.x.ai"),
 )
 
-PROVIDER_NAMES: frozenset[str] = frozenset(
-    {
-        "openai",
-        "azure",
-        "anthropic",
-        "gemini",
-        "vertex",
-        "bedrock",
-        "cohere",
-        "ollama",
-        "mistral",
-        "groq",
-        "together",
-        "fireworks",
-        "deepseek",
-        "openrouter",
-        "xai",
-    }
-)
+PROVIDER_NAMES: frozenset[str] = frozenset(p.name for p in PROVIDERS)
 
 _BY_NAME = {p.name: p for p in PROVIDERS}
 

@@ -12,7 +12,16 @@ from routing.dialects.base import Dialect
 
 _MODULES: dict[str, str] = {
     "openai_chat": "routing.dialects.openai_chat",
+    "openai_responses": "routing.dialects.openai_responses",
+    "openai_completions": "routing.dialects.openai_completions",
+    "openai_embeddings": "routing.dialects.openai_embeddings",
     "anthropic": "routing.dialects.anthropic",
+    "gemini": "routing.dialects.gemini",
+    "gemini_embed": "routing.dialects.gemini_embed",
+    "cohere": "routing.dialects.cohere",
+    "ollama": "routing.dialects.ollama",
+    "bedrock_converse": "routing.dialects.bedrock_converse",
+    "bedrock_invoke": "routing.dialects.bedrock_invoke",
 }
 
 
