@@ -1,0 +1,73 @@
+"""Everything the proxy builds once at start-up from a Config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from addon.config import Config
+from addon.policy import Policy, load_policy
+from audit.log import AuditLog
+from ca.authority import CAFiles, ensure_ca, upstream_trust
+from detectors.engine import Detector, DetectorConfig
+from routing.providers import ProviderTable
+
+
+@dataclass(frozen=True)
+class Upstream:
+    scheme: str
+    host: str
+    port: int
+    prefix: str  # path prefix to put before the request path ("" for none)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    table: ProviderTable
+    policy: Policy
+    detector: Detector
+    audit: AuditLog
+    ca: CAFiles
+    upstreams: dict[str, Upstream]
+    upstream_ca: str | None
+    holdback: int
+
+    def close(self) -> None:
+        self.audit.close()
+        self.detector.close()
+
+
+def parse_upstream(url: str) -> Upstream:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return Upstream(parts.scheme, parts.hostname or "", port, parts.path.rstrip("/"))
+
+
+def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtime:
+    """Load policy, detectors, CA and audit. Raises ConfigError on bad config."""
+    policy = load_policy(config.policy)
+    if detector is None:
+        detector = Detector(DetectorConfig.from_mapping(config.detectors, f"{config.source}: detectors"))
+    config.home.mkdir(parents=True, exist_ok=True)
+    ca = ensure_ca(config.home)
+    audit_opts: dict[str, Any] = dict(config.audit)
+    audit = AuditLog.open(config.audit_db, config.home, **audit_opts)
+    upstreams = {
+        name: parse_upstream(spec.upstream)
+        for name, spec in config.providers.items()
+        if spec.upstream
+    }
+    trust = upstream_trust(config.home, config.upstream_ca)
+    return Runtime(
+        config=config,
+        table=ProviderTable.from_config(config.providers),
+        policy=policy,
+        detector=detector,
+        audit=audit,
+        ca=ca,
+        upstreams=upstreams,
+        upstream_ca=str(trust) if trust else None,
+        holdback=int(config.stream.get("holdback", 64)),
+    )

@@ -1,0 +1,57 @@
+"""Run mitmproxy in-process with the Firewall addon, in the foreground."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from mitmproxy import ctx, options
+from mitmproxy.tools.dump import DumpMaster
+
+from addon.firewall import Firewall
+from addon.runtime import Runtime
+
+log = logging.getLogger("llmwall")
+
+BODY_SIZE_LIMIT = "64m"  # larger bodies get mitmproxy's 413 (request) / 502 (response)
+
+
+class Ready:
+    """Logs the one 'listening' line once mitmproxy's servers are up (the `running`
+    hook fires after they bound), with the real address (port 0 resolves here)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+
+    def running(self) -> None:
+        server = ctx.master.addons.get("proxyserver")
+        addrs = server.listen_addrs() if server else []
+        where = ", ".join(f"{h}:{p}" for h, p, *_ in addrs) or "?"
+        policy = self.rt.policy.source
+        log.info(
+            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
+            where, policy, self.rt.config.fail_mode, self.rt.config.audit_db, self.rt.ca.cert,
+        )
+
+
+async def serve(runtime: Runtime) -> None:
+    cfg = runtime.config
+    opts = options.Options(listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=["regular"])
+    master = DumpMaster(opts, with_termlog=False, with_dumper=False)
+    opts.update(
+        confdir=str(runtime.ca.confdir),
+        # Nothing is resolved or connected before the request hook chose the upstream.
+        connection_strategy="lazy",
+        upstream_cert=False,
+        body_size_limit=BODY_SIZE_LIMIT,
+        ssl_verify_upstream_trusted_ca=runtime.upstream_ca,
+    )
+    master.addons.add(Firewall(runtime), Ready(runtime))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, master.shutdown)
+    try:
+        await master.run()
+    finally:
+        runtime.close()
