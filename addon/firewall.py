@@ -382,29 +382,39 @@ def _decoder(encoding: str) -> Decoder | None:
     raise InspectionError(f"unsupported stream content-encoding {encoding!r}")
 
 
-def _safe_stream(inspector: StreamInspector, decoder: Decoder | None, state: FlowState, fail_open: bool) -> Callable[[bytes], bytes]:
-    """The stream callable: exceptions inside would crash mitmproxy's connection handler,
-    so they end the stream with the dialect's error event (or, fail-open, pass bytes)."""
+def _safe_stream(
+    inspector: StreamInspector, decoder: Decoder | None, state: FlowState, fail_open: bool
+) -> Callable[[bytes], list[bytes]]:
+    """The stream callable. It returns a list: mitmproxy sends a returned b"" as an
+    empty HTTP/1 chunk, which would end the client's body early. Exceptions inside
+    would crash mitmproxy's connection handler, so they end the stream with the
+    dialect's error event (or, fail-open, pass the bytes on, marked)."""
     broken = False
 
-    def stream(chunk: bytes) -> bytes:
+    def stream(chunk: bytes) -> list[bytes]:
         nonlocal broken
         if broken:
-            return chunk if fail_open else b""
+            return [chunk] if fail_open and chunk else []
         try:
-            data = decoder(chunk) if decoder is not None else chunk
-            if decoder is not None and not chunk:
-                tail = inspector(data) if data else b""
-                return tail + inspector(b"")
-            return inspector(data)
+            if decoder is None:
+                out = inspector(chunk)
+            elif chunk:
+                data = decoder(chunk)
+                out = inspector(data) if data else b""
+            else:
+                tail = decoder(b"")
+                out = (inspector(tail) if tail else b"") + inspector(b"")
         except Exception as exc:
             broken = True
             log.error("stream inspection failed for %s: %s", state.request_id, _reason(exc))
             state.extra["stream_failed"] = True
             if fail_open:
                 state.fail_open = True
-                return chunk
+                return [chunk] if chunk else []
             inspector.done = True
-            return inspector.dialect.error_event("llmwall could not inspect the response stream", "llmwall_inspection_failed")
+            out = inspector.dialect.error_event(
+                "llmwall could not inspect the response stream", "llmwall_inspection_failed"
+            )
+        return [out] if out else []
 
     return stream

@@ -1,0 +1,177 @@
+"""A local TLS server that stands in for the LLM providers' APIs.
+
+It answers OpenAI Chat Completions and Anthropic Messages (plain and streamed), records
+every request it receives, and can be scripted per request: a status, a reply text, a
+delay between stream events, or a connection cut mid-stream.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Script:
+    """How to answer one request (defaults: 200 with `reply`)."""
+
+    reply: str = "Hello from the fake provider."
+    status: int = 200
+    error_body: dict[str, Any] | None = None
+    delay: float = 0.0  # seconds between stream events
+    cut_after: int | None = None  # close the connection after this many stream events
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeProvider:
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.received: list[Received] = []
+        self.scripts: deque[Script] = deque()
+        self.default = Script()
+        self.last_event_sent_at = 0.0
+        self.first_event_sent_at = 0.0
+        handler = type("Handler", (_Handler,), {"provider": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.server.server_address[1]}"
+
+    def next(self, **kwargs: Any) -> None:
+        self.scripts.append(Script(**kwargs))
+
+    def reset(self) -> None:
+        self.received.clear()
+        self.scripts.clear()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    provider: FakeProvider
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._json(200, {"object": "list", "data": []})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length", 0))
+        body = self.rfile.read(length)
+        p = self.provider
+        p.received.append(Received("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        script = p.scripts.popleft() if p.scripts else p.default
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = {}
+        if script.status != 200:
+            self._json(script.status, script.error_body or {"error": {"message": "scripted error"}}, script.headers)
+            return
+        anthropic = self.path.endswith("/messages")
+        if data.get("stream"):
+            events = _anthropic_events(script.reply) if anthropic else _openai_events(script.reply)
+            self._stream(events, script)
+        else:
+            self._json(200, _anthropic_message(script.reply) if anthropic else _openai_completion(script.reply))
+
+    def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        raw = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(raw)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _stream(self, events: list[bytes], script: Script) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        p = self.provider
+        for i, event in enumerate(events):
+            if script.cut_after is not None and i >= script.cut_after:
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+            self.wfile.flush()
+            now = time.monotonic()
+            if i == 0:
+                p.first_event_sent_at = now
+            p.last_event_sent_at = now
+            if script.delay:
+                time.sleep(script.delay)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+def _words(text: str) -> list[str]:
+    parts = text.split(" ")
+    return [w + (" " if i < len(parts) - 1 else "") for i, w in enumerate(parts)]
+
+
+def _openai_completion(text: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": "gpt-fake",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12},
+    }
+
+
+def _openai_events(text: str) -> list[bytes]:
+    env = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "gpt-fake"}
+    chunks = [{**env, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}]
+    chunks += [{**env, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]} for w in _words(text)]
+    chunks.append({**env, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    return [b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks] + [b"data: [DONE]\n\n"]
+
+
+def _anthropic_message(text: str) -> dict[str, Any]:
+    return {
+        "id": "msg_fake", "type": "message", "role": "assistant", "model": "claude-fake",
+        "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+        "usage": {"input_tokens": 5, "output_tokens": 7},
+    }
+
+
+def _anthropic_events(text: str) -> list[bytes]:
+    start = {"type": "message_start", "message": {**_anthropic_message(""), "content": [], "stop_reason": None}}
+    events: list[dict[str, Any]] = [start, {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}]
+    events += [{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": w}} for w in _words(text)]
+    events += [
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 7}},
+        {"type": "message_stop"},
+    ]
+    return [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
