@@ -124,7 +124,10 @@ def _build(
         return q if q.is_absolute() else base_dir / q
 
     home_path = Path(home).expanduser() if home else (rel(raw["home"]) if "home" in raw else None)
-    host, port = parse_listen(listen or raw.get("listen", DEFAULT_LISTEN), "listen")
+    if listen:
+        host, port = parse_listen(listen, "--listen")
+    else:
+        host, port = parse_listen(raw.get("listen", DEFAULT_LISTEN), f"{source}: listen")
 
     fail_mode = raw.get("fail_mode", "closed")
     if fail_mode not in ("closed", "open"):

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from addon.config import load_config
+from addon.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "config.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMWALL_HOME", str(tmp_path / "h"))
+    cfg = load_config()
+    assert (cfg.listen_host, cfg.listen_port) == ("127.0.0.1", 8080)
+    assert cfg.home == tmp_path / "h"
+    assert cfg.audit_db == tmp_path / "h" / "audit.db"
+    assert cfg.fail_mode == "closed" and not cfg.fail_open
+
+
+def test_command_line_wins_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("x")
+    cfg = load_config(
+        write(tmp_path, "listen: 0.0.0.0:9000\nhome: state\naudit: {path: a.db}\nupstream_ca: ca.pem\n"),
+        listen="127.0.0.1:7000",
+    )
+    assert cfg.listen_port == 7000
+    assert cfg.home == tmp_path / "state"
+    assert cfg.audit_db == tmp_path / "a.db"
+    assert cfg.upstream_ca == tmp_path / "ca.pem"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("colour: blue\n", "unknown key 'colour'"),
+        ("fail_mode: shut\n", "fail_mode: 'shut' is not one of closed, open"),
+        ("listen: 8080\n", "listen: expected a HOST:PORT string"),
+        ("listen: localhost\n", "is not HOST:PORT"),
+        ("providers: {openia: {upstream: https://x}}\n", "providers.openia: unknown provider"),
+        ("providers: {openai: {upstream: ftp://x}}\n", "providers.openai.upstream"),
+        ("providers: {openai: {upstrem: https://x}}\n", "unknown key 'upstrem'"),
+        ("audit: {pth: x}\n", "audit: unknown key 'pth'"),
+        ("stream: {holdback: -1}\n", "stream.holdback"),
+        ("upstream_ca: /nonexistent.pem\n", "upstream_ca"),
+        ("- a\n- b\n", "top level must be a mapping"),
+        ("a: [\n", "not valid YAML at line"),
+    ],
+)
+def test_errors_name_the_key_and_the_fix(tmp_path: Path, text: str, needle: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert needle in str(err.value)
+    assert str(tmp_path) in str(err.value)  # and the file
