@@ -118,11 +118,9 @@ def verify(paths: Iterable[Path], public_key: Ed25519PublicKey | None = None,
                                  f"{f.path} continues the chain from seq {f.anchor_seq}, but the "
                                  f"files before it end at seq {tip}")
                 break
-            try:
-                tip, tip_hash, n = _walk(f, tip, tip_hash, cps, cp_hashes, files)
-                count += n
-            except _Damage as exc:
-                damage = exc
+            tip, tip_hash, n, damage = _walk(f, tip, tip_hash, cps, cp_hashes, files)
+            count += n
+            if damage is not None:
                 break
         result.count, result.last_seq = count, tip
         failures = [] if damage is None else [damage]
@@ -145,7 +143,11 @@ def verify(paths: Iterable[Path], public_key: Ed25519PublicKey | None = None,
 
 def _open(path: Path) -> _File:
     db = store.connect(path, create=False)
-    meta = store.read_meta(db)
+    try:
+        meta = store.read_meta(db)
+    except Exception:
+        db.conn.close()
+        raise
     seq, digest = store.anchor(meta)
     return _File(path, db.conn, seq, digest, meta.get("public_key", ""))
 
@@ -165,7 +167,9 @@ def _checkpoints(files: list[_File]) -> dict[int, tuple[str, str, str, str]]:
 
 
 def _walk(f: _File, tip: int, tip_hash: str, cps: dict[int, tuple[str, str, str, str]],
-          cp_hashes: dict[int, str], files: list[_File]) -> tuple[int, str, int]:
+          cp_hashes: dict[int, str], files: list[_File]
+          ) -> tuple[int, str, int, _Damage | None]:
+    """Check `f`'s records from `tip`; return the last good (seq, hash), count, damage."""
     sha256, tag = hashlib.sha256, canonical.CHAIN_TAG
     expect, prev_ok, n = tip + 1, tip_hash, 0
     rows = f.db.execute(  # type: ignore[attr-defined]
@@ -178,11 +182,12 @@ def _walk(f: _File, tip: int, tip_hash: str, cps: dict[int, tuple[str, str, str,
             or sha256(b"%s%d\n%s\n%s\n%s" % (tag, seq, time.encode(), prev.encode(),
                                               record.encode())).hexdigest() != digest
         ):
-            raise _classify(row, expect, prev_ok, tip, _index(files))
+            damage = _classify(row, expect, prev_ok, tip, _index(files))
+            return expect - 1, prev_ok, n, damage
         if seq in cps:
             cp_hashes[seq] = digest
         expect, prev_ok, n = seq + 1, digest, n + 1
-    return expect - 1, prev_ok, n
+    return expect - 1, prev_ok, n, None
 
 
 def _index(files: list[_File]) -> Callable[[str], int | None]:
@@ -192,6 +197,7 @@ def _index(files: list[_File]) -> Callable[[str], int | None]:
     def lookup(digest: str) -> int | None:
         if not cache:
             for f in files:
+                cache.setdefault(f.anchor_hash, f.anchor_seq)
                 cache.update(f.db.execute("SELECT hash, seq FROM records"))  # type: ignore[attr-defined]
         return cache.get(digest)
 
