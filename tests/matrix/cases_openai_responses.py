@@ -10,6 +10,7 @@ over deltas is seen whole) AND every full copy, so a leak in any of them fails.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from tests.matrix.harness import Case
@@ -41,6 +42,14 @@ def message(*parts: dict) -> dict:
 
 def _text(text: str) -> dict:
     return {"type": "output_text", "text": text, "annotations": []}
+
+
+def accept_request(body: Any) -> None:
+    """The rewritten request is still a valid `responses.create` body for the SDK."""
+    import pydantic
+    from openai.types.responses.response_create_params import ResponseCreateParamsNonStreaming
+
+    pydantic.TypeAdapter(ResponseCreateParamsNonStreaming).validate_python(body)
 
 
 def accept_body(body: Any) -> None:
@@ -147,9 +156,11 @@ def _words(secret: str) -> str:
     return f"Here is the key you asked for: {secret} keep it safe, it was in the config."
 
 
+_ITEMS_INSTRUCTIONS = "instructions[].content (items)"
+
 CASES = [
     Case(D, "instructions (string)", "request", False, lambda s: _req("hi", instructions=f"Use key {s}")),
-    Case(D, "instructions[].content (items)", "request", False,
+    Case(D, _ITEMS_INSTRUCTIONS, "request", False,
          lambda s: _req("hi", instructions=[{"type": "message", "role": "developer", "content": f"key {s}"}])),
     Case(D, "input (string)", "request", False, lambda s: _req(f"my key is {s}")),
     Case(D, "input[].content (string)", "request", False, lambda s: _req([_user(f"key {s}")])),
@@ -160,10 +171,10 @@ CASES = [
              {"type": "input_text", "text": f"key {s}"},
              {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "auto"}]}])),
     Case(D, "input[].content[].text (assistant output_text)", "request", False,
-         lambda s: _req([_user(), {"type": "message", "role": "assistant", "content": [
+         lambda s: _req([_user(), {"type": "message", "role": "assistant", "id": "msg_0", "status": "completed", "content": [
              {"type": "output_text", "text": f"the key is {s}", "annotations": []}]}])),
     Case(D, "input[].content[].refusal", "request", False,
-         lambda s: _req([_user(), {"type": "message", "role": "assistant", "content": [
+         lambda s: _req([_user(), {"type": "message", "role": "assistant", "id": "msg_0", "status": "completed", "content": [
              {"type": "refusal", "refusal": f"cannot share {s}"}]}])),
     Case(D, "input[].arguments (function_call)", "request", False,
          lambda s: _req([_user(), {"type": "function_call", "call_id": "call_1", "name": "f",
@@ -226,4 +237,11 @@ CASES = [
          lambda s: stream("custom", f"export KEY={s}\nrun --all now please"), accept_stream),
     Case(D, "reasoning_summary_text.delta + done copies", "response", True,
          lambda s: stream("summary", _words(s)), accept_stream),
+]
+
+# Every request case is also checked against the SDK's own request type, except
+# `instructions` as items: the API accepts it, the SDK's type only has a string.
+CASES = [
+    replace(c, accept=accept_request) if c.direction == "request" and c.position != _ITEMS_INSTRUCTIONS else c
+    for c in CASES
 ]

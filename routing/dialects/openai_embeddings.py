@@ -1,0 +1,40 @@
+"""OpenAI Embeddings (`/v1/embeddings`), also Azure deployments, Mistral, Together,
+Fireworks, OpenRouter and Ollama's `/v1`.
+
+Only the request carries text: `input` is a string, strings or token ids (unknown
+content, like Completions' `prompt`). The response is vectors: nothing to scan. There
+is no stream. Redacting an input changes its vector; that is the policy's call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from routing.dialects.base import Collector, Dialect, ErrorShape
+from routing.dialects.openai_chat import OpenAIChat
+from routing.dialects.openai_completions import collect_prompt
+from routing.segment import Extraction
+
+
+class OpenAIEmbeddings(Dialect):
+    name = "openai_embeddings"
+
+    def extract_request(self, body: Any) -> Extraction:
+        c = Collector()
+        if not isinstance(body, dict):
+            c.unknown(())
+            return c.build()
+        collect_prompt(c, body.get("input"), ("input",))
+        return c.build()
+
+    def extract_response(self, body: Any) -> Extraction:
+        return Extraction()
+
+    def error(self, status: int, message: str, code: str) -> ErrorShape:
+        return OpenAIChat().error(status, message, code)
+
+    def wants_stream(self, body: Any, path: str, query: str) -> bool:
+        return False
+
+
+DIALECT = OpenAIEmbeddings()
