@@ -1,0 +1,235 @@
+"""`llmwall audit ...`: verify, tail, stats, export, rotate, pubkey.
+
+Each command is a thin shell over `audit.*`; errors become one line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+
+
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
+    audit = subparsers.add_parser(
+        "audit", help="verify, read, export and rotate the tamper-evident audit log",
+        description="The audit log: one content-free, hash-chained record per decision.",
+    )
+    sub = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Any, help: str, example: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=parents, help=help, description=help,
+                           epilog=f"example: {example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--db", action="append", type=Path, metavar="PATH",
+                       help="audit DB (default: from the config, else <home>/audit.db)")
+        p.set_defaults(func=_guard(func))
+        return p
+
+    p = add("verify", cmd_verify, "check the hash chain and the signed checkpoints; exit 1 "
+            "naming the first broken record", "llmwall audit verify --pubkey signing.pub")
+    p.add_argument("--pubkey", type=Path, metavar="FILE",
+                   help="Ed25519 public key PEM to check signatures with (default: the key of "
+                        "this llmwall home, else the key stored in the DB)")
+    p.add_argument("--no-archives", action="store_true",
+                   help="do not include the archives `audit rotate` wrote next to the DB")
+
+    p = add("tail", cmd_tail, "print the newest records, one line each", "llmwall audit tail -f")
+    p.add_argument("-n", type=int, default=10, metavar="N", help="how many records (default 10)")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new records")
+
+    p = add("stats", cmd_stats, "decisions by kind, provider, rule, finding type and day",
+            "llmwall audit stats --json")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
+
+    from audit.export import FORMATS
+
+    p = add("export", cmd_export, "one event per record in a SIEM's schema",
+            "llmwall audit export --format ocsf --since 24h > audit.ocsf.jsonl")
+    p.add_argument("--format", required=True, choices=sorted(FORMATS))
+    p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
+
+    p = add("rotate", cmd_rotate, "move old records to an archive file; the chain continues",
+            "llmwall audit rotate --before 90d")
+    p.add_argument("--before", default="90d", metavar="TIME",
+                   help="archive records older than this ISO time or age (default 90d)")
+
+    p = add("pubkey", cmd_pubkey, "print the Ed25519 public key (PEM) auditors verify with",
+            "llmwall audit pubkey -o llmwall-audit.pub")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
+
+
+def _guard(func: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        from addon.errors import LlmwallError
+        from audit.errors import AuditError
+
+        try:
+            return int(func(args))
+        except (AuditError, LlmwallError, ValueError, OSError) as exc:
+            print(f"llmwall audit {args.audit_command}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    run.__doc__ = func.__doc__
+    return run
+
+
+def _home_and_dbs(args: argparse.Namespace) -> tuple[Path, list[Path]]:
+    from addon.config import load_config
+
+    config = load_config(getattr(args, "config", None), home=getattr(args, "home", None))
+    return config.home, list(args.db or [config.audit_db])
+
+
+def _open_db(args: argparse.Namespace) -> Any:
+    from audit import store
+
+    _, dbs = _home_and_dbs(args)
+    if len(dbs) != 1:
+        raise ValueError("--db: give one database for this command")
+    db = store.connect(dbs[0], create=False)
+    store.read_meta(db)
+    return db
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Verify the chain; print `verified N records` (exit 0) or the first damage (exit 1)."""
+    from audit import keys, rotate, verify
+
+    home, dbs = _home_and_dbs(args)
+    paths = list(dbs)
+    if not args.no_archives:
+        for db in dbs:
+            paths += [a for a in rotate.archives_of(db) if a not in paths]
+    key, source = None, ""
+    if args.pubkey:
+        key, source = keys.load_public_key(args.pubkey.read_bytes(), str(args.pubkey)), str(
+            args.pubkey)
+    elif (home / "audit" / keys.PUBLIC_KEY).exists():
+        pub = home / "audit" / keys.PUBLIC_KEY
+        key, source = keys.load_public_key(pub.read_bytes(), str(pub)), str(pub)
+    started = time.perf_counter()
+    result = verify.verify(paths, key, source)
+    elapsed = time.perf_counter() - started
+    print(result.summary())
+    if result.ok and result.count:
+        print(f"({result.count / max(elapsed, 1e-9):,.0f} records/s)", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_BROKEN
+
+
+def _line(row: tuple[int, str, str, str, str]) -> str:
+    obj = json.loads(row[2])
+    findings = ",".join(f"{f['entity']}x{f['count']}" for f in obj["findings"]) or "-"
+    rules = ",".join(obj["rules"]) or "-"
+    return (f"{row[0]:>8} {row[1]} {obj['kind']:<8} {obj['decision']:<9} "
+            f"{obj['provider'] or '-':<10} {obj['host']}{obj['path']} model={obj['model'] or '-'} "
+            f"rules={rules} findings={findings} status={obj['status'] or '-'}")
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    """Print the last N records; with -f keep polling for new ones until interrupted."""
+    db = _open_db(args)
+    rows = db.execute("SELECT seq, time, record, prev_hash, hash FROM records "
+                      "ORDER BY seq DESC LIMIT ?", (max(args.n, 0),)).fetchall()
+    last = db.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+    for row in reversed(rows):
+        print(_line(row))
+    try:
+        while args.follow:
+            sys.stdout.flush()
+            time.sleep(0.5)
+            for row in db.execute("SELECT seq, time, record, prev_hash, hash FROM records "
+                                  "WHERE seq > ? ORDER BY seq", (last,)):
+                print(_line(row))
+                last = row[0]
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def stats(db: Any, since: str | None = None) -> dict[str, Any]:
+    from audit.export import iter_rows
+
+    out: dict[str, Counter[str]] = {k: Counter() for k in (
+        "decision", "kind", "provider", "rule", "finding", "day")}
+    total = 0
+    for row in iter_rows(db, since):
+        obj = json.loads(row[2])
+        total += 1
+        out["decision"][obj["decision"]] += 1
+        out["kind"][obj["kind"]] += 1
+        out["provider"][obj["provider"] or "-"] += 1
+        out["day"][f"{row[1][:10]} {obj['decision']}"] += 1
+        for r in obj["rules"]:
+            out["rule"][r] += 1
+        for f in obj["findings"]:
+            out["finding"][f["entity"]] += f["count"]
+    return {"records": total, **{k: dict(v.most_common()) for k, v in out.items()}}
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Counts by decision, kind, provider, rule, finding type, and decisions per day."""
+    from audit.export import parse_since
+
+    result = stats(_open_db(args), parse_since(args.since) if args.since else None)
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+        return EXIT_OK
+    print(f"records: {result['records']}")
+    for section in ("decision", "kind", "provider", "rule", "finding", "day"):
+        print(f"\nby {section}:")
+        for key, count in result[section].items():
+            print(f"  {count:>8}  {key}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write one event per record in the chosen format, oldest first."""
+    from audit.export import FORMATS, iter_rows, parse_since
+
+    db = _open_db(args)
+    since = parse_since(args.since) if args.since else None
+    convert = FORMATS[args.format]
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for row in iter_rows(db, since):
+            out.write(convert(row) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    return EXIT_OK
+
+
+def cmd_rotate(args: argparse.Namespace) -> int:
+    """Archive records older than --before into a file next to the DB."""
+    from audit.export import parse_since
+    from audit.rotate import rotate
+
+    home, dbs = _home_and_dbs(args)
+    if len(dbs) != 1:
+        raise ValueError("--db: give one database to rotate")
+    archive = rotate(dbs[0], home, parse_since(args.before))
+    print(f"archived to {archive}" if archive else "nothing older than --before to archive")
+    return EXIT_OK
+
+
+def cmd_pubkey(args: argparse.Namespace) -> int:
+    """Print (or write) the install's Ed25519 public key, created on first use."""
+    from audit import keys
+
+    home, _ = _home_and_dbs(args)
+    pem = keys.public_pem(keys.load_or_create_signing_key(home).public_key())
+    if args.output:
+        args.output.write_bytes(pem)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(pem.decode("ascii"))
+    return EXIT_OK
