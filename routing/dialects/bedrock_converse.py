@@ -178,7 +178,13 @@ def _reasoning(c: Collector, block: Any, path: Path) -> None:
     reasoning = block.get("reasoningText")
     if isinstance(reasoning, dict):
         # Signed by the provider: scanned, never modified.
-        c.text(reasoning.get("text"), (*path, "reasoningText", "text"), Role.ASSISTANT, Trust.MODEL, writable=False)
+        c.text(
+            reasoning.get("text"),
+            (*path, "reasoningText", "text"),
+            Role.ASSISTANT,
+            Trust.MODEL,
+            writable=False,
+        )
     if "redactedContent" in block:
         c.opaque("encrypted_reasoning")
 
@@ -201,7 +207,9 @@ def collect_citation(c: Collector, citation: Any, path: Path) -> None:
     c.text(citation.get("title"), (*path, "title"), Role.DOCUMENT, Trust.EXTERNAL)
     for k, part in enumerate(citation.get("sourceContent") or ()):
         if isinstance(part, dict):
-            c.text(part.get("text"), (*path, "sourceContent", k, "text"), Role.DOCUMENT, Trust.EXTERNAL)
+            c.text(
+                part.get("text"), (*path, "sourceContent", k, "text"), Role.DOCUMENT, Trust.EXTERNAL
+            )
 
 
 def _search_result(c: Collector, block: Any, path: Path) -> None:
@@ -257,14 +265,18 @@ def collect_tool_config(c: Collector, config: Any, path: Path) -> None:
         c.text(spec.get("description"), (*p, "description"), Role.TOOL_DEFINITION, Trust.SYSTEM)
         schema = spec.get("inputSchema")
         if isinstance(schema, dict) and "json" in schema:
-            c.leaves(schema["json"], (*p, "inputSchema", "json"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+            c.leaves(
+                schema["json"], (*p, "inputSchema", "json"), Role.TOOL_DEFINITION, Trust.SYSTEM
+            )
 
 
 def collect_output(c: Collector, body: dict[str, Any]) -> None:
     output = body.get("output")
     message = output.get("message") if isinstance(output, dict) else None
     if isinstance(message, dict):
-        collect_content(c, message.get("content"), ("output", "message", "content"), Role.ASSISTANT, Trust.MODEL)
+        collect_content(
+            c, message.get("content"), ("output", "message", "content"), Role.ASSISTANT, Trust.MODEL
+        )
     elif output is not None:
         c.unknown(("output",))
 
@@ -287,7 +299,13 @@ def stream_pieces(kind: str | None, payload: Any, prefix: Path) -> list[TextPiec
     tool_use = delta.get("toolUse")
     if isinstance(tool_use, dict) and isinstance(tool_use.get("input"), str):
         out.append(
-            TextPiece((index, "toolUse"), (*base, "toolUse", "input"), tool_use["input"], role=Role.TOOL_CALL, structured=True)
+            TextPiece(
+                (index, "toolUse"),
+                (*base, "toolUse", "input"),
+                tool_use["input"],
+                role=Role.TOOL_CALL,
+                structured=True,
+            )
         )
     for k, part in enumerate(delta.get("toolResult") or ()):
         if isinstance(part, dict) and isinstance(part.get("text"), str):
@@ -303,10 +321,16 @@ def stream_pieces(kind: str | None, payload: Any, prefix: Path) -> list[TextPiec
     return out
 
 
-def stream_embedded(kind: str | None, payload: Any, prefix: Path) -> list[tuple[Path, Callable[[Any], Extraction]]]:
+def stream_embedded(
+    kind: str | None, payload: Any, prefix: Path
+) -> list[tuple[Path, Callable[[Any], Extraction]]]:
     """Parts of a delta scanned whole per event: signed reasoning text (read-only),
     citations, JSON tool results."""
-    if kind != "contentBlockDelta" or not isinstance(payload, dict) or not isinstance(payload.get("delta"), dict):
+    if (
+        kind != "contentBlockDelta"
+        or not isinstance(payload, dict)
+        or not isinstance(payload.get("delta"), dict)
+    ):
         return []
     delta = payload["delta"]
     base = (*prefix, "delta")
@@ -402,7 +426,9 @@ def model_from_path(path: str) -> str | None:
 
 
 def error_shape(status: int, message: str) -> ErrorShape:
-    kind = _ERROR_TYPES.get(status, "ValidationException" if status < 500 else "InternalServerException")
+    kind = _ERROR_TYPES.get(
+        status, "ValidationException" if status < 500 else "InternalServerException"
+    )
     return ErrorShape(status, {"message": message}, (("x-amzn-ErrorType", kind),))
 
 
@@ -419,12 +445,19 @@ class BedrockConverse(Dialect):
         collect_messages(c, body.get("messages"), ("messages",))
         collect_tool_config(c, body.get("toolConfig"), ("toolConfig",))
         if "additionalModelRequestFields" in body:
-            c.leaves(body["additionalModelRequestFields"], ("additionalModelRequestFields",), Role.SYSTEM, Trust.SYSTEM)
+            c.leaves(
+                body["additionalModelRequestFields"],
+                ("additionalModelRequestFields",),
+                Role.SYSTEM,
+                Trust.SYSTEM,
+            )
         variables = body.get("promptVariables")
         if isinstance(variables, dict):
             for name, value in variables.items():
                 if isinstance(value, dict):
-                    c.text(value.get("text"), ("promptVariables", name, "text"), Role.USER, Trust.USER)
+                    c.text(
+                        value.get("text"), ("promptVariables", name, "text"), Role.USER, Trust.USER
+                    )
         return c.build()
 
     def extract_response(self, body: Any) -> Extraction:

@@ -1,22 +1,27 @@
-"""AWS Bedrock InvokeModel and InvokeModelWithResponseStream (`/model/{id}/invoke(-with-response-stream)`).
+"""AWS Bedrock InvokeModel and InvokeModelWithResponseStream.
 
-The body is the model family's own JSON, and a dialect sees only the body, so the
-family is recognised by shape (the model id in the path is not consulted):
+Paths `/model/{id}/invoke` and `/model/{id}/invoke-with-response-stream`. The body is
+the model family's own JSON, and a dialect sees only the body, so the family is
+recognised by shape (the model id in the path is not consulted):
 
-| family | request | response | stream chunk |
-|---|---|---|---|
-| Anthropic Claude | `anthropic_version` + Messages body | `type: message` | Anthropic stream event |
-| Amazon Nova | `messages[].content[]` Converse-style blocks (no `type`) | `output.message` | `{contentBlockDelta: ...}` |
-| OpenAI-shaped (Mistral chat, gpt-oss, Jamba, DeepSeek) | `messages` with string or typed content | `choices` | `choices[].delta` |
-| Meta Llama, Mistral, DeepSeek R1 text | `prompt` | `generation` / `outputs[].text` | same per chunk |
-| Amazon Titan text / embeddings | `inputText` | `results[].outputText` | `outputText` |
-| Cohere Command R | `message`, `chat_history`, `preamble`, `documents` | `text` | `text` / `stream-end` |
-| Cohere embed | `texts[]` | (embeddings) | |
+- Anthropic Claude: `anthropic_version` + a Messages body; response `type: message`;
+  stream chunks are Anthropic stream events (the Anthropic collectors are reused).
+- Amazon Nova: `messages[].content[]` Converse-style blocks (no `type` tag); response
+  `output.message`; chunks `{"contentBlockDelta": ...}` (the Converse walkers).
+- OpenAI-shaped chat (Mistral Large, gpt-oss, Jamba): `messages` with string or typed
+  content; response `choices`; chunks `choices[].delta`.
+- Meta Llama, Mistral and DeepSeek text models: `prompt`; response `generation` or
+  `outputs[].text`, the same per chunk.
+- Amazon Titan text and embeddings: `inputText`; response `results[].outputText`;
+  chunks `outputText`.
+- Cohere Command R: `message`, `chat_history`, `preamble`, `documents`, `tool_results`;
+  response `text`; chunks `text` and a final `stream-end` copy. Cohere embed: `texts[]`.
 
 A body of no known shape is `unknown(())` (policy `unknown_content`, default block).
 
 Stream chunks arrive base64-wrapped in `chunk` events; the framing unwraps them, so
-every path here points into the decoded model-native event.
+every path here points into the decoded model-native event. Every family's last chunk
+carries `amazon-bedrock-invocationMetrics`, which ends the stream.
 """
 
 from __future__ import annotations
@@ -50,11 +55,27 @@ _ANTHROPIC_STREAM = AnthropicStream()
 _OPENAI = OpenAIChat()
 _OPENAI_STREAM = OpenAIChatStream()
 _ANTHROPIC_EVENTS = frozenset(
-    {"message_start", "content_block_start", "content_block_delta", "content_block_stop",
-     "message_delta", "message_stop", "ping", "error"}
+    {
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+        "ping",
+        "error",
+    }
 )
-_NOVA_EVENTS = ("messageStart", "contentBlockStart", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata")
+_NOVA_EVENTS = (
+    "messageStart",
+    "contentBlockStart",
+    "contentBlockDelta",
+    "contentBlockStop",
+    "messageStop",
+    "metadata",
+)
 _METRICS = "amazon-bedrock-invocationMetrics"  # Bedrock adds it to the last chunk of every family
+_TEXT_KEYS = {"llama": "generation", "titan": "outputText"}
 _COHERE_ROLES: dict[str, tuple[Role, Trust]] = {
     "USER": (Role.USER, Trust.USER),
     "CHATBOT": (Role.ASSISTANT, Trust.MODEL),
@@ -72,7 +93,13 @@ def request_family(body: Any) -> str | None:
         return "anthropic"
     if isinstance(body.get("messages"), list):
         return "openai" if _openai_messages(body["messages"]) else "nova"
-    for key, family in (("prompt", "prompt"), ("inputText", "titan"), ("message", "cohere"), ("texts", "texts"), ("text_prompts", "stability")):
+    for key, family in (
+        ("prompt", "prompt"),
+        ("inputText", "titan"),
+        ("message", "cohere"),
+        ("texts", "texts"),
+        ("text_prompts", "stability"),
+    ):
         if key in body:
             return family
     return None
@@ -114,7 +141,9 @@ def _extract_request(c: Collector, body: Any) -> None:
     elif family == "texts":
         _string_list(c, body.get("texts"), ("texts",))
     elif family == "stability":
-        for i, part in enumerate(body["text_prompts"] if isinstance(body["text_prompts"], list) else ()):
+        for i, part in enumerate(
+            body["text_prompts"] if isinstance(body["text_prompts"], list) else ()
+        ):
             if isinstance(part, dict):
                 c.text(part.get("text"), ("text_prompts", i, "text"), Role.USER, Trust.USER)
     else:
@@ -147,21 +176,43 @@ def _cohere_request(c: Collector, body: dict[str, Any]) -> None:
         c.leaves(body["documents"], ("documents",), Role.DOCUMENT, Trust.EXTERNAL)
     for i, tool in enumerate(body.get("tools") or ()):
         if isinstance(tool, dict):
-            c.text(tool.get("description"), ("tools", i, "description"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+            c.text(
+                tool.get("description"),
+                ("tools", i, "description"),
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            )
             if "parameter_definitions" in tool:
-                c.leaves(tool["parameter_definitions"], ("tools", i, "parameter_definitions"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+                c.leaves(
+                    tool["parameter_definitions"],
+                    ("tools", i, "parameter_definitions"),
+                    Role.TOOL_DEFINITION,
+                    Trust.SYSTEM,
+                )
     for i, result in enumerate(body.get("tool_results") or ()):
         if isinstance(result, dict):
             call = result.get("call")
             if isinstance(call, dict):
-                c.leaves(call.get("parameters"), ("tool_results", i, "call", "parameters"), Role.TOOL_CALL, Trust.MODEL)
-            c.leaves(result.get("outputs"), ("tool_results", i, "outputs"), Role.TOOL_RESULT, Trust.EXTERNAL)
+                c.leaves(
+                    call.get("parameters"),
+                    ("tool_results", i, "call", "parameters"),
+                    Role.TOOL_CALL,
+                    Trust.MODEL,
+                )
+            c.leaves(
+                result.get("outputs"),
+                ("tool_results", i, "outputs"),
+                Role.TOOL_RESULT,
+                Trust.EXTERNAL,
+            )
 
 
 def _cohere_history(c: Collector, history: Any, path: Path) -> None:
     for i, turn in enumerate(history if isinstance(history, list) else ()):
         if isinstance(turn, dict):
-            role, trust = _COHERE_ROLES.get(str(turn.get("role", "")).upper(), (Role.USER, Trust.USER))
+            role, trust = _COHERE_ROLES.get(
+                str(turn.get("role", "")).upper(), (Role.USER, Trust.USER)
+            )
             c.text(turn.get("message"), (*path, i, "message"), role, trust)
 
 
@@ -171,7 +222,9 @@ def _cohere_history(c: Collector, history: Any, path: Path) -> None:
 def _extract_response(c: Collector, body: Any) -> None:
     if not isinstance(body, dict):
         c.unknown(())
-    elif body.get("type") == "message" or (isinstance(body.get("content"), list) and body.get("role") == "assistant"):
+    elif body.get("type") == "message" or (
+        isinstance(body.get("content"), list) and body.get("role") == "assistant"
+    ):
         _merge(c, _ANTHROPIC.extract_response(body))
     elif "output" in body:
         converse.collect_output(c, body)
@@ -182,7 +235,12 @@ def _extract_response(c: Collector, body: Any) -> None:
     elif isinstance(body.get("results"), list):
         for i, result in enumerate(body["results"]):
             if isinstance(result, dict):
-                c.text(result.get("outputText"), ("results", i, "outputText"), Role.ASSISTANT, Trust.MODEL)
+                c.text(
+                    result.get("outputText"),
+                    ("results", i, "outputText"),
+                    Role.ASSISTANT,
+                    Trust.MODEL,
+                )
     elif isinstance(body.get("outputs"), list) or isinstance(body.get("generations"), list):
         key = "outputs" if "outputs" in body else "generations"
         for i, out in enumerate(body[key]):
@@ -201,7 +259,12 @@ def _cohere_response(c: Collector, body: dict[str, Any], path: Path) -> None:
     _cohere_history(c, body.get("chat_history"), (*path, "chat_history"))
     for i, call in enumerate(body.get("tool_calls") or ()):
         if isinstance(call, dict):
-            c.leaves(call.get("parameters"), (*path, "tool_calls", i, "parameters"), Role.TOOL_CALL, Trust.MODEL)
+            c.leaves(
+                call.get("parameters"),
+                (*path, "tool_calls", i, "parameters"),
+                Role.TOOL_CALL,
+                Trust.MODEL,
+            )
 
 
 def _merge(c: Collector, extraction: Extraction) -> None:
@@ -227,7 +290,12 @@ def chunk_family(data: Any) -> str | None:
         return "nova"
     if isinstance(data.get("choices"), list):
         return "openai"
-    for key, family in (("generation", "llama"), ("outputText", "titan"), ("outputs", "mistral"), ("generations", "cohere_generations")):
+    for key, family in (
+        ("generation", "llama"),
+        ("outputText", "titan"),
+        ("outputs", "mistral"),
+        ("generations", "cohere_generations"),
+    ):
         if key in data:
             return family
     if "event_type" in data or "is_finished" in data:
@@ -253,8 +321,10 @@ class InvokeStream(StreamDialect):
             return converse.stream_pieces(kind, data.get(kind), (kind,)) if kind else []
         if family == "openai":
             return _OPENAI_STREAM.pieces(event)
-        if family in ("llama", "titan") or (family == "cohere" and isinstance(data.get("text"), str)):
-            key = {"llama": "generation", "titan": "outputText"}.get(family, "text")  # type: ignore[arg-type]
+        if family in ("llama", "titan") or (
+            family == "cohere" and isinstance(data.get("text"), str)
+        ):
+            key = _TEXT_KEYS.get(family or "", "text")
             return [TextPiece(key, (key,), data[key])] if isinstance(data.get(key), str) else []
         if family in ("mistral", "cohere_generations"):
             key = "outputs" if family == "mistral" else "generations"
@@ -270,12 +340,20 @@ class InvokeStream(StreamDialect):
         family = chunk_family(data)
         if family == "anthropic":
             delta = data.get("delta")
-            if data.get("type") == "content_block_delta" and isinstance(delta, dict) and delta.get("type") == "thinking_delta":
+            if (
+                data.get("type") == "content_block_delta"
+                and isinstance(delta, dict)
+                and delta.get("type") == "thinking_delta"
+            ):
                 return [(("delta",), _thinking_delta)]  # signed: scanned read-only
         elif family == "nova":
             kind = _nova_kind(data)
             return converse.stream_embedded(kind, data.get(kind), (kind,)) if kind else []
-        elif family == "cohere" and data.get("event_type") == "stream-end" and isinstance(data.get("response"), dict):
+        elif (
+            family == "cohere"
+            and data.get("event_type") == "stream-end"
+            and isinstance(data.get("response"), dict)
+        ):
             return [(("response",), _cohere_final)]
         return []
 
@@ -306,7 +384,11 @@ class InvokeStream(StreamDialect):
             return _OPENAI_STREAM.droppable(event)
         if family == "nova":
             delta = (data.get("contentBlockDelta") or {}).get("delta")
-            return set(data) == {"contentBlockDelta"} and isinstance(delta, dict) and set(delta) <= {"text", "toolUse"}
+            return (
+                set(data) == {"contentBlockDelta"}
+                and isinstance(delta, dict)
+                and set(delta) <= {"text", "toolUse"}
+            )
         return False
 
     def synthetic(self, template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
@@ -346,7 +428,10 @@ def _finished(data: Any, family: str | None) -> bool:
         return data.get("completionReason") is not None
     if family in ("mistral", "cohere_generations"):
         key = "outputs" if family == "mistral" else "generations"
-        return any(isinstance(o, dict) and (o.get("stop_reason") or o.get("finish_reason")) for o in data.get(key) or ())
+        return any(
+            isinstance(o, dict) and (o.get("stop_reason") or o.get("finish_reason"))
+            for o in data.get(key) or ()
+        )
     if family == "cohere":
         return data.get("is_finished") is True
     return False
@@ -404,7 +489,12 @@ class BedrockInvoke(Dialect):
             if isinstance(body.get(key), int)
         }
         results = body.get("results")
-        if isinstance(results, list) and results and isinstance(results[0], dict) and "tokenCount" in results[0]:
+        if (
+            isinstance(results, list)
+            and results
+            and isinstance(results[0], dict)
+            and "tokenCount" in results[0]
+        ):
             counts["tokenCount"] = results[0]["tokenCount"]
         return counts or None
 

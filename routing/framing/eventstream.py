@@ -128,7 +128,9 @@ def _take(data: bytes, pos: int, n: int, what: str) -> bytes:
     return data[pos : pos + n]
 
 
-def encode_headers(headers: Mapping[str, Any], types: Mapping[str, HeaderType] | None = None) -> bytes:
+def encode_headers(
+    headers: Mapping[str, Any], types: Mapping[str, HeaderType] | None = None
+) -> bytes:
     """Encode headers in order; a value's type is taken from `types`, else inferred."""
     out = bytearray()
     for name, value in headers.items():
@@ -283,7 +285,9 @@ class EventStreamFraming(Framing):
             payload = _json(outer)
         else:
             payload = _json(event.data)
-        return encode_message(event.meta.get("headers", {}), payload, event.meta.get("header_types"))
+        return encode_message(
+            event.meta.get("headers", {}), payload, event.meta.get("header_types")
+        )
 
 
 def _unwrap(event: StreamEvent) -> None:
@@ -307,7 +311,11 @@ def _json(value: Any) -> bytes:
 
 def event_message(event_type: str, data: Any) -> bytes:
     """A JSON event message we make ourselves."""
-    headers = {":event-type": event_type, ":content-type": "application/json", ":message-type": "event"}
+    headers = {
+        ":event-type": event_type,
+        ":content-type": "application/json",
+        ":message-type": "event",
+    }
     return encode_message(headers, _json(data))
 
 
