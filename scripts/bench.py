@@ -1,0 +1,185 @@
+"""Added latency of llmwall versus direct TLS and versus bare mitmdump, in one run.
+
+Starts a local TLS fake provider (in its own process), bare mitmdump with only a
+routing addon, and `llmwall run` with its default policy, then sends the same OpenAI
+chat requests (1 KB and 10 KB of ordinary English, no findings) through each over a
+keep-alive connection, plus streamed requests for time to first byte. Prints p50/p99
+and the differences. Loopback only; bounded request counts.
+
+    python scripts/bench.py [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import httpx2
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.certs import make_ca_and_server  # noqa: E402
+from tests.e2e.conftest import base_config, start_proxy, subprocess_env  # noqa: E402
+
+WORDS = (
+    "the a report team meeting schedule project budget review customer feedback design "
+    "release plan summary quarter results deadline update draft analysis question answer "
+    "please could you write explain improve shorten translate list compare describe outline"
+).split()
+
+
+def chat_body(size: int, rng: random.Random, stream: bool = False) -> bytes:
+    words: list[str] = []
+    while len(" ".join(words)) < size - 120:
+        words.append(rng.choice(WORDS))
+    text = " ".join(words).capitalize() + "."
+    body = {"model": "gpt-bench", "messages": [{"role": "user", "content": text}], "stream": stream}
+    return json.dumps(body).encode()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+FAKE_SERVER = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {repo!r})
+    from pathlib import Path
+    from tests.e2e.fake_provider import FakeProvider
+    fake = FakeProvider(Path({cert!r}), Path({key!r}))
+    fake.default.reply = "word " * 40
+    print(fake.url, flush=True)
+    while True:
+        time.sleep(3600)
+    """
+)
+
+REDIRECT_ADDON = textwrap.dedent(
+    """
+    from mitmproxy import http
+    class Redirect:
+        def request(self, flow: http.HTTPFlow) -> None:
+            if flow.request.pretty_host == "api.openai.com":
+                flow.request.host, flow.request.port = "127.0.0.1", {port}
+    addons = [Redirect()]
+    """
+)
+
+
+def measure(client: httpx2.Client, url: str, bodies: list[bytes]) -> list[float]:
+    out = []
+    for body in bodies:
+        t0 = time.perf_counter()
+        r = client.post(url, content=body, headers={"content-type": "application/json", "authorization": "Bearer x"})
+        r.read()
+        out.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, r.text[:200]
+    return out
+
+
+def measure_ttfb(client: httpx2.Client, url: str, bodies: list[bytes]) -> list[float]:
+    out = []
+    for body in bodies:
+        t0 = time.perf_counter()
+        with client.stream("POST", url, content=body, headers={"content-type": "application/json"}) as r:
+            first = True
+            for _ in r.iter_raw():
+                if first:
+                    out.append((time.perf_counter() - t0) * 1000)
+                    first = False
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="llmwall-bench-"))
+    ca, cert, key = make_ca_and_server(tmp / "fake-ca")
+    fake = subprocess.Popen([sys.executable, "-c", FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key))],
+                            stdout=subprocess.PIPE, text=True)
+    fake_url = fake.stdout.readline().strip()  # type: ignore[union-attr]
+    fake_port = int(fake_url.rsplit(":", 1)[1])
+    procs: list[subprocess.Popen] = [fake]
+    try:
+        # bare mitmdump with only a routing addon, same CA handling
+        addon = tmp / "redirect.py"
+        addon.write_text(REDIRECT_ADDON.format(port=fake_port))
+        mport = free_port()
+        mitm_conf = tmp / "mitm"
+        mitm = subprocess.Popen(
+            [str(Path(sys.executable).with_name("mitmdump")), "-q", "--listen-host", "127.0.0.1", "-p", str(mport),
+             "-s", str(addon), "--set", f"confdir={mitm_conf}", "--set", "connection_strategy=lazy",
+             "--set", "upstream_cert=false", "--set", f"ssl_verify_upstream_trusted_ca={ca}"],
+            env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(mitm)
+
+        class _F:
+            url = fake_url
+
+        lw = start_proxy(tmp / "home", base_config(_F, ca))  # type: ignore[arg-type]
+        deadline = time.time() + 30
+        while not (mitm_conf / "mitmproxy-ca-cert.pem").exists() and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+
+        rng = random.Random(7)
+        url = "https://api.openai.com/v1/chat/completions"
+        paths = {
+            "direct": (None, ssl.create_default_context(cafile=str(ca)), f"{fake_url}/v1/chat/completions"),
+            "mitmdump": (f"http://127.0.0.1:{mport}", ssl.create_default_context(cafile=str(mitm_conf / "mitmproxy-ca-cert.pem")), url),
+            "llmwall": (lw.url, ssl.create_default_context(cafile=str(lw.bundle)), url),
+        }
+        rows = []
+        for size in (1024, 10240):
+            bodies = [chat_body(size, rng) for _ in range(args.requests)]
+            results = {}
+            for name, (proxy, ctx, target) in paths.items():
+                with httpx2.Client(proxy=proxy, verify=ctx, timeout=30) as client:
+                    measure(client, target, bodies[:30])  # warm-up: connections, caches
+                    results[name] = measure(client, target, bodies)
+            rows.append((f"{size // 1024} KB chat request", results))
+        bodies = [chat_body(1024, rng, stream=True) for _ in range(max(50, args.requests // 3))]
+        results = {}
+        for name, (proxy, ctx, target) in paths.items():
+            with httpx2.Client(proxy=proxy, verify=ctx, timeout=30) as client:
+                measure_ttfb(client, target, bodies[:10])
+                results[name] = measure_ttfb(client, target, bodies)
+        rows.append(("stream time to first byte", results))
+        lw.stop()
+    finally:
+        for p in procs:
+            p.terminate()
+
+    print(f"\nllmwall bench: {args.requests} requests per row, loopback, keep-alive; milliseconds\n")
+    print("| what | direct p50/p99 | mitmdump p50/p99 | llmwall p50/p99 | llmwall - mitmdump (p50) | llmwall / mitmdump (p50) |")
+    print("|---|---|---|---|---|---|")
+    for label, res in rows:
+        d, m, w = res["direct"], res["mitmdump"], res["llmwall"]
+        print(f"| {label} | {pct(d, .5):.2f} / {pct(d, .99):.2f} | {pct(m, .5):.2f} / {pct(m, .99):.2f} | "
+              f"{pct(w, .5):.2f} / {pct(w, .99):.2f} | {pct(w, .5) - pct(m, .5):+.2f} | {pct(w, .5) / pct(m, .5):.2f}x |")
+    print(f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of one run — compare ratios, not absolutes)")
+
+
+if __name__ == "__main__":
+    main()
