@@ -29,6 +29,7 @@ from routing import jsonpath
 from routing.dialects import get as get_dialect
 from routing.dialects.base import Dialect, ErrorShape
 from routing.providers import Match
+from routing.signing import is_signed
 from routing.segment import Direction, Extraction
 
 log = logging.getLogger("llmwall")
@@ -121,6 +122,18 @@ class Firewall:
         state.request_action = decision.action.value
         if decision.action is Action.BLOCK:
             self._block(flow, state, 403, f"llmwall blocked this request: {decision.reason}", "llmwall_policy_block", decision=decision)
+            return
+        if decision.action is Action.REDACT and is_signed(flow.request.headers):
+            # A signed body (SigV4) cannot be changed: the policy chooses block or allow.
+            rule = f"{policy.signed_requests.value}:signed_request"
+            if policy.signed_requests is Action.BLOCK:
+                message = f"llmwall blocked this signed request: it needs redaction ({decision.reason})"
+                self._block(flow, state, 403, message, "llmwall_policy_block", decision=decision, rules=(rule,))
+                return
+            state.extra["signed_unredacted"] = True
+            self._audit(state, "request", "allow", flow, decision=decision, rules=(*decision.rules, rule),
+                        body=body_bytes, extra={"signed_unredacted": True})
+            self._route(flow, state)
             return
         if decision.action is Action.REDACT:
             body = jsonpath.set_many(body, decision.replacements)
@@ -311,7 +324,7 @@ class Firewall:
             host=flow.request.pretty_host,
             path=flow.request.path.split("?", 1)[0],
             model=state.model,
-            rules=tuple(d.rules) if d else rules,
+            rules=rules or (tuple(d.rules) if d else ()),
             findings=tuple(d.findings) if d else tuple(findings or ()),
             detector_version=self.rt.detector.version,
             policy_digest=self.rt.policy.digest,

@@ -158,3 +158,48 @@ def test_tls_clienthello_passes_through_non_llm_hosts(fw: Firewall) -> None:
         data = tls.ClientHelloData(ctx, hello)  # type: ignore[arg-type]
         fw.tls_clienthello(data)
         assert data.ignore_connection is ignored, sni
+
+
+def bedrock_flow(content: str, signed: bool) -> http.HTTPFlow:
+    body = {"messages": [{"role": "user", "content": [{"text": content}]}]}
+    req = tutils.treq(host="bedrock-runtime.us-east-1.amazonaws.com", port=443,
+                      path=b"/model/anthropic.claude-x/converse", method=b"POST", content=json.dumps(body).encode())
+    req.headers["authorization"] = (
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=abc" if signed else "Bearer bedrock-api-key")
+    flow = tflow.tflow(req=req)
+    flow.response = None
+    return flow
+
+
+@aio
+async def test_sigv4_request_needing_redaction_is_blocked_never_modified(fw: Firewall) -> None:
+    with taddons.context(fw):
+        flow = bedrock_flow(f"key {KEY}", signed=True)
+        before = flow.request.content
+        await send(fw, flow)
+        assert flow.request.content == before
+        assert flow.response is not None and flow.response.status_code == 403
+
+
+@aio
+async def test_sigv4_allowed_by_policy_passes_unmodified(runtime: Runtime) -> None:
+    import dataclasses
+
+    from addon.policy import Action
+
+    rt = dataclasses.replace(runtime, policy=dataclasses.replace(runtime.policy, signed_requests=Action.ALLOW))
+    fw = Firewall(rt)
+    with taddons.context(fw):
+        flow = bedrock_flow(f"key {KEY}", signed=True)
+        before = flow.request.content
+        await send(fw, flow)
+        assert flow.response is None and flow.request.content == before
+
+
+@aio
+async def test_bedrock_api_key_request_is_redacted(fw: Firewall) -> None:
+    with taddons.context(fw):
+        flow = bedrock_flow(f"key {KEY}", signed=False)
+        await send(fw, flow)
+        assert json.loads(flow.request.content)["messages"][0]["content"][0]["text"] == "key <OPENAI_API_KEY>"
