@@ -47,7 +47,11 @@ class OpenAICompletionsStream(OpenAIChatStream):
         if not isinstance(data, dict) or data.get("usage") or len(data.get("choices") or ()) != 1:
             return False
         choice = data["choices"][0]
-        return isinstance(choice, dict) and not choice.get("finish_reason") and not choice.get("logprobs")
+        return (
+            isinstance(choice, dict)
+            and not choice.get("finish_reason")
+            and not choice.get("logprobs")
+        )
 
 
 class OpenAICompletions(Dialect):

@@ -30,179 +30,16 @@ from routing.dialects.base import (
     StreamDialect,
     StreamEvent,
     TextPiece,
-    is_data_url,
 )
 from routing.dialects.openai_chat import OpenAIChat
+from routing.dialects.openai_responses_items import (
+    collect_item,
+    collect_items,
+    collect_part,
+    collect_tools,
+)
 from routing.framing.sse import SSEFraming, frame
 from routing.segment import JSON, Extraction, Path, Role, Segment, Trust
-
-_MESSAGE_ROLES: dict[str, tuple[Role, Trust]] = {
-    "system": (Role.SYSTEM, Trust.SYSTEM),
-    "developer": (Role.SYSTEM, Trust.SYSTEM),
-    "user": (Role.USER, Trust.USER),
-    "assistant": (Role.ASSISTANT, Trust.MODEL),
-}
-
-_CALL = (Role.TOOL_CALL, Trust.MODEL)
-_RESULT = (Role.TOOL_RESULT, Trust.EXTERNAL)
-
-# Items run by OpenAI or the client whose text we read leaf by leaf (minus _NOT_TEXT).
-_HOSTED: dict[str, tuple[Role, Trust]] = {
-    "web_search_call": _CALL,
-    "file_search_call": _CALL,
-    "computer_call": _CALL,
-    "computer_call_output": _RESULT,
-    "code_interpreter_call": _CALL,
-    "image_generation_call": _CALL,
-    "local_shell_call": _CALL,
-    "local_shell_call_output": _RESULT,
-    "shell_call": _CALL,
-    "shell_call_output": _RESULT,
-    "apply_patch_call": _CALL,
-    "apply_patch_call_output": _RESULT,
-    "mcp_call": _CALL,
-    "mcp_list_tools": (Role.TOOL_DEFINITION, Trust.EXTERNAL),
-    "mcp_approval_request": _CALL,
-    "mcp_approval_response": (Role.USER, Trust.USER),
-    "tool_search_call": _CALL,
-    "tool_search_output": _RESULT,
-    "program": _CALL,
-    "program_output": _RESULT,
-}
-
-# Keys of hosted items that hold ids, enums or opaque data, never prose.
-_NOT_TEXT = frozenset(
-    {
-        "type", "id", "call_id", "item_id", "status", "approval_request_id", "server_label",
-        "file_id", "container_id", "caller_id", "execution", "encrypted_content", "result",
-        "image_url", "url", "output_format", "quality", "size", "background", "action_type",
-        "role", "phase", "obfuscation",
-    }
-)  # fmt: skip
-
-_TEXT_PARTS = {"input_text": "text", "output_text": "text", "text": "text", "refusal": "refusal"}
-
-
-def collect_parts(c: Collector, content: Any, path: Path, role: Role, trust: Trust) -> None:
-    """Message content or a tool output: a string or a list of typed parts."""
-    if isinstance(content, str):
-        c.text(content, path, role, trust)
-    elif isinstance(content, list):
-        for j, part in enumerate(content):
-            collect_part(c, part, (*path, j), role, trust)
-    elif content is not None:
-        c.unknown(path)
-
-
-def collect_part(c: Collector, part: Any, path: Path, role: Role, trust: Trust) -> None:
-    kind = part.get("type") if isinstance(part, dict) else None
-    if kind in _TEXT_PARTS:
-        c.text(part.get(_TEXT_PARTS[kind]), (*path, _TEXT_PARTS[kind]), role, trust)
-    elif kind in ("input_image", "input_file", "input_audio"):
-        _media(c, part, path)
-    elif kind == "reasoning_text":
-        c.text(part.get("text"), (*path, "text"), Role.ASSISTANT, Trust.MODEL)
-    else:
-        c.unknown(path)
-
-
-def _media(c: Collector, part: dict[str, Any], path: Path) -> None:
-    if part["type"] == "input_audio" or part.get("file_data") or is_data_url(part.get("image_url")):
-        c.binary(path)
-    else:  # file_id, file_url, an https image URL: content we never see
-        c.opaque("file_reference")
-
-
-def collect_item(c: Collector, item: Any, path: Path, default: tuple[Role, Trust], *, response: bool) -> None:
-    """One input or output item. `response`: reasoning text may be rewritten."""
-    if isinstance(item, str):  # `instructions`/`input` lists are items, tolerate bare strings
-        c.text(item, path, *default)
-        return
-    if not isinstance(item, dict):
-        c.unknown(path)
-        return
-    kind = item.get("type", "message" if "role" in item else None)
-    if kind == "message":
-        role, trust = _MESSAGE_ROLES.get(item.get("role", ""), default)
-        collect_parts(c, item.get("content"), (*path, "content"), role, trust)
-    elif kind == "function_call":
-        c.json_string(item.get("arguments"), (*path, "arguments"), *_CALL)
-    elif kind == "custom_tool_call":
-        c.text(item.get("input"), (*path, "input"), *_CALL)
-    elif kind in ("function_call_output", "custom_tool_call_output"):
-        collect_parts(c, item.get("output"), (*path, "output"), *_RESULT)
-    elif kind == "reasoning":
-        _reasoning(c, item, path, writable=response)
-    elif kind == "item_reference":
-        c.opaque("server_side_state")
-    elif kind in ("compaction", "compaction_trigger"):
-        c.opaque("encrypted_context")
-    elif kind == "additional_tools":
-        collect_tools(c, item.get("tools"), (*path, "tools"))
-    elif kind in _HOSTED:
-        _hosted(c, item, path, *_HOSTED[kind])
-    else:
-        c.unknown(path)
-
-
-def _reasoning(c: Collector, item: dict[str, Any], path: Path, *, writable: bool) -> None:
-    if item.get("encrypted_content"):
-        c.opaque("encrypted_reasoning")
-    for key in ("summary", "content"):
-        parts = item.get(key)
-        for j, part in enumerate(parts if isinstance(parts, list) else ()):
-            if isinstance(part, dict) and part.get("type") in ("summary_text", "reasoning_text"):
-                c.text(part.get("text"), (*path, key, j, "text"), Role.ASSISTANT, Trust.MODEL, writable=writable)
-            else:
-                c.unknown((*path, key, j))
-
-
-def _hosted(c: Collector, node: Any, path: Path, role: Role, trust: Trust) -> None:
-    if isinstance(node, str):
-        if is_data_url(node):
-            c.binary(path)
-        else:
-            c.text(node, path, role, trust)
-    elif isinstance(node, list):
-        for i, child in enumerate(node):
-            _hosted(c, child, (*path, i), role, trust)
-    elif isinstance(node, dict):
-        if node.get("type") == "image_generation_call" and node.get("result"):
-            c.binary((*path, "result"))
-        if is_data_url(node.get("image_url")):
-            c.binary((*path, "image_url"))
-        for key, child in node.items():
-            if key not in _NOT_TEXT:
-                child_role, child_trust = (Role.TOOL_RESULT, Trust.EXTERNAL) if key in ("output", "results", "outputs") else (role, trust)
-                _hosted(c, child, (*path, key), child_role, child_trust)
-
-
-def collect_tools(c: Collector, tools: Any, path: Path) -> None:
-    """Flat function and custom tools, MCP server descriptions, namespaces of tools."""
-    if not isinstance(tools, list):
-        return
-    for i, tool in enumerate(tools):
-        if not isinstance(tool, dict):
-            continue
-        p = (*path, i)
-        for key in ("description", "server_description"):
-            c.text(tool.get(key), (*p, key), Role.TOOL_DEFINITION, Trust.SYSTEM)
-        for key in ("parameters", "format"):
-            if key in tool:
-                c.leaves(tool[key], (*p, key), Role.TOOL_DEFINITION, Trust.SYSTEM)
-        if isinstance(tool.get("tools"), list):
-            collect_tools(c, tool["tools"], (*p, "tools"))
-
-
-def _items(c: Collector, node: Any, path: Path, default: tuple[Role, Trust], *, response: bool) -> None:
-    """`instructions`, `input` or `output`: a string or a list of items."""
-    if isinstance(node, str):
-        c.text(node, path, *default)
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            collect_item(c, item, (*path, i), default, response=response)
-    elif node is not None:
-        c.unknown(path)
 
 
 def _prompt(c: Collector, prompt: Any) -> None:
@@ -212,7 +49,7 @@ def _prompt(c: Collector, prompt: Any) -> None:
     if prompt.get("id"):
         c.opaque("server_side_state")
     variables = prompt.get("variables")
-    for name, value in (variables.items() if isinstance(variables, dict) else ()):
+    for name, value in variables.items() if isinstance(variables, dict) else ():
         if isinstance(value, str):
             c.text(value, ("prompt", "variables", name), Role.USER, Trust.USER)
         else:
@@ -236,7 +73,9 @@ def _server_state(body: dict[str, Any]) -> bool:
 # --- stream ------------------------------------------------------------------------------
 
 
-def _string_extractor(role: Role, trust: Trust, *, json: bool = False) -> Callable[[Any], Extraction]:
+def _string_extractor(
+    role: Role, trust: Trust, *, json: bool = False
+) -> Callable[[Any], Extraction]:
     def extract(node: Any) -> Extraction:
         c = Collector()
         if json:
@@ -285,7 +124,11 @@ _DONES: dict[str, tuple[str, str | None, list[tuple[Path, Callable[[Any], Extrac
     "response.refusal.done": ("content", "content_index", [(("refusal",), _TEXT)]),
     "response.content_part.done": ("content", "content_index", [(("part",), _part_extractor)]),
     "response.reasoning_summary_text.done": ("summary", "summary_index", [(("text",), _TEXT)]),
-    "response.reasoning_summary_part.done": ("summary", "summary_index", [(("part", "text"), _TEXT)]),
+    "response.reasoning_summary_part.done": (
+        "summary",
+        "summary_index",
+        [(("part", "text"), _TEXT)],
+    ),
     "response.reasoning_text.done": ("reasoning", "content_index", [(("text",), _TEXT)]),
     "response.function_call_arguments.done": ("args", None, [(("arguments",), _ARGS)]),
     "response.mcp_call_arguments.done": ("args", None, [(("arguments",), _ARGS)]),
@@ -314,12 +157,22 @@ class OpenAIResponsesStream(StreamDialect):
         data = event.data
         if not isinstance(data, dict) or not isinstance(data.get("delta"), str):
             return []
-        kind = data.get("type")
+        kind = str(data.get("type"))
         if kind in _BINARY_DELTAS:
             return []
-        channel_kind, index_field, structured, role = _DELTAS.get(kind, (str(kind), None, False, Role.ASSISTANT))
+        channel_kind, index_field, structured, role = _DELTAS.get(
+            kind, (kind, None, False, Role.ASSISTANT)
+        )
         # An unknown `*.delta` type is scanned as plain text rather than let through.
-        return [TextPiece(_channel(data, channel_kind, index_field), ("delta",), data["delta"], role=role, structured=structured)]
+        return [
+            TextPiece(
+                _channel(data, channel_kind, index_field),
+                ("delta",),
+                data["delta"],
+                role=role,
+                structured=structured,
+            )
+        ]
 
     def closes(self, event: StreamEvent) -> Any:
         data = event.data
@@ -349,7 +202,9 @@ class OpenAIResponsesStream(StreamDialect):
                 elif node is not None:
                     out.extend(by_string(path, extractor(node)))
             return out
-        if kind in ("response.output_item.added", "response.output_item.done") and isinstance(data.get("item"), dict):
+        if kind in ("response.output_item.added", "response.output_item.done") and isinstance(
+            data.get("item"), dict
+        ):
             return by_string(("item",), _item_extractor(data["item"]))
         if kind in _WHOLE_RESPONSE and isinstance(data.get("response"), dict):
             return by_string(("response",), DIALECT.extract_response(data["response"]))
@@ -368,17 +223,29 @@ class OpenAIResponsesStream(StreamDialect):
         return isinstance(event.data, dict) and event.data.get("type") in TERMINAL
 
     def is_error(self, event: StreamEvent) -> bool:
-        return isinstance(event.data, dict) and event.data.get("type") in ("error", "response.failed")
+        return isinstance(event.data, dict) and event.data.get("type") in (
+            "error",
+            "response.failed",
+        )
 
     def error_event(self, message: str, code: str) -> bytes:
         error = OpenAIChat().error(403, message, code).body["error"]
         # Flat fields are the documented `error` event; the nested `error` object is what
         # the openai SDK looks for to raise `APIError` while iterating the stream.
-        body = {"type": "error", "code": code, "message": message, "param": None, "sequence_number": 0, "error": error}
+        body = {
+            "type": "error",
+            "code": code,
+            "message": message,
+            "param": None,
+            "sequence_number": 0,
+            "error": error,
+        }
         return frame(body, "error")
 
 
-def by_string(prefix: Path, extraction: Extraction) -> list[tuple[Path, Callable[[Any], Extraction]]]:
+def by_string(
+    prefix: Path, extraction: Extraction
+) -> list[tuple[Path, Callable[[Any], Extraction]]]:
     """An embedded object as one entry per string that holds text.
 
     The inspector notices a rewrite by the identity of the value it gets back, and
@@ -395,7 +262,12 @@ def by_string(prefix: Path, extraction: Extraction) -> list[tuple[Path, Callable
         ((*prefix, *where), _fixed(Extraction(tuple(segs)))) for where, segs in groups.items()
     ]
     if extraction.unknown or extraction.binary:
-        out.append((prefix, _fixed(Extraction((), extraction.unknown, extraction.binary, extraction.opaque))))
+        out.append(
+            (
+                prefix,
+                _fixed(Extraction((), extraction.unknown, extraction.binary, extraction.opaque)),
+            )
+        )
     return out
 
 
@@ -421,8 +293,14 @@ class OpenAIResponses(Dialect):
         if not isinstance(body, dict):
             c.unknown(())
             return c.build()
-        _items(c, body.get("instructions"), ("instructions",), (Role.SYSTEM, Trust.SYSTEM), response=False)
-        _items(c, body.get("input"), ("input",), (Role.USER, Trust.USER), response=False)
+        collect_items(
+            c,
+            body.get("instructions"),
+            ("instructions",),
+            (Role.SYSTEM, Trust.SYSTEM),
+            response=False,
+        )
+        collect_items(c, body.get("input"), ("input",), (Role.USER, Trust.USER), response=False)
         collect_tools(c, body.get("tools"), ("tools",))
         text = body.get("text")
         if isinstance(text, dict) and isinstance(text.get("format"), dict):
@@ -437,10 +315,18 @@ class OpenAIResponses(Dialect):
         if not isinstance(body, dict):
             c.unknown(())
             return c.build()
-        _items(c, body.get("output"), ("output",), (Role.ASSISTANT, Trust.MODEL), response=True)
+        collect_items(
+            c, body.get("output"), ("output",), (Role.ASSISTANT, Trust.MODEL), response=True
+        )
         c.text(body.get("output_text"), ("output_text",), Role.ASSISTANT, Trust.MODEL)
         # The response echoes the request's instructions back to the client.
-        _items(c, body.get("instructions"), ("instructions",), (Role.SYSTEM, Trust.SYSTEM), response=True)
+        collect_items(
+            c,
+            body.get("instructions"),
+            ("instructions",),
+            (Role.SYSTEM, Trust.SYSTEM),
+            response=True,
+        )
         return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
