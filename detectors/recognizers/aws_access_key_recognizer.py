@@ -16,6 +16,7 @@ class AwsAccessKeyRecognizer(FastPatternRecognizer):
         ),
     )
     ANCHORS = ("akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka")
+    REACH = (0, 24)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text[4:]

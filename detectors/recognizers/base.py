@@ -47,6 +47,8 @@ class FastPatternRecognizer(PatternRecognizer):
     # Empty tuple: the engine decides (NUMERIC candidates, or always).
     ANCHORS: ClassVar[tuple[str, ...]] = ()
     NUMERIC: ClassVar[bool] = False  # run only on windows around digit runs
+    # the window searched around each anchor occurrence: chars before / after it
+    REACH: ClassVar[tuple[int, int]] = (64, 512)
     FLAGS: ClassVar[int] = 0
     CONTEXT_BOOST: ClassVar[float] = 0.35
     CONTEXT_WINDOW: ClassVar[int] = 64
@@ -76,35 +78,46 @@ class FastPatternRecognizer(PatternRecognizer):
     def score(self, pattern: Pattern, validated: bool | None) -> float:
         return 1.0 if validated else pattern.score
 
-    def find(self, text: str, lower: str | None = None) -> list[RecognizerResult]:
+    def find(
+        self,
+        text: str,
+        lower: str | None = None,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> list[RecognizerResult]:
+        """Matches in `text`, searched only inside `spans` (default: everywhere). Searching
+        with pos/endpos keeps offsets and lookbehinds relative to the whole text."""
         results: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        windows = spans if spans is not None else [(0, len(text))]
         for pattern, rx in self._compiled:
-            for m in rx.finditer(text):
-                start, end = self.value_span(m)
-                value = text[start:end]
-                validated = self.validate_match(m, value)
-                if validated is False:
-                    continue
-                score = self.score(pattern, validated)
-                if score < 1.0 and self.CONTEXT:
-                    if lower is None:
-                        lower = text.lower()
-                    window = lower[max(0, start - self.CONTEXT_WINDOW) : start]
-                    if any(word in window for word in self.CONTEXT):
-                        score = min(1.0, score + self.CONTEXT_BOOST)
-                results.append(
-                    RecognizerResult(
-                        self.ENTITY,
-                        start,
-                        end,
-                        score,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            "rule": pattern.name,
-                        },
-                    )
-                )
+            for wstart, wend in windows:
+                for m in rx.finditer(text, wstart, wend):
+                    start, end = self.value_span(m)
+                    if (start, end) in seen:
+                        continue
+                    value = text[start:end]
+                    validated = self.validate_match(m, value)
+                    if validated is False:
+                        continue
+                    seen.add((start, end))
+                    score = self.score(pattern, validated)
+                    if score < 1.0 and self.CONTEXT:
+                        if lower is None:
+                            lower = text.lower()
+                        window = lower[max(0, start - self.CONTEXT_WINDOW) : start]
+                        if any(word in window for word in self.CONTEXT):
+                            score = min(1.0, score + self.CONTEXT_BOOST)
+                    results.append(self.result(start, end, score, pattern.name))
         return results
+
+    def result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
+        return RecognizerResult(
+            self.ENTITY,
+            start,
+            end,
+            score,
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name, "rule": rule},
+        )
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[override]
         if entities and self.ENTITY not in entities:
@@ -113,44 +126,84 @@ class FastPatternRecognizer(PatternRecognizer):
 
 
 class InjectionRuleRecognizer(FastPatternRecognizer):
-    """Prompt-injection rules: each pattern has its own literal anchors and its score is the
-    rule's weight. Patterns are written for lowercased, normalized text."""
+    """Prompt-injection rules, written for lowercased normalized text. Each rule is
+    (Pattern, requires): `requires` is a tuple of word groups, and the rule's regex runs
+    only when every group has a word among the text's tokens (a set lookup, so benign
+    text pays almost nothing). The pattern's score is the rule's weight."""
 
     ENTITY = "PROMPT_INJECTION"
-    RULES: ClassVar[tuple[tuple[Pattern, tuple[str, ...]], ...]]
+    RULES: ClassVar[tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]]
     FLAGS = re.MULTILINE
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if "RULES" in cls.__dict__:
             cls.PATTERNS = tuple(p for p, _ in cls.RULES)
-            cls.ANCHORS = tuple(sorted({a for _, anchors in cls.RULES for a in anchors}))
+            cls.ANCHORS = tuple(sorted({w for _, groups in cls.RULES for g in groups for w in g}))
 
     def __init__(self) -> None:
         super().__init__()
-        self.rule_anchors = tuple(anchors for _, anchors in self.RULES)
+        self.requires = tuple(groups for _, groups in self.RULES)
 
-    def find_rules(self, text: str, present: frozenset[str]) -> list[RecognizerResult]:
-        """Run only the patterns whose anchors occur (`present`: anchors found in `text`)."""
+    def find_rules(
+        self,
+        text: str,
+        words: set[str] | frozenset[str],
+        counts: dict[str, int] | None = None,
+        must: set[str] | None = None,
+    ) -> list[RecognizerResult]:
+        """Run the rules whose word groups all occur in `words` (the tokens of `text`).
+
+        With `counts` (token -> occurrences), a rule's regex searches only windows around
+        the occurrences of its rarest group's words instead of the whole text. With `must`,
+        only rules that use one of those words run."""
         results = []
-        for (pattern, rx), anchors in zip(self._compiled, self.rule_anchors, strict=True):
-            if anchors and present.isdisjoint(anchors):
+        n = len(text)
+        for (pattern, rx), groups in zip(self._compiled, self.requires, strict=True):
+            if any(words.isdisjoint(g) for g in groups):
                 continue
-            for m in rx.finditer(text):
-                results.append(
-                    RecognizerResult(
-                        self.ENTITY,
-                        m.start(),
-                        m.end(),
-                        pattern.score,
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            "rule": pattern.name,
-                        },
-                    )
-                )
+            if must is not None and all(must.isdisjoint(g) for g in groups):
+                continue  # nothing new for this rule since the last pass
+            spans: list[tuple[int, int]] = [(0, n)]
+            if counts is not None and n > 2 * RULE_REACH:
+                rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))
+                if sum(counts.get(w, 0) for w in rarest) <= MAX_SEEDS:
+                    spans = _seed_windows(text, [w for w in rarest if w in words])
+            seen: set[tuple[int, int]] = set()
+            for start, end in spans:
+                for m in rx.finditer(text, start, end):
+                    if m.span() not in seen:
+                        seen.add(m.span())
+                        results.append(self.result(m.start(), m.end(), pattern.score, pattern.name))
         return results
 
-    def find(self, text: str, lower: str | None = None) -> list[RecognizerResult]:
+    def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
         lowered = text.lower()
-        return self.find_rules(lowered, frozenset(a for a in self.ANCHORS if a in lowered))
+        return self.find_rules(lowered, set(re.findall(r"\w+", lowered)))
+
+
+RULE_REACH = 240  # no rule matches more than this many characters around its seed word
+MAX_SEEDS = 24
+
+
+def _seed_windows(text: str, seeds: list[str]) -> list[tuple[int, int]]:
+    n = len(text)
+    spans = []
+    for w in seeds:
+        pos = text.find(w)
+        while pos >= 0:
+            spans.append((max(0, pos - RULE_REACH), min(n, pos + len(w) + RULE_REACH)))
+            pos = text.find(w, pos + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def words(*groups: str) -> tuple[frozenset[str], ...]:
+    """`words("ignore disregard", "instructions rules")`: AND of space-separated OR groups."""
+    return tuple(frozenset(g.split()) for g in groups)

@@ -18,7 +18,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.generic_assignment",
-            rf"(?i:(?<![A-Za-z])(?:[\w.\-]*?[_\-.])?(?:{_KEYWORDS})[\w\-]*)[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
+            rf"(?i:(?<![A-Za-z])(?:{_KEYWORDS})[\w\-]{{0,30}})[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
             r"(?:[\"'`]|b[\"'])?(?P<v>[^\s\"'`<>,;)\]}]{6,256})",
             0.6,
         ),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.base import InjectionRuleRecognizer, words
 
 
 class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
@@ -16,7 +16,7 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
                 r"start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>",
                 0.8,
             ),
-            ("<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>"),
+            words("im_start im_end endoftext system user assistant begin_of_text start_header_id end_header_id eot_id inst sys"),
         ),
         (
             Pattern(
@@ -25,7 +25,7 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
                 r"(?:message|prompt|override|note|instruction|update|alert)?\s*(?:\*\*)?\s*:",
                 0.45,
             ),
-            ("system", "admin", "developer", "root"),
+            words("system admin administrator developer root"),
         ),
         (
             Pattern(
@@ -34,7 +34,7 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
                 r"[\]>})]",
                 0.6,
             ),
-            ("system", "admin", "sys", "developer"),
+            words("system admin sys developer"),
         ),
         (
             Pattern(
@@ -43,6 +43,6 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
                 r"user\s+input\s+ends)\b",
                 0.45,
             ),
-            ("end of", "ends"),
+            words("end ends"),
         ),
     )

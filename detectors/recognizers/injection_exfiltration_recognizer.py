@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.base import InjectionRuleRecognizer, words
 
 
 class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
@@ -19,8 +19,7 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"guidelines|configuration|directives?)",
                 0.75,
             ),
-            ("reveal", "show", "print", "repeat", "output", "display", "tell", "give", "share",
-             "leak", "disclose", "spell", "write", "recite", "dump", "list", "return"),
+            words("system initial original hidden secret internal confidential starting preprompt prompt first", "prompt instructions instruction message rules guidelines configuration directive directives"),
         ),
         (
             Pattern(
@@ -30,7 +29,7 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"preceding|verbatim)",
                 0.7,
             ),
-            ("above", "before this", "so far", "preceding", "verbatim"),
+            words("repeat print output copy echo translate", "above before far preceding verbatim"),
         ),
         (
             Pattern(
@@ -39,7 +38,7 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"system\s+|secret\s+|hidden\s+)+(?:instructions|prompt|rules|password|key)",
                 0.6,
             ),
-            ("what were", "what are", "what was", "what is"),
+            words("what", "instructions prompt rules password key"),
         ),
         (
             Pattern(
@@ -49,7 +48,7 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"passcode|secret)\b",
                 0.45,
             ),
-            ("secret", "password", "api key", "passcode"),
+            words("secret password api passcode"),
         ),
         (
             Pattern(
@@ -60,7 +59,7 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"(?:to|at)\s+(?:https?://|[\w.+-]+@|this\s+(?:url|address|email)|the\s+following)",
                 0.7,
             ),
-            ("send", "forward", "email", "post", "upload", "transmit", "exfiltrate", "leak"),
+            words("send forward email post upload transmit exfiltrate leak", "conversation history credentials password passwords api keys personal user contacts cookies token tokens secret secrets"),
         ),
         (
             Pattern(
@@ -68,6 +67,6 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"!\[[^\]\n]{0,80}\]\(https?://[^)\s]{1,200}[?&][\w-]+=(?:\{|\[|\$|%7b)",
                 0.7,
             ),
-            ("](http",),
+            words("http https"),
         ),
     )

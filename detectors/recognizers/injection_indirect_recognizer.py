@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.base import InjectionRuleRecognizer, words
 
 _AI = (
     r"(?:ai|a\.i\.|assistant|chatbot|language\s+model|llm|gpt|chatgpt|claude|gemini|copilot|bot|"
@@ -26,8 +26,7 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 r"forward|respond|reply|tell|say|write|answer)\b",
                 0.6,
             ),
-            ("ai", "assistant", "chatbot", "model", "llm", "gpt", "claude", "gemini", "copilot",
-             "bot", "agent"),
+            words("ai assistant chatbot language llm gpt chatgpt claude gemini copilot bot agent model"),
         ),
         (
             Pattern(
@@ -35,7 +34,7 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 r"\b(?:note|message|instructions?|reminder)\s+(?:to|for)\s+(?:the\s+|any\s+)?" + _AI,
                 0.7,
             ),
-            ("note", "message", "instruction", "reminder"),
+            words("note message instruction instructions reminder", "ai assistant chatbot language llm gpt chatgpt claude gemini copilot bot agent model"),
         ),
         (
             Pattern(
@@ -46,7 +45,7 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 r"write|mention|recommend)\b",
                 0.55,
             ),
-            ("when", "if", "after", "before", "while"),
+            words("when if after before while"),
         ),
         (
             Pattern(
@@ -55,6 +54,6 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 r"summary|output)\b",
                 0.4,
             ),
-            ("your response", "your reply", "your answer", "your summary", "your output"),
+            words("your", "response reply answer summary output"),
         ),
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.base import InjectionRuleRecognizer, words
 
 _VERBS = ("ignore", "disregard", "forget", "bypass", "override", "overlook", "discard", "skip")
 _TARGET = (
@@ -24,7 +24,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"old|system|developer|all)\b[^.\n]{0,24}?\b" + _TARGET + r"\b",
                 0.8,
             ),
-            _VERBS + ("neglect",),
+            words("ignore disregard forget bypass override overlook discard skip neglect", "instructions instruction prompts prompt rules directives directive directions guidelines guidance commands command constraints restrictions programming policy policies context orders tasks task assignments assignment training text messages message"),
         ),
         (
             Pattern(
@@ -33,7 +33,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"(?:that|this|the\s+above)|what\s+(?:i|you\s+were|was)\s+(?:said|told|written))",
                 0.75,
             ),
-            ("ignore", "disregard", "forget"),
+            words("ignore disregard forget", "everything all what"),
         ),
         (
             Pattern(
@@ -42,7 +42,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"rules|directive|objective|system\s+prompt|orders)\s*(?::|are\b|is\b|follow)",
                 0.55,
             ),
-            ("instruction", "task", "rules", "directive", "objective", "prompt", "orders"),
+            words("new updated real actual true revised secret hidden", "instructions instruction task rules directive objective prompt orders"),
         ),
         (
             Pattern(
@@ -51,7 +51,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"answer|only|always|reply)",
                 0.45,
             ),
-            ("now on", "starting now", "henceforth"),
+            words("now henceforth starting"),
         ),
         (
             Pattern(
@@ -59,7 +59,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"\binstead\b[^.\n]{0,20}\b(?:say|print|output|respond\s+with|reply\s+with|write)\b",
                 0.35,
             ),
-            ("instead",),
+            words("instead", "say print output respond reply write"),
         ),
         (
             Pattern(
@@ -69,7 +69,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"vorgaben|alles|zuvor|vorherigen?|bisherigen?)\b",
                 0.8,
             ),
-            ("ignorier", "vergiss", "vergessen", "missachte", "überspringe"),
+            words("ignoriere ignorieren vergiss vergessen missachte überspringe")
         ),
         (
             Pattern(
@@ -78,6 +78,6 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"(?:bist|sind|antwortest|wirst)|nun\s+bist\s+du|jetzt\s+bist\s+du)",
                 0.5,
             ),
-            ("neue", "ab jetzt", "ab sofort", "bist du"),
+            words("neue ab nun jetzt", "aufgabe anweisung anweisungen rolle jetzt sofort bist"),
         ),
     )

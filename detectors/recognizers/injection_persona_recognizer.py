@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer
+from detectors.recognizers.base import InjectionRuleRecognizer, words
 
 
 class InjectionPersonaRecognizer(InjectionRuleRecognizer):
     """Jailbreak personas and "no restrictions" modes (DAN, developer mode, AIM, ...)."""
 
     RULES = (
-        (Pattern("pi.dan", r"\bdo\s+anything\s+now\b", 0.9), ("anything now",)),
+        (Pattern("pi.dan", r"\bdo\s+anything\s+now\b", 0.9), words("anything", "now")),
         (
             Pattern(
                 "pi.dan_persona",
@@ -18,10 +18,10 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"kevin|apophis|maximum|jailbroken)\b",
                 0.6,
             ),
-            ("dan", "dude", "stan", "aim", "evil", "kevin", "apophis", "maximum", "jailbroken"),
+            words("dan dude stan aim evil evilbot antidan anti betterdan kevin apophis maximum jailbroken"),
         ),
         (Pattern("pi.developer_mode", r"\b(?:developer|dev|god|debug|sudo|admin)\s+mode\b", 0.55),
-         (" mode",)),
+         words("mode", "developer dev god debug sudo admin")),
         (
             Pattern(
                 "pi.jailbreak_tag",
@@ -29,7 +29,7 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"|\bjailbroken\b",
                 0.6,
             ),
-            ("jailbr",),
+            words("jailbreak jailbroken jailbreaked classic"),
         ),
         (
             Pattern(
@@ -41,7 +41,7 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"guidelines|boundaries|morals|ethics|rules)\b",
                 0.45,
             ),
-            ("no ", "without", "free ", "bound", "ignore", "have", "beyond"),
+            words("restrictions filters filtering limitations limits censorship policies guidelines boundaries morals ethics rules"),
         ),
         (
             Pattern(
@@ -51,8 +51,7 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"language\s+model|persona|character)\b",
                 0.6,
             ),
-            ("unfiltered", "uncensored", "unrestricted", "amoral", "unethical", "unbound",
-             "unchained", "limitless"),
+            words("unfiltered uncensored unrestricted amoral unethical unbound unchained limitless"),
         ),
         (
             Pattern(
@@ -60,7 +59,7 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"\b(?:stay|remain|keep)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b",
                 0.5,
             ),
-            ("character",),
+            words("character"),
         ),
         (
             Pattern(
@@ -69,7 +68,7 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"{0,80}\b(?:normal|classic|jailbreak|unfiltered|filtered|developer)",
                 0.6,
             ),
-            ("responses", "answers", "ways"),
+            words("responses answers ways", "normal classic jailbreak unfiltered filtered developer"),
         ),
         (
             Pattern(
@@ -78,6 +77,6 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"(?:refuse|decline|say\s+(?:no|that\s+you\s+can't|sorry)|deny)\b",
                 0.4,
             ),
-            ("refuse", "decline", "say no", "say that", "say sorry", "deny"),
+            words("refuse decline say deny"),
         ),
     )

@@ -18,6 +18,7 @@ class JwtRecognizer(FastPatternRecognizer):
             0.5,
         ),
     )
+    REACH = (0, 8192)
     ANCHORS = ("eyj",)
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -18,5 +18,6 @@ class PrivateKeyRecognizer(FastPatternRecognizer):
             1.0,
         ),
     )
+    REACH = (0, 8192)
     ANCHORS = ("-----begin",)
     FLAGS = re.DOTALL

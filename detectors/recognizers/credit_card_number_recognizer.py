@@ -17,13 +17,14 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-class CreditCardRecognizer(FastPatternRecognizer):
+class CreditCardNumberRecognizer(FastPatternRecognizer):
     ENTITY = "CREDIT_CARD"
     PATTERNS = (
         # 12-19 digits starting with a known issuer digit, optionally grouped by - or space.
         Pattern(
             "pii.credit_card",
-            r"(?<![\d.\-])[1-6]\d{3}(?:[ \-]?\d{2,4}){2,4}(?:[ \-]?\d{1,3})?(?![\d\-]|\.\d)",
+            r"(?<![\d.\-])(?:[1-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|3[47]\d{2}([ \-])\d{6}\2\d{5}|"
+            r"[1-6]\d{11,18})(?![\d\-]|\.\d)",
             0.3,
         ),
     )

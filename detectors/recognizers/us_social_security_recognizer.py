@@ -5,7 +5,7 @@ from presidio_analyzer import Pattern
 from detectors.recognizers.base import FastPatternRecognizer
 
 
-class UsSsnRecognizer(FastPatternRecognizer):
+class UsSocialSecurityRecognizer(FastPatternRecognizer):
     ENTITY = "US_SSN"
     PATTERNS = (
         Pattern("pii.us_ssn", r"(?<![\d\-.])\d{3}([\- .])\d{2}\1\d{4}(?![\d\-]|\.\d)", 0.5),

