@@ -18,52 +18,94 @@ EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     audit = subparsers.add_parser(
-        "audit", help="verify, read, export and rotate the tamper-evident audit log",
+        "audit",
+        help="verify, read, export and rotate the tamper-evident audit log",
         description="The audit log: one content-free, hash-chained record per decision.",
     )
     sub = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
 
     def add(name: str, func: Any, help: str, example: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=parents, help=help, description=help,
-                           epilog=f"example: {example}",
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.add_argument("--db", action="append", type=Path, metavar="PATH",
-                       help="audit DB (default: from the config, else <home>/audit.db)")
+        p = sub.add_parser(
+            name,
+            parents=parents,
+            help=help,
+            description=help,
+            epilog=f"example: {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.add_argument(
+            "--db",
+            action="append",
+            type=Path,
+            metavar="PATH",
+            help="audit DB (default: from the config, else <home>/audit.db)",
+        )
         p.set_defaults(func=_guard(func))
         return p
 
-    p = add("verify", cmd_verify, "check the hash chain and the signed checkpoints; exit 1 "
-            "naming the first broken record", "llmwall audit verify --pubkey signing.pub")
-    p.add_argument("--pubkey", type=Path, metavar="FILE",
-                   help="Ed25519 public key PEM to check signatures with (default: the key of "
-                        "this llmwall home, else the key stored in the DB)")
-    p.add_argument("--no-archives", action="store_true",
-                   help="do not include the archives `audit rotate` wrote next to the DB")
+    p = add(
+        "verify",
+        cmd_verify,
+        "check the hash chain and the signed checkpoints; exit 1 naming the first broken record",
+        "llmwall audit verify --pubkey signing.pub",
+    )
+    p.add_argument(
+        "--pubkey",
+        type=Path,
+        metavar="FILE",
+        help="Ed25519 public key PEM to check signatures with (default: the key of "
+        "this llmwall home, else the key stored in the DB)",
+    )
+    p.add_argument(
+        "--no-archives",
+        action="store_true",
+        help="do not include the archives `audit rotate` wrote next to the DB",
+    )
 
     p = add("tail", cmd_tail, "print the newest records, one line each", "llmwall audit tail -f")
     p.add_argument("-n", type=int, default=10, metavar="N", help="how many records (default 10)")
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new records")
 
-    p = add("stats", cmd_stats, "decisions by kind, provider, rule, finding type and day",
-            "llmwall audit stats --json")
+    p = add(
+        "stats",
+        cmd_stats,
+        "decisions by kind, provider, rule, finding type and day",
+        "llmwall audit stats --json",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
 
     from audit.export import FORMATS
 
-    p = add("export", cmd_export, "one event per record in a SIEM's schema",
-            "llmwall audit export --format ocsf --since 24h > audit.ocsf.jsonl")
+    p = add(
+        "export",
+        cmd_export,
+        "one event per record in a SIEM's schema",
+        "llmwall audit export --format ocsf --since 24h > audit.ocsf.jsonl",
+    )
     p.add_argument("--format", required=True, choices=sorted(FORMATS))
     p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
 
-    p = add("rotate", cmd_rotate, "move old records to an archive file; the chain continues",
-            "llmwall audit rotate --before 90d")
-    p.add_argument("--before", default="90d", metavar="TIME",
-                   help="archive records older than this ISO time or age (default 90d)")
+    p = add(
+        "rotate",
+        cmd_rotate,
+        "move old records to an archive file; the chain continues",
+        "llmwall audit rotate --before 90d",
+    )
+    p.add_argument(
+        "--before",
+        default="90d",
+        metavar="TIME",
+        help="archive records older than this ISO time or age (default 90d)",
+    )
 
-    p = add("pubkey", cmd_pubkey, "print the Ed25519 public key (PEM) auditors verify with",
-            "llmwall audit pubkey -o llmwall-audit.pub")
+    p = add(
+        "pubkey",
+        cmd_pubkey,
+        "print the Ed25519 public key (PEM) auditors verify with",
+        "llmwall audit pubkey -o llmwall-audit.pub",
+    )
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
 
 
@@ -111,8 +153,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
             paths += [a for a in rotate.archives_of(db) if a not in paths]
     key, source = None, ""
     if args.pubkey:
-        key, source = keys.load_public_key(args.pubkey.read_bytes(), str(args.pubkey)), str(
-            args.pubkey)
+        key, source = (
+            keys.load_public_key(args.pubkey.read_bytes(), str(args.pubkey)),
+            str(args.pubkey),
+        )
     elif (home / "audit" / keys.PUBLIC_KEY).exists():
         pub = home / "audit" / keys.PUBLIC_KEY
         key, source = keys.load_public_key(pub.read_bytes(), str(pub)), str(pub)
@@ -129,16 +173,20 @@ def _line(row: tuple[int, str, str, str, str]) -> str:
     obj = json.loads(row[2])
     findings = ",".join(f"{f['entity']}x{f['count']}" for f in obj["findings"]) or "-"
     rules = ",".join(obj["rules"]) or "-"
-    return (f"{row[0]:>8} {row[1]} {obj['kind']:<8} {obj['decision']:<9} "
-            f"{obj['provider'] or '-':<10} {obj['host']}{obj['path']} model={obj['model'] or '-'} "
-            f"rules={rules} findings={findings} status={obj['status'] or '-'}")
+    return (
+        f"{row[0]:>8} {row[1]} {obj['kind']:<8} {obj['decision']:<9} "
+        f"{obj['provider'] or '-':<10} {obj['host']}{obj['path']} model={obj['model'] or '-'} "
+        f"rules={rules} findings={findings} status={obj['status'] or '-'}"
+    )
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
     """Print the last N records; with -f keep polling for new ones until interrupted."""
     db = _open_db(args)
-    rows = db.execute("SELECT seq, time, record, prev_hash, hash FROM records "
-                      "ORDER BY seq DESC LIMIT ?", (max(args.n, 0),)).fetchall()
+    rows = db.execute(
+        "SELECT seq, time, record, prev_hash, hash FROM records ORDER BY seq DESC LIMIT ?",
+        (max(args.n, 0),),
+    ).fetchall()
     last = db.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
     for row in reversed(rows):
         print(_line(row))
@@ -146,8 +194,10 @@ def cmd_tail(args: argparse.Namespace) -> int:
         while args.follow:
             sys.stdout.flush()
             time.sleep(0.5)
-            for row in db.execute("SELECT seq, time, record, prev_hash, hash FROM records "
-                                  "WHERE seq > ? ORDER BY seq", (last,)):
+            for row in db.execute(
+                "SELECT seq, time, record, prev_hash, hash FROM records WHERE seq > ? ORDER BY seq",
+                (last,),
+            ):
                 print(_line(row))
                 last = row[0]
     except KeyboardInterrupt:
@@ -158,8 +208,9 @@ def cmd_tail(args: argparse.Namespace) -> int:
 def stats(db: Any, since: str | None = None) -> dict[str, Any]:
     from audit.export import iter_rows
 
-    out: dict[str, Counter[str]] = {k: Counter() for k in (
-        "decision", "kind", "provider", "rule", "finding", "day")}
+    out: dict[str, Counter[str]] = {
+        k: Counter() for k in ("decision", "kind", "provider", "rule", "finding", "day")
+    }
     total = 0
     for row in iter_rows(db, since):
         obj = json.loads(row[2])

@@ -120,7 +120,8 @@ def decode_record(text: str) -> AuditRecord:
     kwargs: dict[str, Any] = {k: obj[k] for k in FIELDS if k in obj}
     kwargs["rules"] = tuple(kwargs.get("rules") or ())
     kwargs["findings"] = tuple(
-        FindingSummary(f["entity"], f["count"], f["max_score"]) for f in kwargs.get("findings") or ()
+        FindingSummary(f["entity"], f["count"], f["max_score"])
+        for f in kwargs.get("findings") or ()
     )
     if kwargs.get("extra") is None:
         kwargs["extra"] = {}
@@ -129,7 +130,11 @@ def decode_record(text: str) -> AuditRecord:
 
 def _finding(f: Any) -> dict[str, Any]:
     if isinstance(f, FindingSummary):
-        return {"entity": f.entity, "count": f.count, "max_score": _normalize(f.max_score, "findings", None)}
+        return {
+            "entity": f.entity,
+            "count": f.count,
+            "max_score": _normalize(f.max_score, "findings", None),
+        }
     raise AuditEncodingError(f"findings: expected FindingSummary, got {type(f).__name__}")
 
 

@@ -1,20 +1,20 @@
 """One event per audit record in a SIEM's own schema: jsonl, cef, ocsf, ecs, splunk-hec.
 
-    jsonl       the stored record plus seq, time, prev_hash, hash; re-verifiable offline
-                (`parse_jsonl` gives back the exact canonical text the hash covers).
-    cef         ArcSight CEF:0, header fields escaped for `\\` and `|`, extension values
-                for `\\`, `=` and line breaks; standard keys (rt, act, src, spt, suser,
-                dhost, request, outcome, externalId) and labelled custom strings cs1..cs6.
-    ocsf        OCSF 1.5.0 class 6003 "API Activity" (category 6 Application Activity):
-                an LLM API call is an API call by an actor from an endpoint; the verdict
-                goes to disposition_id/action_id, findings to `unmapped`, the chain to
-                metadata. activity_id 1 (Create): a completion request creates a response.
-    ecs         Elastic Common Schema 8.x: @timestamp, event.* (kind event, category web,
-                type access + allowed/denied), source, user, url, http, rule, observer;
-                llmwall-specific fields under `llmwall.*`.
-    splunk-hec  the HTTP Event Collector envelope: time (epoch seconds), host, source,
-                sourcetype "llmwall:audit", event (the jsonl object), fields (indexed,
-                strings only).
+jsonl       the stored record plus seq, time, prev_hash, hash; re-verifiable offline
+            (`parse_jsonl` gives back the exact canonical text the hash covers).
+cef         ArcSight CEF:0, header fields escaped for `\\` and `|`, extension values
+            for `\\`, `=` and line breaks; standard keys (rt, act, src, spt, suser,
+            dhost, request, outcome, externalId) and labelled custom strings cs1..cs6.
+ocsf        OCSF 1.5.0 class 6003 "API Activity" (category 6 Application Activity):
+            an LLM API call is an API call by an actor from an endpoint; the verdict
+            goes to disposition_id/action_id, findings to `unmapped`, the chain to
+            metadata. activity_id 1 (Create): a completion request creates a response.
+ecs         Elastic Common Schema 8.x: @timestamp, event.* (kind event, category web,
+            type access + allowed/denied), source, user, url, http, rule, observer;
+            llmwall-specific fields under `llmwall.*`.
+splunk-hec  the HTTP Event Collector envelope: time (epoch seconds), host, source,
+            sourcetype "llmwall:audit", event (the jsonl object), fields (indexed,
+            strings only).
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ def _findings(obj: dict[str, Any]) -> str:
 
 # --- CEF -----------------------------------------------------------------------------
 
+
 def cef_header(value: Any) -> str:
     text = str(value).replace("\\", "\\\\").replace("|", "\\|")
     return text.replace("\r", " ").replace("\n", " ")
@@ -104,29 +105,51 @@ def to_cef(row: Row) -> str:
         ("outcome", "failure" if decision in _BLOCKING else "success"),
         ("externalId", obj["request_id"]),
         ("cat", obj["kind"]),
-        ("src", ip), ("spt", port), ("suser", obj["identity"]),
-        ("dhost", obj["host"]), ("request", obj["path"]),
-        ("cs1Label", "provider"), ("cs1", obj["provider"]),
-        ("cs2Label", "model"), ("cs2", obj["model"]),
-        ("cs3Label", "rules"), ("cs3", ",".join(obj["rules"])),
-        ("cs4Label", "findings"), ("cs4", _findings(obj)),
-        ("cs5Label", "recordHash"), ("cs5", obj["hash"]),
-        ("cs6Label", "bodyDigest"), ("cs6", obj["body_digest"]),
-        ("cn1Label", "seq"), ("cn1", obj["seq"]),
-        ("cn2Label", "httpStatus"), ("cn2", obj["status"]),
+        ("src", ip),
+        ("spt", port),
+        ("suser", obj["identity"]),
+        ("dhost", obj["host"]),
+        ("request", obj["path"]),
+        ("cs1Label", "provider"),
+        ("cs1", obj["provider"]),
+        ("cs2Label", "model"),
+        ("cs2", obj["model"]),
+        ("cs3Label", "rules"),
+        ("cs3", ",".join(obj["rules"])),
+        ("cs4Label", "findings"),
+        ("cs4", _findings(obj)),
+        ("cs5Label", "recordHash"),
+        ("cs5", obj["hash"]),
+        ("cs6Label", "bodyDigest"),
+        ("cs6", obj["body_digest"]),
+        ("cn1Label", "seq"),
+        ("cn1", obj["seq"]),
+        ("cn2Label", "httpStatus"),
+        ("cn2", obj["status"]),
     ]
     body = " ".join(f"{k}={cef_value(v)}" for k, v in ext if v not in (None, ""))
     header = [
-        "CEF:0", VENDOR, PRODUCT, VERSION, f"llmwall:{obj['kind']}:{decision}",
-        f"LLM {obj['kind']} {decision}", _SEVERITY.get(decision, 5),
+        "CEF:0",
+        VENDOR,
+        PRODUCT,
+        VERSION,
+        f"llmwall:{obj['kind']}:{decision}",
+        f"LLM {obj['kind']} {decision}",
+        _SEVERITY.get(decision, 5),
     ]
     return "|".join(cef_header(h) if i else h for i, h in enumerate(header)) + "|" + body
 
 
 # --- OCSF ----------------------------------------------------------------------------
 
-_OCSF_DISPOSITION = {"allow": (1, 1), "redact": (11, 4), "reroute": (7, 4),
-                     "block": (2, 2), "unscanned": (1, 1), "error": (0, 0)}
+_OCSF_DISPOSITION = {
+    "allow": (1, 1),
+    "redact": (11, 4),
+    "reroute": (7, 4),
+    "block": (2, 2),
+    "unscanned": (1, 1),
+    "error": (0, 0),
+}
 
 
 def to_ocsf(row: Row) -> str:
@@ -163,14 +186,30 @@ def to_ocsf(row: Row) -> str:
             "original_time": obj["time"],
         },
         "actor": {"user": {"name": obj["identity"] or "unknown"}},
-        "api": {"operation": f"POST {obj['path']}",
-                "service": {"name": obj["provider"] or obj["host"]}},
+        "api": {
+            "operation": f"POST {obj['path']}",
+            "service": {"name": obj["provider"] or obj["host"]},
+        },
         "src_endpoint": src or {"ip": "0.0.0.0"},
         "dst_endpoint": {"hostname": obj["host"]},
         "cloud": {"provider": obj["provider"] or "unknown"},
-        "unmapped": {k: obj[k] for k in ("kind", "decision", "model", "rules", "findings",
-                                         "detector_version", "policy_digest", "body_digest",
-                                         "usage", "latency_ms", "fail_open", "prev_hash")},
+        "unmapped": {
+            k: obj[k]
+            for k in (
+                "kind",
+                "decision",
+                "model",
+                "rules",
+                "findings",
+                "detector_version",
+                "policy_digest",
+                "body_digest",
+                "usage",
+                "latency_ms",
+                "fail_open",
+                "prev_hash",
+            )
+        },
     }
     if obj["status"] is not None:
         out["http_response"] = {"code": obj["status"]}
@@ -178,6 +217,7 @@ def to_ocsf(row: Row) -> str:
 
 
 # --- ECS -----------------------------------------------------------------------------
+
 
 def to_ecs(row: Row) -> str:
     obj = event(row)
@@ -204,9 +244,21 @@ def to_ecs(row: Row) -> str:
         "url": {"domain": obj["host"], "path": obj["path"]},
         "destination": {"domain": obj["host"]},
         "transaction": {"id": obj["request_id"]},
-        "llmwall": {k: obj[k] for k in ("kind", "model", "findings", "detector_version",
-                                        "policy_digest", "body_digest", "usage", "latency_ms",
-                                        "fail_open", "prev_hash")},
+        "llmwall": {
+            k: obj[k]
+            for k in (
+                "kind",
+                "model",
+                "findings",
+                "detector_version",
+                "policy_digest",
+                "body_digest",
+                "usage",
+                "latency_ms",
+                "fail_open",
+                "prev_hash",
+            )
+        },
     }
     if obj["latency_ms"] is not None:
         out["event"]["duration"] = int(obj["latency_ms"] * 1_000_000)  # nanoseconds
@@ -235,11 +287,15 @@ def _is_ip(text: str) -> bool:
 
 # --- Splunk HEC ----------------------------------------------------------------------
 
+
 def to_splunk_hec(row: Row, host: str | None = None) -> str:
     obj = event(row)
     fields = {
-        "decision": obj["decision"], "provider": obj["provider"] or "", "kind": obj["kind"],
-        "rules": list(obj["rules"]), "entities": [f["entity"] for f in obj["findings"]],
+        "decision": obj["decision"],
+        "provider": obj["provider"] or "",
+        "kind": obj["kind"],
+        "rules": list(obj["rules"]),
+        "entities": [f["entity"] for f in obj["findings"]],
     }
     out = {
         "time": round(_epoch(obj["time"]), 6),

@@ -11,6 +11,7 @@ starting at once end up sharing one key instead of overwriting each other's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -95,10 +96,8 @@ def _create(path: Path, data: bytes, mode: int) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)  # the umask may have narrowed or widened nothing; be exact
-        try:
+        with contextlib.suppress(FileExistsError):  # another process won the race: use its key
             os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process won the race: use its key
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -107,9 +106,7 @@ def _read_private(path: Path) -> bytes:
     try:
         st = path.stat()
         if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise AuditKeyError(
-                f"{path}: readable by group or others; run `chmod 600 {path}`"
-            )
+            raise AuditKeyError(f"{path}: readable by group or others; run `chmod 600 {path}`")
         return path.read_bytes()
     except OSError as exc:
         raise AuditKeyError(f"{path}: cannot read: {exc.strerror}") from None

@@ -81,11 +81,17 @@ class AuditLog:
                 return
             store.create_schema(self.db)
             pem = keys.public_pem(self._signing_key.public_key()).decode("ascii")
-            store.write_meta(self.db, {
-                "format": store.FORMAT, "public_key": pem, "key_id": self.key_id,
-                "anchor_seq": "0", "anchor_hash": canonical.GENESIS,
-                "created": canonical.utc_now(),
-            })
+            store.write_meta(
+                self.db,
+                {
+                    "format": store.FORMAT,
+                    "public_key": pem,
+                    "key_id": self.key_id,
+                    "anchor_seq": "0",
+                    "anchor_hash": canonical.GENESIS,
+                    "created": canonical.utc_now(),
+                },
+            )
             self._sign(0, canonical.GENESIS, canonical.utc_now())
 
     def digest(self, data: bytes | str) -> str:
@@ -142,8 +148,9 @@ class AuditLog:
     def __enter__(self) -> AuditLog:
         return self
 
-    def __exit__(self, t: type[BaseException] | None, v: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, t: type[BaseException] | None, v: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def _tip(self) -> tuple[int, str, str]:
@@ -190,8 +197,7 @@ class _Immediate:
     def __enter__(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
-    def __exit__(self, t: type[BaseException] | None, v: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, t: type[BaseException] | None, v: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.conn.execute("COMMIT" if t is None else "ROLLBACK")  # type: ignore[attr-defined]
-
-

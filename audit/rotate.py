@@ -23,9 +23,7 @@ def rotate(db_path: Path, home: Path, before: str) -> Path | None:
     log = AuditLog.open(db_path, home)
     conn = log.db.conn
     try:
-        row = conn.execute(
-            "SELECT max(seq) FROM records WHERE time < ?", (before,)
-        ).fetchone()
+        row = conn.execute("SELECT max(seq) FROM records WHERE time < ?", (before,)).fetchone()
         last = row[0]
         if last is None:
             return None
@@ -47,8 +45,9 @@ def rotate(db_path: Path, home: Path, before: str) -> Path | None:
         log.close()
 
 
-def _write_archive(conn: sqlite3.Connection, archive: Path, meta: dict[str, str],
-                   last: int) -> None:
+def _write_archive(
+    conn: sqlite3.Connection, archive: Path, meta: dict[str, str], last: int
+) -> None:
     partial = archive.with_name(archive.name + ".partial")
     partial.unlink(missing_ok=True)
     db = store.connect(partial, create=True, synchronous="FULL")
@@ -56,17 +55,27 @@ def _write_archive(conn: sqlite3.Connection, archive: Path, meta: dict[str, str]
         db.conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         db.conn.execute("BEGIN")
         store.create_schema(db)
-        store.write_meta(db, {k: meta[k] for k in ("format", "public_key", "key_id",
-                                                   "anchor_seq", "anchor_hash") if k in meta})
+        store.write_meta(
+            db,
+            {
+                k: meta[k]
+                for k in ("format", "public_key", "key_id", "anchor_seq", "anchor_hash")
+                if k in meta
+            },
+        )
         db.conn.executemany(
             "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
-            conn.execute("SELECT seq, time, record, prev_hash, hash FROM records "
-                         "WHERE seq <= ? ORDER BY seq", (last,)),
+            conn.execute(
+                "SELECT seq, time, record, prev_hash, hash FROM records "
+                "WHERE seq <= ? ORDER BY seq",
+                (last,),
+            ),
         )
         db.conn.executemany(
             "INSERT INTO checkpoints VALUES (?, ?, ?, ?, ?)",
-            conn.execute("SELECT seq, hash, time, key_id, signature FROM checkpoints "
-                         "WHERE seq <= ?", (last,)),
+            conn.execute(
+                "SELECT seq, hash, time, key_id, signature FROM checkpoints WHERE seq <= ?", (last,)
+            ),
         )
         db.conn.execute("COMMIT")
     finally:

@@ -27,7 +27,9 @@ BUSY_TIMEOUT_S = 10.0
 def connect(path: Path, *, create: bool, synchronous: str = "NORMAL") -> sqlite_utils.Database:
     """Open `path` in WAL mode with autocommit (callers issue BEGIN IMMEDIATE themselves)."""
     if synchronous.upper() not in SYNCHRONOUS:
-        raise AuditStoreError(f"synchronous: {synchronous!r} is not one of {', '.join(SYNCHRONOUS)}")
+        raise AuditStoreError(
+            f"synchronous: {synchronous!r} is not one of {', '.join(SYNCHRONOUS)}"
+        )
     path = Path(path)
     if not path.exists():
         if not create:
@@ -61,8 +63,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         not_null={"hash", "time", "key_id", "signature"},
         if_not_exists=True,
     )
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"},
-                      if_not_exists=True)
+    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"}, if_not_exists=True)
 
 
 def read_meta(db: sqlite_utils.Database) -> dict[str, str]:

@@ -63,11 +63,16 @@ class VerifyResult:
 
     def summary(self) -> str:
         if self.ok:
-            tail = f"; {self.unsigned_tail} newer records chained but not yet signed" \
-                if self.unsigned_tail else ""
-            return (f"verified {self.count} records (seq {self.first_seq}..{self.last_seq}) in "
-                    f"{len(self.files)} file(s); {self.checkpoints} signed checkpoints, last at "
-                    f"seq {self.last_checkpoint}{tail}; key: {self.key_source}")
+            tail = (
+                f"; {self.unsigned_tail} newer records chained but not yet signed"
+                if self.unsigned_tail
+                else ""
+            )
+            return (
+                f"verified {self.count} records (seq {self.first_seq}..{self.last_seq}) in "
+                f"{len(self.files)} file(s); {self.checkpoints} signed checkpoints, last at "
+                f"seq {self.last_checkpoint}{tail}; key: {self.key_source}"
+            )
         return f"BROKEN at seq {self.seq}: {self.kind}: {self.message}"
 
 
@@ -85,8 +90,9 @@ class _File:
     public_key: str
 
 
-def verify(paths: Iterable[Path], public_key: Ed25519PublicKey | None = None,
-           key_source: str = "") -> VerifyResult:
+def verify(
+    paths: Iterable[Path], public_key: Ed25519PublicKey | None = None, key_source: str = ""
+) -> VerifyResult:
     """Verify `paths` (the live DB and any archives, in any order) as one chain.
 
     Without `public_key`, checkpoints are checked against the key stored in the DB itself,
@@ -104,19 +110,27 @@ def verify(paths: Iterable[Path], public_key: Ed25519PublicKey | None = None,
         first = files[0]
         result.first_seq = first.anchor_seq + 1
         if first.anchor_seq and first.anchor_seq not in cps:
-            raise _Damage(BAD_SIGNATURE, first.anchor_seq + 1,
-                          f"the chain starts after seq {first.anchor_seq} (rotated) but no signed "
-                          "checkpoint covers that start; verify it together with its archives")
+            raise _Damage(
+                BAD_SIGNATURE,
+                first.anchor_seq + 1,
+                f"the chain starts after seq {first.anchor_seq} (rotated) but no signed "
+                "checkpoint covers that start; verify it together with its archives",
+            )
         if first.anchor_seq == 0 and first.anchor_hash != canonical.GENESIS:
             raise _Damage(CHANGED, 1, "the chain does not start from the genesis hash")
         cp_hashes[first.anchor_seq] = first.anchor_hash
         tip, tip_hash, count, damage = first.anchor_seq, first.anchor_hash, 0, None
         for f in files:
             if f.anchor_seq != tip or f.anchor_hash != tip_hash:
-                kind = MISSING if f.anchor_seq > tip else INSERTED if f.anchor_seq < tip else CHANGED
-                damage = _Damage(kind, min(tip, f.anchor_seq) + 1,
-                                 f"{f.path} continues the chain from seq {f.anchor_seq}, but the "
-                                 f"files before it end at seq {tip}")
+                kind = (
+                    MISSING if f.anchor_seq > tip else INSERTED if f.anchor_seq < tip else CHANGED
+                )
+                damage = _Damage(
+                    kind,
+                    min(tip, f.anchor_seq) + 1,
+                    f"{f.path} continues the chain from seq {f.anchor_seq}, but the "
+                    f"files before it end at seq {tip}",
+                )
                 break
             tip, tip_hash, n, damage = _walk(f, tip, tip_hash, cps, cp_hashes, files)
             count += n
@@ -156,7 +170,8 @@ def _checkpoints(files: list[_File]) -> dict[int, tuple[str, str, str, str]]:
     cps: dict[int, tuple[str, str, str, str]] = {}
     for f in files:
         rows = f.db.execute(  # type: ignore[attr-defined]
-            "SELECT seq, hash, time, key_id, signature FROM checkpoints")
+            "SELECT seq, hash, time, key_id, signature FROM checkpoints"
+        )
         for seq, digest, time, kid, sig in rows:
             if seq in cps and cps[seq] != (digest, time, kid, sig):
                 # the same checkpoint copied into an archive and the live DB must agree
@@ -166,21 +181,29 @@ def _checkpoints(files: list[_File]) -> dict[int, tuple[str, str, str, str]]:
     return cps
 
 
-def _walk(f: _File, tip: int, tip_hash: str, cps: dict[int, tuple[str, str, str, str]],
-          cp_hashes: dict[int, str], files: list[_File]
-          ) -> tuple[int, str, int, _Damage | None]:
+def _walk(
+    f: _File,
+    tip: int,
+    tip_hash: str,
+    cps: dict[int, tuple[str, str, str, str]],
+    cp_hashes: dict[int, str],
+    files: list[_File],
+) -> tuple[int, str, int, _Damage | None]:
     """Check `f`'s records from `tip`; return the last good (seq, hash), count, damage."""
     sha256, tag = hashlib.sha256, canonical.CHAIN_TAG
     expect, prev_ok, n = tip + 1, tip_hash, 0
     rows = f.db.execute(  # type: ignore[attr-defined]
-        "SELECT seq, time, record, prev_hash, hash FROM records ORDER BY seq")
+        "SELECT seq, time, record, prev_hash, hash FROM records ORDER BY seq"
+    )
     for row in rows:
         seq, time, record, prev, digest = row
         if (
             seq != expect
             or prev != prev_ok
-            or sha256(b"%s%d\n%s\n%s\n%s" % (tag, seq, time.encode(), prev.encode(),
-                                              record.encode())).hexdigest() != digest
+            or sha256(
+                b"%s%d\n%s\n%s\n%s" % (tag, seq, time.encode(), prev.encode(), record.encode())
+            ).hexdigest()
+            != digest
         ):
             damage = _classify(row, expect, prev_ok, tip, _index(files))
             return expect - 1, prev_ok, n, damage
@@ -204,8 +227,13 @@ def _index(files: list[_File]) -> Callable[[str], int | None]:
     return lookup
 
 
-def _classify(row: tuple[int, str, str, str, str], expect: int, prev_ok: str, start: int,
-              lookup: Callable[[str], int | None]) -> _Damage:
+def _classify(
+    row: tuple[int, str, str, str, str],
+    expect: int,
+    prev_ok: str,
+    start: int,
+    lookup: Callable[[str], int | None],
+) -> _Damage:
     seq, time, record, prev, digest = row
     if seq > expect:
         last = f"..{seq - 1}" if seq - 1 > expect else ""
@@ -217,25 +245,44 @@ def _classify(row: tuple[int, str, str, str, str], expect: int, prev_ok: str, st
         return _Damage(CHANGED, seq, "the record no longer matches its hash")
     origin = lookup(prev)
     if origin is not None and origin >= seq:
-        return _Damage(REORDERED, seq, f"the record at seq {seq} was chained after the record "
-                                       f"now at seq {origin}: records were moved")
+        return _Damage(
+            REORDERED,
+            seq,
+            f"the record at seq {seq} was chained after the record "
+            f"now at seq {origin}: records were moved",
+        )
     if origin is not None and origin < seq - 1:
-        return _Damage(INSERTED, origin + 1, f"record(s) {origin + 1}..{seq - 1} were inserted: "
-                                             f"seq {seq} was chained right after seq {origin}")
+        return _Damage(
+            INSERTED,
+            origin + 1,
+            f"record(s) {origin + 1}..{seq - 1} were inserted: "
+            f"seq {seq} was chained right after seq {origin}",
+        )
     if self_ok:
         if seq - 1 > start:
-            return _Damage(CHANGED, seq - 1, f"the record was altered and re-hashed: seq {seq} "
-                                             "no longer links to it")
+            return _Damage(
+                CHANGED,
+                seq - 1,
+                f"the record was altered and re-hashed: seq {seq} no longer links to it",
+            )
         return _Damage(CHANGED, seq, "the record does not link to the start of the chain")
     for gap in range(1, _RENUMBER_SEARCH):
         if canonical.chain_hash(seq + gap, time, prev, record) == digest:
-            return _Damage(MISSING, seq, f"{gap} record(s) before this one were deleted and "
-                                         "later records renumbered")
+            return _Damage(
+                MISSING,
+                seq,
+                f"{gap} record(s) before this one were deleted and later records renumbered",
+            )
     return _Damage(CHANGED, seq, "the record no longer matches its hash or its link")
 
 
-def _check_checkpoints(cps: dict[int, tuple[str, str, str, str]], cp_hashes: dict[int, str],
-                       tip: int, key: Ed25519PublicKey, damage: _Damage | None) -> list[_Damage]:
+def _check_checkpoints(
+    cps: dict[int, tuple[str, str, str, str]],
+    cp_hashes: dict[int, str],
+    tip: int,
+    key: Ed25519PublicKey,
+    damage: _Damage | None,
+) -> list[_Damage]:
     limit = damage.seq if damage else None
     kid = keys.key_id(key)
     out: list[_Damage] = []
@@ -249,17 +296,31 @@ def _check_checkpoints(cps: dict[int, tuple[str, str, str, str]], cp_hashes: dic
                 raise InvalidSignature
             key.verify(bytes.fromhex(sig), canonical.checkpoint_message(seq, digest, time))
         except (InvalidSignature, ValueError):
-            out.append(_Damage(BAD_SIGNATURE, seq, f"the checkpoint at seq {seq} is not signed by "
-                                                   f"key {kid}"))
+            out.append(
+                _Damage(
+                    BAD_SIGNATURE, seq, f"the checkpoint at seq {seq} is not signed by key {kid}"
+                )
+            )
             break
         if seq > tip:
-            out.append(_Damage(TRUNCATED, tip + 1, f"a checkpoint signed seq {seq}, but the chain "
-                                                   f"ends at seq {tip}: records are gone"))
+            out.append(
+                _Damage(
+                    TRUNCATED,
+                    tip + 1,
+                    f"a checkpoint signed seq {seq}, but the chain "
+                    f"ends at seq {tip}: records are gone",
+                )
+            )
             break
         if cp_hashes.get(seq) != digest:
-            out.append(_Damage(RECHAINED, last_good + 1,
-                               f"the chain at seq {seq} differs from its signed checkpoint; records "
-                               f"{last_good + 1}..{seq} were rewritten and re-hashed"))
+            out.append(
+                _Damage(
+                    RECHAINED,
+                    last_good + 1,
+                    f"the chain at seq {seq} differs from its signed checkpoint; records "
+                    f"{last_good + 1}..{seq} were rewritten and re-hashed",
+                )
+            )
             break
         last_good = seq
     return out

@@ -41,8 +41,12 @@ def fill(db: Path, home: Path, n: int, every: int = 5) -> None:
 
 
 _text = st.text(max_size=12)
-_scalar = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _text | st.floats(
-    allow_nan=False, allow_infinity=False, width=64
+_scalar = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | _text
+    | st.floats(allow_nan=False, allow_infinity=False, width=64)
 )
 records = st.builds(
     AuditRecord,

@@ -40,23 +40,41 @@ def test_verify_intact_then_broken(state: Path, capsys: pytest.CaptureFixture[st
     assert "BROKEN at seq 4: changed" in capsys.readouterr().out
 
 
-def test_verify_with_an_exported_pubkey_and_explicit_db(state: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_with_an_exported_pubkey_and_explicit_db(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pub = tmp_path / "key.pub"
     assert run(["audit", "pubkey", "--home", str(state), "-o", str(pub)]) == 0
     assert pub.read_text().startswith("-----BEGIN PUBLIC KEY-----")
-    assert run(["audit", "verify", "--home", str(tmp_path / "elsewhere"),
-                "--db", str(state / "audit.db"), "--pubkey", str(pub)]) == 0
+    assert (
+        run(
+            [
+                "audit",
+                "verify",
+                "--home",
+                str(tmp_path / "elsewhere"),
+                "--db",
+                str(state / "audit.db"),
+                "--pubkey",
+                str(pub),
+            ]
+        )
+        == 0
+    )
     assert str(pub) in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["audit", "verify", "--db", "/nonexistent/a.db"], "no such audit database"),
-    (["audit", "export", "--format", "jsonl", "--since", "yesterday"], "ISO 8601"),
-    (["audit", "verify", "--pubkey", "/nonexistent.pem"], "No such file"),
-])
-def test_bad_usage_exits_2_with_a_message(state: Path, argv: list[str], message: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["audit", "verify", "--db", "/nonexistent/a.db"], "no such audit database"),
+        (["audit", "export", "--format", "jsonl", "--since", "yesterday"], "ISO 8601"),
+        (["audit", "verify", "--pubkey", "/nonexistent.pem"], "No such file"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message(
+    state: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run([*argv, "--home", str(state)]) == 2
     assert message in capsys.readouterr().err
 
@@ -89,3 +107,31 @@ def test_every_command_has_help_and_an_example() -> None:
     assert set(commands) == {"verify", "tail", "stats", "export", "rotate", "pubkey"}
     for name, p in commands.items():
         assert p.description and "example: llmwall audit " + name in (p.epilog or "")
+
+
+def test_the_readme_auditor_snippet_verifies_and_catches_damage(
+    state: Path, tmp_path: Path
+) -> None:
+    import re
+    import subprocess
+    import sys
+
+    section = Path(__file__).resolve().parents[2] / "audit" / "AUDIT_README_SECTION.md"
+    code = re.search(r"```python\n(.*?)```", section.read_text(), re.S)
+    assert code
+    script = tmp_path / "auditor.py"
+    script.write_text(code[1])
+    argv = [
+        sys.executable,
+        str(script),
+        str(state / "audit.db"),
+        str(state / "audit" / "signing.pub"),
+    ]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.startswith("ok: 12 records"), done.stderr
+    conn = sqlite3.connect(state / "audit.db")
+    with conn:
+        conn.execute("DELETE FROM records WHERE seq > 9")
+    conn.close()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0 and "truncated" in done.stderr

@@ -21,16 +21,26 @@ def rows(db_path: Path, home: Path) -> list[export.Row]:
     with AuditLog.open(db_path, home) as log:
         for i in range(6):
             log.append(sample(i))
-        log.append(sample(9, identity="bob|x\\y=z\nw", host="h|o\\st", path="/a=b",
-                          client="[::1]:443", rules=("r|1",)))
+        log.append(
+            sample(
+                9,
+                identity="bob|x\\y=z\nw",
+                host="h|o\\st",
+                path="/a=b",
+                client="[::1]:443",
+                rules=("r|1",),
+            )
+        )
         return list(export.iter_rows(log.db))
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(records, min_size=1, max_size=8))
-def test_jsonl_round_trips_and_reverifies_from_the_export_alone(home: Path, tmp_path: Path,
-                                                                recs: list) -> None:
+def test_jsonl_round_trips_and_reverifies_from_the_export_alone(
+    home: Path, tmp_path: Path, recs: list
+) -> None:
     db = tmp_path / f"rt-{len(list(tmp_path.iterdir()))}.db"
     with AuditLog.open(db, home, synchronous="OFF") as log:
         for r in recs:
@@ -45,13 +55,16 @@ def test_jsonl_round_trips_and_reverifies_from_the_export_alone(home: Path, tmp_
         seq, time, text, prev_hash, digest = back
         assert prev_hash == prev and canonical.chain_hash(seq, time, prev_hash, text) == digest
         assert canonical.decode_record(text) == canonical.decode_record(
-            canonical.encode_record(rec, str))
+            canonical.encode_record(rec, str)
+        )
         prev = digest
 
 
 # CEF: header fields escape \ and |; extension values escape \ = and line breaks.
 _CEF = re.compile(r"^CEF:0(\|(?:[^|\\]|\\[|\\])*){6}\|(?P<ext>.*)$")
-_EXT_PAIR = re.compile(r"(?P<key>[A-Za-z0-9_]+)=(?P<value>(?:[^\\=]|\\[\\=nr])*?)(?= [A-Za-z0-9_]+=|$)")
+_EXT_PAIR = re.compile(
+    r"(?P<key>[A-Za-z0-9_]+)=(?P<value>(?:[^\\=]|\\[\\=nr])*?)(?= [A-Za-z0-9_]+=|$)"
+)
 
 
 def _cef_unescape(value: str) -> str:
@@ -78,10 +91,21 @@ def test_cef_header_and_extension_escaping(rows: list[export.Row]) -> None:
 
 
 _OCSF_TYPES = {
-    "activity_id": int, "category_uid": int, "class_uid": int, "type_uid": int,
-    "time": int, "severity_id": int, "status_id": int, "disposition_id": int,
-    "action_id": int, "metadata": dict, "actor": dict, "api": dict, "src_endpoint": dict,
-    "cloud": dict, "message": str,
+    "activity_id": int,
+    "category_uid": int,
+    "class_uid": int,
+    "type_uid": int,
+    "time": int,
+    "severity_id": int,
+    "status_id": int,
+    "disposition_id": int,
+    "action_id": int,
+    "metadata": dict,
+    "actor": dict,
+    "api": dict,
+    "src_endpoint": dict,
+    "cloud": dict,
+    "message": str,
 }
 
 
@@ -99,16 +123,31 @@ def test_ocsf_api_activity_required_fields_and_types(rows: list[export.Row]) -> 
         assert ev["src_endpoint"].get("ip")
         assert ev["severity_id"] in (0, 1, 2, 3, 4, 5, 6, 99)
         assert ev["status_id"] in (0, 1, 2, 99)
-    blocked = [json.loads(export.to_ocsf(r)) for r in rows if export.event(r)["decision"] == "block"]
+    blocked = [
+        json.loads(export.to_ocsf(r)) for r in rows if export.event(r)["decision"] == "block"
+    ]
     assert blocked and all(e["disposition_id"] == 2 and e["action_id"] == 2 for e in blocked)
 
 
 _ECS_TYPES = {
-    "@timestamp": str, "ecs.version": str, "event.kind": str, "event.category": list,
-    "event.type": list, "event.action": str, "event.outcome": str, "event.sequence": int,
-    "event.duration": int, "event.severity": int, "event.risk_score": float,
-    "event.dataset": str, "url.domain": str, "url.path": str, "observer.type": str,
-    "transaction.id": str, "http.response.status_code": int, "source.port": int,
+    "@timestamp": str,
+    "ecs.version": str,
+    "event.kind": str,
+    "event.category": list,
+    "event.type": list,
+    "event.action": str,
+    "event.outcome": str,
+    "event.sequence": int,
+    "event.duration": int,
+    "event.severity": int,
+    "event.risk_score": float,
+    "event.dataset": str,
+    "url.domain": str,
+    "url.path": str,
+    "observer.type": str,
+    "transaction.id": str,
+    "http.response.status_code": int,
+    "source.port": int,
 }
 _ECS_ALLOWED = {
     "event.kind": {"alert", "enrichment", "event", "metric", "state", "pipeline_error", "signal"},

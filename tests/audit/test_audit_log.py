@@ -77,19 +77,26 @@ def test_a_db_signed_by_another_home_is_refused(tmp_path: Path, home: Path) -> N
 
 
 def test_digest_is_keyed_per_install(tmp_path: Path, home: Path) -> None:
-    with AuditLog.open(tmp_path / "a.db", home) as a, \
-            AuditLog.open(tmp_path / "b.db", tmp_path / "h2") as b:
+    with (
+        AuditLog.open(tmp_path / "a.db", home) as a,
+        AuditLog.open(tmp_path / "b.db", tmp_path / "h2") as b,
+    ):
         assert a.digest("hello") == a.digest(b"hello")
         assert a.digest("hello") != b.digest("hello")
         assert len(a.digest("")) == 64
 
 
-def test_query_strings_and_long_free_form_values_never_reach_the_db(db_path: Path,
-                                                                    home: Path) -> None:
+def test_query_strings_and_long_free_form_values_never_reach_the_db(
+    db_path: Path, home: Path
+) -> None:
     long_value = "patient notes " * 40
     with AuditLog.open(db_path, home) as log:
-        log.append(sample(path="/v1beta/models/x:generateContent?key=AIzaSyPLANTEDKEY",
-                          extra={"note": long_value}))
+        log.append(
+            sample(
+                path="/v1beta/models/x:generateContent?key=AIzaSyPLANTEDKEY",
+                extra={"note": long_value},
+            )
+        )
         text = log.db.conn.execute("SELECT record FROM records").fetchone()[0]
     assert "PLANTED" not in text and "patient" not in text
     assert '"path":"/v1beta/models/x:generateContent"' in text
@@ -119,13 +126,22 @@ def test_planted_sensitive_values_are_nowhere_in_the_db_files(db_path: Path, hom
     log = AuditLog.open(db_path, home, checkpoint_every=3)
     for i, secret in enumerate(secrets):
         body = f'{{"messages":[{{"role":"user","content":"{secret}"}}]}}'.encode()
-        log.append(AuditRecord(
-            request_id=f"r{i}", kind="request", decision="redact", client="127.0.0.1:4000",
-            provider="openai", host="api.openai.com", path="/v1/chat/completions?user=" + secret,
-            model="gpt-4o", rules=("pii.email",),
-            findings=(FindingSummary("EMAIL_ADDRESS", 1, 0.9),),
-            body_digest=log.digest(body), extra={"segment_digests": [log.digest(secret)]},
-        ))
+        log.append(
+            AuditRecord(
+                request_id=f"r{i}",
+                kind="request",
+                decision="redact",
+                client="127.0.0.1:4000",
+                provider="openai",
+                host="api.openai.com",
+                path="/v1/chat/completions?user=" + secret,
+                model="gpt-4o",
+                rules=("pii.email",),
+                findings=(FindingSummary("EMAIL_ADDRESS", 1, 0.9),),
+                body_digest=log.digest(body),
+                extra={"segment_digests": [log.digest(secret)]},
+            )
+        )
     files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)]
     assert any(p.name.endswith("-wal") for p in files)  # scanned while the WAL is live
     blobs = [p.read_bytes() for p in files]
@@ -156,8 +172,9 @@ _WRITER = textwrap.dedent("""
 def _writer(tmp_path: Path, db: Path, home: Path, n: int) -> subprocess.Popen[str]:
     script = tmp_path / "writer.py"
     script.write_text(_WRITER.format(repo=str(REPO), tests=str(Path(__file__).parent)))
-    return subprocess.Popen([sys.executable, str(script), str(db), str(home), str(n)],
-                            stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), str(db), str(home), str(n)], stdout=subprocess.PIPE, text=True
+    )
 
 
 def test_processes_sharing_a_db_append_one_linear_chain(tmp_path: Path, home: Path) -> None:
@@ -174,8 +191,9 @@ def test_processes_sharing_a_db_append_one_linear_chain(tmp_path: Path, home: Pa
     assert res.ok and res.count == 240, res.summary()
 
 
-def test_kill_9_under_load_leaves_a_verifiable_chain_with_every_ack(tmp_path: Path,
-                                                                   home: Path) -> None:
+def test_kill_9_under_load_leaves_a_verifiable_chain_with_every_ack(
+    tmp_path: Path, home: Path
+) -> None:
     db = tmp_path / "killed.db"
     proc = _writer(tmp_path, db, home, 0)
     assert proc.stdout is not None

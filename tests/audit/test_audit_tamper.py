@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit import canonical, verify as v
+from audit import canonical
+from audit import verify as v
 from audit.log import AuditLog
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def build(home: Path, recs: list, every: int = 4) -> Path:
@@ -41,14 +43,16 @@ def tamper(db: Path) -> Iterator[sqlite3.Connection]:
 
 
 def rows(conn: sqlite3.Connection) -> list[tuple]:
-    return conn.execute("SELECT seq, time, record, prev_hash, hash FROM records ORDER BY seq").fetchall()
+    return conn.execute(
+        "SELECT seq, time, record, prev_hash, hash FROM records ORDER BY seq"
+    ).fetchall()
 
 
 def rehash_from(conn: sqlite3.Connection, start: int) -> None:
     """What an attacker without the signing key can do: recompute every hash from `start`."""
     all_rows = rows(conn)
     prev = canonical.GENESIS if start == 1 else all_rows[start - 2][4]
-    for seq, time, record, _, _ in all_rows[start - 1:]:
+    for seq, time, record, _, _ in all_rows[start - 1 :]:
         digest = canonical.chain_hash(seq, time, prev, record)
         conn.execute("UPDATE records SET prev_hash=?, hash=? WHERE seq=?", (prev, digest, seq))
         prev = digest
@@ -72,9 +76,10 @@ def test_any_sequence_of_appends_verifies(home: Path, recs: list, every: int) ->
     res = check(db, None)
     assert res.count == len(recs) and res.last_checkpoint == len(recs)
     with tamper(db) as conn:
-        for (seq, _, text, _, _), rec in zip(rows(conn), recs, strict=True):
+        for (_, _, text, _, _), rec in zip(rows(conn), recs, strict=True):
             assert canonical.decode_record(text) == canonical.decode_record(
-                canonical.encode_record(rec, str))  # stored = canonical form of what was given
+                canonical.encode_record(rec, str)
+            )  # stored = canonical form of what was given
             assert canonical.encode_record(canonical.decode_record(text), str) == text
 
 
@@ -110,8 +115,10 @@ def test_changed_and_rehashed_record_is_named_changed(home: Path, recs: list, da
     with tamper(db) as conn:
         seq, time, text, prev, _ = rows(conn)[k - 1]
         text = text.replace('"kind":"re', '"kind":"xx', 1)
-        conn.execute("UPDATE records SET record=?, hash=? WHERE seq=?",
-                     (text, canonical.chain_hash(seq, time, prev, text), seq))
+        conn.execute(
+            "UPDATE records SET record=?, hash=? WHERE seq=?",
+            (text, canonical.chain_hash(seq, time, prev, text), seq),
+        )
     check(db, v.CHANGED, k)
 
 
@@ -142,8 +149,10 @@ def test_inserting_a_record_is_named_inserted(home: Path, recs: list, forged, da
         prev = canonical.GENESIS if k == 1 else rows(conn)[k - 2][4]
         time = rows(conn)[k - 1][1] if k > 1 else rows(conn)[0][1]
         text = canonical.encode_record(forged, str)
-        conn.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?)",
-                     (k, time, text, prev, canonical.chain_hash(k, time, prev, text)))
+        conn.execute(
+            "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
+            (k, time, text, prev, canonical.chain_hash(k, time, prev, text)),
+        )
     check(db, v.INSERTED, k)
 
 
@@ -177,8 +186,10 @@ def test_rechaining_without_the_key_is_named(home: Path, recs: list, data) -> No
     k = data.draw(st.integers(1, len(recs)))
     with tamper(db) as conn:
         seq, _, text, _, _ = rows(conn)[k - 1]
-        conn.execute("UPDATE records SET record=? WHERE seq=?",
-                     (text.replace('"fail_open":', '"fail_open" :', 1), seq))
+        conn.execute(
+            "UPDATE records SET record=? WHERE seq=?",
+            (text.replace('"fail_open":', '"fail_open" :', 1), seq),
+        )
         rehash_from(conn, k)
     res = check(db, v.RECHAINED)
     assert res.seq is not None and res.seq <= k
@@ -186,8 +197,9 @@ def test_rechaining_without_the_key_is_named(home: Path, recs: list, data) -> No
 
 @SETTINGS
 @given(chain, st.data())
-def test_rechaining_and_resigning_with_another_key_is_bad_signature(home: Path, recs: list,
-                                                                     data) -> None:
+def test_rechaining_and_resigning_with_another_key_is_bad_signature(
+    home: Path, recs: list, data
+) -> None:
     db = build(home, recs)
     k = data.draw(st.integers(1, len(recs)))
     forger = Ed25519PrivateKey.generate()
@@ -198,8 +210,9 @@ def test_rechaining_and_resigning_with_another_key_is_bad_signature(home: Path, 
         hashes = dict(conn.execute("SELECT seq, hash FROM records"))
         for seq, time in conn.execute("SELECT seq, time FROM checkpoints WHERE seq>0").fetchall():
             sig = forger.sign(canonical.checkpoint_message(seq, hashes[seq], time)).hex()
-            conn.execute("UPDATE checkpoints SET hash=?, signature=? WHERE seq=?",
-                         (hashes[seq], sig, seq))
+            conn.execute(
+                "UPDATE checkpoints SET hash=?, signature=? WHERE seq=?", (hashes[seq], sig, seq)
+            )
     check(db, v.BAD_SIGNATURE)
 
 
