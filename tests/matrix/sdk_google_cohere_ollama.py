@@ -130,7 +130,7 @@ def cohere_stream(raw: bytes) -> str:
     out: list[str] = []
     args: dict[int, str] = {}
     for ev in events:
-        message = ev.delta.message if getattr(ev, "delta", None) is not None else None
+        message = getattr(getattr(ev, "delta", None), "message", None)
         if ev.type in ("content-start", "content-delta") and message and message.content:
             out.append(message.content.text or "")
             out.append(getattr(message.content, "thinking", None) or "")
