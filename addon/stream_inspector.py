@@ -12,6 +12,7 @@ Pure: no mitmproxy. The addon wraps an instance as `flow.response.stream`.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable
@@ -45,6 +46,7 @@ class _Channel:
     structured: bool
     trust: Trust
     role: Role
+    writable: bool = True
     pending: str = ""
     context: str = ""
     released: list[str] = field(default_factory=list)
@@ -147,8 +149,9 @@ class StreamInspector:
             self.stats.upstream_error = True
         if self.dialect.is_terminal(event):
             self.stats.completed = True
-        if isinstance(event.data, dict) and isinstance(event.data.get("usage"), dict):
-            self.stats.usage = event.data["usage"]
+        usage = self.dialect.usage(event)
+        if usage is not None:
+            self.stats.usage = usage
         closing = self.dialect.closes(event)
         before: list[bytes] = []
         modified = False
@@ -158,11 +161,15 @@ class StreamInspector:
         for piece in pieces:
             ch = self._channel(piece)
             touched.add(piece.channel)
-            ch.template, ch.piece = event, piece
             if piece.full:
-                self._release(ch, final=True)
+                # a repeated whole copy: first send what the channel still holds as a
+                # delta (clients that render deltas must not lose it), then the copy
+                held = self._release(ch, final=True)
+                if held and ch.template is not None and ch.piece is not None:
+                    before.append(self.framing.encode(self.dialect.synthetic(ch.template, ch.piece, held)))
                 new = "".join(ch.released)
             else:
+                ch.template, ch.piece = event, piece
                 ch.pending += piece.text
                 new = self._release(ch, final=self._closing(piece.channel, closing))
             if new != piece.text:
@@ -208,7 +215,7 @@ class StreamInspector:
     def _channel(self, piece: TextPiece) -> _Channel:
         ch = self.channels.get(piece.channel)
         if ch is None:
-            ch = _Channel(piece.structured, piece.trust, piece.role)
+            ch = _Channel(piece.structured, piece.trust, piece.role, piece.writable)
             self.channels[piece.channel] = ch
         return ch
 
@@ -226,6 +233,10 @@ class StreamInspector:
         off = len(ch.context)
         whole = ch.context + ch.pending
         redactions = self._judge(whole, ch.trust, off)
+        if redactions and not ch.writable:
+            rule = f"block:{redactions[0].entity}:read-only"
+            self.stats.fire(rule, Action.BLOCK)
+            raise StreamBlocked(rule)
         cut = len(ch.pending)
         if not final:
             cut -= self.holdback
@@ -277,8 +288,9 @@ class StreamInspector:
             node = jsonpath.get(event.data, path)
         except LookupError:
             return False
-        new = self._apply(extractor(node), node)
-        if new is node:
+        # _apply writes into its argument: work on a copy so a change is visible.
+        new = self._apply(extractor(node), copy.deepcopy(node))
+        if new == node:
             return False
         event.data = jsonpath.set_many(event.data, {path: new}) if path else new
         return True

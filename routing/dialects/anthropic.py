@@ -137,9 +137,10 @@ class AnthropicStream(StreamDialect):
                         structured=True,
                     )
                 ]
-            if dtype == "citations_delta":
-                return []
-            # thinking_delta / signature_delta: signed, passed through unmodified
+            if dtype == "thinking_delta":
+                # signed by the provider: scanned across deltas, never rewritten
+                return [TextPiece(index, ("delta", "thinking"), delta.get("thinking", ""), writable=False)]
+            # signature_delta, citations_delta: passed through unmodified
             return []
         if kind == "content_block_start":
             block = data.get("content_block") or {}
@@ -154,6 +155,8 @@ class AnthropicStream(StreamDialect):
         kind = data.get("type")
         if kind == "content_block_stop":
             return [data.get("index")]
+        if kind == "content_block_delta" and (data.get("delta") or {}).get("type") == "signature_delta":
+            return [data.get("index")]  # thinking text ends: release it before its signature
         if kind in ("message_delta", "message_stop", "error"):
             return ALL_CHANNELS
         return ()

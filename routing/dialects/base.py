@@ -112,6 +112,9 @@ class TextPiece:
     trust: Trust = Trust.MODEL
     structured: bool = False
     full: bool = False
+    # Signed text (thinking/reasoning): scanned across deltas like any channel, never
+    # rewritten; a finding there that needs redaction blocks the stream.
+    writable: bool = True
 
 
 ALL_CHANNELS = object()
@@ -156,6 +159,18 @@ class StreamDialect(ABC):
     def is_error(self, event: StreamEvent) -> bool:
         """Is this an error event from the provider (for audit)?"""
         return isinstance(event.data, dict) and "error" in event.data
+
+    def usage(self, event: StreamEvent) -> dict[str, Any] | None:
+        """Token usage carried by this event, for the audit record (the last one wins)."""
+        data = event.data
+        if not isinstance(data, dict):
+            return None
+        for holder in (data, data.get("response"), data.get("message")):
+            if isinstance(holder, dict):
+                for key in ("usage", "usageMetadata"):
+                    if isinstance(holder.get(key), dict):
+                        return holder[key]
+        return None
 
     @abstractmethod
     def is_terminal(self, event: StreamEvent) -> bool:

@@ -6,9 +6,8 @@ body, which uses the same shapes (see `bedrock_invoke`).
 
 Streams are AWS eventstream; events are named by `:event-type`. Text is reassembled per
 `contentBlockIndex`; tool-use input fragments are held until `contentBlockStop` and
-scanned as JSON. Reasoning text is signed: it is scanned per event as a read-only
-embedded object, so a finding that needs redaction blocks the stream instead of
-rewriting it. The stream is complete at `messageStop` (the `metadata` event that
+scanned as JSON. Reasoning text is signed: it is a read-only channel, scanned across
+deltas and never rewritten, so a finding that needs redaction blocks the stream. The stream is complete at `messageStop` (the `metadata` event that
 follows only carries usage); an exception message also ends it.
 """
 
@@ -307,6 +306,16 @@ def stream_pieces(kind: str | None, payload: Any, prefix: Path) -> list[TextPiec
                 structured=True,
             )
         )
+    reasoning = delta.get("reasoningContent")
+    if isinstance(reasoning, dict) and isinstance(reasoning.get("text"), str):
+        out.append(
+            TextPiece(
+                (index, "reasoning"),
+                (*base, "reasoningContent", "text"),
+                reasoning["text"],
+                writable=False,
+            )
+        )
     for k, part in enumerate(delta.get("toolResult") or ()):
         if isinstance(part, dict) and isinstance(part.get("text"), str):
             out.append(
@@ -324,8 +333,7 @@ def stream_pieces(kind: str | None, payload: Any, prefix: Path) -> list[TextPiec
 def stream_embedded(
     kind: str | None, payload: Any, prefix: Path
 ) -> list[tuple[Path, Callable[[Any], Extraction]]]:
-    """Parts of a delta scanned whole per event: signed reasoning text (read-only),
-    citations, JSON tool results."""
+    """Parts of a delta scanned whole per event: citations, JSON tool results."""
     if (
         kind != "contentBlockDelta"
         or not isinstance(payload, dict)
@@ -335,19 +343,11 @@ def stream_embedded(
     delta = payload["delta"]
     base = (*prefix, "delta")
     out: list[tuple[Path, Callable[[Any], Extraction]]] = []
-    if isinstance(delta.get("reasoningContent"), dict):
-        out.append(((*base, "reasoningContent"), _reasoning_delta))
     if isinstance(delta.get("citation"), dict):
         out.append(((*base, "citation"), _citation_delta))
     if isinstance(delta.get("toolResult"), list):
         out.append(((*base, "toolResult"), _tool_result_json_delta))
     return out
-
-
-def _reasoning_delta(node: Any) -> Extraction:
-    c = Collector()
-    c.text(node.get("text"), ("text",), Role.ASSISTANT, Trust.MODEL, writable=False)
-    return c.build()
 
 
 def _citation_delta(node: Any) -> Extraction:
@@ -367,6 +367,11 @@ def _tool_result_json_delta(node: Any) -> Extraction:
 def stream_closes(kind: str | None, payload: Any) -> Any:
     if kind == "contentBlockStop" and isinstance(payload, dict):
         return [payload.get("contentBlockIndex")]
+    if kind == "contentBlockDelta" and isinstance(payload, dict):
+        reasoning = (payload.get("delta") or {}).get("reasoningContent")
+        if isinstance(reasoning, dict) and "signature" in reasoning:
+            # the signature ends the reasoning text: release it before the signature
+            return [(payload.get("contentBlockIndex"), "reasoning")]
     if kind in ("messageStop", "metadata"):
         return ALL_CHANNELS
     return ()
@@ -403,7 +408,10 @@ class ConverseStream(StreamDialect):
             event.name == "contentBlockDelta"
             and isinstance(data, dict)
             and isinstance(data.get("delta"), dict)
-            and set(data["delta"]) <= {"text", "toolUse"}
+            and (
+                set(data["delta"]) <= {"text", "toolUse"}
+                or data["delta"].get("reasoningContent", {}).keys() == {"text"}
+            )
         )
 
     def is_error(self, event: StreamEvent) -> bool:

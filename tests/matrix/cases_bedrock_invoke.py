@@ -1,9 +1,7 @@
 """Coverage cases for Bedrock InvokeModel / InvokeModelWithResponseStream, per model family.
 
-Stream cases live in `WRAPPED_STREAM_CASES`, not `CASES`: their text travels base64
-inside `chunk` events, so the harness's check of the raw output bytes cannot see the
-placeholder. `tests/routing/test_bedrock_invoke.py` runs them with the same harness
-and checks the text boto3 / the anthropic SDK assemble instead.
+Stream cases carry their text base64-encoded inside `chunk` events: the matrix checks
+the text boto3 / the anthropic SDK assemble from them (their `accept` returns it).
 """
 
 from __future__ import annotations
@@ -175,3 +173,5 @@ WRAPPED_STREAM_CASES = [
     Case(D, "mistral: chunk.bytes -> outputs[].text", "response", True, lambda s: mistral_stream(_SAY.format(s=s)), sdk_bedrock.invoke_stream),
     Case(D, "cohere: chunk.bytes -> text", "response", True, lambda s: cohere_stream(_SAY.format(s=s)), sdk_bedrock.invoke_stream),
 ]
+
+CASES.extend(WRAPPED_STREAM_CASES)

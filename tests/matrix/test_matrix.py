@@ -37,12 +37,14 @@ def test_planted_secret_is_redacted(case: Case) -> None:
             out = run_stream(case, secret, seed=seed)
             text = as_text(out)
             assert secret not in text, f"secret leaked with chunking seed {seed}"
-            assert PLACEHOLDER in text
-            if case.accept:
-                assembled = case.accept(out)
-                if assembled is not None:
-                    assert secret not in assembled, "secret leaked in the assembled stream text"
-                    assert PLACEHOLDER in assembled
+            # The text a client assembles (through the SDK) is the real check: it also
+            # covers streams whose text travels encoded (Bedrock invoke chunks: base64).
+            assembled = case.accept(out) if case.accept else None
+            if assembled is None:
+                assert PLACEHOLDER in text
+            else:
+                assert secret not in assembled, "secret leaked in the assembled stream text"
+                assert PLACEHOLDER in assembled
     else:
         out = run_body(case, secret)
         text = as_text(out)
