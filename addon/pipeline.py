@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from addon.policy import Action, Policy, worst
 from audit.record import FindingSummary
+from detectors import template_tokens
 from detectors.finding import Finding
 from routing.segment import Direction, Extraction, Path, Segment, Trust
 
@@ -28,8 +29,12 @@ class Decision:
 
 
 def scan_inputs(extraction: Extraction) -> list[tuple[str, bool]]:
-    """What to hand the detector: (text, indirect) per segment."""
-    return [(s.text, s.trust is Trust.EXTERNAL) for s in extraction.segments]
+    """What to hand the detector: (text, indirect) per segment. Raw prompt templates are
+    scanned with their template tokens masked (same length, so spans stay valid)."""
+    return [
+        (template_tokens.mask(s.text) if s.template else s.text, s.trust is Trust.EXTERNAL)
+        for s in extraction.segments
+    ]
 
 
 def decide(

@@ -64,13 +64,15 @@ Path = tuple[PathStep, ...]
 class Segment:
     """One string of a body. `writable=False` marks text that is scanned but must not be
     changed (for example signed thinking blocks): a finding there that needs redaction
-    becomes a block."""
+    becomes a block. `template=True` marks a raw prompt the app formats itself (Llama
+    `prompt`, Ollama `raw`): its chat-template tokens are not scanned as injection."""
 
     text: str
     role: Role
     trust: Trust
     path: Path
     writable: bool = True
+    template: bool = False  # a raw prompt whose chat-template tokens are structure
 
 
 @dataclass(frozen=True, slots=True)

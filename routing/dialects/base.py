@@ -32,10 +32,17 @@ class Collector:
         self._opaque: list[str] = []
 
     def text(
-        self, value: Any, path: Path, role: Role, trust: Trust, *, writable: bool = True
+        self,
+        value: Any,
+        path: Path,
+        role: Role,
+        trust: Trust,
+        *,
+        writable: bool = True,
+        template: bool = False,
     ) -> None:
         if isinstance(value, str) and value:
-            self._segments.append(Segment(value, role, trust, path, writable))
+            self._segments.append(Segment(value, role, trust, path, writable, template))
 
     def leaves(self, node: Any, path: Path, role: Role, trust: Trust) -> None:
         """Every string inside a JSON value (tool inputs, schemas, function responses)."""

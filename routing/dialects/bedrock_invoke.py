@@ -152,7 +152,8 @@ def _extract_request(c: Collector, body: Any) -> None:
 
 def _text_or_unknown(c: Collector, body: dict[str, Any], key: str) -> None:
     if isinstance(body[key], str):
-        c.text(body[key], (key,), Role.USER, Trust.USER)
+        # Llama/Mistral prompts carry the app's own chat template ([INST], <|eot_id|>)
+        c.text(body[key], (key,), Role.USER, Trust.USER, template=True)
     else:
         c.unknown((key,))
 

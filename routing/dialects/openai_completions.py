@@ -16,16 +16,17 @@ from routing.dialects.openai_chat import OpenAIChat, OpenAIChatStream
 from routing.segment import Extraction, Path, Role, Trust
 
 
-def collect_prompt(c: Collector, prompt: Any, path: Path) -> None:
-    """A string, strings, or token ids: the shapes shared with Embeddings' `input`."""
+def collect_prompt(c: Collector, prompt: Any, path: Path, *, template: bool = False) -> None:
+    """A string, strings, or token ids: the shapes shared with Embeddings' `input`.
+    `template`: a raw completion prompt, formatted by the app with its chat template."""
     if isinstance(prompt, str):
-        c.text(prompt, path, Role.USER, Trust.USER)
+        c.text(prompt, path, Role.USER, Trust.USER, template=template)
     elif isinstance(prompt, list) and prompt and all(isinstance(t, int) for t in prompt):
         _token_ids(c, path)
     elif isinstance(prompt, list):
         for i, item in enumerate(prompt):
             if isinstance(item, str):
-                c.text(item, (*path, i), Role.USER, Trust.USER)
+                c.text(item, (*path, i), Role.USER, Trust.USER, template=template)
             elif isinstance(item, list) and all(isinstance(t, int) for t in item):
                 _token_ids(c, (*path, i))
             else:
@@ -63,7 +64,7 @@ class OpenAICompletions(Dialect):
         if not isinstance(body, dict):
             c.unknown(())
             return c.build()
-        collect_prompt(c, body.get("prompt"), ("prompt",))
+        collect_prompt(c, body.get("prompt"), ("prompt",), template=True)
         c.text(body.get("suffix"), ("suffix",), Role.USER, Trust.USER)
         return c.build()
 
