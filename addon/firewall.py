@@ -8,6 +8,7 @@ blocked (fail closed) or, with `fail_mode: open`, passed and marked.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future
 import json
 import logging
 import time
@@ -37,6 +38,7 @@ log = logging.getLogger("llmwall")
 STREAM_TYPES = ("text/event-stream", "application/x-ndjson", "application/vnd.amazon.eventstream")
 OFFLOAD_CHARS = 64_000  # scan bodies larger than this in a worker thread
 METADATA_KEY = "llmwall"
+CHECKPOINT_TICK_S = 5.0  # how often a time-due audit checkpoint is signed on a quiet proxy
 
 
 @dataclass
@@ -53,6 +55,7 @@ class FlowState:
     inspector: StreamInspector | None = None
     request_action: str = "allow"
     extra: dict[str, Any] = field(default_factory=dict)
+    pending: list[Future[int]] = field(default_factory=list)  # audit appends in flight
 
 
 class Firewall:
@@ -100,6 +103,7 @@ class Firewall:
             await self._inspect_request(flow, state)
         except Exception as exc:
             self._fail_request(flow, state, exc)
+        await self._committed(flow, state)
 
     async def _inspect_request(self, flow: http.HTTPFlow, state: FlowState) -> None:
         policy = self.rt.policy
@@ -206,8 +210,9 @@ class Firewall:
         try:
             if state.inspector is not None or state.extra.get("stream_unscanned"):
                 self._audit_stream(flow, state)
-                return
-            await self._inspect_response(flow, state)
+            else:
+                await self._inspect_response(flow, state)
+            await self._committed(flow, state)
         except Exception as exc:
             log.error("response inspection failed for %s: %s", state.request_id, _reason(exc))
             if self.rt.config.fail_open:
@@ -251,6 +256,36 @@ class Firewall:
                 self._audit(state, "response", "error", flow, rules=rules)
         except Exception:
             log.exception("audit of a failed flow failed")
+
+    # -- audit -------------------------------------------------------------------------
+
+    async def _committed(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        """Wait until this flow's audit records are committed. A decision that cannot be
+        recorded is not carried out: the flow is blocked (fail closed)."""
+        pending, state.pending = state.pending, []
+        try:
+            for fut in pending:
+                await asyncio.wrap_future(fut)
+        except Exception as exc:
+            log.error("audit append failed for %s: %s", state.request_id, type(exc).__name__)
+            if not self.rt.config.fail_open:
+                state.blocked = True
+                flow.response = self._error_response(
+                    state.dialect, 403, "llmwall could not record this decision (audit unavailable); blocked",
+                    "llmwall_audit_failed", state.request_id)
+
+    async def running(self) -> None:
+        self._ticker = asyncio.create_task(self._tick())
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(CHECKPOINT_TICK_S)
+            self.rt.audit.tick()
+
+    def done(self) -> None:
+        ticker = getattr(self, "_ticker", None)
+        if ticker is not None:
+            ticker.cancel()
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -335,7 +370,7 @@ class Firewall:
             fail_open=fail_open or state.fail_open,
             extra=extra or {},
         )
-        self.rt.audit.append(record)
+        state.pending.append(self.rt.audit.submit(record))
 
 
 # -- module helpers --------------------------------------------------------------------

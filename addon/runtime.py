@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from addon.config import Config
 from addon.policy import Policy, load_policy
+from addon.audit_writer import AuditWriter
 from audit.log import AuditLog
 from ca.authority import CAFiles, ensure_ca, upstream_trust
 from detectors.engine import Detector, DetectorConfig
@@ -28,7 +29,7 @@ class Runtime:
     table: ProviderTable
     policy: Policy
     detector: Detector
-    audit: AuditLog
+    audit: AuditWriter
     ca: CAFiles
     upstreams: dict[str, Upstream]
     upstream_ca: str | None
@@ -53,7 +54,7 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
     config.home.mkdir(parents=True, exist_ok=True)
     ca = ensure_ca(config.home)
     audit_opts: dict[str, Any] = dict(config.audit)
-    audit = AuditLog.open(config.audit_db, config.home, **audit_opts)
+    audit = AuditWriter(AuditLog.open(config.audit_db, config.home, **audit_opts))
     upstreams = {
         name: parse_upstream(spec.upstream)
         for name, spec in config.providers.items()
