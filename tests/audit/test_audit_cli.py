@@ -116,8 +116,9 @@ def test_the_readme_auditor_snippet_verifies_and_catches_damage(
     import subprocess
     import sys
 
-    section = Path(__file__).resolve().parents[2] / "audit" / "AUDIT_README_SECTION.md"
-    code = re.search(r"```python\n(.*?)```", section.read_text(), re.S)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("How an auditor re-verifies"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code
     script = tmp_path / "auditor.py"
     script.write_text(code[1])
