@@ -220,6 +220,17 @@ class CohereStream(StreamDialect):
             data.get("type") == "message-end" or self.is_error(event)
         )
 
+    def usage(self, event: StreamEvent) -> dict[str, Any] | None:
+        """Token usage of `message-end` (read by inspectors that ask the dialect)."""
+        data = event.data
+        delta = (
+            data.get("delta")
+            if isinstance(data, dict) and data.get("type") == "message-end"
+            else None
+        )
+        usage = delta.get("usage") if isinstance(delta, dict) else None
+        return usage if isinstance(usage, dict) else None
+
     def error_event(self, message: str, code: str) -> bytes:
         # Cohere reports a failure inside a stream as a message-end whose reason is ERROR.
         return frame(

@@ -141,6 +141,14 @@ class OllamaStream(StreamDialect):
     def error_event(self, message: str, code: str) -> bytes:
         return line({"error": message})
 
+    def usage(self, event: StreamEvent) -> dict[str, Any] | None:
+        """Token counters of the final line (read by inspectors that ask the dialect)."""
+        return (
+            DIALECT.usage(event.data)
+            if isinstance(event.data, dict) and event.data.get("done")
+            else None
+        )
+
     def is_terminal(self, event: StreamEvent) -> bool:
         data = event.data
         return isinstance(data, dict) and (data.get("done") is True or "error" in data)
