@@ -14,8 +14,15 @@ from routing.framing.json_array import JSONArrayFraming
 TRICKY = 'quote " backslash \\ brace } bracket ] slash / emoji \U0001f600 é \n'
 ELEMENTS = [
     {"candidates": [{"content": {"role": "model", "parts": [{"text": TRICKY}]}, "index": 0}]},
-    {"candidates": [{"content": {"role": "model", "parts": [{"text": "[{]}"}]}}], "n": [1, [2, {}]]},
-    {"candidates": [{"content": {"role": "model", "parts": [{"text": ""}]}, "finishReason": "STOP"}]},
+    {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": "[{]}"}]}}],
+        "n": [1, [2, {}]],
+    },
+    {
+        "candidates": [
+            {"content": {"role": "model", "parts": [{"text": ""}]}, "finishReason": "STOP"}
+        ]
+    },
 ]
 
 
@@ -24,7 +31,9 @@ def _array(elements: list, *, ascii_only: bool, sep: str = ",\r\n") -> bytes:
     return ("[" + sep.join(body) + "\r\n]\r\n").encode()
 
 
-def _parse(framing: JSONArrayFraming | GeminiAutoFraming, raw: bytes, cuts: list[int]) -> list[StreamEvent]:
+def _parse(
+    framing: JSONArrayFraming | GeminiAutoFraming, raw: bytes, cuts: list[int]
+) -> list[StreamEvent]:
     events, pos = [], 0
     for cut in [*sorted(set(cuts)), len(raw)]:
         events += framing.feed(raw[pos:cut])
@@ -110,7 +119,9 @@ def test_encode_keeps_the_separator_and_adds_one_before_our_events() -> None:
         (b'[{"a": 1},{"a": 2}', "finished", 3, [{"a": 1}, {"a": 2}, {"error": {"code": 403}}]),
     ],
 )
-def test_close_with_ends_the_array_validly(stream: bytes, inflight: int | str | None, sent: int, expected: list) -> None:
+def test_close_with_ends_the_array_validly(
+    stream: bytes, inflight: int | str | None, sent: int, expected: list
+) -> None:
     framing = JSONArrayFraming()
     events = framing.feed(stream)
     if isinstance(inflight, int):
@@ -136,7 +147,10 @@ def _sse(elements: list, nl: str) -> bytes:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(min_value=0, max_value=2000), max_size=8), st.sampled_from(["sse-lf", "sse-crlf", "array"]))
+@given(
+    st.lists(st.integers(min_value=0, max_value=2000), max_size=8),
+    st.sampled_from(["sse-lf", "sse-crlf", "array"]),
+)
 def test_auto_framing_reads_both_framings_under_any_chunking(cuts: list[int], kind: str) -> None:
     if kind == "array":
         raw = b"\r\n " + _array(ELEMENTS, ascii_only=False)  # leading whitespace does not decide

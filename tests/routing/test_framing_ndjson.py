@@ -10,13 +10,18 @@ from routing.dialects.base import StreamEvent, TruncatedStream
 from routing.framing.ndjson import NDJSONFraming
 
 LINES = [
-    {"message": {"role": "assistant", "content": 'quote " backslash \\ emoji \U0001f600 é'}, "done": False},
+    {
+        "message": {"role": "assistant", "content": 'quote " backslash \\ emoji \U0001f600 é'},
+        "done": False,
+    },
     {"message": {"role": "assistant", "content": "\n{}[]"}, "done": False},
     {"message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop"},
 ]
 
 
-def _stream(lines: list, *, ascii_only: bool = True, nl: str = "\n", last_newline: bool = True) -> bytes:
+def _stream(
+    lines: list, *, ascii_only: bool = True, nl: str = "\n", last_newline: bool = True
+) -> bytes:
     raw = "".join(json.dumps(line, ensure_ascii=ascii_only) + nl for line in lines)
     return (raw if last_newline else raw[: -len(nl)]).encode()
 
@@ -49,7 +54,9 @@ def test_lines_are_decoded(nl: str, last_newline: bool) -> None:
     st.sampled_from(["\n", "\r\n"]),
     st.booleans(),
 )
-def test_any_chunking_yields_the_same_events(cuts: list[int], ascii_only: bool, nl: str, last: bool) -> None:
+def test_any_chunking_yields_the_same_events(
+    cuts: list[int], ascii_only: bool, nl: str, last: bool
+) -> None:
     raw = _stream(LINES, ascii_only=ascii_only, nl=nl, last_newline=last)
     whole = _parse(raw, [])
     assert _data(_parse(raw, [c % (len(raw) + 1) for c in cuts])) == _data(whole) == LINES
