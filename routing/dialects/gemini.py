@@ -489,7 +489,7 @@ _MODEL_IN_PATH = re.compile(r"models/([^/:?]+)")
 
 class Gemini(Dialect):
     name = "gemini"
-    stream = _PerFlow()  # type: ignore[assignment]
+    stream = _PerFlow()
 
     def extract_request(self, body: Any) -> Extraction:
         c = Collector()
