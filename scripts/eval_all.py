@@ -123,13 +123,13 @@ def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
     return rows
 
 
-def credsweeper_rows(det: Detector, root: Path) -> list[dict]:
+def credsweeper_rows(det: Detector, root: Path, split: str = "heldout", explain: bool = False) -> list[dict]:
     """Line-level: each held-out file is scanned whole; a line is flagged by the highest
     score of a secret finding overlapping it. Reports recall at the best threshold whose
     precision is >= 0.9, and at the engine's default min_score."""
     files: dict[str, list[dict]] = defaultdict(list)
     for r in corpora._jsonl(root / "credsweeper_secrets" / "lines.jsonl"):
-        if r["split"] == "heldout":
+        if r["split"] == split:
             files[r["file"]].append(r)
     scored: list[tuple[float, int]] = []
     for rows in files.values():
@@ -152,6 +152,8 @@ def credsweeper_rows(det: Detector, root: Path) -> list[dict]:
                         best[i] = max(best[i], f.score)
         for r in rows:
             scored.append((best[r["line_num"] - 1], int(r["label"])))
+            if explain and bool(best[r["line_num"] - 1]) != bool(r["label"]):
+                print("FP" if r["label"] == 0 else "FN", r["file"], r["rules"], repr(r["text"][:100]))
     pos_total = sum(lbl for _, lbl in scored)
     out = []
     best_recall, best_t, best_p = 0.0, None, 0.0
@@ -163,7 +165,7 @@ def credsweeper_rows(det: Detector, root: Path) -> list[dict]:
             best_recall, best_t, best_p = tp / pos_total, t, p
     tp = sum(1 for s, lbl in scored if s > 0 and lbl)
     fp = sum(1 for s, lbl in scored if s > 0 and not lbl)
-    out.append({"set": "credsweeper heldout lines", "metric": "recall@P>=0.9", "value": round(best_recall, 4),
+    out.append({"set": f"credsweeper {split} lines", "metric": "recall@P>=0.9", "value": round(best_recall, 4),
                 "target": ">= 0.90", "threshold": best_t, "precision": round(best_p, 4),
                 "default_recall": round(tp / pos_total, 4), "default_precision": round(tp / max(1, tp + fp), 4),
                 "n": len(scored), "positives": pos_total})

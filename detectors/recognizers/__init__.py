@@ -11,6 +11,8 @@ from detectors.recognizers.credit_card_number_recognizer import CreditCardNumber
 from detectors.recognizers.email_address_recognizer import EmailAddressRecognizer
 from detectors.recognizers.generic_secret_recognizer import GenericSecretRecognizer
 from detectors.recognizers.github_token_recognizer import GithubTokenRecognizer
+from detectors.recognizers.gitlab_token_recognizer import GitlabTokenRecognizer
+from detectors.recognizers.huggingface_token_recognizer import HuggingfaceTokenRecognizer
 from detectors.recognizers.google_api_key_recognizer import GoogleApiKeyRecognizer
 from detectors.recognizers.iban_code_recognizer import IbanCodeRecognizer
 from detectors.recognizers.injection_adversarial_suffix_recognizer import (
@@ -45,6 +47,8 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
     AwsAccessKeyRecognizer,
     AwsSecretKeyRecognizer,
     GithubTokenRecognizer,
+    GitlabTokenRecognizer,
+    HuggingfaceTokenRecognizer,
     SlackTokenRecognizer,
     StripeKeyRecognizer,
     GoogleApiKeyRecognizer,

@@ -24,6 +24,16 @@ _PLACEHOLDER = re.compile(
 )
 
 
+_PLACEHOLDER_TAG = re.compile(r"<[a-z0-9_]+>")
+
+
+def context_window(lower: str, start: int, size: int) -> str:
+    """The lowercased text before `start`, without redaction placeholders (so that
+    "<phone_number>" never counts as the context word "phone")."""
+    window = lower[max(0, start - size) : start]
+    return _PLACEHOLDER_TAG.sub(" ", window) if "<" in window else window
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character of `value`."""
     if not value:
@@ -104,7 +114,7 @@ class FastPatternRecognizer(PatternRecognizer):
                     if score < 1.0 and self.CONTEXT:
                         if lower is None:
                             lower = text.lower()
-                        window = lower[max(0, start - self.CONTEXT_WINDOW) : start]
+                        window = context_window(lower, start, self.CONTEXT_WINDOW)
                         if any(word in window for word in self.CONTEXT):
                             score = min(1.0, score + self.CONTEXT_BOOST)
                     results.append(self.result(start, end, score, pattern.name))

@@ -7,7 +7,7 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder,
 _KEYWORDS = (
     r"pass(?:word|wd|phrase)?|pwd|secret(?:_?key)?|api[_\-]?key|apikey|access[_\-]?key|"
     r"(?:access|auth|bearer|refresh|session|api|private)[_\-]?token|token|client[_\-]?secret|"
-    r"private[_\-]?key|credentials?|auth"
+    r"private[_\-]?key|credentials?|auth|pw|userpwd"
 )
 
 
@@ -18,9 +18,20 @@ class GenericSecretRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.generic_assignment",
-            rf"(?i:(?<![A-Za-z])(?:{_KEYWORDS})[\w\-]{{0,30}})[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
+            rf"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:(?:{_KEYWORDS})[\w\-]{{0,30}})[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
             r"(?:[\"'`]|b[\"'])?(?P<v>[^\s\"'`<>,;)\]}]{6,256})",
             0.6,
+        ),
+        Pattern(
+            "secret.generic_argument",
+            rf"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:(?:{_KEYWORDS})[\w\-]{{0,30}})[\"']?\s*,\s*"
+            r"[\"'](?P<v>[^\s\"'<>]{6,256})[\"']",
+            0.6,
+        ),
+        Pattern(
+            "secret.sql_password",
+            r"(?i:\bidentified\s+(?:with\s+\w+\s+)?by\s+(?:password\s+)?)[\"'`]?(?P<v>[^\s\"'`;)]{4,128})",
+            0.7,
         ),
         Pattern(
             "secret.bearer_token",
@@ -28,7 +39,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             0.6,
         ),
     )
-    ANCHORS = ("pass", "pwd", "secret", "key", "token", "credential", "auth", "bearer")
+    ANCHORS = ("pass", "pwd", "pw", "secret", "key", "token", "credential", "auth", "bearer", "identified")
 
     def validate_result(self, pattern_text: str) -> bool | None:
         if looks_placeholder(pattern_text):

@@ -6,7 +6,7 @@ import json
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer
+from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 
 
 class JwtRecognizer(FastPatternRecognizer):
@@ -22,9 +22,12 @@ class JwtRecognizer(FastPatternRecognizer):
     ANCHORS = ("eyj",)
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        header = pattern_text.split(".", 1)[0]
+        header, payload, signature = pattern_text.split(".", 2)
+        if looks_placeholder(signature):
+            return False
         try:
-            decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+            head = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+            body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         except (binascii.Error, ValueError):
             return False
-        return isinstance(decoded, dict) and "alg" in decoded
+        return isinstance(head, dict) and "alg" in head and isinstance(body, dict)

@@ -5,7 +5,7 @@ import re
 import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers.base import FastPatternRecognizer
+from detectors.recognizers.base import FastPatternRecognizer, context_window
 
 _NOT_PHONE = re.compile(
     r"\d{3}-\d{2}-\d{4}"  # SSN shape
@@ -48,7 +48,7 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                 score = pattern.score
                 if lower is None:
                     lower = text.lower()
-                window = lower[max(0, span[0] - self.CONTEXT_WINDOW) : span[0]]
+                window = context_window(lower, span[0], self.CONTEXT_WINDOW)
                 if any(word in window for word in self.CONTEXT):
                     score = min(1.0, score + self.CONTEXT_BOOST)
                 out.append(self.result(span[0], span[1], score, pattern.name))
@@ -64,17 +64,19 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                     phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL), region))
 
     def _longest_valid(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        """The longest prefix of the candidate, cut at a separator, that is a valid number.
-        Numbers without a +country prefix are tried as US numbers, and in the other
-        regions only when a phone context word precedes them."""
-        lower = text[max(0, start - self.CONTEXT_WINDOW) : start].lower()
-        regions = self.REGIONS if any(w in lower for w in self.CONTEXT) else ("US",)
+        """The whole candidate if it is a valid number in any region; else the longest
+        prefix cut at a space that is valid in the US, or in any region when a phone
+        context word precedes it (cheap: most candidates are one parse)."""
+        before = text[max(0, start - self.CONTEXT_WINDOW) : start].lower()
+        lower = context_window(before, len(before), self.CONTEXT_WINDOW)
+        cut_regions = self.REGIONS if any(w in lower for w in self.CONTEXT) else ("US",)
         cuts = [end] + [i for i in range(end - 1, start, -1) if text[i] == " " and text[i - 1].isdigit()]
-        for cut in cuts[:6]:
+        for k, cut in enumerate(cuts[:6]):
             candidate = text[start:cut]
             digits = sum(c.isdigit() for c in candidate)
             if digits < 7:
                 break
+            regions = self.REGIONS if k == 0 else cut_regions
             if digits <= 15 and not _NOT_PHONE.fullmatch(candidate) and self._valid(candidate, regions):
                 return start, cut
         return None

@@ -13,11 +13,23 @@ class PrivateKeyRecognizer(FastPatternRecognizer):
         # the whole block when it is complete, else from the header to the end of the body
         Pattern(
             "secret.private_key",
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-            r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:\-,]*)",
+            r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
+            r"(?P<body>[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:\-,]*)",
             1.0,
         ),
     )
     REACH = (0, 8192)
     ANCHORS = ("-----begin",)
     FLAGS = re.DOTALL
+
+    def validate_match(self, match, value):  # type: ignore[no-untyped-def]
+        if any(w in match.group("kind") for w in ("FAKE", "EMPTY", "EXAMPLE", "DUMMY", "TEST")):
+            return False
+        body = match.group("body")
+        # encrypted keys need their passphrase; "..." marks an elided documentation key
+        if "ENCRYPTED" in body or "..." in body:
+            return False
+        # a header alone (documentation, a parser's constant) is not a key
+        if sum(c.isalnum() for c in body.split("-----END")[0]) < 40:
+            return False
+        return True

@@ -15,6 +15,12 @@ JWT = (
     ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 )
 
+PEM = (
+    "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQyNTUx\n"
+    "-----END OPENSSH PRIVATE KEY-----"
+)
+
 CASES = [
     # email
     ("write to jane.roe@example.org today", [("EMAIL_ADDRESS", "jane.roe@example.org")]),
@@ -66,17 +72,15 @@ CASES = [
         "AIza" + "SyAb3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4",
         [("GOOGLE_API_KEY", "AIzaSyAb3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4")],
     ),
-    (
-        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
-        [
-            (
-                "PRIVATE_KEY",
-                "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
-                "-----END OPENSSH PRIVATE KEY-----",
-            )
-        ],
-    ),
+    (PEM, [("PRIVATE_KEY", PEM)]),
     ("-----BEGIN PUBLIC KEY-----", []),
+    ("-----BEGIN PRIVATE KEY-----", []),  # a header alone
+    ("-----BEGIN OPENSSH FAKE PRIVATE KEY-----\n" + "A" * 64, []),
+    ("glpat-" + "8d5ri2n9g85LAnC9YW85xQ", [("GITLAB_TOKEN", "glpat-8d5ri2n9g85LAnC9YW85xQ")]),
+    ("hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh", [("HUGGINGFACE_TOKEN", "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh")]),
+    ("CREATE USER app IDENTIFIED BY 'Qz7pLk2mXv';", [("GENERIC_SECRET", "Qz7pLk2mXv")]),
+    ('"AwsSecretKey": "J38YmIgn7dH6cw4W+yqoRgjs"', [("GENERIC_SECRET", "J38YmIgn7dH6cw4W+yqoRgjs")]),
+    ('curl_setopt(c, CURLOPT_PASSWORD, "KiASRCRiGF9PDiIdZZ");', [("GENERIC_SECRET", "KiASRCRiGF9PDiIdZZ")]),
     (f"Authorization: {JWT}", [("JWT", JWT)]),
     ("eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abcdefghijkl", []),
     (

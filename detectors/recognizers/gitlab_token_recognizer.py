@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+
+
+class GitlabTokenRecognizer(FastPatternRecognizer):
+    ENTITY = "GITLAB_TOKEN"
+    PATTERNS = (
+        Pattern(
+            "secret.gitlab_token",
+            r"(?<![\w-])gl(?:pat|oas|dt|rt|ptt|soat|cbt|ft|imt|agent|wt)-[A-Za-z0-9_\-.]{20,}(?![\w-])",
+            0.9,
+        ),
+    )
+    ANCHORS = ("glpat-", "gloas-", "gldt-", "glrt-", "glptt-", "glsoat-", "glcbt-", "glft-", "glimt-", "glagent-", "glwt-")
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        body = pattern_text.split("-", 1)[1]
+        return not looks_placeholder(body) and shannon_entropy(body) >= 3.3

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+
+
+class HuggingfaceTokenRecognizer(FastPatternRecognizer):
+    ENTITY = "HUGGINGFACE_TOKEN"
+    PATTERNS = (Pattern("secret.huggingface_token", r"(?<![\w-])hf_[A-Za-z]{34}(?![\w-])", 0.9),)
+    ANCHORS = ("hf_",)
+    REACH = (0, 40)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        body = pattern_text[3:]
+        return not looks_placeholder(body) and shannon_entropy(body) >= 3.5
