@@ -175,8 +175,14 @@ class Ollama(Dialect):
                 collect_message(c, msg, ("messages", i), (Role.USER, Trust.USER))
         elif messages is not None:
             c.unknown(("messages",))
+        raw_prompt = body.get("raw") is True
         for key, (role, trust) in _PROMPT_FIELDS.items():
-            c.leaves(body.get(key), (key,), role, trust)  # `input` may be a list of strings
+            value = body.get(key)
+            if isinstance(value, str) and (key == "template" or (key == "prompt" and raw_prompt)):
+                # the app's own chat template: its control tokens are structure
+                c.text(value, (key,), role, trust, template=True)
+            else:
+                c.leaves(value, (key,), role, trust)  # `input` may be a list of strings
         collect_images(c, body.get("images"), ("images",))
         collect_tools(c, body.get("tools"), ("tools",))
         if isinstance(body.get("format"), dict):  # a JSON schema; "json" is a mode name
