@@ -91,10 +91,10 @@ def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float
     return rows
 
 
-def synth_docs(root: Path):
+def synth_docs(root: Path, heldout_only: bool = True):
     data = json.loads((root / "presidio_synth_pii" / "synth_dataset_v2.json").read_text())
     for r in data:
-        if r["template_id"] % 5 == 0:  # held-out by template, as SOURCE.md suggests
+        if not heldout_only or r["template_id"] % 5 == 0:  # held-out by template (SOURCE.md)
             yield r["full_text"], [(s["entity_type"], s["start_position"], s["end_position"]) for s in r["spans"]]
 
 
@@ -106,10 +106,15 @@ def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
         return lambda text: [(f.entity, f.start, f.end) for f in d.scan(text) if f.entity in PATTERN_ENTITIES + ("PERSON",)]
 
     counts = span_metrics(docs, predict(det))
+    # some entities have no gold span in the held-out templates: report those over all
+    # 1,500 sentences (no recognizer was tuned on this dataset)
+    everything = span_metrics(synth_docs(root, heldout_only=False), predict(det))
     for ent in PATTERN_ENTITIES:
-        c = counts.get(ent)
+        c, where = counts.get(ent), "heldout"
+        if c is None or c.tp + c.fn == 0:
+            c, where = everything.get(ent), "all templates"
         if c:
-            rows.append({"set": f"presidio_synth_pii heldout {ent}", "metric": "f1", "value": round(c.f1, 4),
+            rows.append({"set": f"presidio_synth_pii {where} {ent}", "metric": "f1", "value": round(c.f1, 4),
                          "target": ">= 0.95", "precision": round(c.precision, 4), "recall": round(c.recall, 4),
                          "tp": c.tp, "fp": c.fp, "fn": c.fn})
     for label, d in (("without NER", det), ("with NER", ner)):

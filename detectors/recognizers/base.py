@@ -85,7 +85,7 @@ class FastPatternRecognizer(PatternRecognizer):
             return False
         return self.validate_result(value)
 
-    def score(self, pattern: Pattern, validated: bool | None) -> float:
+    def score(self, pattern: Pattern, validated: bool | None, value: str = "") -> float:
         return 1.0 if validated else pattern.score
 
     def find(
@@ -110,7 +110,7 @@ class FastPatternRecognizer(PatternRecognizer):
                     if validated is False:
                         continue
                     seen.add((start, end))
-                    score = self.score(pattern, validated)
+                    score = self.score(pattern, validated, value)
                     if score < 1.0 and self.CONTEXT:
                         if lower is None:
                             lower = text.lower()

@@ -58,6 +58,19 @@ class GenericSecretRecognizer(FastPatternRecognizer):
                 any(not c.isalnum() for c in pattern_text),
             )
         )
-        if len(pattern_text) >= 8 and entropy >= 3.0 and classes >= 2:
-            return True
-        return False
+        return len(pattern_text) >= 8 and entropy >= 3.0 and classes >= 2
+
+    def score(self, pattern: Pattern, validated: bool | None, value: str = "") -> float:
+        """A value next to a key word is less certain than a provider key: grade it by how
+        random it looks (0.55 to 0.9), so that a policy can threshold generic secrets."""
+        classes = sum(
+            (
+                any(c.islower() for c in value),
+                any(c.isupper() for c in value),
+                any(c.isdigit() for c in value),
+                any(not c.isalnum() for c in value),
+            )
+        )
+        randomness = min(1.0, max(0.0, (shannon_entropy(value) - 3.0) / 1.5))
+        length = min(1.0, len(value) / 24)
+        return round(0.55 + 0.05 * (classes - 2) + 0.1 * randomness + 0.1 * length, 4)

@@ -8,7 +8,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 from detectors.recognizers.base import FastPatternRecognizer, context_window
 
 _NOT_PHONE = re.compile(
-    r"\d{3}-\d{2}-\d{4}"  # SSN shape
+    r"\d{3}[-. ]\d{2}[-. ]\d{4}"  # SSN shape
     r"|\d{4}(?:[ \-]\d{4}){2,4}"  # card shape
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"  # dates
 )
@@ -64,9 +64,9 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                     phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL), region))
 
     def _longest_valid(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        """The whole candidate if it is a valid number in any region; else the longest
-        prefix cut at a space that is valid in the US, or in any region when a phone
-        context word precedes it (cheap: most candidates are one parse)."""
+        """The longest valid prefix of the candidate (cut at spaces). Numbers without a
+        +country code are tried as US numbers; in every region only with a phone context
+        word before them or, for the whole candidate, with 10+ digits."""
         before = text[max(0, start - self.CONTEXT_WINDOW) : start].lower()
         lower = context_window(before, len(before), self.CONTEXT_WINDOW)
         cut_regions = self.REGIONS if any(w in lower for w in self.CONTEXT) else ("US",)
@@ -76,7 +76,9 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
             digits = sum(c.isdigit() for c in candidate)
             if digits < 7:
                 break
-            regions = self.REGIONS if k == 0 else cut_regions
+            # short numbers are valid somewhere in the world by chance: all regions only
+            # with context or for the whole candidate of 10+ digits
+            regions = self.REGIONS if k == 0 and digits >= 10 else cut_regions
             if digits <= 15 and not _NOT_PHONE.fullmatch(candidate) and self._valid(candidate, regions):
                 return start, cut
         return None
