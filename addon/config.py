@@ -38,6 +38,7 @@ class Config:
     stream: dict[str, Any] = field(default_factory=dict)
     audit: dict[str, Any] = field(default_factory=dict)
     routes: list[Any] = field(default_factory=list)
+    breaker: dict[str, float] = field(default_factory=dict)  # routing.breaker.BreakerConfig fields
     source: str = "<defaults>"
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -62,6 +63,7 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "detectors": ((dict,), "a mapping (see README: detectors)"),
     "stream": ((dict,), "a mapping with key holdback"),
     "routes": ((list,), "a list of routes (see README: routes)"),
+    "breaker": ((dict,), "a mapping with keys failures, window, cooldown, max_open"),
 }
 
 
@@ -162,6 +164,16 @@ def _build(
     ):
         raise ConfigError(f"{source}: stream.holdback: expected a whole number from 0 to 4096")
 
+    breaker = dict(raw.get("breaker", {}))
+    _check_keys(breaker, {"failures", "window", "cooldown", "max_open"}, f"{source}: breaker")
+    for key, value in breaker.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or (key == "failures" and not isinstance(value, int)):
+            raise ConfigError(f"{source}: breaker.{key}: expected a number above 0" + (" (a whole number)" if key == "failures" else ""))
+
+    from routing.routes import parse_routes  # validated here so that a bad route fails at load
+
+    parse_routes(raw.get("routes"), source, base_dir)
+
     return Config(
         home=home_path or default_home(),
         listen_host=host,
@@ -175,6 +187,7 @@ def _build(
         stream=stream,
         audit=audit,
         routes=list(raw.get("routes", [])),
+        breaker=breaker,
         source=source,
         base_dir=base_dir,
     )

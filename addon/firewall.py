@@ -22,7 +22,8 @@ from mitmproxy import http, tls
 
 from addon.errors import InspectionError
 from addon.pipeline import Decision, decide, scan_inputs
-from addon.policy import Action
+from addon.policy import Action, Policy
+from addon.reroute import Rerouter
 from addon.runtime import Runtime
 from addon.stream_inspector import StreamInspector
 from audit.record import AuditRecord
@@ -61,6 +62,7 @@ class FlowState:
 class Firewall:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
+        self.reroute = Rerouter(runtime)  # fallback and policy routing (addon/reroute.py)
 
     # -- connection level: intercept only LLM hosts ------------------------------------
 
@@ -104,6 +106,14 @@ class Firewall:
         except Exception as exc:
             self._fail_request(flow, state, exc)
         await self._committed(flow, state)
+        try:
+            await self.reroute.forward(flow, state)
+        except Exception as exc:
+            log.error("routing failed for %s: %s", state.request_id, _reason(exc))
+            if not self.rt.config.fail_open:
+                self._block(flow, state, 502, "llmwall could not route this request; blocked (fail closed)",
+                            "llmwall_route_failed", rules=("fail_closed",))
+                await self._committed(flow, state)
 
     async def _inspect_request(self, flow: http.HTTPFlow, state: FlowState) -> None:
         policy = self.rt.policy
@@ -123,6 +133,8 @@ class Firewall:
         state.stream = dialect.wants_stream(body, path, query)
         extraction = dialect.extract_request(body)
         decision = await self._decide(extraction, Direction.REQUEST)
+        decision = await self.reroute.policy_decision(
+            flow, state, body, decision, lambda p: self._decide(extraction, Direction.REQUEST, p))
         state.request_action = decision.action.value
         if decision.action is Action.BLOCK:
             self._block(flow, state, 403, f"llmwall blocked this request: {decision.reason}", "llmwall_policy_block", decision=decision)
@@ -145,14 +157,14 @@ class Firewall:
         self._audit(state, "request", decision.action.value, flow, decision=decision, body=body_bytes)
         self._route(flow, state)
 
-    async def _decide(self, extraction: Extraction, direction: Direction) -> Decision:
+    async def _decide(self, extraction: Extraction, direction: Direction, policy: Policy | None = None) -> Decision:
         items = scan_inputs(extraction)
         detector = self.rt.detector
         if detector.needs_offload or sum(len(t) for t, _ in items) > OFFLOAD_CHARS:
             scans = await asyncio.to_thread(detector.scan_batch, items)
         else:
             scans = detector.scan_batch(items)
-        return decide(extraction, scans, self.rt.policy, direction)
+        return decide(extraction, scans, policy or self.rt.policy, direction)
 
     def _route(self, flow: http.HTTPFlow, state: FlowState) -> None:
         upstream = self.rt.upstreams.get(state.match.provider.name)
@@ -175,8 +187,11 @@ class Firewall:
             if state.fail_open:
                 response.headers["x-llmwall-scan"] = "skipped"
             response.headers["x-llmwall-request-id"] = state.request_id
+            self.reroute.responseheaders(flow)
             ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype not in STREAM_TYPES:
+            # Gemini without alt=sse streams a JSON array labelled application/json.
+            streamed_json = state.stream and ctype == "application/json" and response.status_code == 200
+            if ctype not in STREAM_TYPES and not streamed_json:
                 return
             stream = state.dialect.stream if state.dialect else None
             if stream is None or state.fail_open:
@@ -194,6 +209,7 @@ class Firewall:
             decoder = _decoder(response.headers.get("content-encoding", ""))
             if decoder is not None:
                 del response.headers["content-encoding"]
+            decoder = self.reroute.chain(flow, decoder)  # a fallback's stream, translated
             response.headers.pop("content-length", None)
             if not response.is_http2 and not flow.request.is_http2:
                 response.headers["transfer-encoding"] = "chunked"
@@ -368,7 +384,7 @@ class Firewall:
             usage=usage,
             latency_ms=round((time.perf_counter() - state.started) * 1000, 3),
             fail_open=fail_open or state.fail_open,
-            extra=extra or {},
+            extra={**(extra or {}), "reroute": state.extra["reroute"]} if "reroute" in state.extra else (extra or {}),
         )
         state.pending.append(self.rt.audit.submit(record))
 

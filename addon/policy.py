@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,7 @@ _KEYS = {
     "unknown_endpoint",
     "signed_requests",
     "allowlist",
+    "reroute",
 }
 
 
@@ -66,6 +68,30 @@ class Policy:
     allow_digests: frozenset[str]
     digest: str  # sha256 over the canonical JSON of the source mapping
     source: str
+    # entity or category -> route name: requests with such findings go to that route
+    # (see routing/routes.py) instead of their provider; the findings are then allowed.
+    reroute: dict[str, str] = field(default_factory=dict)
+
+    def route_for(self, entities: Iterable[str]) -> tuple[str, str] | None:
+        """(route name, the entity or category that chose it) for the first finding
+        type with a `reroute` entry, or None."""
+        for entity in entities:
+            for key in (entity, _category_name(entity)):
+                if key in self.reroute:
+                    return self.reroute[key], key
+        return None
+
+    def exempt(self, route: str) -> Policy:
+        """This policy with the findings that `route` receives allowed: a rerouted
+        request keeps them (that is the point of the route); others keep their action."""
+        keys = {k for k, r in self.reroute.items() if r == route}
+        keys |= {e for e in (*self.actions, *self.response_actions) if _category_name(e) in keys}
+        allow = {k: Action.ALLOW for k in keys}
+        return replace(
+            self,
+            actions={**self.actions, **allow},
+            response_actions={k: v for k, v in self.response_actions.items() if k not in keys},
+        )
 
     def action_for(
         self, finding: Finding, value: str, trust: Trust, direction: Direction
@@ -181,6 +207,7 @@ def parse_policy(raw: Any, source: str) -> Policy:
             json.dumps(merged, sort_keys=True, separators=(",", ":"), default=str).encode()
         ).hexdigest(),
         source=source,
+        reroute=_reroute(raw.get("reroute"), source),
     )
 
 
@@ -219,6 +246,20 @@ def _actions(raw: Any, source: str, where: str) -> dict[str, Action]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: {where}: expected a mapping of entity or category to action")
     return {_entity(k, source, where): _action(v, source, f"{where}.{k}") for k, v in raw.items()}
+
+
+def _reroute(raw: Any, source: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: reroute: expected a mapping of entity or category to a route name")
+    out = {}
+    for key, route in raw.items():
+        entity = _entity(key, source, "reroute")
+        if not isinstance(route, str) or not route:
+            raise ConfigError(f"{source}: reroute.{key}: expected the name of a route in the config's routes")
+        out[entity] = route
+    return out
 
 
 def _score(value: Any, source: str, where: str) -> float:

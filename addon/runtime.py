@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +12,10 @@ from addon.audit_writer import AuditWriter
 from audit.log import AuditLog
 from ca.authority import CAFiles, ensure_ca, upstream_trust
 from detectors.engine import Detector, DetectorConfig
+from addon.errors import ConfigError
+from routing.breaker import Breaker, BreakerConfig
 from routing.providers import ProviderTable
+from routing.routes import RouteTable, parse_routes
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Runtime:
     upstreams: dict[str, Upstream]
     upstream_ca: str | None
     holdback: int
+    routes: RouteTable = field(default_factory=RouteTable)
+    breaker: Breaker = field(default_factory=Breaker)
 
     def close(self) -> None:
         self.audit.close()
@@ -61,6 +66,11 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
         if spec.upstream
     }
     trust = upstream_trust(config.home, config.upstream_ca)
+    routes = parse_routes(config.routes, config.source, config.base_dir)
+    for key, name in policy.reroute.items():
+        if routes.get(name) is None:
+            known = ", ".join(sorted(routes.names)) or "none configured"
+            raise ConfigError(f"{policy.source}: reroute.{key}: {name!r} is not a route in {config.source} (routes: {known})")
     return Runtime(
         config=config,
         table=ProviderTable.from_config(config.providers),
@@ -71,4 +81,6 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
         upstreams=upstreams,
         upstream_ca=str(trust) if trust else None,
         holdback=int(config.stream.get("holdback", 64)),
+        routes=routes,
+        breaker=Breaker(BreakerConfig(**config.breaker)),
     )
