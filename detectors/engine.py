@@ -96,11 +96,11 @@ def _load_custom(spec: str) -> EntityRecognizer:
         raise _config_error(f"detectors.custom: cannot import {spec!r} ({exc})") from None
     if not (isinstance(cls, type) and issubclass(cls, EntityRecognizer)):
         raise _config_error(f"detectors.custom: {spec!r} is not a Presidio EntityRecognizer")
-    return cls()
+    return cls()  # type: ignore[call-arg]
 
 
 class Detector:
-    def __init__(self, config: DetectorConfig = DetectorConfig()) -> None:  # noqa: B008
+    def __init__(self, config: DetectorConfig = DetectorConfig()) -> None:
         self.config = config
         disabled = config.disabled
         pii = [cls() for cls in registry.PII_AND_SECRETS if cls.ENTITY not in disabled]
@@ -134,7 +134,7 @@ class Detector:
             self._ner = ner.NerPool(config.nlp_model, config.ner_workers)
         self.needs_offload = self._ner is not None
         model_tag = f"+model-{model.sha256[:8]}" if model else ""
-        self.version = f"{ENGINE_VERSION}{model_tag}+presidio-{_dist_version("presidio-analyzer")}"
+        self.version = f"{ENGINE_VERSION}{model_tag}+presidio-{_dist_version('presidio-analyzer')}"
 
     # -- public API -------------------------------------------------------------------
 
@@ -187,7 +187,7 @@ class Detector:
                 for rec in self._prefilter.numeric:
                     results.extend(rec.find(text, lower, windows))
         for custom in self._custom:
-            results.extend(custom.analyze(text, custom.supported_entities, None))
+            results.extend(custom.analyze(text, custom.supported_entities, None))  # type: ignore[arg-type]
         out = []
         for r in results:
             meta = r.recognition_metadata or {}

@@ -1,7 +1,7 @@
 """Pure metric code shared by `llmwall eval` and scripts/eval_all.py.
 
-    binary_metrics(pairs, classify)   -> BinaryReport  (pairs: iterable of (text, label))
-    span_metrics(docs, predict)       -> {entity: SpanCounts}  (span-labelled PII)
+binary_metrics(pairs, classify)   -> BinaryReport  (pairs: iterable of (text, label))
+span_metrics(docs, predict)       -> {entity: SpanCounts}  (span-labelled PII)
 """
 
 from __future__ import annotations
@@ -133,7 +133,9 @@ def span_metrics(
                 (
                     i
                     for i, (ge, gs, gend) in enumerate(gold)
-                    if i not in used and ge == entity and _overlap((s, e), (gs, gend)) >= min_overlap
+                    if i not in used
+                    and ge == entity
+                    and _overlap((s, e), (gs, gend)) >= min_overlap
                 ),
                 None,
             )

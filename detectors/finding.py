@@ -16,5 +16,10 @@ class Finding:
 
     def shifted(self, offset: int) -> Finding:
         return Finding(
-            self.entity, self.start + offset, self.end + offset, self.score, self.detector, self.rule
+            self.entity,
+            self.start + offset,
+            self.end + offset,
+            self.score,
+            self.detector,
+            self.rule,
         )

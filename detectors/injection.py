@@ -35,7 +35,9 @@ class InjectionScorer:
         model: InjectionModel | None,
         disabled: frozenset[str] = frozenset(),
     ) -> None:
-        recognizers = [r for r in recognizers if r.PATTERNS[0].name not in disabled or len(r.PATTERNS) > 1]
+        recognizers = [
+            r for r in recognizers if r.PATTERNS[0].name not in disabled or len(r.PATTERNS) > 1
+        ]
         self.shape_rules = tuple(
             r for r in recognizers if isinstance(r, InjectionAdversarialSuffixRecognizer)
         )
@@ -59,7 +61,7 @@ class InjectionScorer:
             for r in rec.find_rules(lowered, words, counts, must):
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
-                    hits.append((r.score, r.start, r.end, rule, rec.name))
+                    hits.append((r.score, r.start, r.end, rule, type(rec).__name__))
         return hits
 
     def _score_plain(
@@ -67,7 +69,7 @@ class InjectionScorer:
     ) -> tuple[float, float, tuple[float, int, int, str, str] | None]:
         """(rule score, model score, best rule hit) on already-normalized text."""
         toks = tokens(lowered)
-        counts = Counter(toks) if len(lowered) > 4096 else None
+        counts = Counter(toks) if len(lowered) > 1024 else None
         words = set(counts) if counts is not None else set(toks)
         hits = self._rules(lowered, words, indirect, counts)
         # leetspeak: only tokens that mix letters with 0/1/3/4/5/7 are folded (1:1, so
@@ -89,7 +91,7 @@ class InjectionScorer:
             rule_score = min(1.0, best[0] + 0.1 * (len(distinct) - 1))
         model_score = 0.0
         if self.model is not None and MODEL_RULE not in self.disabled:
-            model_score = self.model.score_tokens(toks, indirect)
+            model_score = self.model.score_document(lowered, toks, indirect)
         return rule_score, model_score, best
 
     def scan(self, text: str, indirect: bool) -> Finding | None:
@@ -101,7 +103,13 @@ class InjectionScorer:
                 if r.score > rule_score:
                     rule_score = r.score
                     span = (r.start, r.end)
-                    best = (r.score, r.start, r.end, r.recognition_metadata["rule"], rec.name)
+                    best = (
+                        r.score,
+                        r.start,
+                        r.end,
+                        r.recognition_metadata["rule"],
+                        type(rec).__name__,
+                    )
         detector = best[4] if best else "InjectionModel"
         rule = best[3] if best else MODEL_RULE
 

@@ -10,6 +10,7 @@ maximum is kept, so one injected paragraph in a long document is not diluted awa
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from importlib import resources
@@ -20,11 +21,10 @@ INDIRECT_FEATURE = "__indirect__"
 # unlearning that the same words are benign from a user ("augmented" domain features).
 INDIRECT_PREFIX = "i:"
 WINDOW = 256
+LINE_MIN = 6
 
 
-_WORD_BYTES = bytes(
-    b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256)
-)
+_WORD_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256))
 
 
 def tokens(normalized_lower: str) -> list[str]:
@@ -39,7 +39,7 @@ def tokens(normalized_lower: str) -> list[str]:
 def features(toks: list[str], indirect: bool = False) -> set[str]:
     """The binary features of one window, as training sees them."""
     grams = set(toks)
-    grams.update(a + " " + b for a, b in zip(toks, toks[1:], strict=False))
+    grams.update(a + " " + b for a, b in itertools.pairwise(toks))
     if indirect:
         grams.update([INDIRECT_PREFIX + g for g in grams])
         grams.add(INDIRECT_FEATURE)
@@ -64,17 +64,27 @@ class InjectionModel:
         return cls(data["weights"], float(data["bias"]), hashlib.sha256(raw).hexdigest())
 
     def score(self, normalized_lower: str, indirect: bool = False) -> float:
-        return self.score_tokens(tokens(normalized_lower), indirect)
+        return self.score_document(normalized_lower, tokens(normalized_lower), indirect)
+
+    def score_document(self, normalized_lower: str, toks: list[str], indirect: bool) -> float:
+        """score_tokens, and for document text also each line of LINE_MIN+ words on its
+        own: an injected instruction is usually a line of its own that a whole-window
+        score would dilute among the document's ordinary lines."""
+        best = self.score_tokens(toks, indirect)
+        if indirect and "\n" in normalized_lower:
+            for line in normalized_lower.splitlines():
+                line_toks = tokens(line)
+                if LINE_MIN <= len(line_toks) < len(toks):
+                    best = max(best, self.score_tokens(line_toks, True))
+        return best
 
     def score_tokens(self, toks: list[str], indirect: bool = False) -> float:
-        """Max over windows of WINDOW tokens of the window's probability.
-
-        A window's binary features are the distinct in-vocabulary grams among its
-        positions; sets, intersections and map() keep the loops in C."""
+        """Max over windows of WINDOW tokens of the window's probability. A window's
+        binary features are the distinct in-vocabulary grams among its positions; set
+        building, intersection and map() keep the loops in C (a one-pass numpy variant
+        with previous-occurrence indices measured slower)."""
         w = self.weights
-        vocab = self._vocab  # a frozenset: `set & dict.keys()` would walk the whole dict
-        bigrams = list(map(" ".join, zip(toks, toks[1:], strict=False)))
-        extra = w.get(INDIRECT_FEATURE) if indirect else None
+        bigrams = list(map(" ".join, itertools.pairwise(toks)))
         n = len(toks)
         # non-overlapping windows; the last one is the final WINDOW tokens
         starts = [0] if n <= WINDOW else [*range(0, n - WINDOW, WINDOW), n - WINDOW]
@@ -85,13 +95,11 @@ class InjectionModel:
             grams.update(bigrams[start : end - 1])
             if indirect:
                 grams.update([INDIRECT_PREFIX + g for g in grams])
-            present = grams & vocab
-            hits = list(map(w.__getitem__, present))
-            best = max(best, self._prob(hits, extra))
+            best = max(best, self._prob(list(map(w.__getitem__, grams & self._vocab)), indirect))
         return best
 
-    def _prob(self, hits: list[float], extra: float | None) -> float:
-        if extra is not None:
-            hits.append(extra)
+    def _prob(self, hits: list[float], indirect: bool) -> float:
+        if indirect and INDIRECT_FEATURE in self.weights:
+            hits.append(self.weights[INDIRECT_FEATURE])
         z = self.bias + (math.fsum(hits) / math.sqrt(len(hits)) if hits else 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -13,19 +13,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
-    + list(range(0x200B, 0x2010))
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2060, 0x2070))
-    + list(range(0xFE00, 0xFE10))
-)
+# zero-width, bidi, word-joiner, variation-selector and filler characters
+_INVISIBLE = frozenset(
+    (0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0)
+) | frozenset((*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)))
+_INVISIBLE |= frozenset(range(0xFE00, 0xFE10))
 _HOMOGLYPHS = str.maketrans(
     "аеорсуххіјѕԁɡһӏԛԝьАВЕКМНОРСТХУІЅЈαοινκρτυχεΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxxijsdghlqwbABEKMHOPCTXYISJaoivkptuxeABEZHIKMNOPTYX",
 )
 # typographic punctuation read as ASCII, so that most chat text takes the ASCII paths
-_PUNCT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "})  # fmt: skip
+_PUNCT = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f", '"'),
+        **dict.fromkeys("\u2010\u2011\u2013\u2014\u2015\u2212", "-"),
+        **dict.fromkeys("\u00a0\u2009\u202f", " "),
+    }
+)
 _LEET = str.maketrans("013457@$", "oieastas")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 

@@ -39,7 +39,9 @@ class Prefilter:
         self.always = [r for r in recognizers if not r.ANCHORS and not r.NUMERIC]
         self.anchors = sorted({a for r in self.anchored for a in r.ANCHORS})
 
-    def anchored_for(self, lower: str) -> list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]]:
+    def anchored_for(
+        self, lower: str
+    ) -> list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]]:
         """Recognizers with an anchor in `lower`, each with the windows around its anchors
         (None: search the whole text)."""
         n = len(lower)
@@ -69,4 +71,9 @@ class Prefilter:
     def numeric_windows(text: str) -> list[tuple[int, int]]:
         """Merged [start, end) windows around numeric candidates."""
         n = len(text)
-        return _merge([(max(0, m.start() - WINDOW), min(n, m.end() + WINDOW)) for m in _NUMERIC.finditer(text)])
+        return _merge(
+            [
+                (max(0, m.start() - WINDOW), min(n, m.end() + WINDOW))
+                for m in _NUMERIC.finditer(text)
+            ]
+        )

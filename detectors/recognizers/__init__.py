@@ -5,15 +5,15 @@ from __future__ import annotations
 from detectors.recognizers.anthropic_key_recognizer import AnthropicKeyRecognizer
 from detectors.recognizers.aws_access_key_recognizer import AwsAccessKeyRecognizer
 from detectors.recognizers.aws_secret_key_recognizer import AwsSecretKeyRecognizer
-from detectors.recognizers.base import FastPatternRecognizer
+from detectors.recognizers.base import FastPatternRecognizer, InjectionRuleRecognizer
 from detectors.recognizers.connection_string_recognizer import ConnectionStringRecognizer
 from detectors.recognizers.credit_card_number_recognizer import CreditCardNumberRecognizer
 from detectors.recognizers.email_address_recognizer import EmailAddressRecognizer
 from detectors.recognizers.generic_secret_recognizer import GenericSecretRecognizer
 from detectors.recognizers.github_token_recognizer import GithubTokenRecognizer
 from detectors.recognizers.gitlab_token_recognizer import GitlabTokenRecognizer
-from detectors.recognizers.huggingface_token_recognizer import HuggingfaceTokenRecognizer
 from detectors.recognizers.google_api_key_recognizer import GoogleApiKeyRecognizer
+from detectors.recognizers.huggingface_token_recognizer import HuggingfaceTokenRecognizer
 from detectors.recognizers.iban_code_recognizer import IbanCodeRecognizer
 from detectors.recognizers.injection_adversarial_suffix_recognizer import (
     InjectionAdversarialSuffixRecognizer,
@@ -59,7 +59,7 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
 )
 
 # Prompt-injection rules, run on the normalized (folded) text.
-INJECTION: tuple[type[FastPatternRecognizer], ...] = (
+INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionOverrideRecognizer,
     InjectionExfiltrationRecognizer,
     InjectionPersonaRecognizer,

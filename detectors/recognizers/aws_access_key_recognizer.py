@@ -15,7 +15,19 @@ class AwsAccessKeyRecognizer(FastPatternRecognizer):
             0.9,
         ),
     )
-    ANCHORS = ("akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka")
+    ANCHORS = (
+        "akia",
+        "asia",
+        "abia",
+        "acca",
+        "agpa",
+        "aida",
+        "aroa",
+        "aipa",
+        "anpa",
+        "anva",
+        "apka",
+    )
     REACH = (0, 24)
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -126,7 +126,10 @@ class FastPatternRecognizer(PatternRecognizer):
             start,
             end,
             score,
-            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name, "rule": rule},
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                "rule": rule,
+            },
         )
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):  # type: ignore[override]

@@ -39,7 +39,19 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             0.6,
         ),
     )
-    ANCHORS = ("pass", "pwd", "pw", "secret", "key", "token", "credential", "auth", "bearer", "identified")
+    ANCHORS = (
+        "pass",
+        "pwd",
+        "pw",
+        "secret",
+        "key",
+        "token",
+        "credential",
+        "auth",
+        "bearer",
+        "identified",
+    )
+    REACH = (48, 320)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         if looks_placeholder(pattern_text):

@@ -14,7 +14,19 @@ class GitlabTokenRecognizer(FastPatternRecognizer):
             0.9,
         ),
     )
-    ANCHORS = ("glpat-", "gloas-", "gldt-", "glrt-", "glptt-", "glsoat-", "glcbt-", "glft-", "glimt-", "glagent-", "glwt-")
+    ANCHORS = (
+        "glpat-",
+        "gloas-",
+        "gldt-",
+        "glrt-",
+        "glptt-",
+        "glsoat-",
+        "glcbt-",
+        "glft-",
+        "glimt-",
+        "glagent-",
+        "glwt-",
+    )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text.split("-", 1)[1]

@@ -7,7 +7,9 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 
 class GoogleApiKeyRecognizer(FastPatternRecognizer):
     ENTITY = "GOOGLE_API_KEY"
-    PATTERNS = (Pattern("secret.google_api_key", r"(?<![\w-])AIza[0-9A-Za-z_\-]{35}(?![\w-])", 0.9),)
+    PATTERNS = (
+        Pattern("secret.google_api_key", r"(?<![\w-])AIza[0-9A-Za-z_\-]{35}(?![\w-])", 0.9),
+    )
     ANCHORS = ("aiza",)
 
     def validate_result(self, pattern_text: str) -> bool | None:

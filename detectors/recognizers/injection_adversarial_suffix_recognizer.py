@@ -9,9 +9,37 @@ from detectors.recognizers.base import InjectionRuleRecognizer, words
 # punctuation that ordinary words carry at their edges
 _EDGE = "\"'`.,;:!?()[]{}<>*_~#@$%"
 _INNER_JUNK = re.compile(r"[^\w\s'./-]")
-_COMMON_ENDINGS = frozenset(['."', '?"', '!"', ".'", '),', ').', '",', '".', "...", '):', '".', "**", "**.", "**:", "?)", ".)", '")', "')", "`.", "`,", "]."])
+_COMMON_ENDINGS = frozenset(
+    [
+        '."',
+        '?"',
+        '!"',
+        ".'",
+        "),",
+        ").",
+        '",',
+        '".',
+        "...",
+        "):",
+        '".',
+        "**",
+        "**.",
+        "**:",
+        "?)",
+        ".)",
+        '")',
+        "')",
+        "`.",
+        "`,",
+        "].",
+    ]
+)
 _CAMEL = re.compile(r"[a-z][A-Z]")
-_CODE = re.compile(r"^\s*(?:def |class |import |from \S+ import|function |const |let |var |#include|public |return\b)|[;{}]\s*$", re.M)
+_CODE = re.compile(
+    r"^\s*(?:def |class |import |from \S+ import|function |const |let |var |#include|public "
+    r"|return\b)|[;{}]\s*$",
+    re.M,
+)
 
 
 class InjectionAdversarialSuffixRecognizer(InjectionRuleRecognizer):
@@ -29,16 +57,27 @@ class InjectionAdversarialSuffixRecognizer(InjectionRuleRecognizer):
         return []  # works on the original-case text: see find()
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
-        if len(text) < 40 or "```" in text or ">>>" in text or _CODE.search(text):
+        # only the end of the text matters: a suffix, and code or data just before it
+        offset = max(0, len(text) - 4000)
+        tail_text = text[offset:]
+        if (
+            len(tail_text) < 40
+            or "```" in tail_text
+            or ">>>" in tail_text
+            or _CODE.search(tail_text)
+        ):
             return []
-        toks = text.split()
+        toks = tail_text.split()
         tail = toks[-self.TAIL :]
         weird = 0
         for tok in tail:
             core = tok.strip(_EDGE)
             edges = len(tok) - len(core)
-            if core and edges >= 2 and tok.rstrip(_EDGE) == tok[: len(tok) - edges] and (
-                tok[len(tok.rstrip(_EDGE)) :] not in _COMMON_ENDINGS
+            if (
+                core
+                and edges >= 2
+                and tok.rstrip(_EDGE) == tok[: len(tok) - edges]
+                and (tok[len(tok.rstrip(_EDGE)) :] not in _COMMON_ENDINGS)
             ):
                 weird += 1  # word.]( or word}{
                 continue
@@ -50,10 +89,10 @@ class InjectionAdversarialSuffixRecognizer(InjectionRuleRecognizer):
                 weird += 1
         if weird < self.MIN_WEIRD or weird / max(1, len(tail)) < self.MIN_SHARE:
             return []
-        start = len(text)
+        start = len(tail_text)
         for tok in reversed(tail):
-            start = text.rfind(tok, 0, start)
-        if "\n" in text[max(0, start) :].strip():
+            start = tail_text.rfind(tok, 0, start)
+        if "\n" in tail_text[max(0, start) :].strip():
             return []  # suffixes are one line; multi-line tails are data or code
         pattern = self.PATTERNS[0]
-        return [self.result(max(0, start), len(text), pattern.score, pattern.name)]
+        return [self.result(offset + max(0, start), len(text), pattern.score, pattern.name)]

@@ -16,7 +16,10 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
                 r"start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<</?sys>>",
                 0.8,
             ),
-            words("im_start im_end endoftext system user assistant begin_of_text start_header_id end_header_id eot_id inst sys"),
+            words(
+                "im_start im_end endoftext system user assistant begin_of_text "
+                "start_header_id end_header_id eot_id inst sys"
+            ),
         ),
         (
             Pattern(
@@ -30,7 +33,8 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.fake_system_tag",
-                r"[\[<{(]\s*(?:system|admin|sys|developer)(?:\s+(?:message|override|note|prompt))?\s*"
+                r"[\[<{(]\s*(?:system|admin|sys|developer)(?:\s+(?:message|override|note|prom"
+                r"pt))?\s*"
                 r"[\]>})]",
                 0.6,
             ),

@@ -13,19 +13,26 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
             Pattern(
                 "pi.system_prompt_leak",
                 r"\b(?:reveal|show|print|repeat|output|display|tell|give|share|leak|disclose|spell|"
-                r"write|recite|dump|list|return)\b[^.\n]{0,30}?\b(?:your|the|my|its)\s+(?:entire\s+|"
+                r"write|recite|dump|list|return)\b[^.\n]{0,30}?\b(?:your|the|my|its)\s+(?:ent"
+                r"ire\s+|"
                 r"full\s+|exact\s+|whole\s+)?(?:system|initial|original|hidden|secret|internal|"
                 r"confidential|starting|pre-?prompt|first)\s*(?:prompt|instructions?|message|rules|"
                 r"guidelines|configuration|directives?)",
                 0.75,
             ),
-            words("system initial original hidden secret internal confidential starting preprompt prompt first", "prompt instructions instruction message rules guidelines configuration directive directives"),
+            words(
+                "system initial original hidden secret internal confidential starting "
+                "preprompt prompt first",
+                "prompt instructions instruction message rules guidelines configuration "
+                "directive directives",
+            ),
         ),
         (
             Pattern(
                 "pi.repeat_above",
                 r"\b(?:repeat|print|output|copy|echo|translate)\b[^.\n]{0,25}\b(?:words|text|"
-                r"everything|all|instructions|content)\b[^.\n]{0,15}\b(?:above|before\s+this|so\s+far|"
+                r"everything|all|instructions|content)\b[^.\n]{0,15}\b(?:above|before\s+this|"
+                r"so\s+far|"
                 r"preceding|verbatim)",
                 0.7,
             ),
@@ -59,7 +66,11 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"(?:to|at)\s+(?:https?://|[\w.+-]+@|this\s+(?:url|address|email)|the\s+following)",
                 0.7,
             ),
-            words("send forward email post upload transmit exfiltrate leak", "conversation history credentials password passwords api keys personal user contacts cookies token tokens secret secrets"),
+            words(
+                "send forward email post upload transmit exfiltrate leak",
+                "conversation history credentials password passwords api keys personal user "
+                "contacts cookies token tokens secret secrets",
+            ),
         ),
         (
             Pattern(

@@ -20,26 +20,36 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.indirect_addressed",
-                r"\b(?:dear\s+|attention\s+|hey\s+|hi\s+|note\s+to\s+(?:the\s+)?)?" + _AI +
-                r"\b[,:]\s*(?:please\s+)?(?:ignore|disregard|you\s+must|you\s+should|make\s+sure|"
+                r"\b(?:dear\s+|attention\s+|hey\s+|hi\s+|note\s+to\s+(?:the\s+)?)?"
+                + _AI
+                + r"\b[,:]\s*(?:please\s+)?(?:ignore|disregard|you\s+must|you\s+should|make\s+sure|"
                 r"do\s+not|don't|now|instead|also|always|never|include|add|append|insert|send|"
                 r"forward|respond|reply|tell|say|write|answer)\b",
                 0.6,
             ),
-            words("ai assistant chatbot language llm gpt chatgpt claude gemini copilot bot agent model"),
+            words(
+                "ai assistant chatbot language llm gpt chatgpt claude gemini copilot bot "
+                "agent model"
+            ),
         ),
         (
             Pattern(
                 "pi.indirect_note_to_ai",
-                r"\b(?:note|message|instructions?|reminder)\s+(?:to|for)\s+(?:the\s+|any\s+)?" + _AI,
+                r"\b(?:note|message|instructions?|reminder)\s+(?:to|for)\s+(?:the\s+|any\s+)?"
+                + _AI,
                 0.7,
             ),
-            words("note message instruction instructions reminder", "ai assistant chatbot language llm gpt chatgpt claude gemini copilot bot agent model"),
+            words(
+                "note message instruction instructions reminder",
+                "ai assistant chatbot language llm gpt chatgpt claude gemini copilot bot "
+                "agent model",
+            ),
         ),
         (
             Pattern(
                 "pi.indirect_when_processing",
-                r"\b(?:when|if|after|before|while)\s+(?:you\s+(?:are\s+)?)?(?:summariz|read|process|"
+                r"\b(?:when|if|after|before|while)\s+(?:you\s+(?:are\s+)?)?(?:summariz|read|p"
+                r"rocess|"
                 r"analyz|translat|answer|respond|review)\w*\s+(?:this|the|these)\b[^.\n]{0,60}\b"
                 r"(?:you\s+must|please|also|instead|do\s+not|include|add|append|send|tell|say|"
                 r"write|mention|recommend)\b",
@@ -50,7 +60,8 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.indirect_in_your_response",
-                r"\b(?:in|at\s+the\s+(?:end|start|beginning)\s+of)\s+your\s+(?:response|reply|answer|"
+                r"\b(?:in|at\s+the\s+(?:end|start|beginning)\s+of)\s+your\s+(?:response|reply"
+                r"|answer|"
                 r"summary|output)\b",
                 0.4,
             ),

@@ -24,7 +24,13 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"old|system|developer|all)\b[^.\n]{0,24}?\b" + _TARGET + r"\b",
                 0.8,
             ),
-            words("ignore disregard forget bypass override overlook discard skip neglect", "instructions instruction prompts prompt rules directives directive directions guidelines guidance commands command constraints restrictions programming policy policies context orders tasks task assignments assignment training text messages message"),
+            words(
+                "ignore disregard forget bypass override overlook discard skip neglect",
+                "instructions instruction prompts prompt rules directives directive "
+                "directions guidelines guidance commands command constraints restrictions "
+                "programming policy policies context orders tasks task assignments "
+                "assignment training text messages message",
+            ),
         ),
         (
             Pattern(
@@ -42,7 +48,10 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"rules|directive|objective|system\s+prompt|orders)\s*(?::|are\b|is\b|follow)",
                 0.55,
             ),
-            words("new updated real actual true revised secret hidden", "instructions instruction task rules directive objective prompt orders"),
+            words(
+                "new updated real actual true revised secret hidden",
+                "instructions instruction task rules directive objective prompt orders",
+            ),
         ),
         (
             Pattern(
@@ -56,7 +65,8 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.instead",
-                r"\binstead\b[^.\n]{0,20}\b(?:say|print|output|respond\s+with|reply\s+with|write)\b",
+                r"\binstead\b[^.\n]{0,20}\b(?:say|print|output|respond\s+with|reply\s+with|wr"
+                r"ite)\b",
                 0.35,
             ),
             words("instead", "say print output respond reply write"),
@@ -69,7 +79,7 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 r"vorgaben|alles|zuvor|vorherigen?|bisherigen?)\b",
                 0.8,
             ),
-            words("ignoriere ignorieren vergiss vergessen missachte überspringe")
+            words("ignoriere ignorieren vergiss vergessen missachte überspringe"),
         ),
         (
             Pattern(

@@ -18,14 +18,22 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"kevin|apophis|maximum|jailbroken)\b",
                 0.6,
             ),
-            words("dan dude stan aim evil evilbot antidan anti betterdan kevin apophis maximum jailbroken"),
+            words(
+                "dan dude stan aim evil evilbot antidan anti betterdan kevin apophis maximum "
+                "jailbroken"
+            ),
         ),
-        (Pattern("pi.developer_mode", r"\b(?:developer|dev|god|debug|sudo|admin)\s+mode\b", 0.55),
-         words("mode", "developer dev god debug sudo admin")),
+        (
+            Pattern(
+                "pi.developer_mode", r"\b(?:developer|dev|god|debug|sudo|admin)\s+mode\b", 0.55
+            ),
+            words("mode", "developer dev god debug sudo admin"),
+        ),
         (
             Pattern(
                 "pi.jailbreak_tag",
-                r"\[?\s*(?:🔓|🔒)\s*(?:jailbreak|classic)|\bjailbreak(?:ed)?\s*(?:mode|prompt)?\s*[:\]]"
+                r"\[?\s*(?:🔓|🔒)\s*(?:jailbreak|classic)|\bjailbreak(?:ed)?\s*(?:mode|prompt)?"
+                r"\s*[:\]]"
                 r"|\bjailbroken\b",
                 0.6,
             ),
@@ -41,17 +49,23 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 r"guidelines|boundaries|morals|ethics|rules)\b",
                 0.45,
             ),
-            words("restrictions filters filtering limitations limits censorship policies guidelines boundaries morals ethics rules"),
+            words(
+                "restrictions filters filtering limitations limits censorship policies "
+                "guidelines boundaries morals ethics rules"
+            ),
         ),
         (
             Pattern(
                 "pi.unfiltered_ai",
                 r"\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|unbound|unchained|"
-                r"limitless)\s+(?:and\s+\w+\s+)?(?:ai|assistant|chatbot|model|version|mode|response|"
+                r"limitless)\s+(?:and\s+\w+\s+)?(?:ai|assistant|chatbot|model|version|mode|re"
+                r"sponse|"
                 r"language\s+model|persona|character)\b",
                 0.6,
             ),
-            words("unfiltered uncensored unrestricted amoral unethical unbound unchained limitless"),
+            words(
+                "unfiltered uncensored unrestricted amoral unethical unbound unchained limitless"
+            ),
         ),
         (
             Pattern(
@@ -64,11 +78,14 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.two_responses",
-                r"\b(?:two|2|both)\s+(?:different\s+|separate\s+)?(?:responses|answers|ways)\b[^.\n]"
+                r"\b(?:two|2|both)\s+(?:different\s+|separate\s+)?(?:responses|answers|ways)"
+                r"\b[^.\n]"
                 r"{0,80}\b(?:normal|classic|jailbreak|unfiltered|filtered|developer)",
                 0.6,
             ),
-            words("responses answers ways", "normal classic jailbreak unfiltered filtered developer"),
+            words(
+                "responses answers ways", "normal classic jailbreak unfiltered filtered developer"
+            ),
         ),
         (
             Pattern(

@@ -60,8 +60,14 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
         for region in self.REGIONS:
             example = phonenumbers.example_number(region)
             if example is not None:
-                phonenumbers.is_valid_number(phonenumbers.parse(
-                    phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL), region))
+                phonenumbers.is_valid_number(
+                    phonenumbers.parse(
+                        phonenumbers.format_number(
+                            example, phonenumbers.PhoneNumberFormat.NATIONAL
+                        ),
+                        region,
+                    )
+                )
 
     def _longest_valid(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The longest valid prefix of the candidate (cut at spaces). Numbers without a
@@ -70,7 +76,9 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
         before = text[max(0, start - self.CONTEXT_WINDOW) : start].lower()
         lower = context_window(before, len(before), self.CONTEXT_WINDOW)
         cut_regions = self.REGIONS if any(w in lower for w in self.CONTEXT) else ("US",)
-        cuts = [end] + [i for i in range(end - 1, start, -1) if text[i] == " " and text[i - 1].isdigit()]
+        cuts = [end] + [
+            i for i in range(end - 1, start, -1) if text[i] == " " and text[i - 1].isdigit()
+        ]
         for k, cut in enumerate(cuts[:6]):
             candidate = text[start:cut]
             digits = sum(c.isdigit() for c in candidate)
@@ -79,7 +87,11 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
             # short numbers are valid somewhere in the world by chance: all regions only
             # with context or for the whole candidate of 10+ digits
             regions = self.REGIONS if k == 0 and digits >= 10 else cut_regions
-            if digits <= 15 and not _NOT_PHONE.fullmatch(candidate) and self._valid(candidate, regions):
+            if (
+                digits <= 15
+                and not _NOT_PHONE.fullmatch(candidate)
+                and self._valid(candidate, regions)
+            ):
                 return start, cut
         return None
 

@@ -14,7 +14,8 @@ class PrivateKeyRecognizer(FastPatternRecognizer):
         Pattern(
             "secret.private_key",
             r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----"
-            r"(?P<body>[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:\-,]*)",
+            r"(?P<body>[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: "
+            r"BLOCK)?-----|[A-Za-z0-9+/=\s:\-,]*)",
             1.0,
         ),
     )
@@ -30,6 +31,4 @@ class PrivateKeyRecognizer(FastPatternRecognizer):
         if "ENCRYPTED" in body or "..." in body:
             return False
         # a header alone (documentation, a parser's constant) is not a key
-        if sum(c.isalnum() for c in body.split("-----END")[0]) < 40:
-            return False
-        return True
+        return not sum(c.isalnum() for c in body.split("-----END")[0]) < 40

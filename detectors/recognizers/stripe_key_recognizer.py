@@ -8,9 +8,13 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder,
 class StripeKeyRecognizer(FastPatternRecognizer):
     ENTITY = "STRIPE_KEY"
     PATTERNS = (
-        Pattern("secret.stripe_key", r"(?<![\w])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}(?!\w)", 0.9),
+        Pattern(
+            "secret.stripe_key", r"(?<![\w])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}(?!\w)", 0.9
+        ),
         # publishable keys are meant for browsers: lower confidence
-        Pattern("secret.stripe_publishable", r"(?<![\w])pk_(?:live|test)_[A-Za-z0-9]{16,}(?!\w)", 0.5),
+        Pattern(
+            "secret.stripe_publishable", r"(?<![\w])pk_(?:live|test)_[A-Za-z0-9]{16,}(?!\w)", 0.5
+        ),
         Pattern("secret.stripe_webhook", r"(?<![\w])whsec_[A-Za-z0-9]{24,}(?!\w)", 0.9),
     )
     ANCHORS = ("sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_", "whsec_")

@@ -117,7 +117,9 @@ FRAGMENTS = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=14), st.text(max_size=20))
 def test_redaction_is_idempotent(detector, parts, noise):
     text = " ".join(parts) + noise

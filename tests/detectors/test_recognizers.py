@@ -1,6 +1,8 @@
 """Case tables per recognizer: (text, expected [(entity, matched value)]), positives and
 negatives side by side. Values are built so that no real credential is in the repo."""
 
+import itertools
+
 import pytest
 
 from detectors.entities import PROMPT_INJECTION
@@ -61,10 +63,18 @@ CASES = [
     ),
     (f"token {GITHUB}", [("GITHUB_TOKEN", GITHUB)]),
     ("ghp_short", []),
-    ("xoxb-" + "2849384756-Ab3dE5gH7jK9mN1p", [("SLACK_TOKEN", "xoxb-2849384756-Ab3dE5gH7jK9mN1p")]),
+    (
+        "xoxb-" + "2849384756-Ab3dE5gH7jK9mN1p",
+        [("SLACK_TOKEN", "xoxb-2849384756-Ab3dE5gH7jK9mN1p")],
+    ),
     (
         "https://hooks.slack.com/services/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",
-        [("SLACK_TOKEN", "https://hooks.slack.com/services/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")],
+        [
+            (
+                "SLACK_TOKEN",
+                "https://hooks.slack.com/services/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",
+            )
+        ],
     ),
     ("rk_" + "live_Ab3dE5gH7jK9mN1pQ3sT", [("STRIPE_KEY", "rk_live_Ab3dE5gH7jK9mN1pQ3sT")]),
     ("sk_live_xxxxxxxxxxxxxxxxxxxx", []),
@@ -77,10 +87,19 @@ CASES = [
     ("-----BEGIN PRIVATE KEY-----", []),  # a header alone
     ("-----BEGIN OPENSSH FAKE PRIVATE KEY-----\n" + "A" * 64, []),
     ("glpat-" + "8d5ri2n9g85LAnC9YW85xQ", [("GITLAB_TOKEN", "glpat-8d5ri2n9g85LAnC9YW85xQ")]),
-    ("hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh", [("HUGGINGFACE_TOKEN", "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh")]),
+    (
+        "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh",
+        [("HUGGINGFACE_TOKEN", "hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh")],
+    ),
     ("CREATE USER app IDENTIFIED BY 'Qz7pLk2mXv';", [("GENERIC_SECRET", "Qz7pLk2mXv")]),
-    ('"AwsSecretKey": "J38YmIgn7dH6cw4W+yqoRgjs"', [("GENERIC_SECRET", "J38YmIgn7dH6cw4W+yqoRgjs")]),
-    ('curl_setopt(c, CURLOPT_PASSWORD, "KiASRCRiGF9PDiIdZZ");', [("GENERIC_SECRET", "KiASRCRiGF9PDiIdZZ")]),
+    (
+        '"AwsSecretKey": "J38YmIgn7dH6cw4W+yqoRgjs"',
+        [("GENERIC_SECRET", "J38YmIgn7dH6cw4W+yqoRgjs")],
+    ),
+    (
+        'curl_setopt(c, CURLOPT_PASSWORD, "KiASRCRiGF9PDiIdZZ");',
+        [("GENERIC_SECRET", "KiASRCRiGF9PDiIdZZ")],
+    ),
     (f"Authorization: {JWT}", [("JWT", JWT)]),
     ("eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxIn0.abcdefghijkl", []),
     (
@@ -99,7 +118,9 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_case_table(detector, text, expected):
     found = [
-        (f.entity, text[f.start : f.end]) for f in detector.scan(text) if f.entity != PROMPT_INJECTION
+        (f.entity, text[f.start : f.end])
+        for f in detector.scan(text)
+        if f.entity != PROMPT_INJECTION
     ]
     assert found == expected
 
@@ -108,10 +129,12 @@ def test_findings_sorted_and_non_overlapping(detector):
     text = f"a@b.com {OPENAI} 10.0.0.1 postgres://u:Pq7Rt9Xk2@h.example.com/x 536-22-1234"
     found = [f for f in detector.scan(text) if f.entity != PROMPT_INJECTION]
     assert [f.start for f in found] == sorted(f.start for f in found)
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         assert a.end <= b.start
 
 
 def test_placeholders_are_never_findings(detector):
-    text = "Mail <EMAIL_ADDRESS>, call <PHONE_NUMBER>, key <OPENAI_API_KEY>, password=<GENERIC_SECRET>"
+    text = (
+        "Mail <EMAIL_ADDRESS>, call <PHONE_NUMBER>, key <OPENAI_API_KEY>, password=<GENERIC_SECRET>"
+    )
     assert [f for f in detector.scan(text) if f.entity != PROMPT_INJECTION] == []
