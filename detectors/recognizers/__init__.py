@@ -25,6 +25,7 @@ from detectors.recognizers.injection_exfiltration_recognizer import (
 from detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
 from detectors.recognizers.injection_override_recognizer import InjectionOverrideRecognizer
 from detectors.recognizers.injection_persona_recognizer import InjectionPersonaRecognizer
+from detectors.recognizers.injection_technique_recognizer import InjectionTechniqueRecognizer
 from detectors.recognizers.ip_address_recognizer import IpAddressRecognizer
 from detectors.recognizers.jwt_recognizer import JwtRecognizer
 from detectors.recognizers.openai_key_recognizer import OpenAiKeyRecognizer
@@ -63,6 +64,7 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionOverrideRecognizer,
     InjectionExfiltrationRecognizer,
     InjectionPersonaRecognizer,
+    InjectionTechniqueRecognizer,
     InjectionDelimiterRecognizer,
     InjectionIndirectRecognizer,
     InjectionAdversarialSuffixRecognizer,

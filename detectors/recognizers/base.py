@@ -156,7 +156,16 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
-        self.requires = tuple(groups for _, groups in self.RULES)
+        # groups of words are looked up in the token set; a group holding punctuation
+        # ("=", "+") is checked as substrings of the text instead
+        self.requires = tuple(
+            tuple(g for g in groups if all(w.isidentifier() or w.isalnum() for w in g))
+            for _, groups in self.RULES
+        )
+        self.literals = tuple(
+            tuple(g for g in groups if not all(w.isidentifier() or w.isalnum() for w in g))
+            for _, groups in self.RULES
+        )
 
     def find_rules(
         self,
@@ -172,13 +181,17 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         only rules that use one of those words run."""
         results = []
         n = len(text)
-        for (pattern, rx), groups in zip(self._compiled, self.requires, strict=True):
+        for (pattern, rx), groups, literals in zip(
+            self._compiled, self.requires, self.literals, strict=True
+        ):
             if any(words.isdisjoint(g) for g in groups):
+                continue
+            if any(all(x not in text for x in g) for g in literals):
                 continue
             if must is not None and all(must.isdisjoint(g) for g in groups):
                 continue  # nothing new for this rule since the last pass
             spans: list[tuple[int, int]] = [(0, n)]
-            if counts is not None and n > 2 * RULE_REACH:
+            if counts is not None and groups and n > 2 * RULE_REACH:
                 rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))
                 if sum(counts.get(w, 0) for w in rarest) <= MAX_SEEDS:
                     spans = _seed_windows(text, [w for w in rarest if w in words])

@@ -24,9 +24,7 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
             ),
         ),
         (
-            Pattern(
-                "pi.developer_mode", r"\b(?:developer|dev|god|debug|sudo|admin)\s+mode\b", 0.55
-            ),
+            Pattern("pi.developer_mode", r"\b(?:developer|dev|god|debug|sudo|admin)\s+mode\b", 0.3),
             words("mode", "developer dev god debug sudo admin"),
         ),
         (

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import InjectionRuleRecognizer, words
+
+_MODES = (
+    r"(?:developer|dev|god|debug|sudo|admin|maintenance|system|diagnostic|test(?:ing)?|"
+    r"unrestricted|root|super\s?user|override|jailbreak|unlocked|uncensored)"
+)
+
+
+class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
+    """Named injection techniques from the public taxonomies (mode switches, encoded
+    exfiltration, authority and priority claims, payload splitting, fiction framing).
+    Weights stay low where benign text uses the same words: the model must agree."""
+
+    RULES = (
+        (
+            Pattern(
+                "pi.mode_switch",
+                r"\b(?:enter|entering|activate|activated|enable|enabled|switch(?:ing)?\s+(?:to|into)|"
+                r"now\s+in|you\s+are\s+(?:now\s+)?in|boot\s+into)\s+(?:the\s+)?"
+                + _MODES
+                + r"\s+mode\b",
+                0.6,
+            ),
+            words("mode"),
+        ),
+        (
+            Pattern(
+                "pi.encoded_exfiltration",
+                r"\b(?:encode|encrypt|spell|write|reverse|translate|convert|output|print|give|"
+                r"tell)\b[^.\n]{0,40}\b(?:password|secret|key|system\s+prompt|instructions|"
+                r"passcode)\b[^.\n]{0,40}\b(?:base64|hex(?:adecimal)?|binary|morse|rot13|backwards|"
+                r"reversed?|leetspeak|one\s+letter|letter\s+by\s+letter|each\s+letter|"
+                r"separated\s+by|acrostic|pig\s+latin|emoji)",
+                0.6,
+            ),
+            words("password secret key prompt instructions passcode"),
+        ),
+        (
+            Pattern(
+                "pi.priority_claim",
+                r"\b(?:this|these|my|the\s+following)\s+(?:instructions?|message|request|rules?)\s+"
+                r"(?:takes?|has|have|get|gets)\s+(?:precedence|priority)\b|\b(?:supersedes?|"
+                r"overrides?)\s+(?:all|any|your|the)\s+(?:previous|prior|other|system|original)",
+                0.6,
+            ),
+            words("precedence priority supersede supersedes override overrides"),
+        ),
+        (
+            Pattern(
+                "pi.authority_claim",
+                r"\b(?:i\s+am|i'm|this\s+is)\s+(?:your|the|an?)\s+(?:developer|creator|admin|"
+                r"administrator|owner|system\s+administrator|operator|programmer)\b",
+                0.4,
+            ),
+            words("developer creator admin administrator owner operator programmer"),
+        ),
+        (
+            Pattern(
+                "pi.payload_splitting",
+                r"\b[a-z]\w{0,2}\s*=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]\s*[a-z]\w{0,2}\s*=\s*"
+                r"[\"'][^\"'\n]{1,30}[\"'][\s\S]{0,120}?\b[a-z]\w{0,2}\s*\+\s*[a-z]\w{0,2}\b",
+                0.45,
+            ),
+            words("=", "+"),
+        ),
+        (
+            Pattern(
+                "pi.fiction_unrestricted",
+                r"\b(?:hypothetical(?:ly)?|imagine|pretend|role-?play|fictional|fiction|"
+                r"in\s+a\s+world\s+where|let's\s+play\s+a\s+game|simulat\w+)\b[^.\n]{0,80}\b"
+                r"(?:no\s+(?:rules|restrictions|limits|filters|guidelines|ethics)|"
+                r"can\s+say\s+anything|anything\s+goes|without\s+(?:any\s+)?(?:rules|"
+                r"restrictions|limits|filters|censorship)|not\s+bound\s+by)",
+                0.45,
+            ),
+            words("rules restrictions limits filters guidelines ethics anything censorship bound"),
+        ),
+    )
