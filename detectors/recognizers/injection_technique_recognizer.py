@@ -19,7 +19,8 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.mode_switch",
-                r"\b(?:enter|entering|activate|activated|enable|enabled|switch(?:ing)?\s+(?:to|into)|"
+                r"\b(?:enter|entering|activate|activated|enable|enabled|"
+                r"switch(?:ing)?\s+(?:to|into)|"
                 r"now\s+in|you\s+are\s+(?:now\s+)?in|boot\s+into)\s+(?:the\s+)?"
                 + _MODES
                 + r"\s+mode\b",
