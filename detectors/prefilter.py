@@ -1,10 +1,14 @@
 """One cheap pass that decides which recognizers run, and where.
 
-Anchored recognizers (secrets, email) run on the whole text only when one of their
-literal anchors occurs. Numeric recognizers (phone, card, IBAN, SSN, IP) run only on
-windows around digit runs. Anchor lookup is `str.__contains__` per anchor (CPython's
-fast search): measured faster than pyahocorasick's iterator and than one alternation
-regex on realistic chat text (scripts/bench_detectors.py --prefilter).
+Anchored recognizers (secrets, email) run only when one of their literal anchors occurs,
+and only in windows around the occurrences (`Pattern.finditer(text, pos, endpos)`, so
+offsets and lookbehinds stay those of the whole text). Numeric recognizers (phone, card,
+IBAN, SSN, IP) run only in windows around digit runs.
+
+Anchor lookup is `str.find` per anchor. Measured with scripts/bench_detectors.py
+--prefilter (presence of 56 anchors, realistic chat text): one alternation regex is 3x
+slower; pyahocorasick is about 1.7x faster (0.54 vs 0.92 ms at 20 KB) but it is only a
+dev dependency here and str.find also yields the positions the windows need.
 """
 
 from __future__ import annotations

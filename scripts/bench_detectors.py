@@ -135,7 +135,11 @@ def main() -> None:
         for name, fn in modes:
             runs = args.runs if "NER" not in name else max(10, args.runs // 10)
             med, p99 = timeit(fn, texts, runs)
-            ratio = f"{base[0] / med:.0f}x" if base else ""
+            ratio = (
+                ""
+                if not base
+                else (f"{base[0] / med:.0f}x" if base[0] >= med else f"{base[0] / med:.2f}x")
+            )
             print(
                 f"| {label} | {name} | {med:.3f} | {p99:.3f} | {p99 / med:.1f} | "
                 f"{base[0]:.2f} | {ratio} |"
