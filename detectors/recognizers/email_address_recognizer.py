@@ -22,6 +22,10 @@ class EmailAddressRecognizer(FastPatternRecognizer):
     CONTEXT = ("email", "e-mail", "mail", "contact")
     ANCHORS = ("@",)
 
+    def __init__(self) -> None:
+        super().__init__()
+        _TLD("example.com")  # load the bundled suffix list now, once, not in a request thread
+
     def validate_result(self, pattern_text: str) -> bool | None:
         domain = pattern_text.rpartition("@")[2]
         return bool(_TLD(domain).suffix)
