@@ -60,15 +60,10 @@ class InjectionAdversarialSuffixRecognizer(InjectionRuleRecognizer):
         # only the end of the text matters: a suffix, and code or data just before it
         offset = max(0, len(text) - 4000)
         tail_text = text[offset:]
-        if (
-            len(tail_text) < 40
-            or "```" in tail_text
-            or ">>>" in tail_text
-            or _CODE.search(tail_text)
-        ):
+        if len(tail_text) < 40:
             return []
-        toks = tail_text.split()
-        tail = toks[-self.TAIL :]
+        # the cheap token count first; the code checks only when it is suspicious
+        tail = tail_text.rsplit(None, self.TAIL)[-self.TAIL :]
         weird = 0
         for tok in tail:
             core = tok.strip(_EDGE)
@@ -88,6 +83,8 @@ class InjectionAdversarialSuffixRecognizer(InjectionRuleRecognizer):
             if _INNER_JUNK.search(core) or _CAMEL.search(core):
                 weird += 1
         if weird < self.MIN_WEIRD or weird / max(1, len(tail)) < self.MIN_SHARE:
+            return []
+        if "```" in tail_text or ">>>" in tail_text or _CODE.search(tail_text):
             return []
         start = len(tail_text)
         for tok in reversed(tail):
