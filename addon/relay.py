@@ -19,7 +19,15 @@ from dataclasses import dataclass
 log = logging.getLogger("llmwall.relay")
 
 EXPIRY_S = 30.0
-_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "te", "trailer", "upgrade"}
+_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "te",
+    "trailer",
+    "upgrade",
+}
 
 
 @dataclass
@@ -36,6 +44,7 @@ class Relay:
     def __init__(self) -> None:
         self._parked: dict[str, Parked] = {}
         self._server: asyncio.Server | None = None
+        self._closing: set[asyncio.Task[None]] = set()
         self.port = 0
 
     async def start(self) -> None:
@@ -53,7 +62,9 @@ class Relay:
     def _expire(self, token: str) -> None:
         parked = self._parked.pop(token, None)
         if parked is not None:
-            asyncio.ensure_future(parked.close())
+            task = asyncio.ensure_future(parked.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     async def close(self) -> None:
         for token in list(self._parked):

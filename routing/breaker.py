@@ -45,7 +45,9 @@ class _Circuit:
 
 
 class Breaker:
-    def __init__(self, config: BreakerConfig = BreakerConfig(), clock: Callable[[], float] = time.monotonic) -> None:  # noqa: B008
+    def __init__(
+        self, config: BreakerConfig = BreakerConfig(), clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.config = config
         self.clock = clock
         self._circuits: dict[str, _Circuit] = {}
@@ -63,11 +65,11 @@ class Breaker:
             self._move(key, c, State.HALF_OPEN, "cooldown over")
         if c.state is State.CLOSED:
             return True
-        if c.state is State.HALF_OPEN:
-            if c.probe_started is None or now - c.probe_started >= self.config.cooldown:
-                c.probe_started = now
-                self.counters["probes"] += 1
-                return True
+        probe_due = c.probe_started is None or now - c.probe_started >= self.config.cooldown
+        if c.state is State.HALF_OPEN and probe_due:
+            c.probe_started = now
+            self.counters["probes"] += 1
+            return True
         self.counters["short_circuited"] += 1
         return False
 
@@ -99,7 +101,9 @@ class Breaker:
             c.failures.popleft()
         if c.state is State.CLOSED and len(c.failures) >= self.config.failures:
             c.open_until = now + self.config.cooldown
-            self._move(key, c, State.OPEN, f"{len(c.failures)} failures within {self.config.window:g} s")
+            self._move(
+                key, c, State.OPEN, f"{len(c.failures)} failures within {self.config.window:g} s"
+            )
 
     def _move(self, key: str, c: _Circuit, to: State, why: str) -> None:
         log.warning("circuit %s: %s -> %s (%s)", key, c.state.value, to.value, why)
@@ -112,11 +116,15 @@ class Breaker:
         """Counters and the state of every circuit that is not closed."""
         return {
             "counters": dict(self.counters),
-            "circuits": {k: c.state.value for k, c in self._circuits.items() if c.state is not State.CLOSED},
+            "circuits": {
+                k: c.state.value for k, c in self._circuits.items() if c.state is not State.CLOSED
+            },
         }
 
 
-def parse_retry_after(headers: dict[str, str] | object, get: Callable[[str], str | None] | None = None) -> float | None:
+def parse_retry_after(
+    headers: dict[str, str] | object, get: Callable[[str], str | None] | None = None
+) -> float | None:
     """Seconds from `retry-after-ms` or `retry-after` (seconds form only; an HTTP date
     is ignored)."""
     lookup = get or (lambda k: headers.get(k) if isinstance(headers, dict) else None)  # type: ignore[union-attr]

@@ -43,9 +43,19 @@ DEFAULT_READ = 300.0
 _TARGET_DIALECTS = ("openai_chat", "anthropic", "gemini", "ollama")
 _ROUTE_KEYS = {"name", "match", "fallbacks", "connect_timeout", "read_timeout"}
 _MATCH_KEYS = {"provider", "host", "model", "path"}
-_TARGET_KEYS = {"provider", "model", "api_key_env", "api_key_file", "upstream", "api", "max_tokens",
-                "connect_timeout", "read_timeout"}
+_TARGET_KEYS = {
+    "provider",
+    "model",
+    "api_key_env",
+    "api_key_file",
+    "upstream",
+    "api",
+    "max_tokens",
+    "connect_timeout",
+    "read_timeout",
+}
 _BY_NAME = {p.name: p for p in PROVIDERS}
+_KNOWN = ", ".join(sorted(_BY_NAME))
 # the header each target dialect expects its key in
 _AUTH_HEADER = {"anthropic": "x-api-key", "gemini": "x-goog-api-key"}
 
@@ -144,8 +154,12 @@ class RouteTable:
         return frozenset(r.name for r in self.routes)
 
 
-def parse_routes(raw: Any, source: str = "config", base_dir: Path | None = None,
-                 env: Mapping[str, str] | None = None) -> RouteTable:
+def parse_routes(
+    raw: Any,
+    source: str = "config",
+    base_dir: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> RouteTable:
     env = os.environ if env is None else env
     base = base_dir or Path.cwd()
     if raw is None:
@@ -157,31 +171,45 @@ def parse_routes(raw: Any, source: str = "config", base_dir: Path | None = None,
     for i, item in enumerate(raw):
         where = f"{source}: routes[{i}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a mapping with keys {', '.join(sorted(_ROUTE_KEYS))}")
+            raise ConfigError(
+                f"{where}: expected a mapping with keys {', '.join(sorted(_ROUTE_KEYS))}"
+            )
         _keys(item, _ROUTE_KEYS, where)
         name = item.get("name", f"routes[{i}]")
-        if "name" in item and (not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name)):
+        if "name" in item and (
+            not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name)
+        ):
             raise ConfigError(f"{where}.name: expected a name of letters, digits, '_', '-' or '.'")
         if name in names:
-            raise ConfigError(f"{where}.name: {name!r} is used by an earlier route; names must be unique")
+            raise ConfigError(
+                f"{where}.name: {name!r} is used by an earlier route; names must be unique"
+            )
         names.add(name)
         match = _match(item["match"], f"{where}.match") if "match" in item else None
         fallbacks = item.get("fallbacks")
         if not isinstance(fallbacks, list) or not fallbacks:
             raise ConfigError(f"{where}.fallbacks: expected a non-empty list of fallback targets")
-        targets = tuple(_target(t, f"{where}.fallbacks[{j}]", base, env) for j, t in enumerate(fallbacks))
-        routes.append(Route(
-            name, match, targets,
-            _seconds(item, "connect_timeout", DEFAULT_CONNECT, where),
-            _seconds(item, "read_timeout", DEFAULT_READ, where),
-        ))
+        targets = tuple(
+            _target(t, f"{where}.fallbacks[{j}]", base, env) for j, t in enumerate(fallbacks)
+        )
+        routes.append(
+            Route(
+                name,
+                match,
+                targets,
+                _seconds(item, "connect_timeout", DEFAULT_CONNECT, where),
+                _seconds(item, "read_timeout", DEFAULT_READ, where),
+            )
+        )
     return RouteTable(tuple(routes))
 
 
 def _keys(mapping: dict[str, Any], allowed: set[str], where: str) -> None:
     for key in mapping:
         if key not in allowed:
-            raise ConfigError(f"{where}: unknown key {key!r}; allowed keys: {', '.join(sorted(allowed))}")
+            raise ConfigError(
+                f"{where}: unknown key {key!r}; allowed keys: {', '.join(sorted(allowed))}"
+            )
 
 
 def _match(raw: Any, where: str) -> RouteMatch:
@@ -193,25 +221,31 @@ def _match(raw: Any, where: str) -> RouteMatch:
             raise ConfigError(f"{where}.{key}: expected a non-empty string (globs allowed)")
     provider = raw.get("provider")
     if provider is not None and provider not in _BY_NAME:
-        raise ConfigError(f"{where}.provider: {provider!r} is not a known provider; known: {', '.join(sorted(_BY_NAME))}")
+        raise ConfigError(
+            f"{where}.provider: {provider!r} is not a known provider; known: {_KNOWN}"
+        )
     return RouteMatch(provider, raw.get("host"), raw.get("model"), raw.get("path"))
 
 
 def _target(raw: Any, where: str, base: Path, env: Mapping[str, str]) -> Target:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a mapping with keys {', '.join(sorted(_TARGET_KEYS))}")
+        raise ConfigError(
+            f"{where}: expected a mapping with keys {', '.join(sorted(_TARGET_KEYS))}"
+        )
     _keys(raw, _TARGET_KEYS, where)
     name = raw.get("provider")
     provider = _BY_NAME.get(name) if isinstance(name, str) else None
     if provider is None:
-        raise ConfigError(f"{where}.provider: {name!r} is not a known provider; known: {', '.join(sorted(_BY_NAME))}")
+        raise ConfigError(f"{where}.provider: {name!r} is not a known provider; known: {_KNOWN}")
     dialect = raw.get("api") or _default_dialect(provider)
     if dialect not in _TARGET_DIALECTS:
         raise ConfigError(f"{where}.api: {dialect!r} is not one of {', '.join(_TARGET_DIALECTS)}")
     path = _target_path(provider, dialect)
     if path is None:
-        raise ConfigError(f"{where}.api: provider {provider.name} has no {dialect} endpoint llmwall can call; "
-                          f"choose another api or provider")
+        raise ConfigError(
+            f"{where}.api: provider {provider.name} has no {dialect} endpoint llmwall can call; "
+            f"choose another api or provider"
+        )
     model = raw.get("model")
     if model is not None and (not isinstance(model, str) or not model):
         raise ConfigError(f"{where}.model: expected a model name string")
@@ -219,8 +253,10 @@ def _target(raw: Any, where: str, base: Path, env: Mapping[str, str]) -> Target:
         raise ConfigError(f"{where}.model: a Gemini target needs a model (it goes into the URL)")
     upstream = raw.get("upstream") or provider.base_url
     if not isinstance(upstream, str) or not upstream.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}.upstream: expected a base URL like https://host:port "
-                          f"(provider {provider.name} has no default)")
+        raise ConfigError(
+            f"{where}.upstream: expected a base URL like https://host:port "
+            f"(provider {provider.name} has no default)"
+        )
     parts = urlsplit(upstream)
     if not parts.hostname:
         raise ConfigError(f"{where}.upstream: {upstream!r} has no host")
@@ -301,4 +337,6 @@ def _target_path(provider: Provider, dialect: str) -> str | None:
 def _literal(pattern: str) -> str | None:
     """The one path a regex matches, if it is a plain escaped literal."""
     text = re.sub(r"\\(.)", r"\1", pattern)
-    return text if re.fullmatch(pattern, text) and not re.search(r"[\[\]()*+?{}|^$]", text) else None
+    return (
+        text if re.fullmatch(pattern, text) and not re.search(r"[\[\]()*+?{}|^$]", text) else None
+    )

@@ -33,10 +33,16 @@ from routing.translate.portable import movable
 
 __all__ = ["TranslationError", "Translator", "movable", "translator"]
 
-SAME_DIALECT = frozenset({"openai_chat", "anthropic", "ollama", "openai_responses", "openai_embeddings"})
+SAME_DIALECT = frozenset(
+    {"openai_chat", "anthropic", "ollama", "openai_responses", "openai_embeddings"}
+)
 TARGETS = frozenset({"openai_chat", "anthropic", "gemini", "ollama"})
-STREAM_CONTENT_TYPE = {"openai_chat": "text/event-stream", "anthropic": "text/event-stream",
-                       "ollama": "application/x-ndjson", "openai_responses": "text/event-stream"}
+STREAM_CONTENT_TYPE = {
+    "openai_chat": "text/event-stream",
+    "anthropic": "text/event-stream",
+    "ollama": "application/x-ndjson",
+    "openai_responses": "text/event-stream",
+}
 
 
 class EventStep(Protocol):
@@ -53,7 +59,9 @@ class Translator:
     def identity(self) -> bool:
         return self.client == self.target
 
-    def request(self, body: dict[str, Any], model: str | None, *, max_tokens: int = oa.DEFAULT_MAX_TOKENS) -> dict[str, Any]:
+    def request(
+        self, body: dict[str, Any], model: str | None, *, max_tokens: int = oa.DEFAULT_MAX_TOKENS
+    ) -> dict[str, Any]:
         """The target's request body. For Gemini the model and stream choice are in the
         URL (see `routing.routes.Target.url`)."""
         if not isinstance(body, dict):
@@ -103,7 +111,13 @@ class Translator:
         assert dialect is not None
         shape = dialect.error(status, message, kind)
         if self.client == "anthropic" and status in _ANTHROPIC_ERROR_TYPES:
-            shape = ErrorShape(status, {"type": "error", "error": {"type": _ANTHROPIC_ERROR_TYPES[status], "message": message}})
+            shape = ErrorShape(
+                status,
+                {
+                    "type": "error",
+                    "error": {"type": _ANTHROPIC_ERROR_TYPES[status], "message": message},
+                },
+            )
         return shape
 
     def stream(self, client_body: Any, model: str | None = None) -> Callable[[bytes], bytes] | None:
@@ -128,8 +142,14 @@ class Translator:
         return _TranslatingStream(framing, steps)
 
 
-_ANTHROPIC_ERROR_TYPES = {429: "rate_limit_error", 529: "overloaded_error", 500: "api_error", 503: "overloaded_error",
-                          401: "authentication_error", 404: "not_found_error"}
+_ANTHROPIC_ERROR_TYPES = {
+    429: "rate_limit_error",
+    529: "overloaded_error",
+    500: "api_error",
+    503: "overloaded_error",
+    401: "authentication_error",
+    404: "not_found_error",
+}
 
 
 class _TranslatingStream:
@@ -169,7 +189,12 @@ def encode(event: StreamEvent) -> bytes:
         sentinel = event.meta.get("sentinel")
         return f"data: {sentinel}\n\n".encode() if sentinel else b""
     head = f"event: {event.name}\n".encode() if event.name else b""
-    return head + b"data: " + json.dumps(event.data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
+    return (
+        head
+        + b"data: "
+        + json.dumps(event.data, ensure_ascii=False, separators=(",", ":")).encode()
+        + b"\n\n"
+    )
 
 
 def translator(client: str, target: str) -> Translator | None:

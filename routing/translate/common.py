@@ -58,7 +58,11 @@ def text_of(content: Any, *, field: str) -> str:
         for part in content:
             if isinstance(part, str):
                 out.append(part)
-            elif isinstance(part, dict) and part.get("type") in ("text", "input_text", "output_text"):
+            elif isinstance(part, dict) and part.get("type") in (
+                "text",
+                "input_text",
+                "output_text",
+            ):
                 out.append(str(part.get("text") or ""))
             else:
                 kind = part.get("type") if isinstance(part, dict) else type(part).__name__

@@ -26,17 +26,46 @@ from routing.translate.common import (
 
 DEFAULT_MAX_TOKENS = 4096
 # sampling fields with no Anthropic equivalent, dropped (they do not change meaning)
-_DROPPED = {"seed", "presence_penalty", "frequency_penalty", "logit_bias", "service_tier",
-            "store", "metadata", "prompt_cache_key", "safety_identifier", "reasoning_effort",
-            "verbosity", "stream_options", "parallel_tool_calls", "user", "top_logprobs"}
-_OPENAI_KNOWN = {"model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p",
-                 "stop", "tools", "tool_choice", "stream", "n", "response_format", "logprobs"} | _DROPPED
+_DROPPED = {
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+    "logit_bias",
+    "service_tier",
+    "store",
+    "metadata",
+    "prompt_cache_key",
+    "safety_identifier",
+    "reasoning_effort",
+    "verbosity",
+    "stream_options",
+    "parallel_tool_calls",
+    "user",
+    "top_logprobs",
+}
+_OPENAI_KNOWN = {
+    "model",
+    "messages",
+    "max_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "tools",
+    "tool_choice",
+    "stream",
+    "n",
+    "response_format",
+    "logprobs",
+} | _DROPPED
 
 
 # --- OpenAI Chat request -> Anthropic Messages request ----------------------------------
 
 
-def chat_to_anthropic_request(body: dict[str, Any], model: str | None, max_tokens: int = DEFAULT_MAX_TOKENS) -> dict[str, Any]:
+def chat_to_anthropic_request(
+    body: dict[str, Any], model: str | None, max_tokens: int = DEFAULT_MAX_TOKENS
+) -> dict[str, Any]:
     for key in body:
         if key not in _OPENAI_KNOWN:
             raise TranslationError(f"{key}: no Anthropic equivalent")
@@ -73,7 +102,9 @@ def chat_to_anthropic_request(body: dict[str, Any], model: str | None, max_token
             raise TranslationError(f"{where}.role: {role!s} has no Anthropic equivalent")
     turns = [t for t in merge_same_role(turns) if t["content"]]
     if not turns or turns[0]["role"] != "user":
-        raise TranslationError("messages: Anthropic needs the conversation to start with a user turn")
+        raise TranslationError(
+            "messages: Anthropic needs the conversation to start with a user turn"
+        )
     out: dict[str, Any] = {
         "model": model or body.get("model"),
         "max_tokens": body.get("max_completion_tokens") or body.get("max_tokens") or max_tokens,
@@ -117,19 +148,30 @@ def _user_blocks(content: Any, where: str) -> list[dict[str, Any]]:
             url = inner.get("url") if isinstance(inner, dict) else inner
             parsed = data_url(url) if isinstance(url, str) else None
             if parsed:
-                blocks.append({"type": "image", "source": {"type": "base64", "media_type": parsed[0], "data": parsed[1]}})
+                blocks.append(
+                    {
+                        "type": "image",
+                        "source": {"type": "base64", "media_type": parsed[0], "data": parsed[1]},
+                    }
+                )
             elif isinstance(url, str) and url.startswith("https://"):
                 blocks.append({"type": "image", "source": {"type": "url", "url": url}})
             else:
                 raise TranslationError(f"{where}.content[{j}]: unsupported image URL")
         else:
-            raise TranslationError(f"{where}.content[{j}]: a {kind!s} part has no Anthropic equivalent")
+            raise TranslationError(
+                f"{where}.content[{j}]: a {kind!s} part has no Anthropic equivalent"
+            )
     return blocks
 
 
 def _assistant_blocks(msg: dict[str, Any], where: str) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
-    text = text_of(msg.get("content"), field=f"{where}.content") if msg.get("content") is not None else ""
+    text = (
+        text_of(msg.get("content"), field=f"{where}.content")
+        if msg.get("content") is not None
+        else ""
+    )
     if text.strip():
         blocks.append({"type": "text", "text": text})
     if msg.get("function_call"):
@@ -137,21 +179,32 @@ def _assistant_blocks(msg: dict[str, Any], where: str) -> list[dict[str, Any]]:
     for k, call in enumerate(msg.get("tool_calls") or ()):
         fn = call.get("function") if isinstance(call, dict) else None
         if not isinstance(fn, dict):
-            raise TranslationError(f"{where}.tool_calls[{k}]: only function tool calls are translated")
-        blocks.append({
-            "type": "tool_use",
-            "id": ids.map_id(str(call.get("id", "")), ids.ANTHROPIC),
-            "name": fn.get("name"),
-            "input": parse_arguments(fn.get("arguments")),
-        })
+            raise TranslationError(
+                f"{where}.tool_calls[{k}]: only function tool calls are translated"
+            )
+        blocks.append(
+            {
+                "type": "tool_use",
+                "id": ids.map_id(str(call.get("id", "")), ids.ANTHROPIC),
+                "name": fn.get("name"),
+                "input": parse_arguments(fn.get("arguments")),
+            }
+        )
     return blocks
 
 
 def _anthropic_tool(tool: Any, i: int) -> dict[str, Any]:
-    fn = tool.get("function") if isinstance(tool, dict) and tool.get("type", "function") == "function" else None
+    fn = (
+        tool.get("function")
+        if isinstance(tool, dict) and tool.get("type", "function") == "function"
+        else None
+    )
     if not isinstance(fn, dict):
         raise TranslationError(f"tools[{i}]: only function tools are translated")
-    out = {"name": fn.get("name"), "input_schema": fn.get("parameters") or {"type": "object", "properties": {}}}
+    out = {
+        "name": fn.get("name"),
+        "input_schema": fn.get("parameters") or {"type": "object", "properties": {}},
+    }
     if fn.get("description"):
         out["description"] = fn["description"]
     return out
@@ -186,12 +239,20 @@ def anthropic_to_chat_response(msg: dict[str, Any]) -> dict[str, Any]:
         if kind == "text":
             texts.append(block.get("text") or "")
         elif kind == "tool_use":
-            calls.append({
-                "id": ids.map_id(str(block.get("id", "")), ids.OPENAI),
-                "type": "function",
-                "function": {"name": block.get("name"), "arguments": dump_arguments(block.get("input"))},
-            })
-    message: dict[str, Any] = {"role": "assistant", "content": "".join(texts) if texts or not calls else None}
+            calls.append(
+                {
+                    "id": ids.map_id(str(block.get("id", "")), ids.OPENAI),
+                    "type": "function",
+                    "function": {
+                        "name": block.get("name"),
+                        "arguments": dump_arguments(block.get("input")),
+                    },
+                }
+            )
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": "".join(texts) if texts or not calls else None,
+    }
     if calls:
         message["tool_calls"] = calls
     return {
@@ -199,12 +260,14 @@ def anthropic_to_chat_response(msg: dict[str, Any]) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": msg.get("model"),
-        "choices": [{
-            "index": 0,
-            "message": message,
-            "finish_reason": ANTHROPIC_TO_OPENAI_STOP.get(msg.get("stop_reason") or "", "stop"),
-            "logprobs": None,
-        }],
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": ANTHROPIC_TO_OPENAI_STOP.get(msg.get("stop_reason") or "", "stop"),
+                "logprobs": None,
+            }
+        ],
         "usage": anthropic_usage_to_openai(msg.get("usage")),
     }
 
@@ -212,7 +275,9 @@ def anthropic_to_chat_response(msg: dict[str, Any]) -> dict[str, Any]:
 def anthropic_usage_to_openai(usage: Any) -> dict[str, Any]:
     u = usage if isinstance(usage, dict) else {}
     cached = int(u.get("cache_read_input_tokens") or 0)
-    prompt = int(u.get("input_tokens") or 0) + int(u.get("cache_creation_input_tokens") or 0) + cached
+    prompt = (
+        int(u.get("input_tokens") or 0) + int(u.get("cache_creation_input_tokens") or 0) + cached
+    )
     completion = int(u.get("output_tokens") or 0)
     return {
         "prompt_tokens": prompt,
@@ -224,9 +289,22 @@ def anthropic_usage_to_openai(usage: Any) -> dict[str, Any]:
 
 # --- Anthropic Messages request -> OpenAI Chat request ----------------------------------
 
-_ANTHROPIC_KNOWN = {"model", "max_tokens", "messages", "system", "temperature", "top_p", "top_k",
-                    "stop_sequences", "tools", "tool_choice", "stream", "metadata", "thinking",
-                    "service_tier"}
+_ANTHROPIC_KNOWN = {
+    "model",
+    "max_tokens",
+    "messages",
+    "system",
+    "temperature",
+    "top_p",
+    "top_k",
+    "stop_sequences",
+    "tools",
+    "tool_choice",
+    "stream",
+    "metadata",
+    "thinking",
+    "service_tier",
+}
 
 
 def anthropic_to_chat_request(body: dict[str, Any], model: str | None) -> dict[str, Any]:
@@ -241,7 +319,9 @@ def anthropic_to_chat_request(body: dict[str, Any], model: str | None) -> dict[s
         where = f"messages[{i}]"
         role = msg.get("role") if isinstance(msg, dict) else None
         content = msg.get("content") if isinstance(msg, dict) else None
-        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else list(content or ())
+        blocks = (
+            [{"type": "text", "text": content}] if isinstance(content, str) else list(content or ())
+        )
         if role == "user":
             messages.extend(_openai_user_turn(blocks, where))
         elif role == "assistant":
@@ -281,24 +361,28 @@ def _openai_user_turn(blocks: list[Any], where: str) -> list[dict[str, Any]]:
     for j, block in enumerate(blocks):
         kind = block.get("type") if isinstance(block, dict) else None
         if kind == "tool_result":
-            tool_messages.append({
-                "role": "tool",
-                "tool_call_id": ids.map_id(str(block.get("tool_use_id", "")), ids.OPENAI),
-                "content": text_of(block.get("content"), field=f"{where}.content[{j}].content"),
-            })
+            tool_messages.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": ids.map_id(str(block.get("tool_use_id", "")), ids.OPENAI),
+                    "content": text_of(block.get("content"), field=f"{where}.content[{j}].content"),
+                }
+            )
         elif kind == "text":
             parts.append({"type": "text", "text": block.get("text") or ""})
         elif kind == "image":
             src = block.get("source") or {}
             if src.get("type") == "base64":
-                url = f"data:{src.get('media_type')};base64,{src.get('data')}"
+                url: Any = f"data:{src.get('media_type')};base64,{src.get('data')}"
             elif src.get("type") == "url":
                 url = src.get("url")
             else:
                 raise TranslationError(f"{where}.content[{j}]: image source is not translated")
             parts.append({"type": "image_url", "image_url": {"url": url}})
         else:
-            raise TranslationError(f"{where}.content[{j}]: a {kind!s} block has no OpenAI equivalent")
+            raise TranslationError(
+                f"{where}.content[{j}]: a {kind!s} block has no OpenAI equivalent"
+            )
     out = tool_messages
     if parts:
         simple = all(p["type"] == "text" for p in parts)
@@ -314,13 +398,20 @@ def _openai_assistant_turn(blocks: list[Any], where: str) -> dict[str, Any]:
         if kind == "text":
             texts.append(block.get("text") or "")
         elif kind == "tool_use":
-            calls.append({
-                "id": ids.map_id(str(block.get("id", "")), ids.OPENAI),
-                "type": "function",
-                "function": {"name": block.get("name"), "arguments": dump_arguments(block.get("input"))},
-            })
+            calls.append(
+                {
+                    "id": ids.map_id(str(block.get("id", "")), ids.OPENAI),
+                    "type": "function",
+                    "function": {
+                        "name": block.get("name"),
+                        "arguments": dump_arguments(block.get("input")),
+                    },
+                }
+            )
         else:
-            raise TranslationError(f"{where}.content[{j}]: a {kind!s} block has no OpenAI equivalent")
+            raise TranslationError(
+                f"{where}.content[{j}]: a {kind!s} block has no OpenAI equivalent"
+            )
     msg: dict[str, Any] = {"role": "assistant", "content": "".join(texts) if texts else None}
     if calls:
         msg["tool_calls"] = calls
@@ -328,7 +419,11 @@ def _openai_assistant_turn(blocks: list[Any], where: str) -> dict[str, Any]:
 
 
 def _openai_tool(tool: Any, i: int) -> dict[str, Any]:
-    if not isinstance(tool, dict) or tool.get("type") not in (None, "custom") or "input_schema" not in tool:
+    if (
+        not isinstance(tool, dict)
+        or tool.get("type") not in (None, "custom")
+        or "input_schema" not in tool
+    ):
         raise TranslationError(f"tools[{i}]: server tools have no OpenAI equivalent")
     fn: dict[str, Any] = {"name": tool.get("name"), "parameters": tool["input_schema"]}
     if tool.get("description"):
@@ -350,12 +445,14 @@ def chat_to_anthropic_response(completion: dict[str, Any]) -> dict[str, Any]:
         content.append({"type": "text", "text": text})
     for call in message.get("tool_calls") or ():
         fn = call.get("function") or {}
-        content.append({
-            "type": "tool_use",
-            "id": ids.map_id(str(call.get("id", "")), ids.ANTHROPIC),
-            "name": fn.get("name"),
-            "input": parse_arguments(fn.get("arguments")),
-        })
+        content.append(
+            {
+                "type": "tool_use",
+                "id": ids.map_id(str(call.get("id", "")), ids.ANTHROPIC),
+                "name": fn.get("name"),
+                "input": parse_arguments(fn.get("arguments")),
+            }
+        )
     return {
         "id": "msg_" + ids.map_id(str(completion.get("id", "")), "")[:24],
         "type": "message",
@@ -387,7 +484,12 @@ class AnthropicToChatStream:
 
     def __init__(self, include_usage: bool = False) -> None:
         self.include_usage = include_usage
-        self.envelope: dict[str, Any] = {"id": "chatcmpl-llmwall", "object": "chat.completion.chunk", "created": int(time.time()), "model": None}
+        self.envelope: dict[str, Any] = {
+            "id": "chatcmpl-llmwall",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": None,
+        }
         self.tools: dict[Any, int] = {}  # content block index -> tool_calls index
         self.usage: dict[str, Any] = {}
 
@@ -410,8 +512,12 @@ class AnthropicToChatStream:
             block = data.get("content_block") or {}
             if block.get("type") == "tool_use":
                 slot = self.tools.setdefault(data.get("index"), len(self.tools))
-                call = {"index": slot, "id": ids.map_id(str(block.get("id", "")), ids.OPENAI), "type": "function",
-                        "function": {"name": block.get("name"), "arguments": ""}}
+                call = {
+                    "index": slot,
+                    "id": ids.map_id(str(block.get("id", "")), ids.OPENAI),
+                    "type": "function",
+                    "function": {"name": block.get("name"), "arguments": ""},
+                }
                 return [self._chunk({"tool_calls": [call]})]
             if block.get("type") == "text" and block.get("text"):
                 return [self._chunk({"content": block["text"]})]
@@ -421,7 +527,10 @@ class AnthropicToChatStream:
             if delta.get("type") == "text_delta" and delta.get("text"):
                 return [self._chunk({"content": delta["text"]})]
             if delta.get("type") == "input_json_delta" and data.get("index") in self.tools:
-                call = {"index": self.tools[data["index"]], "function": {"arguments": delta.get("partial_json", "")}}
+                call = {
+                    "index": self.tools[data["index"]],
+                    "function": {"arguments": delta.get("partial_json", "")},
+                }
                 return [self._chunk({"tool_calls": [call]})]
             return []
         if kind == "message_delta":
@@ -429,13 +538,29 @@ class AnthropicToChatStream:
             stop = (data.get("delta") or {}).get("stop_reason")
             out = [self._chunk({}, ANTHROPIC_TO_OPENAI_STOP.get(stop or "", "stop"))]
             if self.include_usage:
-                out.append(StreamEvent(raw=b"", data={**self.envelope, "choices": [], "usage": anthropic_usage_to_openai(self.usage)}))
+                out.append(
+                    StreamEvent(
+                        raw=b"",
+                        data={
+                            **self.envelope,
+                            "choices": [],
+                            "usage": anthropic_usage_to_openai(self.usage),
+                        },
+                    )
+                )
             return out
         if kind == "message_stop":
             return [done()]
         if kind == "error":
             err = data.get("error") or {}
-            body = {"error": {"message": err.get("message", "upstream error"), "type": err.get("type", "api_error"), "param": None, "code": err.get("type")}}
+            body = {
+                "error": {
+                    "message": err.get("message", "upstream error"),
+                    "type": err.get("type", "api_error"),
+                    "param": None,
+                    "code": err.get("type"),
+                }
+            }
             return [StreamEvent(raw=b"", data=body), done()]
         return []
 
@@ -463,9 +588,14 @@ class ChatToAnthropicStream:
         if self.started:
             return []
         self.started = True
-        msg = {
-            "id": "msg_" + ids.map_id(str(chunk.get("id", "")), "")[:24], "type": "message", "role": "assistant",
-            "model": chunk.get("model"), "content": [], "stop_reason": None, "stop_sequence": None,
+        msg: dict[str, Any] = {
+            "id": "msg_" + ids.map_id(str(chunk.get("id", "")), "")[:24],
+            "type": "message",
+            "role": "assistant",
+            "model": chunk.get("model"),
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
             "usage": {"input_tokens": 0, "output_tokens": 0},
         }
         return [self._ev({"type": "message_start", "message": msg})]
@@ -480,7 +610,10 @@ class ChatToAnthropicStream:
         out = self._close()
         self.index += 1
         self.block = kind
-        return [*out, self._ev({"type": "content_block_start", "index": self.index, "content_block": block})]
+        return [
+            *out,
+            self._ev({"type": "content_block_start", "index": self.index, "content_block": block}),
+        ]
 
     def feed(self, event: StreamEvent) -> list[StreamEvent]:
         if self.ended:
@@ -491,9 +624,23 @@ class ChatToAnthropicStream:
         if not isinstance(data, dict):
             return []
         if "error" in data and not data.get("choices"):
-            err = data["error"] if isinstance(data["error"], dict) else {"message": str(data["error"])}
+            err = (
+                data["error"]
+                if isinstance(data["error"], dict)
+                else {"message": str(data["error"])}
+            )
             self.ended = True
-            return [self._ev({"type": "error", "error": {"type": "api_error", "message": str(err.get("message") or "upstream error")}})]
+            return [
+                self._ev(
+                    {
+                        "type": "error",
+                        "error": {
+                            "type": "api_error",
+                            "message": str(err.get("message") or "upstream error"),
+                        },
+                    }
+                )
+            ]
         out = self._start(data)
         if isinstance(data.get("usage"), dict):
             self.usage = data["usage"]
@@ -504,18 +651,39 @@ class ChatToAnthropicStream:
             if isinstance(delta.get("content"), str) and delta["content"]:
                 if self.block != ("text", None):
                     out += self._open(("text", None), {"type": "text", "text": ""})
-                out.append(self._ev({"type": "content_block_delta", "index": self.index,
-                                     "delta": {"type": "text_delta", "text": delta["content"]}}))
+                out.append(
+                    self._ev(
+                        {
+                            "type": "content_block_delta",
+                            "index": self.index,
+                            "delta": {"type": "text_delta", "text": delta["content"]},
+                        }
+                    )
+                )
             for call in delta.get("tool_calls") or ():
                 slot = call.get("index", 0)
                 fn = call.get("function") or {}
                 if call.get("id") or (fn.get("name") and self.block != ("tool", slot)):
-                    block = {"type": "tool_use", "id": ids.map_id(str(call.get("id", "")), ids.ANTHROPIC),
-                             "name": fn.get("name"), "input": {}}
+                    block: dict[str, Any] = {
+                        "type": "tool_use",
+                        "id": ids.map_id(str(call.get("id", "")), ids.ANTHROPIC),
+                        "name": fn.get("name"),
+                        "input": {},
+                    }
                     out += self._open(("tool", slot), block)
                 if fn.get("arguments") and self.block == ("tool", slot):
-                    out.append(self._ev({"type": "content_block_delta", "index": self.index,
-                                         "delta": {"type": "input_json_delta", "partial_json": fn["arguments"]}}))
+                    out.append(
+                        self._ev(
+                            {
+                                "type": "content_block_delta",
+                                "index": self.index,
+                                "delta": {
+                                    "type": "input_json_delta",
+                                    "partial_json": fn["arguments"],
+                                },
+                            }
+                        )
+                    )
             if choice.get("finish_reason"):
                 self.stop = OPENAI_TO_ANTHROPIC_STOP.get(choice["finish_reason"], "end_turn")
                 out += self._close()
@@ -528,8 +696,16 @@ class ChatToAnthropicStream:
         usage = openai_usage_to_anthropic(self.usage)
         return [
             *self._close(),
-            self._ev({"type": "message_delta", "delta": {"stop_reason": self.stop, "stop_sequence": None},
-                      "usage": {"output_tokens": usage["output_tokens"], "input_tokens": usage["input_tokens"]}}),
+            self._ev(
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": self.stop, "stop_sequence": None},
+                    "usage": {
+                        "output_tokens": usage["output_tokens"],
+                        "input_tokens": usage["input_tokens"],
+                    },
+                }
+            ),
             self._ev({"type": "message_stop"}),
         ]
 

@@ -19,9 +19,28 @@ from routing.translate.common import (
     text_of,
 )
 
-_KNOWN = {"model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop",
-          "tools", "tool_choice", "stream", "stream_options", "n", "response_format", "seed", "user",
-          "presence_penalty", "frequency_penalty", "parallel_tool_calls", "metadata", "store"}
+_KNOWN = {
+    "model",
+    "messages",
+    "max_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "tools",
+    "tool_choice",
+    "stream",
+    "stream_options",
+    "n",
+    "response_format",
+    "seed",
+    "user",
+    "presence_penalty",
+    "frequency_penalty",
+    "parallel_tool_calls",
+    "metadata",
+    "store",
+}
 
 
 def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
@@ -43,13 +62,22 @@ def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
             turns.append({"role": "user", "parts": _user_parts(msg.get("content"), where)})
         elif role == "assistant":
             parts: list[dict[str, Any]] = []
-            text = text_of(msg.get("content"), field=f"{where}.content") if msg.get("content") else ""
+            text = (
+                text_of(msg.get("content"), field=f"{where}.content") if msg.get("content") else ""
+            )
             if text:
                 parts.append({"text": text})
             for call in msg.get("tool_calls") or ():
                 fn = call.get("function") or {}
                 names[str(call.get("id"))] = fn.get("name") or ""
-                parts.append({"functionCall": {"name": fn.get("name"), "args": parse_arguments(fn.get("arguments"))}})
+                parts.append(
+                    {
+                        "functionCall": {
+                            "name": fn.get("name"),
+                            "args": parse_arguments(fn.get("arguments")),
+                        }
+                    }
+                )
             turns.append({"role": "model", "parts": parts})
         elif role == "tool":
             name = names.get(str(msg.get("tool_call_id")))
@@ -61,7 +89,12 @@ def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
             except ValueError:
                 parsed = None
             response = parsed if isinstance(parsed, dict) else {"output": output}
-            turns.append({"role": "user", "parts": [{"functionResponse": {"name": name, "response": response}}]})
+            turns.append(
+                {
+                    "role": "user",
+                    "parts": [{"functionResponse": {"name": name, "response": response}}],
+                }
+            )
         else:
             raise TranslationError(f"{where}.role: {role!s} has no Gemini equivalent")
     contents = [t for t in merge_same_role(turns, "parts") if t["parts"]]
@@ -74,8 +107,13 @@ def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
     limit = body.get("max_completion_tokens") or body.get("max_tokens")
     if limit:
         config["maxOutputTokens"] = limit
-    for src, dst in (("temperature", "temperature"), ("top_p", "topP"), ("seed", "seed"),
-                     ("presence_penalty", "presencePenalty"), ("frequency_penalty", "frequencyPenalty")):
+    for src, dst in (
+        ("temperature", "temperature"),
+        ("top_p", "topP"),
+        ("seed", "seed"),
+        ("presence_penalty", "presencePenalty"),
+        ("frequency_penalty", "frequencyPenalty"),
+    ):
         if isinstance(body.get(src), int | float):
             config[dst] = body[src]
     stop = body.get("stop")
@@ -92,17 +130,28 @@ def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("tools"):
         decls = []
         for i, tool in enumerate(body["tools"]):
-            fn = tool.get("function") if isinstance(tool, dict) and tool.get("type", "function") == "function" else None
+            fn = (
+                tool.get("function")
+                if isinstance(tool, dict) and tool.get("type", "function") == "function"
+                else None
+            )
             if not isinstance(fn, dict):
                 raise TranslationError(f"tools[{i}]: only function tools are translated")
-            decl = {"name": fn.get("name"), "parametersJsonSchema": fn.get("parameters") or {"type": "object"}}
+            decl = {
+                "name": fn.get("name"),
+                "parametersJsonSchema": fn.get("parameters") or {"type": "object"},
+            }
             if fn.get("description"):
                 decl["description"] = fn["description"]
             decls.append(decl)
         out["tools"] = [{"functionDeclarations": decls}]
     choice = body.get("tool_choice")
     if choice is not None:
-        mode = {"auto": "AUTO", "none": "NONE", "required": "ANY"}.get(choice) if isinstance(choice, str) else "ANY"
+        mode = (
+            {"auto": "AUTO", "none": "NONE", "required": "ANY"}.get(choice)
+            if isinstance(choice, str)
+            else "ANY"
+        )
         fcc: dict[str, Any] = {"mode": mode}
         if isinstance(choice, dict):
             fcc["allowedFunctionNames"] = [(choice.get("function") or {}).get("name")]
@@ -123,10 +172,14 @@ def _user_parts(content: Any, where: str) -> list[dict[str, Any]]:
             url = inner.get("url") if isinstance(inner, dict) else inner
             parsed = data_url(url) if isinstance(url, str) else None
             if not parsed:
-                raise TranslationError(f"{where}.content[{j}]: only data: image URLs are translated to Gemini")
+                raise TranslationError(
+                    f"{where}.content[{j}]: only data: image URLs are translated to Gemini"
+                )
             parts.append({"inlineData": {"mimeType": parsed[0], "data": parsed[1]}})
         else:
-            raise TranslationError(f"{where}.content[{j}]: a {kind!s} part has no Gemini equivalent")
+            raise TranslationError(
+                f"{where}.content[{j}]: a {kind!s} part has no Gemini equivalent"
+            )
     return parts
 
 
@@ -155,13 +208,27 @@ def _candidate(body: dict[str, Any]) -> tuple[str, list[dict[str, Any]], str | N
             texts.append(part["text"])
         elif "functionCall" in part:
             fc = part["functionCall"]
-            call_id = fc.get("id") or ids.mint_id(ids.OPENAI, body.get("responseId"), k, fc.get("name"), fc.get("args"))
-            calls.append({"id": ids.map_id(call_id, ids.OPENAI) if fc.get("id") else call_id, "type": "function",
-                          "function": {"name": fc.get("name"), "arguments": dump_arguments(fc.get("args"))}})
+            call_id = fc.get("id") or ids.mint_id(
+                ids.OPENAI, body.get("responseId"), k, fc.get("name"), fc.get("args")
+            )
+            calls.append(
+                {
+                    "id": ids.map_id(call_id, ids.OPENAI) if fc.get("id") else call_id,
+                    "type": "function",
+                    "function": {
+                        "name": fc.get("name"),
+                        "arguments": dump_arguments(fc.get("args")),
+                    },
+                }
+            )
     reason = cand.get("finishReason")
     finish = None
     if reason:
-        finish = "tool_calls" if calls and reason == "STOP" else GEMINI_TO_OPENAI_STOP.get(reason, "stop")
+        finish = (
+            "tool_calls"
+            if calls and reason == "STOP"
+            else GEMINI_TO_OPENAI_STOP.get(reason, "stop")
+        )
     return "".join(texts), calls, finish
 
 
@@ -175,7 +242,9 @@ def gemini_to_chat_response(body: dict[str, Any], model: str | None) -> dict[str
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("modelVersion") or model,
-        "choices": [{"index": 0, "message": message, "finish_reason": finish or "stop", "logprobs": None}],
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": finish or "stop", "logprobs": None}
+        ],
         "usage": gemini_usage_to_openai(body.get("usageMetadata")),
     }
 
@@ -185,24 +254,50 @@ class GeminiToChatStream:
 
     def __init__(self, model: str | None, include_usage: bool = False) -> None:
         self.include_usage = include_usage
-        self.envelope: dict[str, Any] = {"id": "chatcmpl-llmwall", "object": "chat.completion.chunk",
-                                         "created": int(time.time()), "model": model}
+        self.envelope: dict[str, Any] = {
+            "id": "chatcmpl-llmwall",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": model,
+        }
         self.started = False
         self.calls = 0
         self.reason: str | None = None
         self.usage: dict[str, Any] | None = None
 
     def _chunk(self, delta: dict[str, Any], finish: str | None = None) -> StreamEvent:
-        return StreamEvent(raw=b"", data={**self.envelope, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+        return StreamEvent(
+            raw=b"",
+            data={
+                **self.envelope,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            },
+        )
 
     def feed(self, event: StreamEvent) -> list[StreamEvent]:
         data = event.data
         if not isinstance(data, dict):
             return []
         if "error" in data:
-            err = data["error"] if isinstance(data["error"], dict) else {"message": str(data["error"])}
-            return [StreamEvent(raw=b"", data={"error": {"message": str(err.get("message") or "upstream error"),
-                                                          "type": str(err.get("status") or "api_error"), "param": None, "code": None}}), done()]
+            err = (
+                data["error"]
+                if isinstance(data["error"], dict)
+                else {"message": str(data["error"])}
+            )
+            return [
+                StreamEvent(
+                    raw=b"",
+                    data={
+                        "error": {
+                            "message": str(err.get("message") or "upstream error"),
+                            "type": str(err.get("status") or "api_error"),
+                            "param": None,
+                            "code": None,
+                        }
+                    },
+                ),
+                done(),
+            ]
         out = []
         if not self.started:
             self.started = True
@@ -228,5 +323,7 @@ class GeminiToChatStream:
             return []
         out = []
         if self.include_usage and self.usage:
-            out.append(StreamEvent(raw=b"", data={**self.envelope, "choices": [], "usage": self.usage}))
+            out.append(
+                StreamEvent(raw=b"", data={**self.envelope, "choices": [], "usage": self.usage})
+            )
         return [*out, done()]

@@ -22,9 +22,28 @@ from routing.translate.common import (
     text_of,
 )
 
-_KNOWN = {"model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop",
-          "tools", "tool_choice", "stream", "stream_options", "n", "response_format", "seed", "user",
-          "presence_penalty", "frequency_penalty", "parallel_tool_calls", "metadata", "store"}
+_KNOWN = {
+    "model",
+    "messages",
+    "max_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "tools",
+    "tool_choice",
+    "stream",
+    "stream_options",
+    "n",
+    "response_format",
+    "seed",
+    "user",
+    "presence_penalty",
+    "frequency_penalty",
+    "parallel_tool_calls",
+    "metadata",
+    "store",
+}
 
 
 def chat_to_ollama_request(body: dict[str, Any], model: str | None) -> dict[str, Any]:
@@ -41,16 +60,28 @@ def chat_to_ollama_request(body: dict[str, Any], model: str | None) -> dict[str,
         where = f"messages[{i}]"
         role = msg.get("role") if isinstance(msg, dict) else None
         if role in ("system", "developer"):
-            messages.append({"role": "system", "content": text_of(msg.get("content"), field=f"{where}.content")})
+            messages.append(
+                {"role": "system", "content": text_of(msg.get("content"), field=f"{where}.content")}
+            )
         elif role == "user":
             messages.append(_user(msg.get("content"), where))
         elif role == "assistant":
-            out: dict[str, Any] = {"role": "assistant", "content": text_of(msg.get("content"), field=f"{where}.content")}
+            out: dict[str, Any] = {
+                "role": "assistant",
+                "content": text_of(msg.get("content"), field=f"{where}.content"),
+            }
             calls = []
             for call in msg.get("tool_calls") or ():
                 fn = call.get("function") or {}
                 names[str(call.get("id"))] = fn.get("name") or ""
-                calls.append({"function": {"name": fn.get("name"), "arguments": parse_arguments(fn.get("arguments"))}})
+                calls.append(
+                    {
+                        "function": {
+                            "name": fn.get("name"),
+                            "arguments": parse_arguments(fn.get("arguments")),
+                        }
+                    }
+                )
             if calls:
                 out["tool_calls"] = calls
             messages.append(out)
@@ -58,16 +89,31 @@ def chat_to_ollama_request(body: dict[str, Any], model: str | None) -> dict[str,
             name = names.get(str(msg.get("tool_call_id")))
             if not name:
                 raise TranslationError(f"{where}.tool_call_id: no matching assistant tool call")
-            messages.append({"role": "tool", "tool_name": name, "content": text_of(msg.get("content"), field=f"{where}.content")})
+            messages.append(
+                {
+                    "role": "tool",
+                    "tool_name": name,
+                    "content": text_of(msg.get("content"), field=f"{where}.content"),
+                }
+            )
         else:
             raise TranslationError(f"{where}.role: {role!s} has no Ollama equivalent")
-    out_body: dict[str, Any] = {"model": model or body.get("model"), "messages": messages, "stream": body.get("stream") is True}
+    out_body: dict[str, Any] = {
+        "model": model or body.get("model"),
+        "messages": messages,
+        "stream": body.get("stream") is True,
+    }
     options: dict[str, Any] = {}
     limit = body.get("max_completion_tokens") or body.get("max_tokens")
     if limit:
         options["num_predict"] = limit
-    for src, dst in (("temperature", "temperature"), ("top_p", "top_p"), ("seed", "seed"),
-                     ("presence_penalty", "presence_penalty"), ("frequency_penalty", "frequency_penalty")):
+    for src, dst in (
+        ("temperature", "temperature"),
+        ("top_p", "top_p"),
+        ("seed", "seed"),
+        ("presence_penalty", "presence_penalty"),
+        ("frequency_penalty", "frequency_penalty"),
+    ):
         if isinstance(body.get(src), int | float):
             options[dst] = body[src]
     stop = body.get("stop")
@@ -101,10 +147,14 @@ def _user(content: Any, where: str) -> dict[str, Any]:
             url = inner.get("url") if isinstance(inner, dict) else inner
             parsed = data_url(url) if isinstance(url, str) else None
             if not parsed:
-                raise TranslationError(f"{where}.content[{j}]: only data: image URLs are translated to Ollama")
+                raise TranslationError(
+                    f"{where}.content[{j}]: only data: image URLs are translated to Ollama"
+                )
             images.append(parsed[1])
         else:
-            raise TranslationError(f"{where}.content[{j}]: a {kind!s} part has no Ollama equivalent")
+            raise TranslationError(
+                f"{where}.content[{j}]: a {kind!s} part has no Ollama equivalent"
+            )
     msg: dict[str, Any] = {"role": "user", "content": "".join(texts)}
     if images:
         msg["images"] = images
@@ -115,27 +165,48 @@ def _calls(message: Any, created: Any, offset: int = 0) -> list[dict[str, Any]]:
     out = []
     for k, call in enumerate((message or {}).get("tool_calls") or ()):
         fn = call.get("function") or {}
-        out.append({
-            "index": offset + k,
-            "id": ids.mint_id(ids.OPENAI, created, offset + k, fn.get("name"), fn.get("arguments")),
-            "type": "function",
-            "function": {"name": fn.get("name"), "arguments": dump_arguments(fn.get("arguments"))},
-        })
+        out.append(
+            {
+                "index": offset + k,
+                "id": ids.mint_id(
+                    ids.OPENAI, created, offset + k, fn.get("name"), fn.get("arguments")
+                ),
+                "type": "function",
+                "function": {
+                    "name": fn.get("name"),
+                    "arguments": dump_arguments(fn.get("arguments")),
+                },
+            }
+        )
     return out
 
 
 def ollama_usage_to_openai(body: dict[str, Any]) -> dict[str, Any]:
     prompt, completion = int(body.get("prompt_eval_count") or 0), int(body.get("eval_count") or 0)
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 def ollama_to_chat_response(body: dict[str, Any]) -> dict[str, Any]:
     message = body.get("message") or {}
-    calls = [{k: v for k, v in c.items() if k != "index"} for c in _calls(message, body.get("created_at"))]
-    out_msg: dict[str, Any] = {"role": "assistant", "content": message.get("content") or (None if calls else "")}
+    calls = [
+        {k: v for k, v in c.items() if k != "index"}
+        for c in _calls(message, body.get("created_at"))
+    ]
+    out_msg: dict[str, Any] = {
+        "role": "assistant",
+        "content": message.get("content") or (None if calls else ""),
+    }
     if calls:
         out_msg["tool_calls"] = calls
-    finish = "tool_calls" if calls else OLLAMA_TO_OPENAI_STOP.get(body.get("done_reason") or "stop", "stop")
+    finish = (
+        "tool_calls"
+        if calls
+        else OLLAMA_TO_OPENAI_STOP.get(body.get("done_reason") or "stop", "stop")
+    )
     return {
         "id": "chatcmpl-" + ids.mint_id("", body.get("model"), body.get("created_at"))[:24],
         "object": "chat.completion",
@@ -151,14 +222,24 @@ class OllamaToChatStream:
 
     def __init__(self, include_usage: bool = False) -> None:
         self.include_usage = include_usage
-        self.envelope: dict[str, Any] = {"id": "chatcmpl-llmwall", "object": "chat.completion.chunk",
-                                         "created": int(time.time()), "model": None}
+        self.envelope: dict[str, Any] = {
+            "id": "chatcmpl-llmwall",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": None,
+        }
         self.started = False
         self.calls = 0
         self.ended = False
 
     def _chunk(self, delta: dict[str, Any], finish: str | None = None) -> StreamEvent:
-        return StreamEvent(raw=b"", data={**self.envelope, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+        return StreamEvent(
+            raw=b"",
+            data={
+                **self.envelope,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            },
+        )
 
     def feed(self, event: StreamEvent) -> list[StreamEvent]:
         data = event.data
@@ -166,12 +247,27 @@ class OllamaToChatStream:
             return []
         if "error" in data:
             self.ended = True
-            return [StreamEvent(raw=b"", data={"error": {"message": str(data["error"]), "type": "api_error", "param": None, "code": None}}), done()]
+            return [
+                StreamEvent(
+                    raw=b"",
+                    data={
+                        "error": {
+                            "message": str(data["error"]),
+                            "type": "api_error",
+                            "param": None,
+                            "code": None,
+                        }
+                    },
+                ),
+                done(),
+            ]
         out = []
         if not self.started:
             self.started = True
             self.envelope["model"] = data.get("model")
-            self.envelope["id"] = "chatcmpl-" + ids.mint_id("", data.get("model"), data.get("created_at"))[:24]
+            self.envelope["id"] = (
+                "chatcmpl-" + ids.mint_id("", data.get("model"), data.get("created_at"))[:24]
+            )
             out.append(self._chunk({"role": "assistant", "content": ""}))
         message = data.get("message") or {}
         if message.get("content"):
@@ -182,10 +278,23 @@ class OllamaToChatStream:
             out.append(self._chunk({"tool_calls": calls}))
         if data.get("done") is True:
             self.ended = True
-            finish = "tool_calls" if self.calls else OLLAMA_TO_OPENAI_STOP.get(data.get("done_reason") or "stop", "stop")
+            finish = (
+                "tool_calls"
+                if self.calls
+                else OLLAMA_TO_OPENAI_STOP.get(data.get("done_reason") or "stop", "stop")
+            )
             out.append(self._chunk({}, finish))
             if self.include_usage:
-                out.append(StreamEvent(raw=b"", data={**self.envelope, "choices": [], "usage": ollama_usage_to_openai(data)}))
+                out.append(
+                    StreamEvent(
+                        raw=b"",
+                        data={
+                            **self.envelope,
+                            "choices": [],
+                            "usage": ollama_usage_to_openai(data),
+                        },
+                    )
+                )
             out.append(done())
         return out
 

@@ -10,7 +10,13 @@ from routing.dialects import get as get_dialect
 
 # Anthropic block types that only the provider that produced them can read.
 _ANTHROPIC_SIGNED = {"thinking", "redacted_thinking"}
-_ANTHROPIC_SERVER = {"server_tool_use", "container_upload", "tool_reference", "mcp_tool_use", "mcp_tool_result"}
+_ANTHROPIC_SERVER = {
+    "server_tool_use",
+    "container_upload",
+    "tool_reference",
+    "mcp_tool_use",
+    "mcp_tool_result",
+}
 
 
 def movable(dialect_name: str, body: Any) -> str | None:
@@ -32,8 +38,13 @@ def _openai_chat(body: dict[str, Any]) -> str | None:
             continue
         if isinstance(msg.get("audio"), dict) and msg["audio"].get("id"):
             return "server_state"  # an earlier audio answer, referenced by id
-        for part in msg.get("content") if isinstance(msg.get("content"), list) else ():
-            if isinstance(part, dict) and part.get("type") == "file" and (part.get("file") or {}).get("file_id"):
+        content = msg.get("content")
+        for part in content if isinstance(content, list) else ():
+            if (
+                isinstance(part, dict)
+                and part.get("type") == "file"
+                and (part.get("file") or {}).get("file_id")
+            ):
                 return "file_id"
     return None
 
@@ -64,7 +75,9 @@ def _anthropic_block(block: Any) -> str | None:
     kind = block.get("type")
     if kind in _ANTHROPIC_SIGNED:
         return "signed_reasoning"
-    if kind in _ANTHROPIC_SERVER or (isinstance(kind, str) and kind.endswith("_tool_result") and kind != "tool_result"):
+    if kind in _ANTHROPIC_SERVER or (
+        isinstance(kind, str) and kind.endswith("_tool_result") and kind != "tool_result"
+    ):
         return "server_tool"
     source = block.get("source")
     if isinstance(source, dict) and source.get("type") == "file":
@@ -82,7 +95,9 @@ def _gemini(body: dict[str, Any]) -> str | None:
         for part in (content or {}).get("parts") or () if isinstance(content, dict) else ():
             if isinstance(part, dict) and (part.get("fileData") or part.get("file_data")):
                 return "file_id"
-            if isinstance(part, dict) and (part.get("thoughtSignature") or part.get("thought_signature")):
+            if isinstance(part, dict) and (
+                part.get("thoughtSignature") or part.get("thought_signature")
+            ):
                 return "signed_reasoning"
     return None
 

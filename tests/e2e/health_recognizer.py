@@ -26,7 +26,16 @@ class NHSNumberRecognizer(EntityRecognizer):
         out = []
         for m in _NHS.finditer(text):
             if _valid("".join(m.groups())):
-                out.append(RecognizerResult("UK_NHS", m.start(), m.end(), 0.9,
-                                            recognition_metadata={"rule": "health.uk_nhs",
-                                                                  RecognizerResult.RECOGNIZER_NAME_KEY: "NHSNumberRecognizer"}))
+                out.append(
+                    RecognizerResult(
+                        "UK_NHS",
+                        m.start(),
+                        m.end(),
+                        0.9,
+                        recognition_metadata={
+                            "rule": "health.uk_nhs",
+                            RecognizerResult.RECOGNIZER_NAME_KEY: "NHSNumberRecognizer",
+                        },
+                    )
+                )
         return out

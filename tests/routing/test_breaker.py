@@ -44,7 +44,9 @@ def test_failures_outside_the_window_do_not_count(breaker: Breaker, clock: Clock
     assert breaker.state("a") is State.CLOSED
 
 
-def test_half_open_lets_one_probe_through_then_closes_on_success(breaker: Breaker, clock: Clock) -> None:
+def test_half_open_lets_one_probe_through_then_closes_on_success(
+    breaker: Breaker, clock: Clock
+) -> None:
     for _ in range(3):
         breaker.failure("a")
     clock.now += 5
@@ -54,7 +56,11 @@ def test_half_open_lets_one_probe_through_then_closes_on_success(breaker: Breake
     breaker.success("a")
     assert breaker.state("a") is State.CLOSED
     assert breaker.allow("a") and breaker.allow("a")
-    assert breaker.counters["to_closed"] == 1 and breaker.counters["to_open"] == 1 and breaker.counters["probes"] == 1
+    assert (
+        breaker.counters["to_closed"] == 1
+        and breaker.counters["to_open"] == 1
+        and breaker.counters["probes"] == 1
+    )
 
 
 def test_failed_probe_reopens_for_another_cooldown(breaker: Breaker, clock: Clock) -> None:
@@ -104,8 +110,12 @@ def test_snapshot_lists_open_circuits_and_counters(breaker: Breaker) -> None:
 
 @pytest.mark.parametrize(
     ("headers", "expected"),
-    [({"retry-after": "7"}, 7.0), ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
-     ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, None), ({}, None)],
+    [
+        ({"retry-after": "7"}, 7.0),
+        ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
+        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, None),
+        ({}, None),
+    ],
 )
 def test_parse_retry_after(headers: dict[str, str], expected: float | None) -> None:
     assert parse_retry_after(headers) == expected
