@@ -22,6 +22,10 @@ INDIRECT_FEATURE = "__indirect__"
 INDIRECT_PREFIX = "i:"
 WINDOW = 256
 LINE_MIN = 6
+# Features are L2-normalised, so in a text of two or three words one heavy word carries
+# full weight ("https://example.com" scored 0.97). Below this many words the model's
+# evidence is scaled down in proportion; short attacks are the rules' job.
+MIN_WORDS = 8
 
 
 _WORD_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256))
@@ -95,11 +99,12 @@ class InjectionModel:
             grams.update(bigrams[start : end - 1])
             if indirect:
                 grams.update([INDIRECT_PREFIX + g for g in grams])
-            best = max(best, self._prob(list(map(w.__getitem__, grams & self._vocab)), indirect))
+            scale = min(1.0, (end - start) / MIN_WORDS)
+            best = max(best, self._prob(list(map(w.__getitem__, grams & self._vocab)), indirect, scale))
         return best
 
-    def _prob(self, hits: list[float], indirect: bool) -> float:
+    def _prob(self, hits: list[float], indirect: bool, scale: float = 1.0) -> float:
         if indirect and INDIRECT_FEATURE in self.weights:
             hits.append(self.weights[INDIRECT_FEATURE])
-        z = self.bias + (math.fsum(hits) / math.sqrt(len(hits)) if hits else 0.0)
+        z = self.bias + (scale * math.fsum(hits) / math.sqrt(len(hits)) if hits else 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 
+_ROLE = r"(?:system|user|assistant|model|tool|ipython|developer)"
 TEMPLATE_TOKEN = re.compile(
+    # role headers first, role name included: Llama 3, ChatML, Gemma
+    rf"<\|start_header_id\|>\s*{_ROLE}?\s*<\|end_header_id\|>|<\|im_start\|>\s*{_ROLE}?|"
+    rf"<start_of_turn>\s*{_ROLE}?|"
     r"<\|(?:im_start|im_end|im_sep|endoftext|system|user|assistant|end|begin_of_text|end_of_text|"
     r"start_header_id|end_header_id|eot_id|eom_id|python_tag)\|>|\[/?INST\]|<</?SYS>>|<s>|</s>|"
-    r"<start_of_turn>|<end_of_turn>",
+    r"<end_of_turn>",
     re.IGNORECASE,
 )
 
