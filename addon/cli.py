@@ -1,12 +1,12 @@
 """The `llmwall` command line: a thin shell over the library.
 
-    llmwall run [--config FILE] [--listen HOST:PORT] [--home DIR]
-    llmwall ca path | ca bundle
-    llmwall env
-    llmwall wrap -- CMD [ARGS...]
-    llmwall scan [--json] [TEXT | -]
-    llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
-    llmwall audit verify | tail | stats | export | rotate | pubkey
+llmwall run [--config FILE] [--listen HOST:PORT] [--home DIR]
+llmwall ca path | ca bundle
+llmwall env
+llmwall wrap -- CMD [ARGS...]
+llmwall scan [--json] [TEXT | -]
+llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
+llmwall audit verify | tail | stats | export | rotate | pubkey
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ EXIT_USAGE = 2
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="FILE", help="YAML config file (every key optional)")
-    common.add_argument("--home", metavar="DIR", help="state directory (default $LLMWALL_HOME or ~/.llmwall)")
+    common.add_argument(
+        "--home", metavar="DIR", help="state directory (default $LLMWALL_HOME or ~/.llmwall)"
+    )
     return common
 
 
@@ -38,31 +40,59 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llmwall", description="A firewall for LLM API traffic.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="run the proxy in the foreground",
-                         description="Run the proxy. Example: llmwall run --listen 127.0.0.1:8080")
-    run.add_argument("--listen", metavar="HOST:PORT", help="listen address (default 127.0.0.1:8080)")
+    run = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run the proxy in the foreground",
+        description="Run the proxy. Example: llmwall run --listen 127.0.0.1:8080",
+    )
+    run.add_argument(
+        "--listen", metavar="HOST:PORT", help="listen address (default 127.0.0.1:8080)"
+    )
     run.set_defaults(func=cmd_run)
 
-    ca = sub.add_parser("ca", parents=[common], help="the interception CA",
-                        description="Print CA file paths. Example: llmwall ca path")
-    ca.add_argument("what", choices=["path", "bundle"], help="path: the CA certificate; bundle: public roots + CA")
+    ca = sub.add_parser(
+        "ca",
+        parents=[common],
+        help="the interception CA",
+        description="Print CA file paths. Example: llmwall ca path",
+    )
+    ca.add_argument(
+        "what",
+        choices=["path", "bundle"],
+        help="path: the CA certificate; bundle: public roots + CA",
+    )
     ca.set_defaults(func=cmd_ca)
 
-    env = sub.add_parser("env", parents=[common], help="print shell exports for a client",
-                         description='Print exports. Example: eval "$(llmwall env)"')
+    env = sub.add_parser(
+        "env",
+        parents=[common],
+        help="print shell exports for a client",
+        description='Print exports. Example: eval "$(llmwall env)"',
+    )
     env.add_argument("--listen", metavar="HOST:PORT", help="proxy address clients use")
     env.set_defaults(func=cmd_env)
 
-    wrap = sub.add_parser("wrap", parents=[common], help="run a command through llmwall",
-                          description="Run CMD with the proxy env set. Example: llmwall wrap -- python app.py")
+    wrap = sub.add_parser(
+        "wrap",
+        parents=[common],
+        help="run a command through llmwall",
+        description="Run CMD with the proxy env set. Example: llmwall wrap -- python app.py",
+    )
     wrap.add_argument("--listen", metavar="HOST:PORT", help="proxy address clients use")
     wrap.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD [ARGS...]")
     wrap.set_defaults(func=cmd_wrap)
 
-    scan = sub.add_parser("scan", parents=[common], help="scan one text with no proxy",
-                          description="Scan a text. Example: echo 'my key sk-...' | llmwall scan -")
+    scan = sub.add_parser(
+        "scan",
+        parents=[common],
+        help="scan one text with no proxy",
+        description="Scan a text. Example: echo 'my key sk-...' | llmwall scan -",
+    )
     scan.add_argument("--json", action="store_true", help="machine-readable output")
-    scan.add_argument("--indirect", action="store_true", help="treat the text as a tool result/document")
+    scan.add_argument(
+        "--indirect", action="store_true", help="treat the text as a tool result/document"
+    )
     scan.add_argument("text", nargs="?", default="-", help="the text, or - for standard input")
     scan.set_defaults(func=cmd_scan)
 
@@ -76,7 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -129,7 +163,10 @@ def cmd_wrap(args: argparse.Namespace) -> int:
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
     if not cmd:
-        print("llmwall wrap: give a command after --, e.g. llmwall wrap -- python app.py", file=sys.stderr)
+        print(
+            "llmwall wrap: give a command after --, e.g. llmwall wrap -- python app.py",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     env = {**os.environ, **_client_env(args)}
     try:
@@ -160,8 +197,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
         "decision": decision.action.value,
         "rules": list(decision.rules),
         "findings": [
-            {"type": f.entity, "start": f.start, "end": f.end, "score": round(f.score, 4),
-             "detector": f.detector, "rule": f.rule}
+            {
+                "type": f.entity,
+                "start": f.start,
+                "end": f.end,
+                "score": round(f.score, 4),
+                "detector": f.detector,
+                "rule": f.rule,
+            }
             for f in findings
         ],
         "redacted": decision.replacements.get(("text",)),
@@ -170,8 +213,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
     else:
         for f in result["findings"]:
-            print(f"{f['type']:<20} {f['start']:>6}-{f['end']:<6} score={f['score']:<6} {f['detector']} ({f['rule']})")
-        print(f"decision: {result['decision']}" + (f" ({', '.join(result['rules'])})" if result["rules"] else ""))
+            print(
+                f"{f['type']:<20} {f['start']:>6}-{f['end']:<6} score={f['score']:<6} {f['detector']} ({f['rule']})"
+            )
+        print(
+            f"decision: {result['decision']}"
+            + (f" ({', '.join(result['rules'])})" if result["rules"] else "")
+        )
         if result["redacted"] is not None:
             print(f"redacted: {result['redacted']}")
     return 0

@@ -14,7 +14,9 @@ EXAMPLE = "llmwall eval --dataset prompts.jsonl --text-field prompt --label-fiel
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "eval", parents=parents, help="measure detection over a labelled JSONL file",
+        "eval",
+        parents=parents,
+        help="measure detection over a labelled JSONL file",
         description=(
             "Run llmwall's detectors and policy over a JSONL file and print precision, recall, F1, "
             "false-positive rate and latency per text. Label 1 means the text should be flagged. "
@@ -22,11 +24,17 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
             f"Example: {EXAMPLE}"
         ),
     )
-    p.add_argument("--dataset", required=True, metavar="FILE.jsonl", help="one JSON object per line")
+    p.add_argument(
+        "--dataset", required=True, metavar="FILE.jsonl", help="one JSON object per line"
+    )
     p.add_argument("--text-field", default="text", help="field holding the text (default: text)")
     p.add_argument("--label-field", default="label", help="field holding 0/1 (default: label)")
-    p.add_argument("--flag", choices=["any", "block"], default="any",
-                   help="what counts as flagged: any non-allow decision (default) or only blocks")
+    p.add_argument(
+        "--flag",
+        choices=["any", "block"],
+        default="any",
+        help="what counts as flagged: any non-allow decision (default) or only blocks",
+    )
     p.add_argument("--indirect", action="store_true", help="score texts as tool results/documents")
     p.add_argument("--json", action="store_true", help="print one machine-readable object")
     p.set_defaults(func=cmd_eval)
@@ -61,46 +69,73 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     def classify(text: str) -> bool:
         ext = Extraction((Segment(text, Role.USER, trust, ("text",)),))
-        action = decide(ext, detector.scan_batch(scan_inputs(ext)), policy, Direction.REQUEST).action
+        action = decide(
+            ext, detector.scan_batch(scan_inputs(ext)), policy, Direction.REQUEST
+        ).action
         return action is Action.BLOCK if args.flag == "block" else action is not Action.ALLOW
 
     pairs, docs = [], []
     for n, rec in _records(path):
         text = rec.get(args.text_field)
         if not isinstance(text, str):
-            print(f"llmwall eval: {path}:{n}: field {args.text_field!r} is missing or not text", file=sys.stderr)
+            print(
+                f"llmwall eval: {path}:{n}: field {args.text_field!r} is missing or not text",
+                file=sys.stderr,
+            )
             return 2
         if isinstance(rec.get("spans"), list):
-            gold = [(s.get("entity_type") or s.get("entity") or s.get("label"), s["start"], s["end"]) for s in rec["spans"]]
+            gold = [
+                (s.get("entity_type") or s.get("entity") or s.get("label"), s["start"], s["end"])
+                for s in rec["spans"]
+            ]
             docs.append((text, gold))
         else:
             label = rec.get(args.label_field)
             if label not in (0, 1, True, False, "0", "1"):
-                print(f"llmwall eval: {path}:{n}: field {args.label_field!r} must be 0 or 1", file=sys.stderr)
+                print(
+                    f"llmwall eval: {path}:{n}: field {args.label_field!r} must be 0 or 1",
+                    file=sys.stderr,
+                )
                 return 2
             pairs.append((text, int(label)))
     try:
         total = len(pairs)
         report = binary_metrics(_progress(pairs, total, args.json), classify) if pairs else None
-        spans = span_metrics(docs, lambda t: [(f.entity, f.start, f.end) for f in detector.scan(t)]) if docs else {}
+        spans = (
+            span_metrics(docs, lambda t: [(f.entity, f.start, f.end) for f in detector.scan(t)])
+            if docs
+            else {}
+        )
     finally:
         detector.close()
     result: dict[str, Any] = {"dataset": str(path), "flag": args.flag}
     if report is not None:
         result["binary"] = report.as_dict()
     if spans:
-        result["entities"] = {e: {"precision": round(c.precision, 4), "recall": round(c.recall, 4),
-                                  "f1": round(c.f1, 4), "tp": c.tp, "fp": c.fp, "fn": c.fn}
-                              for e, c in sorted(spans.items())}
+        result["entities"] = {
+            e: {
+                "precision": round(c.precision, 4),
+                "recall": round(c.recall, 4),
+                "f1": round(c.f1, 4),
+                "tp": c.tp,
+                "fp": c.fp,
+                "fn": c.fn,
+            }
+            for e, c in sorted(spans.items())
+        }
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     if report is not None:
         b = result["binary"]
-        print(f"{path.name}: n={b['n']} precision={b['precision']:.3f} recall={b['recall']:.3f} "
-              f"F1={b['f1']:.3f} FPR={b['fpr']:.3f} latency p50={b['latency_p50_ms']} ms p99={b['latency_p99_ms']} ms")
+        print(
+            f"{path.name}: n={b['n']} precision={b['precision']:.3f} recall={b['recall']:.3f} "
+            f"F1={b['f1']:.3f} FPR={b['fpr']:.3f} latency p50={b['latency_p50_ms']} ms p99={b['latency_p99_ms']} ms"
+        )
     for entity, c in result.get("entities", {}).items():
-        print(f"{entity:<20} P={c['precision']:.3f} R={c['recall']:.3f} F1={c['f1']:.3f} (tp={c['tp']} fp={c['fp']} fn={c['fn']})")
+        print(
+            f"{entity:<20} P={c['precision']:.3f} R={c['recall']:.3f} F1={c['f1']:.3f} (tp={c['tp']} fp={c['fp']} fn={c['fn']})"
+        )
     return 0
 
 

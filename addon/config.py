@@ -141,7 +141,9 @@ def _build(
         if not isinstance(audit["path"], str):
             raise ConfigError(f"{source}: audit.path: expected a file path string")
         audit_path = rel(audit.pop("path"))
-    _check_keys(audit, {"checkpoint_every", "checkpoint_seconds", "synchronous"}, f"{source}: audit")
+    _check_keys(
+        audit, {"checkpoint_every", "checkpoint_seconds", "synchronous"}, f"{source}: audit"
+    )
 
     providers = {}
     for name, spec in raw.get("providers", {}).items():
@@ -167,8 +169,16 @@ def _build(
     breaker = dict(raw.get("breaker", {}))
     _check_keys(breaker, {"failures", "window", "cooldown", "max_open"}, f"{source}: breaker")
     for key, value in breaker.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or (key == "failures" and not isinstance(value, int)):
-            raise ConfigError(f"{source}: breaker.{key}: expected a number above 0" + (" (a whole number)" if key == "failures" else ""))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value <= 0
+            or (key == "failures" and not isinstance(value, int))
+        ):
+            raise ConfigError(
+                f"{source}: breaker.{key}: expected a number above 0"
+                + (" (a whole number)" if key == "failures" else "")
+            )
 
     from routing.routes import parse_routes  # validated here so that a bad route fails at load
 
@@ -196,7 +206,9 @@ def _build(
 def _check_keys(mapping: dict[str, Any], allowed: set[str], where: str) -> None:
     for key in mapping:
         if key not in allowed:
-            raise ConfigError(f"{where}: unknown key {key!r}; allowed keys: {', '.join(sorted(allowed))}")
+            raise ConfigError(
+                f"{where}: unknown key {key!r}; allowed keys: {', '.join(sorted(allowed))}"
+            )
 
 
 def _provider(name: str, spec: Any, source: str) -> ProviderOverride:

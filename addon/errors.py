@@ -1,8 +1,8 @@
 """llmwall's exception hierarchy.
 
-    LlmwallError
-    ├── ConfigError      a config or policy file is wrong; the message names the key and the fix
-    └── InspectionError  a body could not be inspected (malformed JSON, bad encoding, ...)
+LlmwallError
+├── ConfigError      a config or policy file is wrong; the message names the key and the fix
+└── InspectionError  a body could not be inspected (malformed JSON, bad encoding, ...)
 """
 
 

@@ -8,13 +8,13 @@ blocked (fail closed) or, with `fail_mode: open`, passed and marked.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Future
 import json
 import logging
 import time
 import uuid
 import zlib
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +31,8 @@ from routing import jsonpath
 from routing.dialects import get as get_dialect
 from routing.dialects.base import Dialect, ErrorShape
 from routing.providers import Match
-from routing.signing import is_signed
 from routing.segment import Direction, Extraction
+from routing.signing import is_signed
 
 log = logging.getLogger("llmwall")
 
@@ -99,7 +99,9 @@ class Firewall:
 
     async def request(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(METADATA_KEY)
-        if state is None or flow.response is not None:  # already answered (blocked in requestheaders)
+        if (
+            state is None or flow.response is not None
+        ):  # already answered (blocked in requestheaders)
             return
         try:
             await self._inspect_request(flow, state)
@@ -111,8 +113,14 @@ class Firewall:
         except Exception as exc:
             log.error("routing failed for %s: %s", state.request_id, _reason(exc))
             if not self.rt.config.fail_open:
-                self._block(flow, state, 502, "llmwall could not route this request; blocked (fail closed)",
-                            "llmwall_route_failed", rules=("fail_closed",))
+                self._block(
+                    flow,
+                    state,
+                    502,
+                    "llmwall could not route this request; blocked (fail closed)",
+                    "llmwall_route_failed",
+                    rules=("fail_closed",),
+                )
                 await self._committed(flow, state)
 
     async def _inspect_request(self, flow: http.HTTPFlow, state: FlowState) -> None:
@@ -123,8 +131,21 @@ class Firewall:
             action = policy.unknown_endpoint if (dialect is None and body_bytes) else Action.ALLOW
             rule = "unknown_endpoint" if dialect is None and body_bytes else "no_body"
             if action is Action.BLOCK:
-                return self._block(flow, state, 403, f"llmwall blocks {rule} by policy", "llmwall_policy_block", rules=(f"block:{rule}",))
-            self._audit(state, "request", "unscanned" if rule == "unknown_endpoint" else "allow", flow, rules=(rule,))
+                return self._block(
+                    flow,
+                    state,
+                    403,
+                    f"llmwall blocks {rule} by policy",
+                    "llmwall_policy_block",
+                    rules=(f"block:{rule}",),
+                )
+            self._audit(
+                state,
+                "request",
+                "unscanned" if rule == "unknown_endpoint" else "allow",
+                flow,
+                rules=(rule,),
+            )
             self._route(flow, state)
             return
         body = _json(body_bytes, "request")
@@ -134,30 +155,60 @@ class Firewall:
         extraction = dialect.extract_request(body)
         decision = await self._decide(extraction, Direction.REQUEST)
         decision = await self.reroute.policy_decision(
-            flow, state, body, decision, lambda p: self._decide(extraction, Direction.REQUEST, p))
+            flow, state, body, decision, lambda p: self._decide(extraction, Direction.REQUEST, p)
+        )
         state.request_action = decision.action.value
         if decision.action is Action.BLOCK:
-            self._block(flow, state, 403, f"llmwall blocked this request: {decision.reason}", "llmwall_policy_block", decision=decision)
+            self._block(
+                flow,
+                state,
+                403,
+                f"llmwall blocked this request: {decision.reason}",
+                "llmwall_policy_block",
+                decision=decision,
+            )
             return
         if decision.action is Action.REDACT and is_signed(flow.request.headers):
             # A signed body (SigV4) cannot be changed: the policy chooses block or allow.
             rule = f"{policy.signed_requests.value}:signed_request"
             if policy.signed_requests is Action.BLOCK:
-                message = f"llmwall blocked this signed request: it needs redaction ({decision.reason})"
-                self._block(flow, state, 403, message, "llmwall_policy_block", decision=decision, rules=(rule,))
+                message = (
+                    f"llmwall blocked this signed request: it needs redaction ({decision.reason})"
+                )
+                self._block(
+                    flow,
+                    state,
+                    403,
+                    message,
+                    "llmwall_policy_block",
+                    decision=decision,
+                    rules=(rule,),
+                )
                 return
             state.extra["signed_unredacted"] = True
-            self._audit(state, "request", "allow", flow, decision=decision, rules=(*decision.rules, rule),
-                        body=body_bytes, extra={"signed_unredacted": True})
+            self._audit(
+                state,
+                "request",
+                "allow",
+                flow,
+                decision=decision,
+                rules=(*decision.rules, rule),
+                body=body_bytes,
+                extra={"signed_unredacted": True},
+            )
             self._route(flow, state)
             return
         if decision.action is Action.REDACT:
             body = jsonpath.set_many(body, decision.replacements)
             flow.request.content = json.dumps(body, ensure_ascii=False).encode()
-        self._audit(state, "request", decision.action.value, flow, decision=decision, body=body_bytes)
+        self._audit(
+            state, "request", decision.action.value, flow, decision=decision, body=body_bytes
+        )
         self._route(flow, state)
 
-    async def _decide(self, extraction: Extraction, direction: Direction, policy: Policy | None = None) -> Decision:
+    async def _decide(
+        self, extraction: Extraction, direction: Direction, policy: Policy | None = None
+    ) -> Decision:
         items = scan_inputs(extraction)
         detector = self.rt.detector
         if detector.needs_offload or sum(len(t) for t, _ in items) > OFFLOAD_CHARS:
@@ -190,7 +241,9 @@ class Firewall:
             self.reroute.responseheaders(flow)
             ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
             # Gemini without alt=sse streams a JSON array labelled application/json.
-            streamed_json = state.stream and ctype == "application/json" and response.status_code == 200
+            streamed_json = (
+                state.stream and ctype == "application/json" and response.status_code == 200
+            )
             if ctype not in STREAM_TYPES and not streamed_json:
                 return
             stream = state.dialect.stream if state.dialect else None
@@ -217,7 +270,13 @@ class Firewall:
         except Exception as exc:
             log.error("responseheaders failed for %s: %s", state.request_id, type(exc).__name__)
             if not self.rt.config.fail_open:
-                self._replace_response(flow, state, 502, "llmwall could not inspect the response stream", "llmwall_inspection_failed")
+                self._replace_response(
+                    flow,
+                    state,
+                    502,
+                    "llmwall could not inspect the response stream",
+                    "llmwall_inspection_failed",
+                )
 
     async def response(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(METADATA_KEY)
@@ -233,9 +292,17 @@ class Firewall:
             log.error("response inspection failed for %s: %s", state.request_id, _reason(exc))
             if self.rt.config.fail_open:
                 flow.response.headers["x-llmwall-scan"] = "skipped"
-                self._audit(state, "response", "unscanned", flow, rules=("fail_open",), fail_open=True)
+                self._audit(
+                    state, "response", "unscanned", flow, rules=("fail_open",), fail_open=True
+                )
             else:
-                self._replace_response(flow, state, 502, f"llmwall could not inspect the response: {_reason(exc)}", "llmwall_inspection_failed")
+                self._replace_response(
+                    flow,
+                    state,
+                    502,
+                    f"llmwall could not inspect the response: {_reason(exc)}",
+                    "llmwall_inspection_failed",
+                )
                 self._audit(state, "response", "block", flow, rules=("fail_closed",))
 
     async def _inspect_response(self, flow: http.HTTPFlow, state: FlowState) -> None:
@@ -254,11 +321,25 @@ class Firewall:
         extraction = dialect.extract_response(body)
         decision = await self._decide(extraction, Direction.RESPONSE)
         if decision.action is Action.BLOCK:
-            self._replace_response(flow, state, 403, f"llmwall blocked this response: {decision.reason}", "llmwall_policy_block")
+            self._replace_response(
+                flow,
+                state,
+                403,
+                f"llmwall blocked this response: {decision.reason}",
+                "llmwall_policy_block",
+            )
         elif decision.action is Action.REDACT:
             body = jsonpath.set_many(body, decision.replacements)
             response.content = json.dumps(body, ensure_ascii=False).encode()
-        self._audit(state, "response", decision.action.value, flow, decision=decision, body=raw, usage=dialect.usage(body))
+        self._audit(
+            state,
+            "response",
+            decision.action.value,
+            flow,
+            decision=decision,
+            body=raw,
+            usage=dialect.usage(body),
+        )
 
     def error(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(METADATA_KEY)
@@ -287,8 +368,12 @@ class Firewall:
             if not self.rt.config.fail_open:
                 state.blocked = True
                 flow.response = self._error_response(
-                    state.dialect, 403, "llmwall could not record this decision (audit unavailable); blocked",
-                    "llmwall_audit_failed", state.request_id)
+                    state.dialect,
+                    403,
+                    "llmwall could not record this decision (audit unavailable); blocked",
+                    "llmwall_audit_failed",
+                    state.request_id,
+                )
 
     async def running(self) -> None:
         self._ticker = asyncio.create_task(self._tick())
@@ -305,33 +390,76 @@ class Firewall:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _audit_stream(self, flow: http.HTTPFlow, state: FlowState, rules: tuple[str, ...] = ()) -> None:
+    def _audit_stream(
+        self, flow: http.HTTPFlow, state: FlowState, rules: tuple[str, ...] = ()
+    ) -> None:
         ins = state.inspector
         if ins is None:
-            self._audit(state, "response", "unscanned", flow, rules=("stream_unscanned", *rules), fail_open=state.fail_open)
+            self._audit(
+                state,
+                "response",
+                "unscanned",
+                flow,
+                rules=("stream_unscanned", *rules),
+                fail_open=state.fail_open,
+            )
             return
         stats = ins.stats
         decision = stats.action.value
         if stats.truncated or stats.upstream_error or rules:
             decision = "block" if stats.action is Action.BLOCK else "error"
-        extra = {"stream": {"events": stats.events, "bytes_in": stats.bytes_in, "bytes_out": stats.bytes_out,
-                            "truncated": stats.truncated, "upstream_error": stats.upstream_error}}
-        self._audit(state, "response", decision, flow, rules=(*stats.rules, *rules),
-                    findings=stats.findings(), usage=stats.usage, extra=extra)
+        extra = {
+            "stream": {
+                "events": stats.events,
+                "bytes_in": stats.bytes_in,
+                "bytes_out": stats.bytes_out,
+                "truncated": stats.truncated,
+                "upstream_error": stats.upstream_error,
+            }
+        }
+        self._audit(
+            state,
+            "response",
+            decision,
+            flow,
+            rules=(*stats.rules, *rules),
+            findings=stats.findings(),
+            usage=stats.usage,
+            extra=extra,
+        )
 
-    def _block(self, flow: http.HTTPFlow, state: FlowState, status: int, message: str, code: str,
-               *, decision: Decision | None = None, rules: tuple[str, ...] = ()) -> None:
+    def _block(
+        self,
+        flow: http.HTTPFlow,
+        state: FlowState,
+        status: int,
+        message: str,
+        code: str,
+        *,
+        decision: Decision | None = None,
+        rules: tuple[str, ...] = (),
+    ) -> None:
         # The record is committed before the client sees the block.
         state.blocked = True
         self._audit(state, "request", "block", flow, decision=decision, rules=rules, status=status)
         flow.response = self._error_response(state.dialect, status, message, code, state.request_id)
 
-    def _replace_response(self, flow: http.HTTPFlow, state: FlowState, status: int, message: str, code: str) -> None:
+    def _replace_response(
+        self, flow: http.HTTPFlow, state: FlowState, status: int, message: str, code: str
+    ) -> None:
         flow.response = self._error_response(state.dialect, status, message, code, state.request_id)
 
     @staticmethod
-    def _error_response(dialect: Dialect | None, status: int, message: str, code: str, request_id: str) -> http.Response:
-        shape = dialect.error(status, message, code) if dialect else ErrorShape(status, {"error": {"message": message, "type": "llmwall_error", "code": code}})
+    def _error_response(
+        dialect: Dialect | None, status: int, message: str, code: str, request_id: str
+    ) -> http.Response:
+        shape = (
+            dialect.error(status, message, code)
+            if dialect
+            else ErrorShape(
+                status, {"error": {"message": message, "type": "llmwall_error", "code": code}}
+            )
+        )
         headers = {
             "content-type": "application/json",
             "x-should-retry": "false",
@@ -348,21 +476,38 @@ class Firewall:
         if self.rt.config.fail_open:
             if state is not None:
                 state.fail_open = True
-                self._audit(state, "request", "unscanned", flow, rules=("fail_open",), fail_open=True)
+                self._audit(
+                    state, "request", "unscanned", flow, rules=("fail_open",), fail_open=True
+                )
                 self._route(flow, state)
             return
         status = 400 if isinstance(exc, InspectionError) else 403
         message = f"llmwall could not inspect this request ({reason}); blocked (fail closed)"
         if state is not None:
-            self._block(flow, state, status, message, "llmwall_inspection_failed", rules=("fail_closed",))
+            self._block(
+                flow, state, status, message, "llmwall_inspection_failed", rules=("fail_closed",)
+            )
         else:
-            flow.response = self._error_response(None, status, message, "llmwall_inspection_failed", rid)
+            flow.response = self._error_response(
+                None, status, message, "llmwall_inspection_failed", rid
+            )
 
-    def _audit(self, state: FlowState, kind: str, verdict: str, flow: http.HTTPFlow, *,
-               decision: Decision | None = None, rules: tuple[str, ...] = (),
-               findings: Any = None, body: bytes | None = None, status: int | None = None,
-               usage: dict[str, Any] | None = None, fail_open: bool = False,
-               extra: dict[str, Any] | None = None) -> None:
+    def _audit(
+        self,
+        state: FlowState,
+        kind: str,
+        verdict: str,
+        flow: http.HTTPFlow,
+        *,
+        decision: Decision | None = None,
+        rules: tuple[str, ...] = (),
+        findings: Any = None,
+        body: bytes | None = None,
+        status: int | None = None,
+        usage: dict[str, Any] | None = None,
+        fail_open: bool = False,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         d = decision
         response = flow.response
         record = AuditRecord(
@@ -380,11 +525,15 @@ class Firewall:
             detector_version=self.rt.detector.version,
             policy_digest=self.rt.policy.digest,
             body_digest=self.rt.audit.digest(body) if body else None,
-            status=status if status is not None else (response.status_code if response and kind == "response" else None),
+            status=status
+            if status is not None
+            else (response.status_code if response and kind == "response" else None),
             usage=usage,
             latency_ms=round((time.perf_counter() - state.started) * 1000, 3),
             fail_open=fail_open or state.fail_open,
-            extra={**(extra or {}), "reroute": state.extra["reroute"]} if "reroute" in state.extra else (extra or {}),
+            extra={**(extra or {}), "reroute": state.extra["reroute"]}
+            if "reroute" in state.extra
+            else (extra or {}),
         )
         state.pending.append(self.rt.audit.submit(record))
 
@@ -431,7 +580,9 @@ def _decoder(encoding: str) -> Decoder | None:
     if encoding in ("", "identity"):
         return None
     if encoding in ("gzip", "x-gzip", "deflate"):
-        d = zlib.decompressobj(47 if encoding != "deflate" else zlib.MAX_WBITS)  # 47: auto gzip/zlib
+        d = zlib.decompressobj(
+            47 if encoding != "deflate" else zlib.MAX_WBITS
+        )  # 47: auto gzip/zlib
         return lambda b: d.decompress(b) if b else d.flush()
     if encoding == "br":
         import brotli

@@ -108,7 +108,7 @@ def redact(text: str, findings: Sequence[Finding]) -> str:
             merged.append([f.start, f.end, f.entity, f.score])
     out, pos = [], 0
     for start, end, entity, _ in merged:
-        out.append(text[pos : start])  # type: ignore[misc]
+        out.append(text[pos:start])  # type: ignore[misc]
         out.append(placeholder(str(entity)))
         pos = end  # type: ignore[assignment]
     out.append(text[pos:])

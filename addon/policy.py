@@ -98,7 +98,10 @@ class Policy:
     ) -> Action | None:
         """The action for one finding, or None when it is ignored (score, allowlist)."""
         entity = finding.entity
-        if finding.score < self.min_scores.get(entity, self.min_score) and entity != PROMPT_INJECTION:
+        if (
+            finding.score < self.min_scores.get(entity, self.min_score)
+            and entity != PROMPT_INJECTION
+        ):
             return None
         if entity == PROMPT_INJECTION:
             limit = self.indirect_threshold if trust is Trust.EXTERNAL else self.injection_threshold
@@ -159,7 +162,9 @@ def parse_policy(raw: Any, source: str) -> Policy:
         raise ConfigError(f"{source}: a policy must be a mapping of keys")
     for key in raw:
         if key not in _KEYS:
-            raise ConfigError(f"{source}: unknown key {key!r}; allowed keys: {', '.join(sorted(_KEYS))}")
+            raise ConfigError(
+                f"{source}: unknown key {key!r}; allowed keys: {', '.join(sorted(_KEYS))}"
+            )
     if raw.get("version", 1) != 1:
         raise ConfigError(f"{source}: version: only version 1 is supported")
     defaults = yaml.safe_load(default_policy_text())
@@ -177,13 +182,17 @@ def parse_policy(raw: Any, source: str) -> Policy:
     allow = {**defaults["allowlist"], **_mapping(merged, "allowlist", source)}
     for key in allow:
         if key not in {"values", "patterns", "digests"}:
-            raise ConfigError(f"{source}: allowlist.{key}: unknown key; allowed: values, patterns, digests")
+            raise ConfigError(
+                f"{source}: allowlist.{key}: unknown key; allowed: values, patterns, digests"
+            )
     patterns = []
     for i, p in enumerate(_strings(allow, "patterns", source, "allowlist")):
         try:
             patterns.append(re.compile(p))
         except re.error as exc:
-            raise ConfigError(f"{source}: allowlist.patterns[{i}]: not a valid regex ({exc.msg})") from None
+            raise ConfigError(
+                f"{source}: allowlist.patterns[{i}]: not a valid regex ({exc.msg})"
+            ) from None
     raw_actions = raw.get("actions", defaults["actions"])
     return Policy(
         actions=_actions(raw_actions, source, "actions"),
@@ -194,11 +203,15 @@ def parse_policy(raw: Any, source: str) -> Policy:
             for k, v in _mapping(merged, "min_scores", source).items()
         },
         injection_threshold=_score(inj["threshold"], source, "injection.threshold"),
-        indirect_threshold=_score(inj["indirect_threshold"], source, "injection.indirect_threshold"),
+        indirect_threshold=_score(
+            inj["indirect_threshold"], source, "injection.indirect_threshold"
+        ),
         injection_model_output=_action(inj["model_output"], source, "injection.model_output"),
         unknown_content=_action(merged["unknown_content"], source, "unknown_content"),
         binary_content=_action(merged["binary_content"], source, "binary_content", redact=False),
-        unknown_endpoint=_action(merged["unknown_endpoint"], source, "unknown_endpoint", redact=False),
+        unknown_endpoint=_action(
+            merged["unknown_endpoint"], source, "unknown_endpoint", redact=False
+        ),
         signed_requests=_action(merged["signed_requests"], source, "signed_requests", redact=False),
         allow_values=frozenset(_strings(allow, "values", source, "allowlist")),
         allow_patterns=tuple(patterns),
@@ -252,12 +265,16 @@ def _reroute(raw: Any, source: str) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: reroute: expected a mapping of entity or category to a route name")
+        raise ConfigError(
+            f"{source}: reroute: expected a mapping of entity or category to a route name"
+        )
     out = {}
     for key, route in raw.items():
         entity = _entity(key, source, "reroute")
         if not isinstance(route, str) or not route:
-            raise ConfigError(f"{source}: reroute.{key}: expected the name of a route in the config's routes")
+            raise ConfigError(
+                f"{source}: reroute.{key}: expected the name of a route in the config's routes"
+            )
         out[entity] = route
     return out
 

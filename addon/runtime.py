@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from addon.config import Config
-from addon.policy import Policy, load_policy
 from addon.audit_writer import AuditWriter
+from addon.config import Config
+from addon.errors import ConfigError
+from addon.policy import Policy, load_policy
 from audit.log import AuditLog
 from ca.authority import CAFiles, ensure_ca, upstream_trust
 from detectors.engine import Detector, DetectorConfig
-from addon.errors import ConfigError
 from routing.breaker import Breaker, BreakerConfig
 from routing.providers import ProviderTable
 from routing.routes import RouteTable, parse_routes
@@ -55,7 +55,9 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
     """Load policy, detectors, CA and audit. Raises ConfigError on bad config."""
     policy = load_policy(config.policy)
     if detector is None:
-        detector = Detector(DetectorConfig.from_mapping(config.detectors, f"{config.source}: detectors"))
+        detector = Detector(
+            DetectorConfig.from_mapping(config.detectors, f"{config.source}: detectors")
+        )
     config.home.mkdir(parents=True, exist_ok=True)
     ca = ensure_ca(config.home)
     audit_opts: dict[str, Any] = dict(config.audit)
@@ -70,7 +72,9 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
     for key, name in policy.reroute.items():
         if routes.get(name) is None:
             known = ", ".join(sorted(routes.names)) or "none configured"
-            raise ConfigError(f"{policy.source}: reroute.{key}: {name!r} is not a route in {config.source} (routes: {known})")
+            raise ConfigError(
+                f"{policy.source}: reroute.{key}: {name!r} is not a route in {config.source} (routes: {known})"
+            )
     return Runtime(
         config=config,
         table=ProviderTable.from_config(config.providers),

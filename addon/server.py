@@ -31,13 +31,19 @@ class Ready:
         policy = self.rt.policy.source
         log.info(
             "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
-            where, policy, self.rt.config.fail_mode, self.rt.config.audit_db, self.rt.ca.cert,
+            where,
+            policy,
+            self.rt.config.fail_mode,
+            self.rt.config.audit_db,
+            self.rt.ca.cert,
         )
 
 
 async def serve(runtime: Runtime) -> None:
     cfg = runtime.config
-    opts = options.Options(listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=["regular"])
+    opts = options.Options(
+        listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=["regular"]
+    )
     master = DumpMaster(opts, with_termlog=False, with_dumper=False)
     opts.update(
         confdir=str(runtime.ca.confdir),

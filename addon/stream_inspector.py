@@ -24,7 +24,14 @@ from addon.policy import Action, Policy
 from audit.record import FindingSummary
 from detectors.finding import Finding
 from routing import jsonpath
-from routing.dialects.base import ALL_CHANNELS, Collector, StreamDialect, StreamEvent, TextPiece, TruncatedStream
+from routing.dialects.base import (
+    ALL_CHANNELS,
+    Collector,
+    StreamDialect,
+    StreamEvent,
+    TextPiece,
+    TruncatedStream,
+)
 from routing.segment import Direction, Role, Trust
 
 Scan = Callable[[str, bool], tuple[Finding, ...]]
@@ -125,7 +132,9 @@ class StreamInspector:
                 out.extend(self._flush_all())
                 if not self.stats.completed and not self.done:
                     self.stats.truncated = True
-                    out.append(self._end("upstream stream ended before completion", "upstream_truncated"))
+                    out.append(
+                        self._end("upstream stream ended before completion", "upstream_truncated")
+                    )
         except StreamBlocked as blocked:
             out.append(self._end(self.block_message(blocked.rule), "llmwall_policy_block"))
         data = b"".join(out)
@@ -166,7 +175,9 @@ class StreamInspector:
                 # delta (clients that render deltas must not lose it), then the copy
                 held = self._release(ch, final=True)
                 if held and ch.template is not None and ch.piece is not None:
-                    before.append(self.framing.encode(self.dialect.synthetic(ch.template, ch.piece, held)))
+                    before.append(
+                        self.framing.encode(self.dialect.synthetic(ch.template, ch.piece, held))
+                    )
                 new = "".join(ch.released)
             else:
                 ch.template, ch.piece = event, piece

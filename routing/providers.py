@@ -44,7 +44,10 @@ def _host_matches(pattern: str, host: str) -> bool:
     # parts: "*.openai.azure.com", "bedrock-runtime.*.amazonaws.com".
     regex = _WILDCARDS.get(pattern)
     if regex is None:
-        parts = ("[a-z0-9-]+(?:\\.[a-z0-9-]+)*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", pattern))
+        parts = (
+            "[a-z0-9-]+(?:\\.[a-z0-9-]+)*" if part == "*" else re.escape(part)
+            for part in re.split(r"(\*)", pattern)
+        )
         regex = _WILDCARDS[pattern] = re.compile("".join(parts))
     return regex.fullmatch(host) is not None
 
@@ -101,9 +104,16 @@ PROVIDERS: tuple[Provider, ...] = (
         "gemini",
         ("generativelanguage.googleapis.com",),
         (
-            _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:(?:generateContent|streamGenerateContent)", "gemini"),
+            _ep(
+                r"/v1(?:beta|alpha)?/models/[^/:]+:(?:generateContent|streamGenerateContent)",
+                "gemini",
+            ),
             _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:countTokens", "gemini", "count_tokens"),
-            _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:(?:embedContent|batchEmbedContents)", "gemini_embed", "embeddings"),
+            _ep(
+                r"/v1(?:beta|alpha)?/models/[^/:]+:(?:embedContent|batchEmbedContents)",
+                "gemini_embed",
+                "embeddings",
+            ),
             *_openai_family("/v1beta/openai"),
         ),
         auth_headers=("x-goog-api-key", "authorization"),
@@ -124,7 +134,10 @@ PROVIDERS: tuple[Provider, ...] = (
                 "anthropic",
                 "messages",
             ),
-            _ep(r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/endpoints/openapi/chat/completions", "openai_chat"),
+            _ep(
+                r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/endpoints/openapi/chat/completions",
+                "openai_chat",
+            ),
         ),
         base_url="https://aiplatform.googleapis.com",
     ),
@@ -158,9 +171,21 @@ PROVIDERS: tuple[Provider, ...] = (
         ),
         base_url="https://ollama.com",
     ),
-    Provider("mistral", ("api.mistral.ai",), _openai_family("/v1"), base_url="https://api.mistral.ai"),
-    Provider("groq", ("api.groq.com",), _openai_family("/openai/v1"), base_url="https://api.groq.com/openai"),
-    Provider("together", ("api.together.xyz",), _openai_family("/v1"), base_url="https://api.together.xyz"),
+    Provider(
+        "mistral", ("api.mistral.ai",), _openai_family("/v1"), base_url="https://api.mistral.ai"
+    ),
+    Provider(
+        "groq",
+        ("api.groq.com",),
+        _openai_family("/openai/v1"),
+        base_url="https://api.groq.com/openai",
+    ),
+    Provider(
+        "together",
+        ("api.together.xyz",),
+        _openai_family("/v1"),
+        base_url="https://api.together.xyz",
+    ),
     Provider(
         "fireworks",
         ("api.fireworks.ai",),
@@ -170,7 +195,11 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "deepseek",
         ("api.deepseek.com",),
-        (*_openai_family("/v1"), *_openai_family(""), _ep(r"/anthropic/v1/messages", "anthropic", "messages")),
+        (
+            *_openai_family("/v1"),
+            *_openai_family(""),
+            _ep(r"/anthropic/v1/messages", "anthropic", "messages"),
+        ),
         base_url="https://api.deepseek.com",
     ),
     Provider(

@@ -17,7 +17,6 @@ import os
 import random
 import socket
 import ssl
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,11 +32,7 @@ sys.path.insert(0, str(REPO))
 from tests.e2e.certs import make_ca_and_server  # noqa: E402
 from tests.e2e.conftest import base_config, start_proxy, subprocess_env  # noqa: E402
 
-WORDS = (
-    "the a report team meeting schedule project budget review customer feedback design "
-    "release plan summary quarter results deadline update draft analysis question answer "
-    "please could you write explain improve shorten translate list compare describe outline"
-).split()
+WORDS = ["the", "a", "report", "team", "meeting", "schedule", "project", "budget", "review", "customer", "feedback", "design", "release", "plan", "summary", "quarter", "results", "deadline", "update", "draft", "analysis", "question", "answer", "please", "could", "you", "write", "explain", "improve", "shorten", "translate", "list", "compare", "describe", "outline"]
 
 
 def chat_body(size: int, rng: random.Random, stream: bool = False) -> bytes:
@@ -85,7 +80,11 @@ def measure(client: httpx2.Client, url: str, bodies: list[bytes]) -> list[float]
     out = []
     for body in bodies:
         t0 = time.perf_counter()
-        r = client.post(url, content=body, headers={"content-type": "application/json", "authorization": "Bearer x"})
+        r = client.post(
+            url,
+            content=body,
+            headers={"content-type": "application/json", "authorization": "Bearer x"},
+        )
         r.read()
         out.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, r.text[:200]
@@ -96,7 +95,9 @@ def measure_ttfb(client: httpx2.Client, url: str, bodies: list[bytes]) -> list[f
     out = []
     for body in bodies:
         t0 = time.perf_counter()
-        with client.stream("POST", url, content=body, headers={"content-type": "application/json"}) as r:
+        with client.stream(
+            "POST", url, content=body, headers={"content-type": "application/json"}
+        ) as r:
             first = True
             for _ in r.iter_raw():
                 if first:
@@ -111,13 +112,18 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="llmwall-bench-"))
     ca, cert, key = make_ca_and_server(tmp / "fake-ca")
-    fake = subprocess.Popen([sys.executable, "-c", FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key))],
-                            stdout=subprocess.PIPE, text=True)
+    fake = subprocess.Popen(
+        [sys.executable, "-c", FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     fake_url = fake.stdout.readline().strip()  # type: ignore[union-attr]
     fake_port = int(fake_url.rsplit(":", 1)[1])
     procs: list[subprocess.Popen] = [fake]
@@ -128,10 +134,28 @@ def main() -> None:
         mport = free_port()
         mitm_conf = tmp / "mitm"
         mitm = subprocess.Popen(
-            [str(Path(sys.executable).with_name("mitmdump")), "-q", "--listen-host", "127.0.0.1", "-p", str(mport),
-             "-s", str(addon), "--set", f"confdir={mitm_conf}", "--set", "connection_strategy=lazy",
-             "--set", "upstream_cert=false", "--set", f"ssl_verify_upstream_trusted_ca={ca}"],
-            env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(Path(sys.executable).with_name("mitmdump")),
+                "-q",
+                "--listen-host",
+                "127.0.0.1",
+                "-p",
+                str(mport),
+                "-s",
+                str(addon),
+                "--set",
+                f"confdir={mitm_conf}",
+                "--set",
+                "connection_strategy=lazy",
+                "--set",
+                "upstream_cert=false",
+                "--set",
+                f"ssl_verify_upstream_trusted_ca={ca}",
+            ],
+            env=subprocess_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         procs.append(mitm)
 
         class _F:
@@ -146,8 +170,16 @@ def main() -> None:
         rng = random.Random(7)
         url = "https://api.openai.com/v1/chat/completions"
         paths = {
-            "direct": (None, ssl.create_default_context(cafile=str(ca)), f"{fake_url}/v1/chat/completions"),
-            "mitmdump": (f"http://127.0.0.1:{mport}", ssl.create_default_context(cafile=str(mitm_conf / "mitmproxy-ca-cert.pem")), url),
+            "direct": (
+                None,
+                ssl.create_default_context(cafile=str(ca)),
+                f"{fake_url}/v1/chat/completions",
+            ),
+            "mitmdump": (
+                f"http://127.0.0.1:{mport}",
+                ssl.create_default_context(cafile=str(mitm_conf / "mitmproxy-ca-cert.pem")),
+                url,
+            ),
             "llmwall": (lw.url, ssl.create_default_context(cafile=str(lw.bundle)), url),
         }
         rows = []
@@ -171,14 +203,22 @@ def main() -> None:
         for p in procs:
             p.terminate()
 
-    print(f"\nllmwall bench: {args.requests} requests per row, loopback, keep-alive; milliseconds\n")
-    print("| what | direct p50/p99 | mitmdump p50/p99 | llmwall p50/p99 | llmwall - mitmdump (p50) | llmwall / mitmdump (p50) |")
+    print(
+        f"\nllmwall bench: {args.requests} requests per row, loopback, keep-alive; milliseconds\n"
+    )
+    print(
+        "| what | direct p50/p99 | mitmdump p50/p99 | llmwall p50/p99 | llmwall - mitmdump (p50) | llmwall / mitmdump (p50) |"
+    )
     print("|---|---|---|---|---|---|")
     for label, res in rows:
         d, m, w = res["direct"], res["mitmdump"], res["llmwall"]
-        print(f"| {label} | {pct(d, .5):.2f} / {pct(d, .99):.2f} | {pct(m, .5):.2f} / {pct(m, .99):.2f} | "
-              f"{pct(w, .5):.2f} / {pct(w, .99):.2f} | {pct(w, .5) - pct(m, .5):+.2f} | {pct(w, .5) / pct(m, .5):.2f}x |")
-    print(f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of one run — compare ratios, not absolutes)")
+        print(
+            f"| {label} | {pct(d, 0.5):.2f} / {pct(d, 0.99):.2f} | {pct(m, 0.5):.2f} / {pct(m, 0.99):.2f} | "
+            f"{pct(w, 0.5):.2f} / {pct(w, 0.99):.2f} | {pct(w, 0.5) - pct(m, 0.5):+.2f} | {pct(w, 0.5) / pct(m, 0.5):.2f}x |"
+        )
+    print(
+        f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of one run — compare ratios, not absolutes)"
+    )
 
 
 if __name__ == "__main__":

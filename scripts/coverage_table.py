@@ -1,6 +1,6 @@
 """Print the coverage matrix (tests/matrix) as the markdown tables the README shows.
 
-    python scripts/coverage_table.py
+python scripts/coverage_table.py
 """
 
 from __future__ import annotations
@@ -11,13 +11,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from routing.providers import PROVIDERS  # noqa: E402
-from tests.matrix.test_matrix import CASES  # noqa: E402
+from routing.providers import PROVIDERS
+from tests.matrix.test_matrix import CASES
 
 FRAMING = {
-    "openai_chat": "SSE", "openai_responses": "SSE (named events)", "openai_completions": "SSE",
-    "openai_embeddings": "none", "anthropic": "SSE (named events)", "gemini": "SSE or streamed JSON array",
-    "gemini_embed": "none", "cohere": "SSE", "ollama": "NDJSON", "bedrock_converse": "AWS eventstream",
+    "openai_chat": "SSE",
+    "openai_responses": "SSE (named events)",
+    "openai_completions": "SSE",
+    "openai_embeddings": "none",
+    "anthropic": "SSE (named events)",
+    "gemini": "SSE or streamed JSON array",
+    "gemini_embed": "none",
+    "cohere": "SSE",
+    "ollama": "NDJSON",
+    "bedrock_converse": "AWS eventstream",
     "bedrock_invoke": "AWS eventstream (base64 chunks)",
 }
 
@@ -36,14 +43,18 @@ def main() -> None:
     print("distinct planted secret redacted at that position, streams under random chunkings,")
     print("rewritten bodies and streams accepted by the provider's real SDK.")
     print()
-    print("| dialect | stream framing | request positions | response positions | stream positions |")
+    print(
+        "| dialect | stream framing | request positions | response positions | stream positions |"
+    )
     print("|---|---|---|---|---|")
     for dialect in sorted(by):
         cells = by[dialect]
         req = cells[("request", False)]
         resp = cells[("response", False)]
         stream = cells[("response", True)]
-        print(f"| {dialect} | {FRAMING.get(dialect, '?')} | {len(req)} | {len(resp)} | {len(stream)} |")
+        print(
+            f"| {dialect} | {FRAMING.get(dialect, '?')} | {len(req)} | {len(resp)} | {len(stream)} |"
+        )
     print()
     print("<details><summary>Every position in the matrix</summary>\n")
     for dialect in sorted(by):

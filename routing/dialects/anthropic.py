@@ -25,7 +25,9 @@ _ROLES: dict[str, tuple[Role, Trust]] = {
 }
 
 # Keys inside server-tool results that are opaque to us and must not be touched.
-_OPAQUE_KEYS = frozenset({"encrypted_content", "encrypted_index", "signature", "id", "tool_use_id", "type"})
+_OPAQUE_KEYS = frozenset(
+    {"encrypted_content", "encrypted_index", "signature", "id", "tool_use_id", "type"}
+)
 
 
 def collect_blocks(c: Collector, content: Any, path: Path, role: Role, trust: Trust) -> None:
@@ -107,9 +109,19 @@ def collect_tools(c: Collector, tools: Any, path: Path) -> None:
         return
     for i, tool in enumerate(tools):
         if isinstance(tool, dict):
-            c.text(tool.get("description"), (*path, i, "description"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+            c.text(
+                tool.get("description"),
+                (*path, i, "description"),
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            )
             if "input_schema" in tool:
-                c.leaves(tool["input_schema"], (*path, i, "input_schema"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+                c.leaves(
+                    tool["input_schema"],
+                    (*path, i, "input_schema"),
+                    Role.TOOL_DEFINITION,
+                    Trust.SYSTEM,
+                )
 
 
 class AnthropicStream(StreamDialect):
@@ -139,7 +151,11 @@ class AnthropicStream(StreamDialect):
                 ]
             if dtype == "thinking_delta":
                 # signed by the provider: scanned across deltas, never rewritten
-                return [TextPiece(index, ("delta", "thinking"), delta.get("thinking", ""), writable=False)]
+                return [
+                    TextPiece(
+                        index, ("delta", "thinking"), delta.get("thinking", ""), writable=False
+                    )
+                ]
             # signature_delta, citations_delta: passed through unmodified
             return []
         if kind == "content_block_start":
@@ -155,7 +171,10 @@ class AnthropicStream(StreamDialect):
         kind = data.get("type")
         if kind == "content_block_stop":
             return [data.get("index")]
-        if kind == "content_block_delta" and (data.get("delta") or {}).get("type") == "signature_delta":
+        if (
+            kind == "content_block_delta"
+            and (data.get("delta") or {}).get("type") == "signature_delta"
+        ):
             return [data.get("index")]  # thinking text ends: release it before its signature
         if kind in ("message_delta", "message_stop", "error"):
             return ALL_CHANNELS

@@ -62,13 +62,9 @@ def collect_binary_part(c: Collector, part: dict[str, Any], path: Path) -> None:
         url = inner.get("url") if isinstance(inner, dict) else inner
         if is_data_url(url):
             c.binary(path)
-    elif kind == "input_audio":
-        c.binary(path)
-    elif isinstance(inner, dict) and inner.get("file_data"):
-        c.binary(path)
-    elif kind in ("input_image", "input_file") and (
+    elif kind == "input_audio" or (isinstance(inner, dict) and inner.get("file_data")) or (kind in ("input_image", "input_file") and (
         is_data_url(part.get("image_url")) or part.get("file_data")
-    ):
+    )):
         c.binary(path)
     else:
         c.opaque("file_reference")
@@ -101,7 +97,9 @@ def collect_tool_calls(c: Collector, calls: Any, path: Path, trust: Trust) -> No
             continue
         fn = call.get("function")
         if isinstance(fn, dict):
-            c.json_string(fn.get("arguments"), (*path, k, "function", "arguments"), Role.TOOL_CALL, trust)
+            c.json_string(
+                fn.get("arguments"), (*path, k, "function", "arguments"), Role.TOOL_CALL, trust
+            )
         custom = call.get("custom")
         if isinstance(custom, dict):
             c.text(custom.get("input"), (*path, k, "custom", "input"), Role.TOOL_CALL, trust)
@@ -120,7 +118,9 @@ def collect_message(c: Collector, msg: Any, path: Path, default: tuple[Role, Tru
     collect_tool_calls(c, msg.get("tool_calls"), (*path, "tool_calls"), call_trust)
     fc = msg.get("function_call")
     if isinstance(fc, dict):
-        c.json_string(fc.get("arguments"), (*path, "function_call", "arguments"), Role.TOOL_CALL, call_trust)
+        c.json_string(
+            fc.get("arguments"), (*path, "function_call", "arguments"), Role.TOOL_CALL, call_trust
+        )
     audio = msg.get("audio")
     if isinstance(audio, dict):
         c.text(audio.get("transcript"), (*path, "audio", "transcript"), role, trust)
@@ -202,7 +202,9 @@ class OpenAIChatStream(StreamDialect):
         )
 
     def is_terminal(self, event: StreamEvent) -> bool:
-        return event.meta.get("sentinel") == "[DONE]" or (isinstance(event.data, dict) and "error" in event.data)
+        return event.meta.get("sentinel") == "[DONE]" or (
+            isinstance(event.data, dict) and "error" in event.data
+        )
 
     def synthetic(self, template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
         return synthetic_chunk(template, piece, text)
@@ -221,7 +223,9 @@ def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> Strea
     delta: dict[str, Any] = {}
     if rest[:2] == ("delta", "tool_calls"):
         call = data["choices"][choice_path[1]]["delta"]["tool_calls"][rest[2]]
-        delta = {"tool_calls": [{"index": call.get("index", rest[2]), "function": {"arguments": text}}]}
+        delta = {
+            "tool_calls": [{"index": call.get("index", rest[2]), "function": {"arguments": text}}]
+        }
     elif rest[:1] == ("delta",) and len(rest) == 3 and rest[1] == "function_call":
         delta = {"function_call": {"arguments": text}}
     elif rest[:1] == ("delta",):
@@ -252,10 +256,17 @@ class OpenAIChat(Dialect):
         collect_tools(c, body.get("functions"), ("functions",))
         rf = body.get("response_format")
         if isinstance(rf, dict) and isinstance(rf.get("json_schema"), dict):
-            c.leaves(rf["json_schema"], ("response_format", "json_schema"), Role.TOOL_DEFINITION, Trust.SYSTEM)
+            c.leaves(
+                rf["json_schema"],
+                ("response_format", "json_schema"),
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            )
         pred = body.get("prediction")
         if isinstance(pred, dict):
-            collect_content(c, pred.get("content"), ("prediction", "content"), Role.USER, Trust.USER)
+            collect_content(
+                c, pred.get("content"), ("prediction", "content"), Role.USER, Trust.USER
+            )
         return c.build()
 
     def extract_response(self, body: Any) -> Extraction:
@@ -267,7 +278,9 @@ class OpenAIChat(Dialect):
             if not isinstance(choice, dict):
                 continue
             if "message" in choice:
-                collect_message(c, choice["message"], ("choices", i, "message"), (Role.ASSISTANT, Trust.MODEL))
+                collect_message(
+                    c, choice["message"], ("choices", i, "message"), (Role.ASSISTANT, Trust.MODEL)
+                )
             elif isinstance(choice.get("text"), str):
                 c.text(choice["text"], ("choices", i, "text"), Role.ASSISTANT, Trust.MODEL)
         return c.build()
@@ -276,7 +289,14 @@ class OpenAIChat(Dialect):
         kind = {400: "invalid_request_error", 403: "permission_error", 413: "invalid_request_error"}
         return ErrorShape(
             status,
-            {"error": {"message": message, "type": kind.get(status, "server_error"), "param": None, "code": code}},
+            {
+                "error": {
+                    "message": message,
+                    "type": kind.get(status, "server_error"),
+                    "param": None,
+                    "code": code,
+                }
+            },
         )
 
     def portable(self, body: Any) -> bool:

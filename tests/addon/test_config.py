@@ -26,7 +26,10 @@ def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_command_line_wins_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     (tmp_path / "ca.pem").write_text("x")
     cfg = load_config(
-        write(tmp_path, "listen: 0.0.0.0:9000\nhome: state\naudit: {path: a.db}\nupstream_ca: ca.pem\n"),
+        write(
+            tmp_path,
+            "listen: 0.0.0.0:9000\nhome: state\naudit: {path: a.db}\nupstream_ca: ca.pem\n",
+        ),
         listen="127.0.0.1:7000",
     )
     assert cfg.listen_port == 7000

@@ -11,25 +11,35 @@ from routing.segment import Direction, Extraction, Role, Segment, Trust
 POLICY = load_policy(None)
 
 
-def seg(text: str, *, trust: Trust = Trust.USER, writable: bool = True, path: tuple = ("t",)) -> Segment:
+def seg(
+    text: str, *, trust: Trust = Trust.USER, writable: bool = True, path: tuple = ("t",)
+) -> Segment:
     return Segment(text, Role.USER, trust, path, writable)
 
 
 def test_redact_replaces_spans_with_typed_placeholders() -> None:
     text = "mail a@b.co now"
-    assert redact(text, [Finding("EMAIL_ADDRESS", 5, 11, 1.0, "d", "r")]) == "mail <EMAIL_ADDRESS> now"
+    assert (
+        redact(text, [Finding("EMAIL_ADDRESS", 5, 11, 1.0, "d", "r")]) == "mail <EMAIL_ADDRESS> now"
+    )
 
 
 def test_overlapping_spans_merge_under_the_best_label() -> None:
     text = "xx AKIAABCDEFGHIJKLMNOP yy"
-    findings = [Finding("GENERIC_SECRET", 3, 23, 0.6, "d", "r"), Finding("AWS_ACCESS_KEY_ID", 3, 23, 0.99, "d", "r"),
-                Finding("GENERIC_SECRET", 10, 25, 0.5, "d", "r")]
+    findings = [
+        Finding("GENERIC_SECRET", 3, 23, 0.6, "d", "r"),
+        Finding("AWS_ACCESS_KEY_ID", 3, 23, 0.99, "d", "r"),
+        Finding("GENERIC_SECRET", 10, 25, 0.5, "d", "r"),
+    ]
     assert redact(text, findings) == "xx <AWS_ACCESS_KEY_ID>y"
 
 
 @given(st.text(), st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=6))
 def test_redact_keeps_text_outside_spans(text: str, spans: list[tuple[int, int]]) -> None:
-    findings = [Finding("EMAIL_ADDRESS", min(s, len(text)), min(s + n, len(text)), 1.0, "d", "r") for s, n in spans]
+    findings = [
+        Finding("EMAIL_ADDRESS", min(s, len(text)), min(s + n, len(text)), 1.0, "d", "r")
+        for s, n in spans
+    ]
     findings = [x for x in findings if x.start < x.end]
     out = redact(text, findings)
     if not findings:
@@ -41,7 +51,12 @@ def test_redact_keeps_text_outside_spans(text: str, spans: list[tuple[int, int]]
 
 def test_decide_blocks_on_injection_and_names_rule_without_text() -> None:
     ext = Extraction((seg("ignore everything"),))
-    d = decide(ext, [[Finding("PROMPT_INJECTION", 0, 17, 0.99, "d", "pi.ignore_previous")]], POLICY, Direction.REQUEST)
+    d = decide(
+        ext,
+        [[Finding("PROMPT_INJECTION", 0, 17, 0.99, "d", "pi.ignore_previous")]],
+        POLICY,
+        Direction.REQUEST,
+    )
     assert d.action is Action.BLOCK
     assert d.rules == ("block:PROMPT_INJECTION:pi.ignore_previous",)
     assert "ignore everything" not in d.reason and "PROMPT_INJECTION x1" in d.reason
@@ -49,7 +64,9 @@ def test_decide_blocks_on_injection_and_names_rule_without_text() -> None:
 
 def test_decide_redacts_per_path() -> None:
     ext = Extraction((seg("a@b.co", path=("m", 0)), seg("clean", path=("m", 1))))
-    d = decide(ext, [[Finding("EMAIL_ADDRESS", 0, 6, 1.0, "d", "r")], []], POLICY, Direction.REQUEST)
+    d = decide(
+        ext, [[Finding("EMAIL_ADDRESS", 0, 6, 1.0, "d", "r")], []], POLICY, Direction.REQUEST
+    )
     assert d.action is Action.REDACT
     assert d.replacements == {("m", 0): "<EMAIL_ADDRESS>"}
 
@@ -61,5 +78,11 @@ def test_read_only_segment_needing_redaction_blocks() -> None:
 
 
 def test_unknown_content_fails_closed_and_binary_passes_by_default() -> None:
-    assert decide(Extraction((), unknown=(("x",),)), [], POLICY, Direction.REQUEST).action is Action.BLOCK
-    assert decide(Extraction((), binary=(("x",),)), [], POLICY, Direction.REQUEST).action is Action.ALLOW
+    assert (
+        decide(Extraction((), unknown=(("x",),)), [], POLICY, Direction.REQUEST).action
+        is Action.BLOCK
+    )
+    assert (
+        decide(Extraction((), binary=(("x",),)), [], POLICY, Direction.REQUEST).action
+        is Action.ALLOW
+    )

@@ -17,7 +17,10 @@ def test_default_policy_loads_and_has_a_stable_digest() -> None:
     assert a.digest == b.digest and len(a.digest) == 64
     assert a.action_for(f("EMAIL_ADDRESS"), "a@b.c", Trust.USER, Direction.REQUEST) is Action.REDACT
     assert a.action_for(f("OPENAI_API_KEY"), "sk-x", Trust.USER, Direction.REQUEST) is Action.REDACT
-    assert a.action_for(f("PROMPT_INJECTION", 0.99), "x", Trust.USER, Direction.REQUEST) is Action.BLOCK
+    assert (
+        a.action_for(f("PROMPT_INJECTION", 0.99), "x", Trust.USER, Direction.REQUEST)
+        is Action.BLOCK
+    )
 
 
 @pytest.mark.parametrize(
@@ -30,15 +33,21 @@ def test_default_policy_loads_and_has_a_stable_digest() -> None:
         (Trust.MODEL, 0.99, Action.ALLOW),
     ],
 )
-def test_injection_thresholds_depend_on_the_source(trust: Trust, score: float, expected: Action | None) -> None:
+def test_injection_thresholds_depend_on_the_source(
+    trust: Trust, score: float, expected: Action | None
+) -> None:
     p = parse_policy({"injection": {"threshold": 0.9, "indirect_threshold": 0.7}}, "t")
     assert p.action_for(f("PROMPT_INJECTION", score), "x", trust, Direction.REQUEST) is expected
 
 
 def test_entity_wins_over_category_and_responses_override() -> None:
     p = parse_policy(
-        {"actions": {"pii": "redact", "IP_ADDRESS": "allow", "secret": "block"},
-         "responses": {"actions": {"secret": "redact"}}}, "t")
+        {
+            "actions": {"pii": "redact", "IP_ADDRESS": "allow", "secret": "block"},
+            "responses": {"actions": {"secret": "redact"}},
+        },
+        "t",
+    )
     assert p.action_for(f("IP_ADDRESS"), "1.2.3.4", Trust.USER, Direction.REQUEST) is Action.ALLOW
     assert p.action_for(f("EMAIL_ADDRESS"), "a@b.c", Trust.USER, Direction.REQUEST) is Action.REDACT
     assert p.action_for(f("JWT"), "e", Trust.USER, Direction.REQUEST) is Action.BLOCK
@@ -49,7 +58,10 @@ def test_allowlist_values_patterns_digests() -> None:
     import hashlib
 
     digest = "sha256:" + hashlib.sha256(b"ops@corp.example").hexdigest()
-    p = parse_policy({"allowlist": {"values": ["a@b.c"], "patterns": [r".*@example\.org"], "digests": [digest]}}, "t")
+    p = parse_policy(
+        {"allowlist": {"values": ["a@b.c"], "patterns": [r".*@example\.org"], "digests": [digest]}},
+        "t",
+    )
     for value in ("a@b.c", "x@example.org", "ops@corp.example"):
         assert p.action_for(f("EMAIL_ADDRESS"), value, Trust.USER, Direction.REQUEST) is None
     assert p.action_for(f("EMAIL_ADDRESS"), "z@y.x", Trust.USER, Direction.REQUEST) is Action.REDACT
@@ -59,13 +71,18 @@ def test_min_score_drops_weak_findings() -> None:
     p = parse_policy({"min_score": 0.6, "min_scores": {"PHONE_NUMBER": 0.9}}, "t")
     assert p.action_for(f("EMAIL_ADDRESS", 0.5), "x", Trust.USER, Direction.REQUEST) is None
     assert p.action_for(f("PHONE_NUMBER", 0.8), "x", Trust.USER, Direction.REQUEST) is None
-    assert p.action_for(f("PHONE_NUMBER", 0.95), "x", Trust.USER, Direction.REQUEST) is Action.REDACT
+    assert (
+        p.action_for(f("PHONE_NUMBER", 0.95), "x", Trust.USER, Direction.REQUEST) is Action.REDACT
+    )
 
 
 @pytest.mark.parametrize(
     ("raw", "needle"),
     [
-        ({"actions": {"EMAIL_ADDRESS": "redcat"}}, "actions.EMAIL_ADDRESS: 'redcat' is not one of allow, redact, block"),
+        (
+            {"actions": {"EMAIL_ADDRESS": "redcat"}},
+            "actions.EMAIL_ADDRESS: 'redcat' is not one of allow, redact, block",
+        ),
         ({"actions": {"EMAIL": "redact"}}, "actions.EMAIL: unknown entity type"),
         ({"colour": 1}, "unknown key 'colour'"),
         ({"min_score": 2}, "min_score: expected a number from 0 to 1"),

@@ -26,10 +26,20 @@ def scan(text: str, indirect: bool) -> tuple:
 def openai_stream(deltas: list[str], done: bool = True) -> bytes:
     env = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"}
     out = b"".join(
-        b"data: " + json.dumps({**env, "choices": [{"index": 0, "delta": {"content": d}, "finish_reason": None}]}).encode() + b"\n\n"
+        b"data: "
+        + json.dumps(
+            {**env, "choices": [{"index": 0, "delta": {"content": d}, "finish_reason": None}]}
+        ).encode()
+        + b"\n\n"
         for d in deltas
     )
-    out += b"data: " + json.dumps({**env, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}).encode() + b"\n\n"
+    out += (
+        b"data: "
+        + json.dumps(
+            {**env, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        ).encode()
+        + b"\n\n"
+    )
     return out + (b"data: [DONE]\n\n" if done else b"")
 
 
@@ -74,7 +84,9 @@ def test_secret_in_one_delta_is_redacted() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=2000), max_size=30))
 def test_any_chunking_gives_the_same_client_text(cuts: list[int]) -> None:
-    raw = openai_stream([w + " " for w in f"lead text here {KEY} and then more trailing words".split()])
+    raw = openai_stream(
+        [w + " " for w in f"lead text here {KEY} and then more trailing words".split()]
+    )
     assert client_text(run(raw, cuts)) == client_text(run(raw, []))
     assert KEY not in client_text(run(raw, cuts))
 
@@ -122,12 +134,30 @@ def test_keepalive_comments_pass_untouched() -> None:
 
 def test_anthropic_stream_flushes_before_block_stop() -> None:
     events = [
-        {"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "content": [], "model": "c",
-                                              "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}},
+        {
+            "type": "message_start",
+            "message": {
+                "id": "m",
+                "type": "message",
+                "role": "assistant",
+                "content": [],
+                "model": "c",
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {"input_tokens": 1, "output_tokens": 1},
+            },
+        },
         {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
-        *[{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}} for p in ["key ", KEY[:9], KEY[9:]]],
+        *[
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}
+            for p in ["key ", KEY[:9], KEY[9:]]
+        ],
         {"type": "content_block_stop", "index": 0},
-        {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 3}},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": 3},
+        },
         {"type": "message_stop"},
     ]
     raw = b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
@@ -137,11 +167,15 @@ def test_anthropic_stream_flushes_before_block_stop() -> None:
     names = [e.name for e in parsed]
     text = "".join(e.data["delta"]["text"] for e in parsed if e.name == "content_block_delta")
     assert text == "key <OPENAI_API_KEY>"
-    assert names.index("content_block_stop") > max(i for i, n in enumerate(names) if n == "content_block_delta")
+    assert names.index("content_block_stop") > max(
+        i for i, n in enumerate(names) if n == "content_block_delta"
+    )
     assert ins.stats.completed and not ins.stats.truncated
 
 
 @pytest.mark.parametrize("holdback", [0, 8, 64, 256])
 def test_any_holdback_still_redacts_within_a_delta(holdback: int) -> None:
-    text = client_text(run(openai_stream(["a " * 50, f"k {KEY} ", "b " * 50]), [], holdback=holdback))
+    text = client_text(
+        run(openai_stream(["a " * 50, f"k {KEY} ", "b " * 50]), [], holdback=holdback)
+    )
     assert KEY not in text

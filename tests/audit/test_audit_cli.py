@@ -117,7 +117,7 @@ def test_the_readme_auditor_snippet_verifies_and_catches_damage(
     import sys
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("How an auditor re-verifies"):]
+    section = readme[readme.index("How an auditor re-verifies") :]
     code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code
     script = tmp_path / "auditor.py"

@@ -42,7 +42,11 @@ class Proxy:
     def cli(self, *args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "addon.cli", *args, "--home", str(self.home)],
-            capture_output=True, text=True, env=subprocess_env(), timeout=120, **kw,
+            capture_output=True,
+            text=True,
+            env=subprocess_env(),
+            timeout=120,
+            **kw,
         )
 
     def stop(self) -> None:
@@ -66,8 +70,21 @@ def start_proxy(home: Path, config: dict[str, Any]) -> Proxy:
     log = home / "llmwall.log"
     out = log.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(home), "--listen", "127.0.0.1:0"],
-        stdout=out, stderr=subprocess.STDOUT, env=subprocess_env(),
+        [
+            sys.executable,
+            "-m",
+            "addon.cli",
+            "run",
+            "--config",
+            str(cfg),
+            "--home",
+            str(home),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=subprocess_env(),
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -104,7 +121,9 @@ def base_config(fake: FakeProvider, ca: Path, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def proxy(tmp_path_factory: pytest.TempPathFactory, fake: FakeProvider, fake_tls: tuple[Path, Path, Path]) -> Iterator[Proxy]:
+def proxy(
+    tmp_path_factory: pytest.TempPathFactory, fake: FakeProvider, fake_tls: tuple[Path, Path, Path]
+) -> Iterator[Proxy]:
     p = start_proxy(tmp_path_factory.mktemp("llmwall-home"), base_config(fake, fake_tls[0]))
     yield p
     p.stop()

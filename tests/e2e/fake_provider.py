@@ -41,7 +41,9 @@ class Script:
     cut_after: int | None = None  # close the connection after this many stream events
     headers: dict[str, str] = field(default_factory=dict)
     hang: float = 0.0  # seconds to wait before answering at all
-    tool_call: tuple[str, dict[str, Any]] | None = None  # (name, arguments): answer with one tool call
+    tool_call: tuple[str, dict[str, Any]] | None = (
+        None  # (name, arguments): answer with one tool call
+    )
 
 
 class FakeProvider:
@@ -90,7 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length", 0))
         body = self.rfile.read(length)
         p = self.provider
-        p.received.append(Received("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        p.received.append(
+            Received("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        )
         script = p.scripts.popleft() if p.scripts else p.default
         if script.hang:
             time.sleep(script.hang)
@@ -99,7 +103,11 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             data = {}
         if script.status != 200:
-            self._json(script.status, script.error_body or {"error": {"message": "scripted error"}}, script.headers)
+            self._json(
+                script.status,
+                script.error_body or {"error": {"message": "scripted error"}},
+                script.headers,
+            )
             return
         anthropic = self.path.endswith("/messages")
         if self.path.endswith("/api/chat"):
@@ -108,10 +116,18 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._json(200, _ollama_lines(script, whole=True)[0])
         elif data.get("stream"):
-            events = _anthropic_events(script.reply, script.tool_call) if anthropic else _openai_events(script.reply, script.tool_call)
+            events = (
+                _anthropic_events(script.reply, script.tool_call)
+                if anthropic
+                else _openai_events(script.reply, script.tool_call)
+            )
             self._stream(events, script)
         else:
-            body = _anthropic_message(script.reply, script.tool_call) if anthropic else _openai_completion(script.reply, script.tool_call)
+            body = (
+                _anthropic_message(script.reply, script.tool_call)
+                if anthropic
+                else _openai_completion(script.reply, script.tool_call)
+            )
             self._json(200, body)
 
     def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
@@ -124,7 +140,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def _stream(self, events: list[bytes], script: Script, ctype: str = "text/event-stream") -> None:
+    def _stream(
+        self, events: list[bytes], script: Script, ctype: str = "text/event-stream"
+    ) -> None:
         self.send_response(200)
         self.send_header("content-type", ctype)
         self.send_header("transfer-encoding", "chunked")
@@ -159,25 +177,95 @@ Tool = tuple[str, dict[str, Any]] | None
 def _openai_completion(text: str, tool: Tool = None) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": text}
     if tool:
-        message = {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "call_fake1", "type": "function", "function": {"name": tool[0], "arguments": json.dumps(tool[1])}}]}
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_fake1",
+                    "type": "function",
+                    "function": {"name": tool[0], "arguments": json.dumps(tool[1])},
+                }
+            ],
+        }
     return {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": "gpt-fake",
-        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}],
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-fake",
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": "tool_calls" if tool else "stop"}
+        ],
         "usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12},
     }
 
 
 def _openai_events(text: str, tool: Tool = None) -> list[bytes]:
-    env = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": "gpt-fake"}
-    chunks = [{**env, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}]
+    env = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "gpt-fake",
+    }
+    chunks = [
+        {
+            **env,
+            "choices": [
+                {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}
+            ],
+        }
+    ]
     if tool:
         args = json.dumps(tool[1])
-        chunks.append({**env, "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_fake1", "type": "function", "function": {"name": tool[0], "arguments": ""}}]}, "finish_reason": None}]})
-        chunks += [{**env, "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": args[i : i + 5]}}]}, "finish_reason": None}]} for i in range(0, len(args), 5)]
+        chunks.append(
+            {
+                **env,
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {
+                            "tool_calls": [
+                                {
+                                    "index": 0,
+                                    "id": "call_fake1",
+                                    "type": "function",
+                                    "function": {"name": tool[0], "arguments": ""},
+                                }
+                            ]
+                        },
+                        "finish_reason": None,
+                    }
+                ],
+            }
+        )
+        chunks += [
+            {
+                **env,
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {
+                            "tool_calls": [{"index": 0, "function": {"arguments": args[i : i + 5]}}]
+                        },
+                        "finish_reason": None,
+                    }
+                ],
+            }
+            for i in range(0, len(args), 5)
+        ]
     else:
-        chunks += [{**env, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]} for w in _words(text)]
-    chunks.append({**env, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls" if tool else "stop"}]})
+        chunks += [
+            {**env, "choices": [{"index": 0, "delta": {"content": w}, "finish_reason": None}]}
+            for w in _words(text)
+        ]
+    chunks.append(
+        {
+            **env,
+            "choices": [
+                {"index": 0, "delta": {}, "finish_reason": "tool_calls" if tool else "stop"}
+            ],
+        }
+    )
     return [b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks] + [b"data: [DONE]\n\n"]
 
 
@@ -186,25 +274,64 @@ def _anthropic_message(text: str, tool: Tool = None) -> dict[str, Any]:
     if tool:
         content = [{"type": "tool_use", "id": "toolu_fake1", "name": tool[0], "input": tool[1]}]
     return {
-        "id": "msg_fake", "type": "message", "role": "assistant", "model": "claude-fake",
-        "content": content, "stop_reason": "tool_use" if tool else "end_turn", "stop_sequence": None,
+        "id": "msg_fake",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-fake",
+        "content": content,
+        "stop_reason": "tool_use" if tool else "end_turn",
+        "stop_sequence": None,
         "usage": {"input_tokens": 5, "output_tokens": 7},
     }
 
 
 def _anthropic_events(text: str, tool: Tool = None) -> list[bytes]:
-    start = {"type": "message_start", "message": {**_anthropic_message(""), "content": [], "stop_reason": None}}
+    start = {
+        "type": "message_start",
+        "message": {**_anthropic_message(""), "content": [], "stop_reason": None},
+    }
     events: list[dict[str, Any]] = [start]
     if tool:
         args = json.dumps(tool[1])
-        events.append({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "toolu_fake1", "name": tool[0], "input": {}}})
-        events += [{"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": args[i : i + 5]}} for i in range(0, len(args), 5)]
+        events.append(
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {
+                    "type": "tool_use",
+                    "id": "toolu_fake1",
+                    "name": tool[0],
+                    "input": {},
+                },
+            }
+        )
+        events += [
+            {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "input_json_delta", "partial_json": args[i : i + 5]},
+            }
+            for i in range(0, len(args), 5)
+        ]
     else:
-        events.append({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
-        events += [{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": w}} for w in _words(text)]
+        events.append(
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            }
+        )
+        events += [
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": w}}
+            for w in _words(text)
+        ]
     events += [
         {"type": "content_block_stop", "index": 0},
-        {"type": "message_delta", "delta": {"stop_reason": "tool_use" if tool else "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 7}},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "tool_use" if tool else "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": 7},
+        },
         {"type": "message_stop"},
     ]
     return [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events]
@@ -212,11 +339,31 @@ def _anthropic_events(text: str, tool: Tool = None) -> list[bytes]:
 
 def _ollama_lines(script: Script, whole: bool = False) -> list[Any]:
     env = {"model": "llama-fake", "created_at": "2026-01-01T00:00:00Z"}
-    last = {**env, "message": {"role": "assistant", "content": ""}, "done": True, "done_reason": "stop",
-            "prompt_eval_count": 5, "eval_count": 7}
+    last = {
+        **env,
+        "message": {"role": "assistant", "content": ""},
+        "done": True,
+        "done_reason": "stop",
+        "prompt_eval_count": 5,
+        "eval_count": 7,
+    }
     if script.tool_call:
-        last["message"]["tool_calls"] = [{"function": {"name": script.tool_call[0], "arguments": script.tool_call[1]}}]
+        last["message"]["tool_calls"] = [
+            {"function": {"name": script.tool_call[0], "arguments": script.tool_call[1]}}
+        ]
     if whole:
-        return [{**last, "message": {**last["message"], "content": "" if script.tool_call else script.reply}}]
-    lines = [] if script.tool_call else [{**env, "message": {"role": "assistant", "content": w}, "done": False} for w in _words(script.reply)]
+        return [
+            {
+                **last,
+                "message": {**last["message"], "content": "" if script.tool_call else script.reply},
+            }
+        ]
+    lines = (
+        []
+        if script.tool_call
+        else [
+            {**env, "message": {"role": "assistant", "content": w}, "done": False}
+            for w in _words(script.reply)
+        ]
+    )
     return [json.dumps(x).encode() + b"\n" for x in [*lines, last]]

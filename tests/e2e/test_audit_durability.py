@@ -30,7 +30,10 @@ def test_sigkill_under_load_leaves_a_verifying_chain_with_every_answered_request
             n = 0
             while not stop.is_set() and n < 2000:
                 n += 1
-                body = {"model": "m", "messages": [{"role": "user", "content": f"request {n} from a@b.example"}]}
+                body = {
+                    "model": "m",
+                    "messages": [{"role": "user", "content": f"request {n} from a@b.example"}],
+                }
                 try:
                     r = client.post("https://api.openai.com/v1/chat/completions", json=body)
                 except httpx2.HTTPError:
@@ -56,6 +59,8 @@ def test_sigkill_under_load_leaves_a_verifying_chain_with_every_answered_request
     with sqlite3.connect(proxy.audit_db) as db:
         records = [json.loads(r[0]) for r in db.execute("select record from records")]
     kinds = {(r["request_id"], r["kind"]) for r in records}
-    missing = [rid for rid in answered if (rid, "request") not in kinds or (rid, "response") not in kinds]
+    missing = [
+        rid for rid in answered if (rid, "request") not in kinds or (rid, "response") not in kinds
+    ]
     assert missing == [], f"{len(missing)} answered requests have no record"
     assert all("a@b.example" not in json.dumps(r) for r in records)

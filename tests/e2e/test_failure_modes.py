@@ -18,15 +18,24 @@ CRASH = {"custom": ["tests.e2e.crashing:CrashingRecognizer"]}
 
 
 @pytest.fixture(scope="module")
-def crashing_closed(tmp_path_factory: pytest.TempPathFactory, fake: FakeProvider, fake_tls: tuple) -> Iterator[Proxy]:
-    p = start_proxy(tmp_path_factory.mktemp("closed"), base_config(fake, fake_tls[0], detectors=CRASH))
+def crashing_closed(
+    tmp_path_factory: pytest.TempPathFactory, fake: FakeProvider, fake_tls: tuple
+) -> Iterator[Proxy]:
+    p = start_proxy(
+        tmp_path_factory.mktemp("closed"), base_config(fake, fake_tls[0], detectors=CRASH)
+    )
     yield p
     p.stop()
 
 
 @pytest.fixture(scope="module")
-def crashing_open(tmp_path_factory: pytest.TempPathFactory, fake: FakeProvider, fake_tls: tuple) -> Iterator[Proxy]:
-    p = start_proxy(tmp_path_factory.mktemp("open"), base_config(fake, fake_tls[0], detectors=CRASH, fail_mode="open"))
+def crashing_open(
+    tmp_path_factory: pytest.TempPathFactory, fake: FakeProvider, fake_tls: tuple
+) -> Iterator[Proxy]:
+    p = start_proxy(
+        tmp_path_factory.mktemp("open"),
+        base_config(fake, fake_tls[0], detectors=CRASH, fail_mode="open"),
+    )
     yield p
     p.stop()
 
@@ -39,7 +48,8 @@ def _records(db: Path) -> list[dict]:
 def test_a_crashing_detector_blocks(crashing_closed: Proxy, fake: FakeProvider) -> None:
     with pytest.raises(openai.PermissionDeniedError) as err:
         openai_client(crashing_closed).chat.completions.create(
-            model="m", messages=[{"role": "user", "content": "hello there"}])
+            model="m", messages=[{"role": "user", "content": "hello there"}]
+        )
     assert err.value.body["code"] == "llmwall_inspection_failed"
     assert "hello there" not in str(err.value)
     assert fake.received == []
@@ -50,7 +60,8 @@ def test_a_crashing_detector_blocks(crashing_closed: Proxy, fake: FakeProvider) 
 
 def test_fail_open_passes_and_marks(crashing_open: Proxy, fake: FakeProvider) -> None:
     raw = openai_client(crashing_open).chat.completions.with_raw_response.create(
-        model="m", messages=[{"role": "user", "content": "hello there"}])
+        model="m", messages=[{"role": "user", "content": "hello there"}]
+    )
     assert raw.headers["x-llmwall-scan"] == "skipped"
     assert raw.parse().choices[0].message.content == "Hello from the fake provider."
     assert len(fake.received) == 1
@@ -66,11 +77,21 @@ def test_invalid_config_exits_2_naming_the_key(tmp_path: Path) -> None:
 
     cfg = tmp_path / "bad.yaml"
     cfg.write_text("fail_mode: shut\n")
-    r = subprocess.run([sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(tmp_path)],
-                       capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert r.returncode == 2
     assert "fail_mode" in r.stderr and "closed, open" in r.stderr
     cfg.write_text("colour: blue\n")
-    r = subprocess.run([sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(tmp_path)],
-                       capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert r.returncode == 2 and "'colour'" in r.stderr and "allowed keys" in r.stderr

@@ -22,8 +22,17 @@ def accept_request(body: Any) -> None:
 
 
 def _resp(*texts: str) -> dict:
-    choices = [{"index": i, "text": t, "logprobs": None, "finish_reason": "stop"} for i, t in enumerate(texts)]
-    return {"id": "cmpl-1", "object": "text_completion", "created": 1, "model": "gpt-test-instruct", "choices": choices}
+    choices = [
+        {"index": i, "text": t, "logprobs": None, "finish_reason": "stop"}
+        for i, t in enumerate(texts)
+    ]
+    return {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "created": 1,
+        "model": "gpt-test-instruct",
+        "choices": choices,
+    }
 
 
 def accept_body(body: Any) -> None:
@@ -35,9 +44,18 @@ def accept_body(body: Any) -> None:
 def _stream(secret: str) -> list[bytes]:
     words = f"Here is the key you asked for: {secret} keep it safe, it was in the config."
     env = {"id": "cmpl-1", "object": "text_completion", "created": 1, "model": "gpt-test-instruct"}
-    chunks = [{**env, "choices": [{"index": 0, "text": words[i : i + 5], "logprobs": None, "finish_reason": None}]}
-              for i in range(0, len(words), 5)]
-    chunks.append({**env, "choices": [{"index": 0, "text": "", "logprobs": None, "finish_reason": "stop"}]})
+    chunks = [
+        {
+            **env,
+            "choices": [
+                {"index": 0, "text": words[i : i + 5], "logprobs": None, "finish_reason": None}
+            ],
+        }
+        for i in range(0, len(words), 5)
+    ]
+    chunks.append(
+        {**env, "choices": [{"index": 0, "text": "", "logprobs": None, "finish_reason": "stop"}]}
+    )
     return [*(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks), b"data: [DONE]\n\n"]
 
 
@@ -47,8 +65,12 @@ def accept_stream(raw: bytes) -> str:
     from openai.types import Completion
 
     client = openai.OpenAI(api_key="sk-test", base_url="https://api.openai.com/v1")
-    http = httpx.Response(200, content=raw, headers={"content-type": "text/event-stream"},
-                          request=httpx.Request("POST", "https://api.openai.com/v1/completions"))
+    http = httpx.Response(
+        200,
+        content=raw,
+        headers={"content-type": "text/event-stream"},
+        request=httpx.Request("POST", "https://api.openai.com/v1/completions"),
+    )
     texts: dict[int, str] = {}
     for chunk in openai.Stream(cast_to=Completion, response=http, client=client):
         for choice in chunk.choices:
@@ -58,8 +80,22 @@ def accept_stream(raw: bytes) -> str:
 
 CASES = [
     Case(D, "prompt (string)", "request", False, lambda s: _req(prompt=f"key {s}"), accept_request),
-    Case(D, "prompt[] (strings)", "request", False, lambda s: _req(prompt=["hello", f"key {s}"]), accept_request),
-    Case(D, "suffix", "request", False, lambda s: _req(prompt="def f():", suffix=f"# key {s}"), accept_request),
+    Case(
+        D,
+        "prompt[] (strings)",
+        "request",
+        False,
+        lambda s: _req(prompt=["hello", f"key {s}"]),
+        accept_request,
+    ),
+    Case(
+        D,
+        "suffix",
+        "request",
+        False,
+        lambda s: _req(prompt="def f():", suffix=f"# key {s}"),
+        accept_request,
+    ),
     Case(D, "choices[].text", "response", False, lambda s: _resp("ok", f"key {s}"), accept_body),
     Case(D, "choices[].text (stream)", "response", True, _stream, accept_stream),
 ]

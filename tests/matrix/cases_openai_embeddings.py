@@ -17,9 +17,24 @@ def accept_request(body: Any) -> None:
 
 
 CASES = [
-    Case(D, "input (string)", "request", False,
-         lambda s: {"model": "text-embedding-test", "input": f"key {s}"}, accept_request),
-    Case(D, "input[] (strings)", "request", False,
-         lambda s: {"model": "text-embedding-test", "input": ["doc one", f"doc {s}"], "encoding_format": "float"},
-         accept_request),
+    Case(
+        D,
+        "input (string)",
+        "request",
+        False,
+        lambda s: {"model": "text-embedding-test", "input": f"key {s}"},
+        accept_request,
+    ),
+    Case(
+        D,
+        "input[] (strings)",
+        "request",
+        False,
+        lambda s: {
+            "model": "text-embedding-test",
+            "input": ["doc one", f"doc {s}"],
+            "encoding_format": "float",
+        },
+        accept_request,
+    ),
 ]

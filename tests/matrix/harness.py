@@ -25,6 +25,7 @@ from routing import jsonpath
 from routing.dialects import get as get_dialect
 from routing.segment import Direction
 
+
 # Distinct secret per case: an OpenAI project key, caught by a deterministic recognizer.
 def planted_secret() -> str:
     alphabet = string.ascii_letters + string.digits
@@ -67,7 +68,9 @@ def run_body(case: Case, secret: str) -> Any:
     assert dialect is not None
     body = case.build(secret)
     direction = Direction(case.direction)
-    extract = dialect.extract_request if direction is Direction.REQUEST else dialect.extract_response
+    extract = (
+        dialect.extract_request if direction is Direction.REQUEST else dialect.extract_response
+    )
     extraction = extract(body)
     det = detector()
     scans = [det.scan(s.text, indirect=s.trust.value == "external") for s in extraction.segments]
@@ -95,4 +98,8 @@ def run_stream(case: Case, secret: str, *, seed: int = 0, holdback: int = 64) ->
 
 
 def as_text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else json.dumps(value, ensure_ascii=False)
+    return (
+        value.decode("utf-8", "replace")
+        if isinstance(value, bytes)
+        else json.dumps(value, ensure_ascii=False)
+    )

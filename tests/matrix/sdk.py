@@ -9,7 +9,9 @@ import httpx2 as httpx  # the openai and anthropic SDKs are built on httpx2
 
 
 def _response(raw: bytes, url: str, ctype: str = "text/event-stream") -> httpx.Response:
-    return httpx.Response(200, content=raw, headers={"content-type": ctype}, request=httpx.Request("POST", url))
+    return httpx.Response(
+        200, content=raw, headers={"content-type": ctype}, request=httpx.Request("POST", url)
+    )
 
 
 def openai_chat_body(body: Any) -> None:
@@ -24,7 +26,11 @@ def openai_chat_stream(raw: bytes) -> str:
     from openai.types.chat import ChatCompletionChunk
 
     client = openai.OpenAI(api_key="sk-test", base_url="https://api.openai.com/v1")
-    stream = openai.Stream(cast_to=ChatCompletionChunk, response=_response(raw, "https://api.openai.com/v1/chat/completions"), client=client)
+    stream = openai.Stream(
+        cast_to=ChatCompletionChunk,
+        response=_response(raw, "https://api.openai.com/v1/chat/completions"),
+        client=client,
+    )
     parts: list[str] = []
     args: dict[tuple[int, int], str] = {}
     for chunk in stream:
@@ -34,7 +40,9 @@ def openai_chat_stream(raw: bytes) -> str:
             parts.append(d.refusal or "")
             for call in d.tool_calls or ():
                 key = (choice.index, call.index)
-                args[key] = args.get(key, "") + ((call.function.arguments or "") if call.function else "")
+                args[key] = args.get(key, "") + (
+                    (call.function.arguments or "") if call.function else ""
+                )
     for value in args.values():
         json.loads(value)  # a client parses the assembled arguments
         parts.append(value)

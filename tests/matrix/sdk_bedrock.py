@@ -67,7 +67,9 @@ def _parse(operation: str, body: Any, headers: dict[str, str] | None = None) -> 
 
 def converse_body(body: Any) -> str:
     parsed = _parse("Converse", json.dumps(body).encode())
-    assert "ResponseMetadata" in parsed and "output" in parsed, "botocore did not read a Converse response"
+    assert "ResponseMetadata" in parsed and "output" in parsed, (
+        "botocore did not read a Converse response"
+    )
     return _blocks_text(parsed["output"]["message"]["content"])
 
 
@@ -81,13 +83,17 @@ def _blocks_text(blocks: list[dict[str, Any]]) -> str:
         if "reasoningContent" in block:
             out.append(block["reasoningContent"].get("reasoningText", {}).get("text", ""))
         if "citationsContent" in block:
-            out.extend(part.get("text", "") for part in block["citationsContent"].get("content", ()))
+            out.extend(
+                part.get("text", "") for part in block["citationsContent"].get("content", ())
+            )
     return "".join(out)
 
 
 def converse_stream(raw: bytes) -> str:
     """Assemble text and tool input per content block, as a ConverseStream client does."""
-    events = _parse("ConverseStream", _RawStream(raw), {"content-type": "application/vnd.amazon.eventstream"})["stream"]
+    events = _parse(
+        "ConverseStream", _RawStream(raw), {"content-type": "application/vnd.amazon.eventstream"}
+    )["stream"]
     text: dict[int, str] = {}
     tools: dict[int, str] = {}
     stopped = False
@@ -124,7 +130,10 @@ def invoke_body(body: Any) -> str:
         from anthropic.types import Message
 
         message = Message.model_validate(native)
-        return "".join(b.text if b.type == "text" else json.dumps(getattr(b, "input", "")) for b in message.content)
+        return "".join(
+            b.text if b.type == "text" else json.dumps(getattr(b, "input", ""))
+            for b in message.content
+        )
     return json.dumps(native, ensure_ascii=False)
 
 
@@ -132,7 +141,9 @@ def invoke_stream(raw: bytes) -> str:
     """Every chunk decoded as boto3 hands it over (`chunk.bytes`, base64 already undone),
     assembled per family."""
     events = _parse(
-        "InvokeModelWithResponseStream", _RawStream(raw), {"content-type": "application/vnd.amazon.eventstream"}
+        "InvokeModelWithResponseStream",
+        _RawStream(raw),
+        {"content-type": "application/vnd.amazon.eventstream"},
     )["body"]
     out: list[str] = []
     tools: dict[int, str] = {}
@@ -178,10 +189,18 @@ def invoke_claude_stream(raw: bytes) -> str:
         headers={"content-type": "application/vnd.amazon.eventstream"},
         request=httpx.Request("POST", url),
     )
-    client = anthropic.Anthropic(api_key="sk-ant-test", base_url="https://bedrock-runtime.us-east-1.amazonaws.com")
-    stream = BedrockStream(cast_to=anthropic.types.RawMessageStreamEvent, response=response, client=client)
+    client = anthropic.Anthropic(
+        api_key="sk-ant-test", base_url="https://bedrock-runtime.us-east-1.amazonaws.com"
+    )
+    stream = BedrockStream(
+        cast_to=anthropic.types.RawMessageStreamEvent, response=response, client=client
+    )
     message = MessageStream(stream, anthropic.NOT_GIVEN).get_final_message()
-    return "".join(b.text if b.type == "text" else json.dumps(b.input) for b in message.content if b.type in ("text", "tool_use"))
+    return "".join(
+        b.text if b.type == "text" else json.dumps(b.input)
+        for b in message.content
+        if b.type in ("text", "tool_use")
+    )
 
 
 def wrap_chunk(event: Any) -> dict[str, str]:

@@ -25,7 +25,9 @@ CASES = _all_cases()
 def test_matrix_size(capsys: pytest.CaptureFixture[str]) -> None:
     dialects = sorted({c.dialect for c in CASES})
     with capsys.disabled():
-        print(f"\ncoverage matrix: {len(CASES)} cases over {len(dialects)} dialects: {', '.join(dialects)}")
+        print(
+            f"\ncoverage matrix: {len(CASES)} cases over {len(dialects)} dialects: {', '.join(dialects)}"
+        )
     assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 

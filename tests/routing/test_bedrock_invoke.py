@@ -36,7 +36,13 @@ def test_registered() -> None:
     ("body", "family"),
     [
         ({"anthropic_version": "bedrock-2023-05-31", "messages": []}, "anthropic"),
-        ({"schemaVersion": "messages-v1", "messages": [{"role": "user", "content": [{"text": "x"}]}]}, "nova"),
+        (
+            {
+                "schemaVersion": "messages-v1",
+                "messages": [{"role": "user", "content": [{"text": "x"}]}],
+            },
+            "nova",
+        ),
         ({"messages": [{"role": "user", "content": "x"}]}, "openai"),
         ({"messages": [{"role": "user", "content": [{"type": "text", "text": "x"}]}]}, "openai"),
         ({"prompt": "x", "max_gen_len": 5}, "prompt"),
@@ -53,11 +59,30 @@ def test_request_family_by_shape(body: Any, family: str | None) -> None:
 
 
 def test_claude_bodies_use_the_anthropic_collectors() -> None:
-    body = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "system": "sys",
-            "messages": [{"role": "assistant", "content": [{"type": "thinking", "thinking": "hmm", "signature": "s"},
-                                                           {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": "a"}}]},
-                         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "r"},
-                                                      {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "AA=="}}]}]}
+    body = {
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 5,
+        "system": "sys",
+        "messages": [
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "thinking", "thinking": "hmm", "signature": "s"},
+                    {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": "a"}},
+                ],
+            },
+            {
+                "role": "user",
+                "content": [
+                    {"type": "tool_result", "tool_use_id": "toolu_1", "content": "r"},
+                    {
+                        "type": "image",
+                        "source": {"type": "base64", "media_type": "image/png", "data": "AA=="},
+                    },
+                ],
+            },
+        ],
+    }
     ex = DIALECT.extract_request(body)
     got = {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments}
     assert got == {
@@ -77,18 +102,37 @@ def test_unknown_shapes_are_unknown_and_embeddings_carry_no_text() -> None:
 
 
 def test_images_in_native_bodies_are_binary() -> None:
-    assert DIALECT.extract_request({"prompt": "describe", "images": ["iVBOR"]}).binary == (("images",),)
-    nova = {"messages": [{"role": "user", "content": [{"image": {"format": "png", "source": {"bytes": "AA"}}}]}]}
-    assert DIALECT.extract_request(nova).binary == (("messages", 0, "content", 0, "image", "source"),)
+    assert DIALECT.extract_request({"prompt": "describe", "images": ["iVBOR"]}).binary == (
+        ("images",),
+    )
+    nova = {
+        "messages": [
+            {"role": "user", "content": [{"image": {"format": "png", "source": {"bytes": "AA"}}}]}
+        ]
+    }
+    assert DIALECT.extract_request(nova).binary == (
+        ("messages", 0, "content", 0, "image", "source"),
+    )
 
 
 @pytest.mark.parametrize(
     ("path", "model", "stream"),
     [
-        ("/model/anthropic.claude-3-haiku-20240307-v1:0/invoke", "anthropic.claude-3-haiku-20240307-v1:0", False),
-        ("/model/us.anthropic.claude-sonnet-4-v1%3A0/invoke-with-response-stream", "us.anthropic.claude-sonnet-4-v1:0", True),
-        ("/model/arn%3Aaws%3Abedrock%3Aus-west-2%3A1%3Aapplication-inference-profile%2Fabc/invoke",
-         "arn:aws:bedrock:us-west-2:1:application-inference-profile/abc", False),
+        (
+            "/model/anthropic.claude-3-haiku-20240307-v1:0/invoke",
+            "anthropic.claude-3-haiku-20240307-v1:0",
+            False,
+        ),
+        (
+            "/model/us.anthropic.claude-sonnet-4-v1%3A0/invoke-with-response-stream",
+            "us.anthropic.claude-sonnet-4-v1:0",
+            True,
+        ),
+        (
+            "/model/arn%3Aaws%3Abedrock%3Aus-west-2%3A1%3Aapplication-inference-profile%2Fabc/invoke",
+            "arn:aws:bedrock:us-west-2:1:application-inference-profile/abc",
+            False,
+        ),
     ],
 )
 def test_model_and_stream_from_path(path: str, model: str, stream: bool) -> None:
@@ -105,9 +149,18 @@ def test_error_is_bedrock_shaped_for_every_family() -> None:
 @pytest.mark.parametrize(
     ("body", "usage"),
     [
-        ({"type": "message", "usage": {"input_tokens": 1, "output_tokens": 2}}, {"input_tokens": 1, "output_tokens": 2}),
-        ({"generation": "x", "prompt_token_count": 3, "generation_token_count": 4}, {"prompt_token_count": 3, "generation_token_count": 4}),
-        ({"inputTextTokenCount": 2, "results": [{"tokenCount": 5, "outputText": "x"}]}, {"inputTextTokenCount": 2, "tokenCount": 5}),
+        (
+            {"type": "message", "usage": {"input_tokens": 1, "output_tokens": 2}},
+            {"input_tokens": 1, "output_tokens": 2},
+        ),
+        (
+            {"generation": "x", "prompt_token_count": 3, "generation_token_count": 4},
+            {"prompt_token_count": 3, "generation_token_count": 4},
+        ),
+        (
+            {"inputTextTokenCount": 2, "results": [{"tokenCount": 5, "outputText": "x"}]},
+            {"inputTextTokenCount": 2, "tokenCount": 5},
+        ),
         ({"outputs": [{"text": "x"}]}, None),
     ],
 )
@@ -136,7 +189,9 @@ def test_matrix_size() -> None:
 
 def _inspect(raw: bytes) -> tuple[bytes, StreamInspector]:
     det = detector()
-    ins = StreamInspector(DIALECT.stream, lambda t, i: det.scan(t, indirect=i), load_policy(None), holdback=64)
+    ins = StreamInspector(
+        DIALECT.stream, lambda t, i: det.scan(t, indirect=i), load_policy(None), holdback=64
+    )
     out = [ins(raw[i : i + 23]) for i in range(0, len(raw), 23)]
     out.append(ins(b""))
     return b"".join(out), ins
@@ -161,11 +216,34 @@ def test_stream_without_the_final_chunk_is_truncated() -> None:
 def test_signed_thinking_with_a_finding_blocks_the_stream() -> None:
     secret = planted_secret()
     events = [
-        {"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "content": [], "model": "c",
-                                              "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}},
-        {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}},
-        {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": f"use {secret}"}},
-        {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig"}},
+        {
+            "type": "message_start",
+            "message": {
+                "id": "m",
+                "type": "message",
+                "role": "assistant",
+                "content": [],
+                "model": "c",
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": {"input_tokens": 1, "output_tokens": 1},
+            },
+        },
+        {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "thinking", "thinking": "", "signature": ""},
+        },
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "thinking_delta", "thinking": f"use {secret}"},
+        },
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "signature_delta", "signature": "sig"},
+        },
         {"type": "content_block_stop", "index": 0},
         {"type": "message_stop"},
     ]
@@ -191,12 +269,49 @@ def test_chunk_family() -> None:
 
 _T = st.text(max_size=25)
 _BODIES = st.one_of(
-    st.builds(lambda t, u: {"anthropic_version": "bedrock-2023-05-31", "system": t, "messages": [{"role": "user", "content": [{"type": "text", "text": u}]}]}, _T, _T),
-    st.builds(lambda t, u: {"messages": [{"role": "user", "content": [{"text": t}, {"toolResult": {"toolUseId": "x", "content": [{"json": {"a": u}}]}}]}], "system": [{"text": u}]}, _T, _T),
-    st.builds(lambda t, u: {"messages": [{"role": "system", "content": t}, {"role": "user", "content": u}]}, _T, _T),
+    st.builds(
+        lambda t, u: {
+            "anthropic_version": "bedrock-2023-05-31",
+            "system": t,
+            "messages": [{"role": "user", "content": [{"type": "text", "text": u}]}],
+        },
+        _T,
+        _T,
+    ),
+    st.builds(
+        lambda t, u: {
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"text": t},
+                        {"toolResult": {"toolUseId": "x", "content": [{"json": {"a": u}}]}},
+                    ],
+                }
+            ],
+            "system": [{"text": u}],
+        },
+        _T,
+        _T,
+    ),
+    st.builds(
+        lambda t, u: {
+            "messages": [{"role": "system", "content": t}, {"role": "user", "content": u}]
+        },
+        _T,
+        _T,
+    ),
     st.builds(lambda t: {"prompt": t, "max_gen_len": 5}, _T),
     st.builds(lambda t: {"inputText": t}, _T),
-    st.builds(lambda t, u: {"message": t, "chat_history": [{"role": "USER", "message": u}], "documents": [{"snippet": u}]}, _T, _T),
+    st.builds(
+        lambda t, u: {
+            "message": t,
+            "chat_history": [{"role": "USER", "message": u}],
+            "documents": [{"snippet": u}],
+        },
+        _T,
+        _T,
+    ),
 )
 
 

@@ -66,11 +66,19 @@ def test_every_header_type_round_trips_and_botocore_reads_it() -> None:
 def test_undeclared_types_are_inferred() -> None:
     raw = encode_message({"s": "x", "b": b"y", "t": True, "n": 5, "u": uuid.UUID(int=1)}, b"")
     _, types, _ = decode_message(raw)
-    assert types == {"s": HeaderType.STRING, "b": HeaderType.BYTES, "t": HeaderType.TRUE, "n": HeaderType.LONG, "u": HeaderType.UUID}
+    assert types == {
+        "s": HeaderType.STRING,
+        "b": HeaderType.BYTES,
+        "t": HeaderType.TRUE,
+        "n": HeaderType.LONG,
+        "u": HeaderType.UUID,
+    }
 
 
 def test_framing_decodes_json_events_and_reencodes_identically() -> None:
-    raw = event_message("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "hé"}, "p": "abc"})
+    raw = event_message(
+        "contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "hé"}, "p": "abc"}
+    )
     (event,) = EventStreamFraming().feed(raw)
     assert event.name == "contentBlockDelta"
     assert event.data == {"contentBlockIndex": 0, "delta": {"text": "hé"}, "p": "abc"}
@@ -79,7 +87,9 @@ def test_framing_decodes_json_events_and_reencodes_identically() -> None:
 
 
 def test_encode_after_a_change_recomputes_both_checksums() -> None:
-    raw = event_message("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "secret here"}})
+    raw = event_message(
+        "contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "secret here"}}
+    )
     (event,) = EventStreamFraming().feed(raw)
     event.data["delta"]["text"] = "<REDACTED> and longer"
     out = EventStreamFraming().encode(event)
@@ -89,7 +99,9 @@ def test_encode_after_a_change_recomputes_both_checksums() -> None:
 
 
 def _stream(n: int) -> tuple[bytes, list[dict]]:
-    payloads = [{"contentBlockIndex": i % 3, "delta": {"text": f"piece {i} " * (i % 5)}} for i in range(n)]
+    payloads = [
+        {"contentBlockIndex": i % 3, "delta": {"text": f"piece {i} " * (i % 5)}} for i in range(n)
+    ]
     return b"".join(event_message("contentBlockDelta", p) for p in payloads), payloads
 
 
@@ -119,7 +131,13 @@ def test_byte_at_a_time() -> None:
 @given(
     st.dictionaries(
         st.text(min_size=1, max_size=20).filter(lambda s: len(s.encode()) < 256),
-        st.one_of(st.booleans(), st.text(max_size=40), st.binary(max_size=40), st.integers(-(2**63), 2**63 - 1), st.uuids()),
+        st.one_of(
+            st.booleans(),
+            st.text(max_size=40),
+            st.binary(max_size=40),
+            st.integers(-(2**63), 2**63 - 1),
+            st.uuids(),
+        ),
         max_size=6,
     ),
     st.binary(max_size=300),
@@ -138,7 +156,13 @@ def _flip(raw: bytes, index: int) -> bytes:
 
 @pytest.mark.parametrize(
     ("index", "fault"),
-    [(1, "prelude checksum"), (9, "prelude checksum"), (14, "message checksum"), (-10, "message checksum"), (-1, "message checksum")],
+    [
+        (1, "prelude checksum"),
+        (9, "prelude checksum"),
+        (14, "message checksum"),
+        (-10, "message checksum"),
+        (-1, "message checksum"),
+    ],
 )
 def test_a_corrupt_message_is_refused(index: int, fault: str) -> None:
     raw = event_message("chunk", {"bytes": "eyJhIjoxfQ=="})
@@ -178,7 +202,11 @@ def test_stream_ending_inside_a_message_is_truncated() -> None:
 def test_non_json_payload_is_marked_undecodable_and_kept() -> None:
     raw = encode_message({":event-type": "weird", ":message-type": "event"}, b"\x00not json")
     (event,) = EventStreamFraming().feed(raw)
-    assert event.data is None and event.meta["undecodable"] and event.meta["payload"] == b"\x00not json"
+    assert (
+        event.data is None
+        and event.meta["undecodable"]
+        and event.meta["payload"] == b"\x00not json"
+    )
     assert EventStreamFraming().encode(event) == raw
 
 
@@ -194,11 +222,17 @@ def test_exception_message_is_what_botocore_treats_as_an_error() -> None:
 
 
 def _chunk(inner: dict, **extra: str) -> bytes:
-    return event_message("chunk", {"bytes": base64.b64encode(json.dumps(inner).encode()).decode(), **extra})
+    return event_message(
+        "chunk", {"bytes": base64.b64encode(json.dumps(inner).encode()).decode(), **extra}
+    )
 
 
 def test_unwrapping_puts_the_model_event_in_data_and_encode_wraps_it_again() -> None:
-    inner = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "hi there"}}
+    inner = {
+        "type": "content_block_delta",
+        "index": 0,
+        "delta": {"type": "text_delta", "text": "hi there"},
+    }
     raw = _chunk(inner, p="abcdef")
     (event,) = EventStreamFraming(unwrap_chunks=True).feed(raw)
     assert event.data == inner and event.meta["wrapped"] is True

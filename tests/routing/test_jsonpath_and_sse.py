@@ -11,7 +11,9 @@ from routing.segment import JSON
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -36,9 +38,9 @@ def test_non_json_arguments_are_one_leaf() -> None:
 
 
 EVENTS = (
-    b"event: message_start\ndata: {\"a\": 1}\n\n"
+    b'event: message_start\ndata: {"a": 1}\n\n'
     b": keep-alive\n\n"
-    b"data: {\"b\":\r\ndata: 2}\r\n\r\n"
+    b'data: {"b":\r\ndata: 2}\r\n\r\n'
     b"data: [DONE]\n\n"
 )
 
@@ -55,4 +57,9 @@ def test_sse_any_chunking_gives_the_same_events(cuts: list[int]) -> None:
     assert [e.raw for e in events] == [e.raw for e in SSEFraming().feed(EVENTS)]
     assert b"".join(e.raw for e in events) == EVENTS
     kinds = [(e.name, e.data, e.meta.get("sentinel")) for e in events]
-    assert kinds == [("message_start", {"a": 1}, None), (None, None, None), (None, {"b": 2}, None), (None, None, "[DONE]")]
+    assert kinds == [
+        ("message_start", {"a": 1}, None),
+        (None, None, None),
+        (None, {"b": 2}, None),
+        (None, None, "[DONE]"),
+    ]

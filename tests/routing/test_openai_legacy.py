@@ -35,14 +35,24 @@ PROMPTS = [
     ("strings", ["x", "y"], [("prompt", 0), ("prompt", 1)], [], []),
     ("token ids", [1, 2, 3], [], [("prompt",)], ["token_ids"]),
     ("lists of token ids", [[1, 2], [3]], [], [("prompt", 0), ("prompt", 1)], ["token_ids"]),
-    ("mixed", ["x", [4, 5], {"no": 1}], [("prompt", 0)], [("prompt", 1), ("prompt", 2)], ["token_ids"]),
+    (
+        "mixed",
+        ["x", [4, 5], {"no": 1}],
+        [("prompt", 0)],
+        [("prompt", 1), ("prompt", 2)],
+        ["token_ids"],
+    ),
     ("empty list", [], [], [], []),
     ("number", 7, [], [("prompt",)], []),
     ("absent", None, [], [], []),
 ]
 
 
-@pytest.mark.parametrize(("prompt", "segments", "unknown", "opaque"), [p[1:] for p in PROMPTS], ids=[p[0] for p in PROMPTS])
+@pytest.mark.parametrize(
+    ("prompt", "segments", "unknown", "opaque"),
+    [p[1:] for p in PROMPTS],
+    ids=[p[0] for p in PROMPTS],
+)
 @pytest.mark.parametrize("dialect", [COMPLETIONS, EMBEDDINGS], ids=["completions", "embeddings"])
 def test_prompt_shapes(dialect, prompt, segments, unknown, opaque) -> None:
     field = "prompt" if dialect is COMPLETIONS else "input"
@@ -65,7 +75,10 @@ def test_completions_suffix_and_response() -> None:
 
 
 def test_embeddings_response_and_stream() -> None:
-    body = {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}]}
+    body = {
+        "object": "list",
+        "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}],
+    }
     ex = EMBEDDINGS.extract_response(body)
     assert ex.segments == () and ex.unknown == () and ex.binary == ()
     assert EMBEDDINGS.stream is None
@@ -80,10 +93,21 @@ def test_not_an_object_is_unknown(dialect) -> None:
 
 def _stream(text: str) -> bytes:
     env = {"id": "cmpl-1", "object": "text_completion", "created": 1, "model": "m"}
-    chunks = [{**env, "choices": [{"index": 0, "text": text[i : i + 4], "logprobs": None, "finish_reason": None}]}
-              for i in range(0, len(text), 4)]
-    chunks.append({**env, "choices": [{"index": 0, "text": "", "logprobs": None, "finish_reason": "length"}]})
-    return b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
+    chunks = [
+        {
+            **env,
+            "choices": [
+                {"index": 0, "text": text[i : i + 4], "logprobs": None, "finish_reason": None}
+            ],
+        }
+        for i in range(0, len(text), 4)
+    ]
+    chunks.append(
+        {**env, "choices": [{"index": 0, "text": "", "logprobs": None, "finish_reason": "length"}]}
+    )
+    return (
+        b"".join(b"data: " + json.dumps(c).encode() + b"\n\n" for c in chunks) + b"data: [DONE]\n\n"
+    )
 
 
 @pytest.mark.parametrize("step", [1, 9, 300])
@@ -91,8 +115,10 @@ def _stream(text: str) -> bytes:
     ("text", "expected"),
     [
         ("plain words with nothing in them, long enough to pass the holdback window.",) * 2,
-        ("the key SECRET-ABCDEF123456 was here, and more words follow it for a while.",
-         "the key <OPENAI_API_KEY> was here, and more words follow it for a while."),
+        (
+            "the key SECRET-ABCDEF123456 was here, and more words follow it for a while.",
+            "the key <OPENAI_API_KEY> was here, and more words follow it for a while.",
+        ),
     ],
 )
 def test_completions_stream(text: str, expected: str, step: int) -> None:
@@ -108,17 +134,29 @@ _text = st.text(max_size=10)
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.one_of(_text, st.lists(st.one_of(_text, st.lists(st.integers(0, 50000), min_size=1, max_size=3)), max_size=4),
-              st.lists(st.integers(0, 50000), min_size=1, max_size=4)),
+    st.one_of(
+        _text,
+        st.lists(
+            st.one_of(_text, st.lists(st.integers(0, 50000), min_size=1, max_size=3)), max_size=4
+        ),
+        st.lists(st.integers(0, 50000), min_size=1, max_size=4),
+    ),
     st.one_of(st.none(), _text),
 )
 def test_write_back_without_findings_is_identity(prompt, suffix) -> None:
     for dialect, body in (
-        (COMPLETIONS, {"model": "m", "prompt": prompt, **({"suffix": suffix} if suffix is not None else {})}),
+        (
+            COMPLETIONS,
+            {"model": "m", "prompt": prompt, **({"suffix": suffix} if suffix is not None else {})},
+        ),
         (EMBEDDINGS, {"model": "m", "input": prompt}),
     ):
         ex = dialect.extract_request(body)
         assert jsonpath.set_many(copy.deepcopy(body), {s.path: s.text for s in ex.segments}) == body
-    resp = {"choices": [{"index": 0, "text": prompt if isinstance(prompt, str) else "", "finish_reason": "stop"}]}
+    resp = {
+        "choices": [
+            {"index": 0, "text": prompt if isinstance(prompt, str) else "", "finish_reason": "stop"}
+        ]
+    }
     ex = COMPLETIONS.extract_response(resp)
     assert jsonpath.set_many(copy.deepcopy(resp), {s.path: s.text for s in ex.segments}) == resp

@@ -38,90 +38,355 @@ def seg_table(extraction) -> set[tuple]:
 
 
 U, A, SY = (Role.USER, Trust.USER), (Role.ASSISTANT, Trust.MODEL), (Role.SYSTEM, Trust.SYSTEM)
-CALL, RES, DEF = (Role.TOOL_CALL, Trust.MODEL), (Role.TOOL_RESULT, Trust.EXTERNAL), (Role.TOOL_DEFINITION, Trust.SYSTEM)
+CALL, RES, DEF = (
+    (Role.TOOL_CALL, Trust.MODEL),
+    (Role.TOOL_RESULT, Trust.EXTERNAL),
+    (Role.TOOL_DEFINITION, Trust.SYSTEM),
+)
 
 REQUESTS = [
     ("input string", {"input": "x"}, {(("input",), *U, True)}),
     ("instructions string", {"instructions": "x"}, {(("instructions",), *SY, True)}),
-    ("instructions items", {"instructions": [{"role": "developer", "content": "x"}]},
-     {(("instructions", 0, "content"), *SY, True)}),
-    ("easy message", {"input": [{"role": "user", "content": "x"}]}, {(("input", 0, "content"), *U, True)}),
-    ("input_text part", {"input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "x"}]}]},
-     {(("input", 0, "content", 0, "text"), *U, True)}),
-    ("assistant history", {"input": [{"type": "message", "role": "assistant", "content": [
-        {"type": "output_text", "text": "x", "annotations": []}, {"type": "refusal", "refusal": "y"}]}]},
-     {(("input", 0, "content", 0, "text"), *A, True), (("input", 0, "content", 1, "refusal"), *A, True)}),
-    ("function_call arguments leaves", {"input": [{"type": "function_call", "arguments": '{"a": "x", "b": ["y"]}'}]},
-     {(("input", 0, "arguments", JSON, "a"), *CALL, True), (("input", 0, "arguments", JSON, "b", 0), *CALL, True)}),
-    ("function_call arguments not JSON", {"input": [{"type": "function_call", "arguments": "x"}]},
-     {(("input", 0, "arguments"), *CALL, True)}),
-    ("function_call_output string is external", {"input": [{"type": "function_call_output", "output": "x"}]},
-     {(("input", 0, "output"), *RES, True)}),
-    ("function_call_output parts", {"input": [{"type": "function_call_output", "output": [{"type": "input_text", "text": "x"}]}]},
-     {(("input", 0, "output", 0, "text"), *RES, True)}),
-    ("custom tool call and output", {"input": [{"type": "custom_tool_call", "input": "x"},
-                                               {"type": "custom_tool_call_output", "output": "y"}]},
-     {(("input", 0, "input"), *CALL, True), (("input", 1, "output"), *RES, True)}),
-    ("reasoning sent back is read-only", {"input": [{"type": "reasoning", "id": "rs_1", "encrypted_content": "gAAA",
-                                                      "summary": [{"type": "summary_text", "text": "x"}]}]},
-     {(("input", 0, "summary", 0, "text"), *A, False)}),
-    ("web search query", {"input": [{"type": "web_search_call", "id": "ws_1", "status": "completed",
-                                     "action": {"type": "search", "query": "x"}}]},
-     {(("input", 0, "action", "query"), *CALL, True)}),
-    ("file search results are external", {"input": [{"type": "file_search_call", "id": "fs", "queries": ["x"],
-                                                     "results": [{"file_id": "f", "text": "y"}]}]},
-     {(("input", 0, "queries", 0), *CALL, True), (("input", 0, "results", 0, "text"), *RES, True)}),
-    ("mcp call", {"input": [{"type": "mcp_call", "id": "m", "server_label": "s", "name": "n", "arguments": "x", "output": "y"}]},
-     {(("input", 0, "name"), *CALL, True), (("input", 0, "arguments"), *CALL, True), (("input", 0, "output"), *RES, True)}),
-    ("shell output", {"input": [{"type": "shell_call_output", "call_id": "c", "output": [{"stdout": "x", "stderr": "y"}]}]},
-     {(("input", 0, "output", 0, "stdout"), *RES, True), (("input", 0, "output", 0, "stderr"), *RES, True)}),
-    ("flat function tool", {"tools": [{"type": "function", "name": "f", "description": "x",
-                                       "parameters": {"properties": {"q": {"description": "y"}}}}]},
-     {(("tools", 0, "description"), *DEF, True), (("tools", 0, "parameters", "properties", "q", "description"), *DEF, True)}),
-    ("text.format schema", {"text": {"format": {"type": "json_schema", "schema": {"description": "x"}}}},
-     {(("text", "format", "type"), *DEF, True), (("text", "format", "schema", "description"), *DEF, True)}),
-    ("prompt variables", {"prompt": {"id": "p", "variables": {"a": "x", "b": {"type": "input_text", "text": "y"}}}},
-     {(("prompt", "variables", "a"), *U, True), (("prompt", "variables", "b", "text"), *U, True)}),
+    (
+        "instructions items",
+        {"instructions": [{"role": "developer", "content": "x"}]},
+        {(("instructions", 0, "content"), *SY, True)},
+    ),
+    (
+        "easy message",
+        {"input": [{"role": "user", "content": "x"}]},
+        {(("input", 0, "content"), *U, True)},
+    ),
+    (
+        "input_text part",
+        {
+            "input": [
+                {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "x"}],
+                }
+            ]
+        },
+        {(("input", 0, "content", 0, "text"), *U, True)},
+    ),
+    (
+        "assistant history",
+        {
+            "input": [
+                {
+                    "type": "message",
+                    "role": "assistant",
+                    "content": [
+                        {"type": "output_text", "text": "x", "annotations": []},
+                        {"type": "refusal", "refusal": "y"},
+                    ],
+                }
+            ]
+        },
+        {
+            (("input", 0, "content", 0, "text"), *A, True),
+            (("input", 0, "content", 1, "refusal"), *A, True),
+        },
+    ),
+    (
+        "function_call arguments leaves",
+        {"input": [{"type": "function_call", "arguments": '{"a": "x", "b": ["y"]}'}]},
+        {
+            (("input", 0, "arguments", JSON, "a"), *CALL, True),
+            (("input", 0, "arguments", JSON, "b", 0), *CALL, True),
+        },
+    ),
+    (
+        "function_call arguments not JSON",
+        {"input": [{"type": "function_call", "arguments": "x"}]},
+        {(("input", 0, "arguments"), *CALL, True)},
+    ),
+    (
+        "function_call_output string is external",
+        {"input": [{"type": "function_call_output", "output": "x"}]},
+        {(("input", 0, "output"), *RES, True)},
+    ),
+    (
+        "function_call_output parts",
+        {
+            "input": [
+                {"type": "function_call_output", "output": [{"type": "input_text", "text": "x"}]}
+            ]
+        },
+        {(("input", 0, "output", 0, "text"), *RES, True)},
+    ),
+    (
+        "custom tool call and output",
+        {
+            "input": [
+                {"type": "custom_tool_call", "input": "x"},
+                {"type": "custom_tool_call_output", "output": "y"},
+            ]
+        },
+        {(("input", 0, "input"), *CALL, True), (("input", 1, "output"), *RES, True)},
+    ),
+    (
+        "reasoning sent back is read-only",
+        {
+            "input": [
+                {
+                    "type": "reasoning",
+                    "id": "rs_1",
+                    "encrypted_content": "gAAA",
+                    "summary": [{"type": "summary_text", "text": "x"}],
+                }
+            ]
+        },
+        {(("input", 0, "summary", 0, "text"), *A, False)},
+    ),
+    (
+        "web search query",
+        {
+            "input": [
+                {
+                    "type": "web_search_call",
+                    "id": "ws_1",
+                    "status": "completed",
+                    "action": {"type": "search", "query": "x"},
+                }
+            ]
+        },
+        {(("input", 0, "action", "query"), *CALL, True)},
+    ),
+    (
+        "file search results are external",
+        {
+            "input": [
+                {
+                    "type": "file_search_call",
+                    "id": "fs",
+                    "queries": ["x"],
+                    "results": [{"file_id": "f", "text": "y"}],
+                }
+            ]
+        },
+        {
+            (("input", 0, "queries", 0), *CALL, True),
+            (("input", 0, "results", 0, "text"), *RES, True),
+        },
+    ),
+    (
+        "mcp call",
+        {
+            "input": [
+                {
+                    "type": "mcp_call",
+                    "id": "m",
+                    "server_label": "s",
+                    "name": "n",
+                    "arguments": "x",
+                    "output": "y",
+                }
+            ]
+        },
+        {
+            (("input", 0, "name"), *CALL, True),
+            (("input", 0, "arguments"), *CALL, True),
+            (("input", 0, "output"), *RES, True),
+        },
+    ),
+    (
+        "shell output",
+        {
+            "input": [
+                {
+                    "type": "shell_call_output",
+                    "call_id": "c",
+                    "output": [{"stdout": "x", "stderr": "y"}],
+                }
+            ]
+        },
+        {
+            (("input", 0, "output", 0, "stdout"), *RES, True),
+            (("input", 0, "output", 0, "stderr"), *RES, True),
+        },
+    ),
+    (
+        "flat function tool",
+        {
+            "tools": [
+                {
+                    "type": "function",
+                    "name": "f",
+                    "description": "x",
+                    "parameters": {"properties": {"q": {"description": "y"}}},
+                }
+            ]
+        },
+        {
+            (("tools", 0, "description"), *DEF, True),
+            (("tools", 0, "parameters", "properties", "q", "description"), *DEF, True),
+        },
+    ),
+    (
+        "text.format schema",
+        {"text": {"format": {"type": "json_schema", "schema": {"description": "x"}}}},
+        {
+            (("text", "format", "type"), *DEF, True),
+            (("text", "format", "schema", "description"), *DEF, True),
+        },
+    ),
+    (
+        "prompt variables",
+        {"prompt": {"id": "p", "variables": {"a": "x", "b": {"type": "input_text", "text": "y"}}}},
+        {
+            (("prompt", "variables", "a"), *U, True),
+            (("prompt", "variables", "b", "text"), *U, True),
+        },
+    ),
     ("empty strings are skipped", {"input": "", "instructions": ""}, set()),
 ]
 
 
-@pytest.mark.parametrize(("body", "expected"), [r[1:] for r in REQUESTS], ids=[r[0] for r in REQUESTS])
+@pytest.mark.parametrize(
+    ("body", "expected"), [r[1:] for r in REQUESTS], ids=[r[0] for r in REQUESTS]
+)
 def test_request_segments(body: dict, expected: set) -> None:
     assert seg_table(DIALECT.extract_request(body)) == expected
 
 
 UNREADABLE = [
-    ("unknown item type", {"input": [{"type": "hologram_call", "data": "x"}]}, [("input", 0)], [], []),
-    ("unknown part type", {"input": [{"role": "user", "content": [{"type": "input_smell", "x": 1}]}]},
-     [("input", 0, "content", 0)], [], []),
-    ("unknown summary part", {"input": [{"type": "reasoning", "summary": [{"type": "glyph"}]}]},
-     [("input", 0, "summary", 0)], [], []),
+    (
+        "unknown item type",
+        {"input": [{"type": "hologram_call", "data": "x"}]},
+        [("input", 0)],
+        [],
+        [],
+    ),
+    (
+        "unknown part type",
+        {"input": [{"role": "user", "content": [{"type": "input_smell", "x": 1}]}]},
+        [("input", 0, "content", 0)],
+        [],
+        [],
+    ),
+    (
+        "unknown summary part",
+        {"input": [{"type": "reasoning", "summary": [{"type": "glyph"}]}]},
+        [("input", 0, "summary", 0)],
+        [],
+        [],
+    ),
     ("input neither string nor list", {"input": 5}, [("input",)], [], []),
     ("not an object", [1], [()], [], []),
-    ("data url image is binary", {"input": [{"role": "user", "content": [
-        {"type": "input_image", "image_url": "data:image/png;base64,AAAA", "detail": "auto"}]}]},
-     [], [("input", 0, "content", 0)], []),
-    ("file_data is binary", {"input": [{"role": "user", "content": [{"type": "input_file", "file_data": "JVBERi0"}]}]},
-     [], [("input", 0, "content", 0)], []),
-    ("file id is a reference", {"input": [{"role": "user", "content": [{"type": "input_file", "file_id": "file_1"}]}]},
-     [], [], ["file_reference"]),
-    ("screenshot output is binary", {"input": [{"type": "computer_call_output", "call_id": "c", "output": {
-        "type": "computer_screenshot", "image_url": "data:image/png;base64,AAAA"}}]},
-     [], [("input", 0, "output", "image_url")], []),
-    ("generated image is binary", {"input": [{"type": "image_generation_call", "id": "ig", "status": "completed", "result": "iVBOR"}]},
-     [], [("input", 0, "result")], []),
-    ("encrypted reasoning", {"input": [{"type": "reasoning", "summary": [], "encrypted_content": "gAAA"}]},
-     [], [], ["encrypted_reasoning"]),
-    ("item reference", {"input": [{"type": "item_reference", "id": "msg_1"}]}, [], [], ["server_side_state"]),
-    ("previous response", {"input": "x", "previous_response_id": "resp_1"}, [], [], ["server_side_state"]),
-    ("conversation", {"input": "x", "conversation": {"id": "conv_1"}}, [], [], ["server_side_state"]),
+    (
+        "data url image is binary",
+        {
+            "input": [
+                {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "input_image",
+                            "image_url": "data:image/png;base64,AAAA",
+                            "detail": "auto",
+                        }
+                    ],
+                }
+            ]
+        },
+        [],
+        [("input", 0, "content", 0)],
+        [],
+    ),
+    (
+        "file_data is binary",
+        {"input": [{"role": "user", "content": [{"type": "input_file", "file_data": "JVBERi0"}]}]},
+        [],
+        [("input", 0, "content", 0)],
+        [],
+    ),
+    (
+        "file id is a reference",
+        {"input": [{"role": "user", "content": [{"type": "input_file", "file_id": "file_1"}]}]},
+        [],
+        [],
+        ["file_reference"],
+    ),
+    (
+        "screenshot output is binary",
+        {
+            "input": [
+                {
+                    "type": "computer_call_output",
+                    "call_id": "c",
+                    "output": {
+                        "type": "computer_screenshot",
+                        "image_url": "data:image/png;base64,AAAA",
+                    },
+                }
+            ]
+        },
+        [],
+        [("input", 0, "output", "image_url")],
+        [],
+    ),
+    (
+        "generated image is binary",
+        {
+            "input": [
+                {
+                    "type": "image_generation_call",
+                    "id": "ig",
+                    "status": "completed",
+                    "result": "iVBOR",
+                }
+            ]
+        },
+        [],
+        [("input", 0, "result")],
+        [],
+    ),
+    (
+        "encrypted reasoning",
+        {"input": [{"type": "reasoning", "summary": [], "encrypted_content": "gAAA"}]},
+        [],
+        [],
+        ["encrypted_reasoning"],
+    ),
+    (
+        "item reference",
+        {"input": [{"type": "item_reference", "id": "msg_1"}]},
+        [],
+        [],
+        ["server_side_state"],
+    ),
+    (
+        "previous response",
+        {"input": "x", "previous_response_id": "resp_1"},
+        [],
+        [],
+        ["server_side_state"],
+    ),
+    (
+        "conversation",
+        {"input": "x", "conversation": {"id": "conv_1"}},
+        [],
+        [],
+        ["server_side_state"],
+    ),
     ("stored prompt", {"prompt": {"id": "pmpt_1"}}, [], [], ["server_side_state"]),
-    ("compaction", {"input": [{"type": "compaction", "encrypted_content": "gAAA"}]}, [], [], ["encrypted_context"]),
+    (
+        "compaction",
+        {"input": [{"type": "compaction", "encrypted_content": "gAAA"}]},
+        [],
+        [],
+        ["encrypted_context"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("body", "unknown", "binary", "opaque"), [r[1:] for r in UNREADABLE], ids=[r[0] for r in UNREADABLE])
+@pytest.mark.parametrize(
+    ("body", "unknown", "binary", "opaque"),
+    [r[1:] for r in UNREADABLE],
+    ids=[r[0] for r in UNREADABLE],
+)
 def test_request_unreadable_parts(body, unknown, binary, opaque) -> None:
     ex = DIALECT.extract_request(body)
     assert list(ex.unknown) == unknown
@@ -146,11 +411,29 @@ def test_portable(body: dict, portable: bool) -> None:
 
 
 def test_response_segments() -> None:
-    body = response([
-        {"id": "rs_1", "type": "reasoning", "encrypted_content": "gAAA", "summary": [{"type": "summary_text", "text": "r"}]},
-        message({"type": "output_text", "text": "t", "annotations": []}, {"type": "refusal", "refusal": "n"}),
-        {"id": "fc", "type": "function_call", "call_id": "c", "name": "f", "arguments": '{"k": "v"}'},
-    ], instructions="i", output_text="t")
+    body = response(
+        [
+            {
+                "id": "rs_1",
+                "type": "reasoning",
+                "encrypted_content": "gAAA",
+                "summary": [{"type": "summary_text", "text": "r"}],
+            },
+            message(
+                {"type": "output_text", "text": "t", "annotations": []},
+                {"type": "refusal", "refusal": "n"},
+            ),
+            {
+                "id": "fc",
+                "type": "function_call",
+                "call_id": "c",
+                "name": "f",
+                "arguments": '{"k": "v"}',
+            },
+        ],
+        instructions="i",
+        output_text="t",
+    )
     assert seg_table(DIALECT.extract_response(body)) == {
         (("output", 0, "summary", 0, "text"), *A, True),  # response reasoning text is plain output
         (("output", 1, "content", 0, "text"), *A, True),
@@ -173,9 +456,13 @@ def test_registry_and_error_shape() -> None:
 _text = st.text(min_size=0, max_size=12)
 _part = st.one_of(
     st.fixed_dictionaries({"type": st.just("input_text"), "text": _text}),
-    st.fixed_dictionaries({"type": st.just("output_text"), "text": _text, "annotations": st.just([])}),
+    st.fixed_dictionaries(
+        {"type": st.just("output_text"), "text": _text, "annotations": st.just([])}
+    ),
     st.fixed_dictionaries({"type": st.just("refusal"), "refusal": _text}),
-    st.fixed_dictionaries({"type": st.just("input_image"), "image_url": st.just("https://x/y.png")}),
+    st.fixed_dictionaries(
+        {"type": st.just("input_image"), "image_url": st.just("https://x/y.png")}
+    ),
 )
 _json_args = st.recursive(
     st.one_of(_text, st.integers(), st.booleans(), st.none()),
@@ -183,25 +470,63 @@ _json_args = st.recursive(
     max_leaves=6,
 ).map(lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":")))
 _item = st.one_of(
-    st.fixed_dictionaries({"role": st.sampled_from(["user", "system", "developer", "assistant"]),
-                           "content": st.one_of(_text, st.lists(_part, max_size=3))}),
-    st.fixed_dictionaries({"type": st.just("function_call"), "call_id": st.just("c"), "name": st.just("f"),
-                           "arguments": st.one_of(_json_args, _text)}),
-    st.fixed_dictionaries({"type": st.just("function_call_output"), "call_id": st.just("c"),
-                           "output": st.one_of(_text, st.lists(_part, max_size=2))}),
+    st.fixed_dictionaries(
+        {
+            "role": st.sampled_from(["user", "system", "developer", "assistant"]),
+            "content": st.one_of(_text, st.lists(_part, max_size=3)),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("function_call"),
+            "call_id": st.just("c"),
+            "name": st.just("f"),
+            "arguments": st.one_of(_json_args, _text),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("function_call_output"),
+            "call_id": st.just("c"),
+            "output": st.one_of(_text, st.lists(_part, max_size=2)),
+        }
+    ),
     st.fixed_dictionaries({"type": st.just("custom_tool_call"), "input": _text}),
-    st.fixed_dictionaries({"type": st.just("reasoning"), "encrypted_content": st.just("gAAA"),
-                           "summary": st.lists(st.fixed_dictionaries({"type": st.just("summary_text"), "text": _text}), max_size=2)}),
-    st.fixed_dictionaries({"type": st.just("web_search_call"), "id": st.just("ws"),
-                           "action": st.fixed_dictionaries({"type": st.just("search"), "query": _text})}),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("reasoning"),
+            "encrypted_content": st.just("gAAA"),
+            "summary": st.lists(
+                st.fixed_dictionaries({"type": st.just("summary_text"), "text": _text}), max_size=2
+            ),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("web_search_call"),
+            "id": st.just("ws"),
+            "action": st.fixed_dictionaries({"type": st.just("search"), "query": _text}),
+        }
+    ),
 )
 _request = st.fixed_dictionaries(
     {"model": st.just("m"), "input": st.one_of(_text, st.lists(_item, max_size=4))},
     optional={
         "instructions": _text,
-        "tools": st.lists(st.fixed_dictionaries({"type": st.just("function"), "name": st.just("f"), "description": _text,
-                                                 "parameters": st.dictionaries(_text, _text, max_size=2)}), max_size=2),
-        "prompt": st.fixed_dictionaries({"id": st.just("p"), "variables": st.dictionaries(_text, _text, max_size=2)}),
+        "tools": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "type": st.just("function"),
+                    "name": st.just("f"),
+                    "description": _text,
+                    "parameters": st.dictionaries(_text, _text, max_size=2),
+                }
+            ),
+            max_size=2,
+        ),
+        "prompt": st.fixed_dictionaries(
+            {"id": st.just("p"), "variables": st.dictionaries(_text, _text, max_size=2)}
+        ),
     },
 )
 
@@ -211,7 +536,9 @@ _request = st.fixed_dictionaries(
 def test_write_back_without_findings_is_identity(body: dict) -> None:
     for extract in (DIALECT.extract_request, DIALECT.extract_response):
         extraction = extract(body)
-        rewritten = jsonpath.set_many(copy.deepcopy(body), {s.path: s.text for s in extraction.segments})
+        rewritten = jsonpath.set_many(
+            copy.deepcopy(body), {s.path: s.text for s in extraction.segments}
+        )
         assert rewritten == body
         for s in extraction.segments:
             assert jsonpath.get(body, s.path) == s.text
@@ -222,7 +549,10 @@ def test_write_back_without_findings_is_identity(body: dict) -> None:
 def test_response_write_back_is_identity(output: list) -> None:
     body = response(output)
     extraction = DIALECT.extract_response(body)
-    assert jsonpath.set_many(copy.deepcopy(body), {s.path: s.text for s in extraction.segments}) == body
+    assert (
+        jsonpath.set_many(copy.deepcopy(body), {s.path: s.text for s in extraction.segments})
+        == body
+    )
 
 
 # --- stream ---------------------------------------------------------------------------
@@ -244,10 +574,18 @@ def run(chunks: list[bytes], step: int = 7) -> list[dict]:
 def copies(events: list[dict], kind: str) -> dict[str, str]:
     """Assembled deltas and every full copy of the one text in a `stream(kind, ...)`."""
     deltas = "".join(e["delta"] for e in events if e["type"].endswith(".delta"))
-    done = next(e for e in events if e["type"].endswith(".done") and "part" not in e and "item" not in e)
+    done = next(
+        e for e in events if e["type"].endswith(".done") and "part" not in e and "item" not in e
+    )
     item = next(e["item"] for e in events if e["type"] == "response.output_item.done")
     final = next(e["response"] for e in events if e["type"] == "response.completed")["output"][0]
-    field = {"text": "text", "refusal": "refusal", "function": "arguments", "custom": "input", "summary": "text"}[kind]
+    field = {
+        "text": "text",
+        "refusal": "refusal",
+        "function": "arguments",
+        "custom": "input",
+        "summary": "text",
+    }[kind]
     found = {"deltas": deltas, "done": done[field]}
     for name, node in (("item", item), ("completed", final)):
         if kind in ("text", "refusal"):
@@ -256,7 +594,14 @@ def copies(events: list[dict], kind: str) -> dict[str, str]:
             found[name] = node["summary"][0]["text"]
         else:
             found[name] = node[field]
-    part = next((e["part"] for e in events if e["type"] in ("response.content_part.done", "response.reasoning_summary_part.done")), None)
+    part = next(
+        (
+            e["part"]
+            for e in events
+            if e["type"] in ("response.content_part.done", "response.reasoning_summary_part.done")
+        ),
+        None,
+    )
     if part is not None:
         found["part"] = part.get("text", part.get("refusal"))
     return found
@@ -301,8 +646,12 @@ def _sdk_events(raw: bytes) -> list:
     from openai.types.responses import ResponseStreamEvent
 
     client = openai.OpenAI(api_key="sk-test", base_url="https://api.openai.com/v1")
-    http = httpx.Response(200, content=raw, headers={"content-type": "text/event-stream"},
-                          request=httpx.Request("POST", "https://api.openai.com/v1/responses"))
+    http = httpx.Response(
+        200,
+        content=raw,
+        headers={"content-type": "text/event-stream"},
+        request=httpx.Request("POST", "https://api.openai.com/v1/responses"),
+    )
     return list(openai.Stream(cast_to=ResponseStreamEvent, response=http, client=client))
 
 

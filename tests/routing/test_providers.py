@@ -17,12 +17,31 @@ TABLE = ProviderTable()
         ("api.openai.com", "/v1/models", "openai", None),
         ("api.anthropic.com", "/v1/messages", "anthropic", "anthropic"),
         ("api.anthropic.com", "/v1/messages/count_tokens", "anthropic", "anthropic"),
-        ("res1.openai.azure.com", "/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21", "azure", "openai_chat"),
+        (
+            "res1.openai.azure.com",
+            "/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21",
+            "azure",
+            "openai_chat",
+        ),
         ("res1.openai.azure.com", "/openai/v1/chat/completions", "azure", "openai_chat"),
-        ("generativelanguage.googleapis.com", "/v1beta/models/gemini-2.5-pro:streamGenerateContent", "gemini", "gemini"),
-        ("europe-west1-aiplatform.googleapis.com",
-         "/v1/projects/p/locations/europe-west1/publishers/google/models/gemini-2.5:generateContent", "vertex", "gemini"),
-        ("bedrock-runtime.eu-west-1.amazonaws.com", "/model/us.anthropic.claude-x/invoke", "bedrock", "bedrock_invoke"),
+        (
+            "generativelanguage.googleapis.com",
+            "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+            "gemini",
+            "gemini",
+        ),
+        (
+            "europe-west1-aiplatform.googleapis.com",
+            "/v1/projects/p/locations/europe-west1/publishers/google/models/gemini-2.5:generateContent",
+            "vertex",
+            "gemini",
+        ),
+        (
+            "bedrock-runtime.eu-west-1.amazonaws.com",
+            "/model/us.anthropic.claude-x/invoke",
+            "bedrock",
+            "bedrock_invoke",
+        ),
         ("api.cohere.com", "/v2/chat", "cohere", "cohere"),
         ("ollama.com", "/api/chat", "ollama", "ollama"),
         ("api.mistral.ai", "/v1/chat/completions", "mistral", "openai_chat"),
@@ -42,8 +61,15 @@ def test_identify(host: str, path: str, provider: str, dialect: str | None) -> N
 
 @pytest.mark.parametrize(
     "host",
-    ["example.com", "openai.com", "api.openai.com.evil.net", "x.openai.azure.com.attacker.net",
-     "bedrock-runtime.us-east-1.amazonaws.com.evil", "evilapi.openai.com", ""],
+    [
+        "example.com",
+        "openai.com",
+        "api.openai.com.evil.net",
+        "x.openai.azure.com.attacker.net",
+        "bedrock-runtime.us-east-1.amazonaws.com.evil",
+        "evilapi.openai.com",
+        "",
+    ],
 )
 def test_lookalike_hosts_are_not_llm_hosts(host: str) -> None:
     assert not TABLE.is_llm_host(host)
@@ -54,7 +80,12 @@ def test_config_hosts_map_to_a_provider() -> None:
     table = ProviderTable.from_config({"openai": ProviderOverride(hosts=("vllm.internal",))})
     assert table.is_llm_host("vllm.internal")
     match = table.identify("vllm.internal", "/v1/chat/completions")
-    assert match and match.provider.name == "openai" and match.endpoint and match.endpoint.dialect == "openai_chat"
+    assert (
+        match
+        and match.provider.name == "openai"
+        and match.endpoint
+        and match.endpoint.dialect == "openai_chat"
+    )
 
 
 def test_every_provider_has_a_row_and_every_dialect_is_registered() -> None:
