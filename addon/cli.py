@@ -214,7 +214,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         for f in result["findings"]:
             print(
-                f"{f['type']:<20} {f['start']:>6}-{f['end']:<6} score={f['score']:<6} {f['detector']} ({f['rule']})"
+                f"{f['type']:<20} {f['start']:>6}-{f['end']:<6} score={f['score']:<6} "
+                f"{f['detector']} ({f['rule']})"
             )
         print(
             f"decision: {result['decision']}"

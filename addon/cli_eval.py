@@ -130,11 +130,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         b = result["binary"]
         print(
             f"{path.name}: n={b['n']} precision={b['precision']:.3f} recall={b['recall']:.3f} "
-            f"F1={b['f1']:.3f} FPR={b['fpr']:.3f} latency p50={b['latency_p50_ms']} ms p99={b['latency_p99_ms']} ms"
+            f"F1={b['f1']:.3f} FPR={b['fpr']:.3f} "
+            f"latency p50={b['latency_p50_ms']} ms p99={b['latency_p99_ms']} ms"
         )
     for entity, c in result.get("entities", {}).items():
         print(
-            f"{entity:<20} P={c['precision']:.3f} R={c['recall']:.3f} F1={c['f1']:.3f} (tp={c['tp']} fp={c['fp']} fn={c['fn']})"
+            f"{entity:<20} P={c['precision']:.3f} R={c['recall']:.3f} F1={c['f1']:.3f} "
+            f"(tp={c['tp']} fp={c['fp']} fn={c['fn']})"
         )
     return 0
 

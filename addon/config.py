@@ -222,9 +222,10 @@ def _provider(name: str, spec: Any, source: str) -> ProviderOverride:
         raise ConfigError(f"{where}: expected a mapping with keys upstream, hosts")
     _check_keys(spec, {"upstream", "hosts"}, where)
     upstream = spec.get("upstream")
-    if upstream is not None:
-        if not isinstance(upstream, str) or not upstream.startswith(("http://", "https://")):
-            raise ConfigError(f"{where}.upstream: expected a base URL like https://host:port")
+    if upstream is not None and (
+        not isinstance(upstream, str) or not upstream.startswith(("http://", "https://"))
+    ):
+        raise ConfigError(f"{where}.upstream: expected a base URL like https://host:port")
     hosts = spec.get("hosts", [])
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise ConfigError(f"{where}.hosts: expected a list of host names")

@@ -173,7 +173,8 @@ def parse_policy(raw: Any, source: str) -> Policy:
     for key in inj:
         if key not in {"threshold", "indirect_threshold", "model_output"}:
             raise ConfigError(
-                f"{source}: injection.{key}: unknown key; allowed: threshold, indirect_threshold, model_output"
+                f"{source}: injection.{key}: unknown key; "
+                "allowed: threshold, indirect_threshold, model_output"
             )
     responses = _mapping(merged, "responses", source)
     for key in responses:

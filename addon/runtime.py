@@ -73,7 +73,8 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
         if routes.get(name) is None:
             known = ", ".join(sorted(routes.names)) or "none configured"
             raise ConfigError(
-                f"{policy.source}: reroute.{key}: {name!r} is not a route in {config.source} (routes: {known})"
+                f"{policy.source}: reroute.{key}: {name!r} is not a route in {config.source} "
+                f"(routes: {known})"
             )
     return Runtime(
         config=config,

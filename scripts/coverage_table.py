@@ -52,9 +52,8 @@ def main() -> None:
         req = cells[("request", False)]
         resp = cells[("response", False)]
         stream = cells[("response", True)]
-        print(
-            f"| {dialect} | {FRAMING.get(dialect, '?')} | {len(req)} | {len(resp)} | {len(stream)} |"
-        )
+        framing = FRAMING.get(dialect, "?")
+        print(f"| {dialect} | {framing} | {len(req)} | {len(resp)} | {len(stream)} |")
     print()
     print("<details><summary>Every position in the matrix</summary>\n")
     for dialect in sorted(by):

@@ -7,7 +7,8 @@ body, which uses the same shapes (see `bedrock_invoke`).
 Streams are AWS eventstream; events are named by `:event-type`. Text is reassembled per
 `contentBlockIndex`; tool-use input fragments are held until `contentBlockStop` and
 scanned as JSON. Reasoning text is signed: it is a read-only channel, scanned across
-deltas and never rewritten, so a finding that needs redaction blocks the stream. The stream is complete at `messageStop` (the `metadata` event that
+deltas and never rewritten, so a finding that needs redaction blocks the stream. The
+stream is complete at `messageStop` (the `metadata` event that
 follows only carries usage); an exception message also ends it.
 """
 

@@ -62,9 +62,14 @@ def collect_binary_part(c: Collector, part: dict[str, Any], path: Path) -> None:
         url = inner.get("url") if isinstance(inner, dict) else inner
         if is_data_url(url):
             c.binary(path)
-    elif kind == "input_audio" or (isinstance(inner, dict) and inner.get("file_data")) or (kind in ("input_image", "input_file") and (
-        is_data_url(part.get("image_url")) or part.get("file_data")
-    )):
+    elif (
+        kind == "input_audio"
+        or (isinstance(inner, dict) and inner.get("file_data"))
+        or (
+            kind in ("input_image", "input_file")
+            and (is_data_url(part.get("image_url")) or part.get("file_data"))
+        )
+    ):
         c.binary(path)
     else:
         c.opaque("file_reference")

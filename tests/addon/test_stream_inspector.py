@@ -46,7 +46,7 @@ def openai_stream(deltas: list[str], done: bool = True) -> bytes:
 def run(raw: bytes, cuts: list[int], policy=None, holdback: int = 64) -> bytes:
     ins = StreamInspector(OPENAI.stream, scan, policy or load_policy(None), holdback=holdback)
     out, pos = [], 0
-    for cut in sorted(set(c for c in cuts if 0 < c < len(raw))) + [len(raw)]:
+    for cut in [*sorted(set(c for c in cuts if 0 < c < len(raw))), len(raw)]:
         out.append(ins(raw[pos:cut]))
         pos = cut
     out.append(ins(b""))

@@ -114,7 +114,7 @@ def test_stream_arrives_incrementally_and_is_redacted(
         with anthropic_client(proxy).messages.stream(
             model="claude-test", max_tokens=100, messages=[{"role": "user", "content": "go"}]
         ) as stream:
-            for event in stream:
+            for _event in stream:
                 first_at = first_at or time.monotonic()
             text = stream.get_final_message().content[0].text
     assert first_at is not None and first_at < fake.last_event_sent_at, (
@@ -200,7 +200,8 @@ def test_audit_verifies_then_detects_an_altered_row(
         src.backup(dst)
     with sqlite3.connect(copy) as db:
         db.execute(
-            'update records set record = replace(record, \'"decision":"allow"\', \'"decision":"block"\') '
+            "update records set record = "
+            'replace(record, \'"decision":"allow"\', \'"decision":"block"\') '
             'where seq = (select min(seq) from records where record like \'%"decision":"allow"%\')'
         )
     bad = proxy.cli("audit", "verify", "--db", str(copy))

@@ -26,7 +26,8 @@ def test_matrix_size(capsys: pytest.CaptureFixture[str]) -> None:
     dialects = sorted({c.dialect for c in CASES})
     with capsys.disabled():
         print(
-            f"\ncoverage matrix: {len(CASES)} cases over {len(dialects)} dialects: {', '.join(dialects)}"
+            f"\ncoverage matrix: {len(CASES)} cases over {len(dialects)} dialects: "
+            + ", ".join(dialects)
         )
     assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 

@@ -50,7 +50,7 @@ EVENTS = (
 def test_sse_any_chunking_gives_the_same_events(cuts: list[int]) -> None:
     framing = SSEFraming()
     events, pos = [], 0
-    for cut in sorted(set(cuts)) + [len(EVENTS)]:
+    for cut in [*sorted(set(cuts)), len(EVENTS)]:
         events += framing.feed(EVENTS[pos:cut])
         pos = cut
     events += framing.finish()

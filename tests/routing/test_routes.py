@@ -181,7 +181,7 @@ def test_policy_reroute_section() -> None:
     exempt = policy.exempt("local")
     assert exempt.actions["UK_NHS"] is Action.ALLOW and exempt.actions["pii"] is Action.BLOCK
     assert policy.actions["UK_NHS"] is Action.BLOCK, "the original policy is unchanged"
-    with pytest.raises(ConfigError, match="reroute.NHS_NUMBER: unknown entity type"):
+    with pytest.raises(ConfigError, match=r"reroute\.NHS_NUMBER: unknown entity type"):
         parse_policy({"reroute": {"NHS_NUMBER": "local"}}, "p.yaml")
-    with pytest.raises(ConfigError, match="reroute.UK_NHS: expected the name of a route"):
+    with pytest.raises(ConfigError, match=r"reroute\.UK_NHS: expected the name of a route"):
         parse_policy({"reroute": {"UK_NHS": 3}}, "p.yaml")
