@@ -137,7 +137,7 @@ def to_cef(row: Row) -> str:
         f"LLM {obj['kind']} {decision}",
         _SEVERITY.get(decision, 5),
     ]
-    return "|".join(cef_header(h) if i else h for i, h in enumerate(header)) + "|" + body
+    return "|".join(cef_header(str(h)) if i else str(h) for i, h in enumerate(header)) + "|" + body
 
 
 # --- OCSF ----------------------------------------------------------------------------

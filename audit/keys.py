@@ -55,11 +55,12 @@ def load_or_create_signing_key(home: Path) -> Ed25519PrivateKey:
         )
         _create(path, pem, 0o600)
     try:
-        key = serialization.load_pem_private_key(_read_private(path), password=None)
+        loaded = serialization.load_pem_private_key(_read_private(path), password=None)
     except ValueError:
         raise AuditKeyError(f"{path}: not a PEM private key") from None
-    if not isinstance(key, Ed25519PrivateKey):
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise AuditKeyError(f"{path}: expected an Ed25519 private key")
+    key = loaded
     pub = path.with_name(PUBLIC_KEY)
     if not pub.exists():
         _create(pub, public_pem(key.public_key()), 0o644)

@@ -50,20 +50,22 @@ def connect(path: Path, *, create: bool, synchronous: str = "NORMAL") -> sqlite_
 
 def create_schema(db: sqlite_utils.Database) -> None:
     """Create the tables if missing; call inside a write transaction."""
-    db["records"].create(
+    db.table("records").create(
         {"seq": int, "time": str, "record": str, "prev_hash": str, "hash": str},
         pk="seq",
         not_null={"time", "record", "prev_hash", "hash"},
         if_not_exists=True,
     )
-    db["records"].create_index(["time"], index_name="records_time", if_not_exists=True)
-    db["checkpoints"].create(
+    db.table("records").create_index(["time"], index_name="records_time", if_not_exists=True)
+    db.table("checkpoints").create(
         {"seq": int, "hash": str, "time": str, "key_id": str, "signature": str},
         pk="seq",
         not_null={"hash", "time", "key_id", "signature"},
         if_not_exists=True,
     )
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"}, if_not_exists=True)
+    db.table("meta").create(
+        {"key": str, "value": str}, pk="key", not_null={"value"}, if_not_exists=True
+    )
 
 
 def read_meta(db: sqlite_utils.Database) -> dict[str, str]:

@@ -234,9 +234,9 @@ def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> Strea
     elif rest[:1] == ("delta",) and len(rest) == 3 and rest[1] == "function_call":
         delta = {"function_call": {"arguments": text}}
     elif rest[:1] == ("delta",):
-        delta = {rest[1]: text}
+        delta = {str(rest[1]): text}
     else:
-        choice = {"index": index, rest[0]: text, "finish_reason": None}
+        choice = {"index": index, str(rest[0]): text, "finish_reason": None}
         return StreamEvent(raw=b"", data={**envelope, "choices": [choice]})
     choice = {"index": index, "delta": delta, "finish_reason": None}
     return StreamEvent(raw=b"", data=copy.deepcopy({**envelope, "choices": [choice]}))
