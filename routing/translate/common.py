@@ -46,6 +46,34 @@ GEMINI_TO_OPENAI_STOP = {
 OLLAMA_TO_OPENAI_STOP = {"stop": "stop", "length": "length", "load": "stop", "unload": "stop"}
 
 
+# OpenAI Chat request fields that translate to Gemini and Ollama; any other field
+# makes a request untranslatable for them (a fallback then moves on).
+CHAT_REQUEST_KEYS = frozenset(
+    {
+        "model",
+        "messages",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "stop",
+        "tools",
+        "tool_choice",
+        "stream",
+        "stream_options",
+        "n",
+        "response_format",
+        "seed",
+        "user",
+        "presence_penalty",
+        "frequency_penalty",
+        "parallel_tool_calls",
+        "metadata",
+        "store",
+    }
+)
+
+
 def text_of(content: Any, *, field: str) -> str:
     """The text of an OpenAI `content` (string or text parts) or of Anthropic text
     blocks. Anything else raises: it has no text equivalent."""

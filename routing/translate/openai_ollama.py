@@ -13,6 +13,7 @@ from typing import Any
 from routing.dialects.base import StreamEvent
 from routing.translate import ids
 from routing.translate.common import (
+    CHAT_REQUEST_KEYS,
     OLLAMA_TO_OPENAI_STOP,
     TranslationError,
     data_url,
@@ -22,33 +23,10 @@ from routing.translate.common import (
     text_of,
 )
 
-_KNOWN = {
-    "model",
-    "messages",
-    "max_tokens",
-    "max_completion_tokens",
-    "temperature",
-    "top_p",
-    "stop",
-    "tools",
-    "tool_choice",
-    "stream",
-    "stream_options",
-    "n",
-    "response_format",
-    "seed",
-    "user",
-    "presence_penalty",
-    "frequency_penalty",
-    "parallel_tool_calls",
-    "metadata",
-    "store",
-}
-
 
 def chat_to_ollama_request(body: dict[str, Any], model: str | None) -> dict[str, Any]:
     for key in body:
-        if key not in _KNOWN:
+        if key not in CHAT_REQUEST_KEYS:
             raise TranslationError(f"{key}: no Ollama equivalent")
     if body.get("n", 1) != 1:
         raise TranslationError("n: not translated to Ollama")
