@@ -178,13 +178,12 @@ def cmd_wrap(args: argparse.Namespace) -> int:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from addon.pipeline import decide
-    from addon.policy import load_policy
     from detectors.engine import Detector, DetectorConfig
     from routing.segment import Direction, Extraction, Role, Segment, Trust
 
     cfg = config_from(args)
     text = sys.stdin.read() if args.text == "-" else args.text
-    policy = load_policy(cfg.policy)
+    policy = cfg.load_policy()
     detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
     try:
         trust = Trust.EXTERNAL if args.indirect else Trust.USER

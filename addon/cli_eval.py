@@ -53,7 +53,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def cmd_eval(args: argparse.Namespace) -> int:
     from addon.cli import config_from
     from addon.pipeline import decide, scan_inputs
-    from addon.policy import Action, load_policy
+    from addon.policy import Action
     from detectors.engine import Detector, DetectorConfig
     from detectors.evaluate import binary_metrics, span_metrics
     from routing.segment import Direction, Extraction, Role, Segment, Trust
@@ -63,7 +63,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"llmwall eval: --dataset: {path} is not a file", file=sys.stderr)
         return 2
     cfg = config_from(args)
-    policy = load_policy(cfg.policy)
+    policy = cfg.load_policy()
     detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
     trust = Trust.EXTERNAL if args.indirect else Trust.USER
 

@@ -7,13 +7,15 @@ Errors name the key and what is allowed, e.g.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from addon.errors import ConfigError
+from addon.policy import Policy, load_policy, parse_policy
+from addon.yaml_lines import with_line
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -41,6 +43,18 @@ class Config:
     breaker: dict[str, float] = field(default_factory=dict)  # routing.breaker.BreakerConfig fields
     source: str = "<defaults>"
     base_dir: Path = field(default_factory=Path.cwd)
+    text: str = ""  # the file's YAML, for pointing errors at lines
+
+    def load_policy(self) -> Policy:
+        """The policy this config names (file, inline mapping or built-in default)."""
+        if not isinstance(self.policy, dict):
+            return load_policy(self.policy)
+        try:
+            return parse_policy(self.policy, "policy")
+        except ConfigError as exc:
+            rest = str(exc).removeprefix("policy: ")
+            message = with_line(f"{self.source}: policy.{rest}", self.source, self.text)
+            raise ConfigError(message) from None
 
     @property
     def audit_db(self) -> Path:
@@ -107,6 +121,10 @@ def load_config(
         if not isinstance(loaded, dict):
             raise ConfigError(f"{source}: the top level must be a mapping of keys")
         raw = loaded
+        try:
+            return replace(_build(raw, source, base_dir, home=home, listen=listen), text=text)
+        except ConfigError as exc:
+            raise ConfigError(with_line(str(exc), source, text)) from None
     return _build(raw, source, base_dir, home=home, listen=listen)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from addon.errors import ConfigError
+from addon.yaml_lines import with_line
 from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
 from detectors.finding import Finding
 from routing.segment import Direction, Trust
@@ -154,7 +155,10 @@ def load_policy(spec: str | dict[str, Any] | None, where: str = "policy") -> Pol
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{spec}: not valid YAML{at}") from None
-    return parse_policy(raw if raw is not None else {}, str(spec))
+    try:
+        return parse_policy(raw if raw is not None else {}, str(spec))
+    except ConfigError as exc:
+        raise ConfigError(with_line(str(exc), str(spec), text)) from None
 
 
 def parse_policy(raw: Any, source: str) -> Policy:

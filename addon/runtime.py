@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from addon.audit_writer import AuditWriter
 from addon.config import Config
 from addon.errors import ConfigError
-from addon.policy import Policy, load_policy
+from addon.policy import Policy
 from audit.log import AuditLog
 from ca.authority import CAFiles, ensure_ca, upstream_trust
 from detectors.engine import Detector, DetectorConfig
@@ -53,7 +53,7 @@ def parse_upstream(url: str) -> Upstream:
 
 def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtime:
     """Load policy, detectors, CA and audit. Raises ConfigError on bad config."""
-    policy = load_policy(config.policy)
+    policy = config.load_policy()
     if detector is None:
         detector = Detector(
             DetectorConfig.from_mapping(config.detectors, f"{config.source}: detectors")

@@ -60,3 +60,27 @@ def test_errors_name_the_key_and_the_fix(tmp_path: Path, text: str, needle: str)
         load_config(write(tmp_path, text))
     assert needle in str(err.value)
     assert str(tmp_path) in str(err.value)  # and the file
+
+
+def test_errors_point_at_the_line(tmp_path: Path) -> None:
+    cfg = write(tmp_path, "listen: 127.0.0.1:8080\nproviders:\n  openai:\n    upstream: ftp://x\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert str(err.value).startswith(f"{cfg}:4: providers.openai.upstream:")
+
+
+def test_inline_policy_errors_point_at_the_config_line(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n"))
+    with pytest.raises(ConfigError) as err:
+        cfg.load_policy()
+    assert str(err.value).startswith(f"{tmp_path / 'config.yaml'}:4: policy.injection.treshold: unknown key")
+
+
+def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
+    from addon.policy import load_policy
+
+    p = tmp_path / "policy.yaml"
+    p.write_text("version: 1\nactions:\n  secret: redact\n  EMAIL_ADDRESS: redcat\n")
+    with pytest.raises(ConfigError) as err:
+        load_policy(str(p))
+    assert str(err.value) == f"{p}:4: actions.EMAIL_ADDRESS: 'redcat' is not one of allow, redact, block"
