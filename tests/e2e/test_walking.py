@@ -207,3 +207,43 @@ def test_audit_verifies_then_detects_an_altered_row(
     bad = proxy.cli("audit", "verify", "--db", str(copy))
     assert bad.returncode == 1
     assert "changed" in (bad.stdout + bad.stderr)
+
+
+def test_wrap_points_an_unmodified_sdk_app_at_llmwall(proxy: Proxy, fake: FakeProvider) -> None:
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import subprocess_env
+
+    app = (
+        "import openai\n"
+        "client = openai.OpenAI(api_key='sk-test')\n"  # default client: env only
+        "r = client.chat.completions.create(model='m', "
+        f"messages=[{{'role': 'user', 'content': 'key {KEY}'}}])\n"
+        "print(r.choices[0].message.content)\n"
+    )
+    listen = proxy.url.removeprefix("http://")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "addon.cli",
+            "wrap",
+            "--home",
+            str(proxy.home),
+            "--listen",
+            listen,
+            "--",
+            sys.executable,
+            "-c",
+            app,
+        ],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "Hello from the fake provider."
+    assert KEY.encode() not in fake.received[-1].body
+    assert b"<OPENAI_API_KEY>" in fake.received[-1].body
