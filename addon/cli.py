@@ -111,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)  # one line per recognizer
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
