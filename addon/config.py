@@ -40,6 +40,7 @@ class Config:
     stream: dict[str, Any] = field(default_factory=dict)
     audit: dict[str, Any] = field(default_factory=dict)
     routes: list[Any] = field(default_factory=list)
+    proxy_auth: str | None = None  # mitmproxy proxyauth spec; users are named in the audit
     breaker: dict[str, float] = field(default_factory=dict)  # routing.breaker.BreakerConfig fields
     source: str = "<defaults>"
     base_dir: Path = field(default_factory=Path.cwd)
@@ -76,6 +77,7 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "providers": ((dict,), "a mapping of provider name to {upstream: URL, hosts: [...]}"),
     "detectors": ((dict,), "a mapping (see README: detectors)"),
     "stream": ((dict,), "a mapping with key holdback"),
+    "proxy_auth": ((str,), '"@/path/htpasswd", "user:password", "ldap[s]:..." or "any"'),
     "routes": ((list,), "a list of routes (see README: routes)"),
     "breaker": ((dict,), "a mapping with keys failures, window, cooldown, max_open"),
 }
@@ -215,9 +217,26 @@ def _build(
         stream=stream,
         audit=audit,
         routes=list(raw.get("routes", [])),
+        proxy_auth=_proxy_auth(raw.get("proxy_auth"), source, rel),
         breaker=breaker,
         source=source,
         base_dir=base_dir,
+    )
+
+
+def _proxy_auth(value: str | None, source: str, rel: Any) -> str | None:
+    if value is None:
+        return None
+    if value.startswith("@"):
+        path = rel(value[1:])
+        if not path.is_file():
+            raise ConfigError(f"{source}: proxy_auth: htpasswd file {path} does not exist")
+        return f"@{path}"
+    if value == "any" or value.startswith("ldap") or (":" in value and not value.startswith(":")):
+        return value
+    raise ConfigError(
+        f'{source}: proxy_auth: expected "@/path/htpasswd", "user:password", '
+        f'"ldap[s]:server[:port]:bind_dn:password:subtree" or "any"'
     )
 
 

@@ -52,6 +52,8 @@ async def serve(runtime: Runtime) -> None:
         upstream_cert=False,
         body_size_limit=BODY_SIZE_LIMIT,
         ssl_verify_upstream_trusted_ca=runtime.upstream_ca,
+        # Authenticated users are named in every audit record (flow.metadata["proxyauth"]).
+        proxyauth=cfg.proxy_auth,
     )
     master.addons.add(Firewall(runtime), Ready(runtime))
     loop = asyncio.get_running_loop()

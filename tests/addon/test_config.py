@@ -70,10 +70,14 @@ def test_errors_point_at_the_line(tmp_path: Path) -> None:
 
 
 def test_inline_policy_errors_point_at_the_config_line(tmp_path: Path) -> None:
-    cfg = load_config(write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n"))
+    cfg = load_config(
+        write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n")
+    )
     with pytest.raises(ConfigError) as err:
         cfg.load_policy()
-    assert str(err.value).startswith(f"{tmp_path / 'config.yaml'}:4: policy.injection.treshold: unknown key")
+    assert str(err.value).startswith(
+        f"{tmp_path / 'config.yaml'}:4: policy.injection.treshold: unknown key"
+    )
 
 
 def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
@@ -83,4 +87,19 @@ def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
     p.write_text("version: 1\nactions:\n  secret: redact\n  EMAIL_ADDRESS: redcat\n")
     with pytest.raises(ConfigError) as err:
         load_policy(str(p))
-    assert str(err.value) == f"{p}:4: actions.EMAIL_ADDRESS: 'redcat' is not one of allow, redact, block"
+    assert (
+        str(err.value)
+        == f"{p}:4: actions.EMAIL_ADDRESS: 'redcat' is not one of allow, redact, block"
+    )
+
+
+def test_proxy_auth_specs(tmp_path: Path) -> None:
+    (tmp_path / "users.htpasswd").write_text("alice:$apr1$x$y\n")
+    assert (
+        load_config(write(tmp_path, "proxy_auth: '@users.htpasswd'\n")).proxy_auth
+        == f"@{tmp_path / 'users.htpasswd'}"
+    )
+    assert load_config(write(tmp_path, "proxy_auth: alice:pw\n")).proxy_auth == "alice:pw"
+    for bad in ("proxy_auth: '@missing.htpasswd'\n", "proxy_auth: alice\n"):
+        with pytest.raises(ConfigError, match="proxy_auth"):
+            load_config(write(tmp_path, bad))
