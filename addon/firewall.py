@@ -264,7 +264,9 @@ class Firewall:
                 del response.headers["content-encoding"]
             decoder = self.reroute.chain(flow, decoder)  # a fallback's stream, translated
             response.headers.pop("content-length", None)
-            if not response.is_http2 and not flow.request.is_http2:
+            if not flow.request.is_http2:
+                # HTTP/1 clients get chunked framing whatever the upstream spoke (an
+                # HTTP/2 upstream sends no transfer-encoding, and the length changes)
                 response.headers["transfer-encoding"] = "chunked"
             response.stream = _safe_stream(inspector, decoder, state, self.rt.config.fail_open)
         except Exception as exc:

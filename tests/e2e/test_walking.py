@@ -252,3 +252,21 @@ def test_wrap_points_an_unmodified_sdk_app_at_llmwall(proxy: Proxy, fake: FakePr
     assert done.stdout.strip() == "Hello from the fake provider."
     assert KEY.encode() not in fake.received[-1].body
     assert b"<OPENAI_API_KEY>" in fake.received[-1].body
+
+
+@pytest.mark.parametrize("http2", [False, True])
+def test_streams_reach_http1_and_http2_clients(proxy: Proxy, fake: FakeProvider, http2: bool) -> None:
+    import httpx2
+
+    fake.next(reply=f"alpha beta {KEY} gamma delta")
+    body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": "go"}]}
+    with httpx2.Client(proxy=proxy.url, verify=trust(proxy), http2=http2) as client:
+        r = client.post("https://api.openai.com/v1/chat/completions", json=body)
+    assert r.http_version == ("HTTP/2" if http2 else "HTTP/1.1")
+    text = "".join(
+        (json.loads(line[6:])["choices"] or [{}])[0].get("delta", {}).get("content") or ""
+        for line in r.text.splitlines()
+        if line.startswith("data: {")
+    )
+    assert text == "alpha beta <OPENAI_API_KEY> gamma delta"
+    assert r.text.rstrip().endswith("data: [DONE]")
