@@ -31,9 +31,12 @@ def _texty(raw: bytes) -> str | None:
 def _candidates(text: str) -> list[tuple[int, str]]:
     """(offset, token) of whitespace-separated tokens long enough to be a blob. Splitting is
     C-speed; a regex over the whole text would restart inside every word."""
-    out = []
+    out: list[tuple[int, str]] = []
+    toks = text.split()
+    if not toks or max(map(len, toks)) < _MIN_BLOB:
+        return out
     pos = 0
-    for tok in text.split():
+    for tok in toks:
         if len(tok) >= _MIN_BLOB:
             pos = text.find(tok, pos)
             out.append((pos, tok))

@@ -146,6 +146,10 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
 
     ENTITY = "PROMPT_INJECTION"
     RULES: ClassVar[tuple[tuple[Pattern, tuple[frozenset[str], ...]], ...]]
+    # rule id -> a regex that every match of the rule contains (a necessary condition
+    # with a literal first character, so `re` scans for it at C speed): rules whose
+    # word groups are too common to gate them run only when it occurs
+    GATES: ClassVar[dict[str, str]] = {}
     FLAGS = re.MULTILINE
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -166,6 +170,10 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
             tuple(g for g in groups if not all(w.isidentifier() or w.isalnum() for w in g))
             for _, groups in self.RULES
         )
+        self.gates = tuple(
+            re.compile(self.GATES[p.name], self.FLAGS) if p.name in self.GATES else None
+            for p, _ in self.RULES
+        )
 
     def find_rules(
         self,
@@ -181,8 +189,8 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         only rules that use one of those words run."""
         results = []
         n = len(text)
-        for (pattern, rx), groups, literals in zip(
-            self._compiled, self.requires, self.literals, strict=True
+        for (pattern, rx), groups, literals, gate in zip(
+            self._compiled, self.requires, self.literals, self.gates, strict=True
         ):
             if any(words.isdisjoint(g) for g in groups):
                 continue
@@ -190,6 +198,8 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
                 continue
             if must is not None and all(must.isdisjoint(g) for g in groups):
                 continue  # nothing new for this rule since the last pass
+            if gate is not None and gate.search(text) is None:
+                continue
             spans: list[tuple[int, int]] = [(0, n)]
             if counts is not None and groups and n > 2 * RULE_REACH:
                 rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))

@@ -81,3 +81,5 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
             words("rules restrictions limits filters guidelines ethics anything censorship bound"),
         ),
     )
+    # payload splitting needs two quoted assignments in a row: `= "…"` then `;`/`,`/newline
+    GATES = {"pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]"}
