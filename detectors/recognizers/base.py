@@ -170,6 +170,11 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
             tuple(g for g in groups if not all(w.isidentifier() or w.isalnum() for w in g))
             for _, groups in self.RULES
         )
+        # the same regexes with a leading \b moved behind the first letter (see
+        # _fast_start), so that `re` can skip ahead by first character at C speed
+        self._compiled = tuple(
+            (p, re.compile(_fast_start(p.regex), self.FLAGS)) for p in self.PATTERNS
+        )
         self.gates = tuple(
             re.compile(self.GATES[p.name], self.FLAGS) if p.name in self.GATES else None
             for p, _ in self.RULES
@@ -216,6 +221,56 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
         lowered = text.lower()
         return self.find_rules(lowered, set(re.findall(r"\w+", lowered)))
+
+
+_QUANTIFIERS = frozenset("?*+{")
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _fast_start(regex: str) -> str:
+    r"""An equivalent regex for `\b(?:alt|alt...)rest` or `\bword...` whose alternatives
+    each begin with an unquantified ASCII letter: `\b` before a word character means
+    "no word character just before it", which `(?<!\w.)` says after that letter. With a
+    literal first character `re` searches by prefix or first-character set in C instead of
+    trying the whole pattern at every position (about 2x on 20 KB). Anything else is
+    returned unchanged."""
+    if not regex.startswith("\\b"):
+        return regex
+    body = regex[2:]
+    if body[:1] in _ASCII_LOWER and body[1:2] not in _QUANTIFIERS:
+        return body[0] + "(?<!\\w.)" + body[1:]
+    if not body.startswith("(?:"):
+        return regex
+    alts: list[str] = []
+    depth, i, start, in_class = 0, 3, 3, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                alts.append(body[start:i])
+                break
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(body[start:i])
+            start = i + 1
+        i += 1
+    else:
+        return regex
+    if body[i + 1 : i + 2] in _QUANTIFIERS:
+        return regex  # an optional group: \b would still apply without it
+    if not all(a[:1] in _ASCII_LOWER and a[1:2] not in _QUANTIFIERS for a in alts):
+        return regex
+    fast = "|".join(a[0] + "(?<!\\w.)" + a[1:] for a in alts)
+    return "(?:" + fast + body[i:]
 
 
 RULE_REACH = 240  # no rule matches more than this many characters around its seed word
