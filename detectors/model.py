@@ -15,6 +15,8 @@ import json
 import math
 from importlib import resources
 
+import numpy as np
+
 INDIRECT_FEATURE = "__indirect__"
 # Document text gets every gram twice, plain and with this prefix, so the model can learn
 # what is suspicious only inside documents (a request to the assistant) without
@@ -56,6 +58,36 @@ class InjectionModel:
         self.bias = bias
         self.sha256 = sha256
         self._vocab = frozenset(weights)
+        self._index(weights)
+
+    def _index(self, weights: dict[str, float]) -> None:
+        """Arrays for score_tokens: every feature is a base gram (its document-prefixed
+        twin shares the id); a token maps to a word id with one dict lookup, a bigram to
+        a feature by binary search over word-id pairs."""
+        bases = sorted({g.removeprefix(INDIRECT_PREFIX) for g in weights})
+        words = sorted({w for b in bases for w in b.split(" ")})
+        self._wid = {w: k for k, w in enumerate(words)}
+        nw = len(words)
+        self._nw = nw
+        uni = np.full(nw + 1, -1, dtype=np.int64)  # index nw: out-of-vocabulary words
+        pairs: list[tuple[int, int]] = []
+        for f, b in enumerate(bases):
+            parts = b.split(" ")
+            if len(parts) == 1:
+                uni[self._wid[b]] = f
+            else:
+                a, c = parts
+                pairs.append(((self._wid[a] * (nw + 1) + self._wid[c]), f))
+        pairs.sort()
+        self._uni = uni
+        self._bkeys = np.array([k for k, _ in pairs], dtype=np.int64)
+        self._bfeat = np.array([f for _, f in pairs], dtype=np.int64)
+        plain = [weights.get(b) for b in bases]
+        prefixed = [weights.get(INDIRECT_PREFIX + b) for b in bases]
+        self._w_plain = np.array([0.0 if w is None else w for w in plain])
+        self._has_plain = np.array([w is not None for w in plain])
+        self._w_pref = np.array([0.0 if w is None else w for w in prefixed])
+        self._has_pref = np.array([w is not None for w in prefixed])
 
     @classmethod
     def load(cls, path: str | None = None) -> InjectionModel:
@@ -83,6 +115,34 @@ class InjectionModel:
         return best
 
     def score_tokens(self, toks: list[str], indirect: bool = False) -> float:
+        """Max over windows of WINDOW tokens of the window's probability. A window's
+        binary features are the distinct in-vocabulary grams among its positions. Each
+        token costs one dict lookup (its word id); bigram features come from a binary
+        search over word-id pairs and each window's distinct features from np.unique, all
+        in numpy. The weights summed (math.fsum, exact) are exactly those that
+        score_tokens_reference sums, so the scores are identical."""
+        n = len(toks)
+        nw = self._nw
+        ids = np.fromiter(map(self._wid.get, toks, itertools.repeat(nw)), np.int64, n)
+        uni = self._uni[ids]
+        keys = ids[:-1] * (nw + 1) + ids[1:]
+        pos = np.searchsorted(self._bkeys, keys)
+        np.minimum(pos, len(self._bkeys) - 1, out=pos)
+        bi = np.where(self._bkeys[pos] == keys, self._bfeat[pos], -1)
+        starts = [0] if n <= WINDOW else [*range(0, n - WINDOW, WINDOW), n - WINDOW]
+        best = 0.0
+        for start in starts:
+            end = min(n, start + WINDOW)
+            f = np.concatenate((uni[start:end], bi[start : end - 1]))
+            f = np.unique(f[f >= 0])
+            hits = self._w_plain[f[self._has_plain[f]]].tolist()
+            if indirect:
+                hits += self._w_pref[f[self._has_pref[f]]].tolist()
+            scale = min(1.0, (end - start) / MIN_WORDS)
+            best = max(best, self._prob(hits, indirect, scale))
+        return best
+
+    def score_tokens_reference(self, toks: list[str], indirect: bool = False) -> float:
         """Max over windows of WINDOW tokens of the window's probability. A window's
         binary features are the distinct in-vocabulary grams among its positions; set
         building, intersection and map() keep the loops in C (a one-pass numpy variant
