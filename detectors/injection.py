@@ -69,8 +69,10 @@ class InjectionScorer:
     ) -> tuple[float, float, tuple[float, int, int, str, str] | None]:
         """(rule score, model score, best rule hit) on already-normalized text."""
         toks = tokens(lowered)
-        counts = Counter(toks) if len(lowered) > 1024 else None
-        words = set(counts) if counts is not None else set(toks)
+        words = set(toks)
+        # occurrences are only ever asked of rule words (to seed rule windows)
+        rule_words = self.rule_words
+        counts = Counter(filter(rule_words.__contains__, toks)) if len(lowered) > 1024 else None
         hits = self._rules(lowered, words, indirect, counts)
         # leetspeak: only tokens that mix letters with 0/1/3/4/5/7 are folded (1:1, so
         # offsets are unchanged), and only rules that then gain their words run again
