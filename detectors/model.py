@@ -162,7 +162,8 @@ class InjectionModel:
             if indirect:
                 grams.update([INDIRECT_PREFIX + g for g in grams])
             scale = min(1.0, (end - start) / MIN_WORDS)
-            best = max(best, self._prob(list(map(w.__getitem__, grams & self._vocab)), indirect, scale))
+            hits = list(map(w.__getitem__, grams & self._vocab))
+            best = max(best, self._prob(hits, indirect, scale))
         return best
 
     def _prob(self, hits: list[float], indirect: bool, scale: float = 1.0) -> float:

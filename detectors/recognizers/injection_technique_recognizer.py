@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import InjectionRuleRecognizer, words
@@ -82,4 +84,6 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
         ),
     )
     # payload splitting needs two quoted assignments in a row: `= "…"` then `;`/`,`/newline
-    GATES = {"pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]"}
+    GATES: ClassVar[dict[str, str]] = {
+        "pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]"
+    }
