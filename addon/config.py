@@ -11,11 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from addon.errors import ConfigError
 from addon.policy import Policy, load_policy, parse_policy
-from addon.yaml_lines import with_line
+from addon.yaml_lines import read_yaml, with_line
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -108,16 +106,7 @@ def load_config(
     if path is not None:
         source = str(path)
         base_dir = Path(path).resolve().parent
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{source}: cannot read config file: {exc.strerror}") from None
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" at line {mark.line + 1}" if mark else ""
-            raise ConfigError(f"{source}: not valid YAML{at}") from None
+        text, loaded = read_yaml(path, "config file")
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

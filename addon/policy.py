@@ -10,13 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from addon.errors import ConfigError
-from addon.yaml_lines import with_line
+from addon.yaml_lines import read_yaml, with_line
 from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
 from detectors.finding import Finding
 from routing.segment import Direction, Trust
@@ -145,16 +144,7 @@ def load_policy(spec: str | dict[str, Any] | None, where: str = "policy") -> Pol
         return parse_policy(yaml.safe_load(default_policy_text()), "<built-in default policy>")
     if isinstance(spec, dict):
         return parse_policy(spec, where)
-    try:
-        text = Path(spec).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{where}: cannot read policy file {spec}: {exc.strerror}") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{spec}: not valid YAML{at}") from None
+    text, raw = read_yaml(spec, "policy file")
     try:
         return parse_policy(raw if raw is not None else {}, str(spec))
     except ConfigError as exc:

@@ -6,9 +6,14 @@ finds that key in the YAML text and adds its line number.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
+from typing import Any
 
 import yaml
+
+from addon.errors import ConfigError
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -50,3 +55,17 @@ def with_line(message: str, source: str, text: str, prefix: str = "") -> str:
         return message
     line = line_of(text, prefix + key)
     return f"{source}:{line}: {rest}" if line else message
+
+
+def read_yaml(path: str | os.PathLike[str], what: str) -> tuple[str, Any]:
+    """The text and the parsed YAML of `path`; errors name the file (and the line)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    try:
+        return text, yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{at}") from None

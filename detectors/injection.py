@@ -77,7 +77,7 @@ class InjectionScorer:
         # leetspeak: only tokens that mix letters with 0/1/3/4/5/7 are folded (1:1, so
         # offsets are unchanged), and only rules that then gain their words run again
         # (filter() drops the all-letter words at C speed; few words remain to check)
-        nonalpha = words.difference(filter(str.isalpha, words))
+        nonalpha = words.difference(filter(str.isalpha, words))  # type: ignore[arg-type]
         mixed = [w for w in nonalpha if not w.isdigit() and _LEET_DIGITS & set(w)]
         if mixed:
             new = ({w.translate(_LEET) for w in mixed} & self.rule_words) - words

@@ -255,7 +255,9 @@ def test_wrap_points_an_unmodified_sdk_app_at_llmwall(proxy: Proxy, fake: FakePr
 
 
 @pytest.mark.parametrize("http2", [False, True])
-def test_streams_reach_http1_and_http2_clients(proxy: Proxy, fake: FakeProvider, http2: bool) -> None:
+def test_streams_reach_http1_and_http2_clients(
+    proxy: Proxy, fake: FakeProvider, http2: bool
+) -> None:
     import httpx2
 
     fake.next(reply=f"alpha beta {KEY} gamma delta")
