@@ -74,6 +74,23 @@ CHAT_REQUEST_KEYS = frozenset(
 )
 
 
+def sampling_options(body: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The token limit, sampling knobs and stop sequences of an OpenAI Chat request,
+    under the target's names: `names` maps max_tokens, temperature, top_p, seed,
+    presence_penalty, frequency_penalty and stop to the target's keys."""
+    out: dict[str, Any] = {}
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    if limit:
+        out[names["max_tokens"]] = limit
+    for src in ("temperature", "top_p", "seed", "presence_penalty", "frequency_penalty"):
+        if isinstance(body.get(src), int | float):
+            out[names[src]] = body[src]
+    stop = body.get("stop")
+    if stop:
+        out[names["stop"]] = [stop] if isinstance(stop, str) else list(stop)
+    return out
+
+
 def text_of(content: Any, *, field: str) -> str:
     """The text of an OpenAI `content` (string or text parts) or of Anthropic text
     blocks. Anything else raises: it has no text equivalent."""

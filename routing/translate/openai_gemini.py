@@ -17,8 +17,19 @@ from routing.translate.common import (
     dump_arguments,
     merge_same_role,
     parse_arguments,
+    sampling_options,
     text_of,
 )
+
+_GEMINI_NAMES = {
+    "max_tokens": "maxOutputTokens",
+    "temperature": "temperature",
+    "top_p": "topP",
+    "seed": "seed",
+    "presence_penalty": "presencePenalty",
+    "frequency_penalty": "frequencyPenalty",
+    "stop": "stopSequences",
+}
 
 
 def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
@@ -81,22 +92,7 @@ def chat_to_gemini_request(body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"contents": contents}
     if any(system):
         out["systemInstruction"] = {"parts": [{"text": "\n\n".join(s for s in system if s)}]}
-    config: dict[str, Any] = {}
-    limit = body.get("max_completion_tokens") or body.get("max_tokens")
-    if limit:
-        config["maxOutputTokens"] = limit
-    for src, dst in (
-        ("temperature", "temperature"),
-        ("top_p", "topP"),
-        ("seed", "seed"),
-        ("presence_penalty", "presencePenalty"),
-        ("frequency_penalty", "frequencyPenalty"),
-    ):
-        if isinstance(body.get(src), int | float):
-            config[dst] = body[src]
-    stop = body.get("stop")
-    if stop:
-        config["stopSequences"] = [stop] if isinstance(stop, str) else list(stop)
+    config = sampling_options(body, _GEMINI_NAMES)
     rf = body.get("response_format")
     if isinstance(rf, dict) and rf.get("type") == "json_object":
         config["responseMimeType"] = "application/json"

@@ -20,8 +20,19 @@ from routing.translate.common import (
     done,
     dump_arguments,
     parse_arguments,
+    sampling_options,
     text_of,
 )
+
+_OLLAMA_NAMES = {
+    "max_tokens": "num_predict",
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "seed": "seed",
+    "presence_penalty": "presence_penalty",
+    "frequency_penalty": "frequency_penalty",
+    "stop": "stop",
+}
 
 
 def chat_to_ollama_request(body: dict[str, Any], model: str | None) -> dict[str, Any]:
@@ -81,22 +92,7 @@ def chat_to_ollama_request(body: dict[str, Any], model: str | None) -> dict[str,
         "messages": messages,
         "stream": body.get("stream") is True,
     }
-    options: dict[str, Any] = {}
-    limit = body.get("max_completion_tokens") or body.get("max_tokens")
-    if limit:
-        options["num_predict"] = limit
-    for src, dst in (
-        ("temperature", "temperature"),
-        ("top_p", "top_p"),
-        ("seed", "seed"),
-        ("presence_penalty", "presence_penalty"),
-        ("frequency_penalty", "frequency_penalty"),
-    ):
-        if isinstance(body.get(src), int | float):
-            options[dst] = body[src]
-    stop = body.get("stop")
-    if stop:
-        options["stop"] = [stop] if isinstance(stop, str) else list(stop)
+    options = sampling_options(body, _OLLAMA_NAMES)
     if options:
         out_body["options"] = options
     rf = body.get("response_format")

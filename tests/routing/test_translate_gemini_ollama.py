@@ -225,3 +225,28 @@ def test_unknown_pairs_and_untranslatable() -> None:
             {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]},
             "g",
         )
+
+
+def test_every_sampling_option_keeps_its_value_under_the_target_name() -> None:
+    from routing.translate.openai_gemini import chat_to_gemini_request
+    from routing.translate.openai_ollama import chat_to_ollama_request
+
+    body = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "hi"}],
+        "max_completion_tokens": 7,
+        "temperature": 0.2,
+        "top_p": 0.9,
+        "seed": 3,
+        "presence_penalty": 0.1,
+        "frequency_penalty": 0.4,
+        "stop": "END",
+    }
+    assert chat_to_gemini_request(body)["generationConfig"] == {
+        "maxOutputTokens": 7, "temperature": 0.2, "topP": 0.9, "seed": 3,
+        "presencePenalty": 0.1, "frequencyPenalty": 0.4, "stopSequences": ["END"],
+    }  # fmt: skip
+    assert chat_to_ollama_request(body, None)["options"] == {
+        "num_predict": 7, "temperature": 0.2, "top_p": 0.9, "seed": 3,
+        "presence_penalty": 0.1, "frequency_penalty": 0.4, "stop": ["END"],
+    }  # fmt: skip
