@@ -28,6 +28,8 @@ LINE_MIN = 6
 # full weight ("https://example.com" scored 0.97). Below this many words the model's
 # evidence is scaled down in proportion; short attacks are the rules' job.
 MIN_WORDS = 8
+# up to this many tokens the pure-Python set path is faster than numpy's fixed costs
+SMALL = 128
 
 
 _WORD_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256))
@@ -88,6 +90,8 @@ class InjectionModel:
         self._has_plain = np.array([w is not None for w in plain])
         self._w_pref = np.array([0.0 if w is None else w for w in prefixed])
         self._has_pref = np.array([w is not None for w in prefixed])
+        self._n_plain = self._has_plain.astype(np.float64)
+        self._n_pref = self._has_pref.astype(np.float64)
 
     @classmethod
     def load(cls, path: str | None = None) -> InjectionModel:
@@ -105,44 +109,83 @@ class InjectionModel:
     def score_document(self, normalized_lower: str, toks: list[str], indirect: bool) -> float:
         """score_tokens, and for document text also each line of LINE_MIN+ words on its
         own: an injected instruction is usually a line of its own that a whole-window
-        score would dilute among the document's ordinary lines."""
-        best = self.score_tokens(toks, indirect)
+        score would dilute among the document's ordinary lines. Windows and lines are
+        scored together in one vectorised pass (see _score_spans)."""
+        n = len(toks)
+        spans = _window_spans(n)
         if indirect and "\n" in normalized_lower:
+            # tokens() splits at every line break, so a text's tokens are its lines'
+            # tokens in order, and a line is a span of token positions
+            pos = 0
             for line in normalized_lower.splitlines():
-                line_toks = tokens(line)
-                if LINE_MIN <= len(line_toks) < len(toks):
-                    best = max(best, self.score_tokens(line_toks, True))
-        return best
+                k = len(tokens(line))
+                if LINE_MIN <= k < n:
+                    spans += [(pos + s, pos + e) for s, e in _window_spans(k)]
+                pos += k
+        if n <= SMALL:
+            return max(self.score_tokens_reference(toks[s:e], indirect) for s, e in spans)
+        return self._score_spans(toks, spans, indirect)
 
     def score_tokens(self, toks: list[str], indirect: bool = False) -> float:
-        """Max over windows of WINDOW tokens of the window's probability. A window's
-        binary features are the distinct in-vocabulary grams among its positions. Each
-        token costs one dict lookup (its word id); bigram features come from a binary
-        search over word-id pairs and each window's distinct features from np.unique, all
-        in numpy. The weights summed (math.fsum, exact) are exactly those that
-        score_tokens_reference sums, so the scores are identical."""
-        n = len(toks)
-        if n <= WINDOW:  # one window: numpy's fixed costs exceed the work (measured)
+        """Max over windows of WINDOW tokens of the window's probability (the same value
+        as score_tokens_reference, up to float summation order)."""
+        if len(toks) <= SMALL:
             return self.score_tokens_reference(toks, indirect)
+        return self._score_spans(toks, _window_spans(len(toks)), indirect)
+
+    def _score_spans(self, toks: list[str], spans: list[tuple[int, int]], indirect: bool) -> float:
+        """Max over token spans of the span's probability, all spans at once: one dict
+        lookup per token (its word id), bigram features by binary search over word-id
+        pairs, then every (span, feature) pair made distinct by a single sort and the
+        weights summed per span with np.bincount. Python-level work is per text, not per
+        window or line."""
+        n = len(toks)
         nw = self._nw
+        nf = len(self._w_plain)
         ids = np.fromiter(map(self._wid.get, toks, itertools.repeat(nw)), np.int64, n)
         uni = self._uni[ids]
         keys = ids[:-1] * (nw + 1) + ids[1:]
-        pos = np.searchsorted(self._bkeys, keys)
-        np.minimum(pos, len(self._bkeys) - 1, out=pos)
-        bi = np.where(self._bkeys[pos] == keys, self._bfeat[pos], -1)
-        starts = [0] if n <= WINDOW else [*range(0, n - WINDOW, WINDOW), n - WINDOW]
-        best = 0.0
-        for start in starts:
-            end = min(n, start + WINDOW)
-            f = np.concatenate((uni[start:end], bi[start : end - 1]))
-            f = np.unique(f[f >= 0])
-            hits = self._w_plain[f[self._has_plain[f]]].tolist()
+        bi = np.full(max(0, n - 1), -1, dtype=np.int64)
+        if len(self._bkeys) and n > 1:
+            # searching sorted needles is cache-friendly (measured 1.4x with the argsort)
+            order = np.argsort(keys)
+            needles = keys[order]
+            pos = np.searchsorted(self._bkeys, needles)
+            np.minimum(pos, len(self._bkeys) - 1, out=pos)
+            hit = self._bkeys[pos] == needles
+            bi[order[hit]] = self._bfeat[pos[hit]]
+        m = len(spans)
+        lengths = np.array([e - s for s, e in spans], dtype=np.int64)
+        if m <= 4:  # slicing beats index arithmetic for a few spans (the windows of 2 KB)
+            feat = np.concatenate([uni[s:e] for s, e in spans] + [bi[s : e - 1] for s, e in spans])
+            blen = np.maximum(lengths - 1, 0)
+            win = np.repeat(np.arange(2 * m, dtype=np.int64) % m, np.concatenate((lengths, blen)))
+        else:
+            starts = np.array([s for s, _ in spans], dtype=np.int64)
+            u_at, u_win = _ranges(starts, lengths)
+            b_at, b_win = _ranges(starts, np.maximum(lengths - 1, 0))
+            feat = np.concatenate((uni[u_at], bi[b_at]))
+            win = np.concatenate((u_win, b_win))
+        keep = feat >= 0
+        pairs = np.sort(win[keep] * nf + feat[keep])  # distinct: np.unique is 5x slower
+        if len(pairs) > 1:
+            pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+        pw, pf = np.divmod(pairs, nf)
+        sums = np.zeros(m)
+        counts = np.zeros(m)
+        if len(pairs):  # (bincount of nothing is an integer array)
+            sums += np.bincount(pw, weights=self._w_plain[pf], minlength=m)
+            counts += np.bincount(pw, weights=self._n_plain[pf], minlength=m)
             if indirect:
-                hits += self._w_pref[f[self._has_pref[f]]].tolist()
-            scale = min(1.0, (end - start) / MIN_WORDS)
-            best = max(best, self._prob(hits, indirect, scale))
-        return best
+                sums += np.bincount(pw, weights=self._w_pref[pf], minlength=m)
+                counts += np.bincount(pw, weights=self._n_pref[pf], minlength=m)
+        if indirect and INDIRECT_FEATURE in self.weights:
+            sums += self.weights[INDIRECT_FEATURE]
+            counts += 1.0
+        scale = np.minimum(1.0, lengths / MIN_WORDS)
+        z = self.bias + scale * sums / np.sqrt(np.maximum(counts, 1.0))
+        top = max(-30.0, min(30.0, float(z.max())))
+        return 1.0 / (1.0 + math.exp(-top))
 
     def score_tokens_reference(self, toks: list[str], indirect: bool = False) -> float:
         """Max over windows of WINDOW tokens of the window's probability. A window's
@@ -152,11 +195,8 @@ class InjectionModel:
         w = self.weights
         bigrams = list(map(" ".join, itertools.pairwise(toks)))
         n = len(toks)
-        # non-overlapping windows; the last one is the final WINDOW tokens
-        starts = [0] if n <= WINDOW else [*range(0, n - WINDOW, WINDOW), n - WINDOW]
         best = 0.0
-        for start in starts:
-            end = min(n, start + WINDOW)
+        for start, end in _window_spans(n):
             grams = set(toks[start:end])
             grams.update(bigrams[start : end - 1])
             if indirect:
@@ -171,3 +211,21 @@ class InjectionModel:
             hits.append(self.weights[INDIRECT_FEATURE])
         z = self.bias + (scale * math.fsum(hits) / math.sqrt(len(hits)) if hits else 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _window_spans(n: int) -> list[tuple[int, int]]:
+    """Non-overlapping windows of WINDOW tokens; the last one is the final WINDOW tokens."""
+    if n <= WINDOW:
+        return [(0, n)]
+    return [(s, s + WINDOW) for s in range(0, n - WINDOW, WINDOW)] + [(n - WINDOW, n)]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The concatenated positions range(s, s + k) of every (s, k), and each one's index."""
+    total = int(lengths.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    first = np.cumsum(lengths) - lengths
+    at = np.arange(total, dtype=np.int64) + np.repeat(starts - first, lengths)
+    return at, np.repeat(np.arange(len(starts), dtype=np.int64), lengths)

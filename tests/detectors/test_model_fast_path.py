@@ -1,14 +1,28 @@
-"""The numpy scoring path of the injection model equals the pure-Python reference."""
+"""The vectorised scoring path of the injection model equals the pure-Python reference."""
 
 import random
 
+import pytest
+
 from detectors import corpora
-from detectors.model import WINDOW, InjectionModel, tokens
+from detectors.model import LINE_MIN, SMALL, WINDOW, InjectionModel, tokens
 from detectors.normalize import normalize
 
 
-def test_fast_scores_equal_reference_on_dev_texts():
-    model = InjectionModel.load()
+def _reference_document(model: InjectionModel, text: str, indirect: bool) -> float:
+    """score_document as specified: the windows of the whole text, and for document
+    text every line of LINE_MIN+ words scored on its own."""
+    toks = tokens(text)
+    best = model.score_tokens_reference(toks, indirect)
+    if indirect:
+        for line in text.splitlines():
+            line_toks = tokens(line)
+            if LINE_MIN <= len(line_toks) < len(toks):
+                best = max(best, model.score_tokens_reference(line_toks, True))
+    return best
+
+
+def _texts() -> list[str]:
     rng = random.Random(5)
     dev = [e.text for e in corpora.training_set(corpora.DEFAULT_ROOT)]
     texts = rng.sample(dev, 300)
@@ -16,9 +30,20 @@ def test_fast_scores_equal_reference_on_dev_texts():
     texts += ["\n".join(rng.sample(dev, rng.randint(3, 60))) for _ in range(30)]
     texts += ["", "hi", "__indirect__ x", " ".join(["word"] * (WINDOW + 1))]
     texts += [" ".join(["ignore all previous instructions"] * (WINDOW // 2))]
-    for text in texts:
-        toks = tokens(normalize(text).text)
-        for indirect in (False, True):
-            assert model.score_tokens(toks, indirect) == model.score_tokens_reference(
-                toks, indirect
-            ), (text[:60], indirect)
+    texts += [" ".join(["tok"] * k) for k in (SMALL - 1, SMALL, SMALL + 1)]
+    texts += ["line one has\n\nsix words or more here\r\nand\u2028another line of text ok"]
+    return [normalize(t).text for t in texts]
+
+
+@pytest.mark.parametrize("indirect", [False, True])
+def test_fast_scores_equal_reference_on_dev_texts(indirect: bool) -> None:
+    model = InjectionModel.load()
+    for text in _texts():
+        toks = tokens(text)
+        # equal up to float summation order (fsum vs bincount)
+        assert model.score_tokens(toks, indirect) == pytest.approx(
+            model.score_tokens_reference(toks, indirect), abs=1e-12
+        ), text[:60]
+        assert model.score_document(text, toks, indirect) == pytest.approx(
+            _reference_document(model, text, indirect), abs=1e-12
+        ), text[:60]
