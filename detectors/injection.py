@@ -45,6 +45,20 @@ class InjectionScorer:
         self.model = model
         self.disabled = disabled
         self.rule_words = frozenset(a for r in self.recognizers for a in r.ANCHORS)
+        # an inverted index over every rule's word groups: a text's rule words select the
+        # rules whose groups are all present, without visiting the others
+        self._rules_list: list[tuple[InjectionRuleRecognizer, int, int]] = []
+        self._always: list[int] = []  # rules with no word group (literal groups only)
+        self._slots: dict[str, list[tuple[int, int]]] = {}
+        for rec in self.recognizers:
+            for i, groups in enumerate(rec.requires):
+                k = len(self._rules_list)
+                self._rules_list.append((rec, i, (1 << len(groups)) - 1))
+                if not groups:
+                    self._always.append(k)
+                for g, group in enumerate(groups):
+                    for w in group:
+                        self._slots.setdefault(w, []).append((k, g))
 
     def _rules(
         self,
@@ -54,11 +68,20 @@ class InjectionScorer:
         counts: dict[str, int] | None = None,
         must: set[str] | None = None,
     ) -> list[tuple[float, int, int, str, str]]:
+        satisfied: dict[int, int] = dict.fromkeys(self._always, 0)
+        for w in words.intersection(self._slots):
+            for k, g in self._slots[w]:
+                satisfied[k] = satisfied.get(k, 0) | (1 << g)
         hits = []
-        for rec in self.recognizers:
+        for k in sorted(satisfied):
+            rec, i, full = self._rules_list[k]
+            if satisfied[k] != full:
+                continue
             if not indirect and isinstance(rec, InjectionIndirectRecognizer):
                 continue
-            for r in rec.find_rules(lowered, words, counts, must):
+            if must is not None and all(must.isdisjoint(g) for g in rec.requires[i]):
+                continue  # nothing new for this rule since the last pass
+            for r in rec.run_rule(i, lowered, words, counts):
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
                     hits.append((r.score, r.start, r.end, rule, type(rec).__name__))

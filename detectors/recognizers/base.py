@@ -192,30 +192,44 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         With `counts` (token -> occurrences), a rule's regex searches only windows around
         the occurrences of its rarest group's words instead of the whole text. With `must`,
         only rules that use one of those words run."""
-        results = []
-        n = len(text)
-        for (pattern, rx), groups, literals, gate in zip(
-            self._compiled, self.requires, self.literals, self.gates, strict=True
-        ):
+        results: list[RecognizerResult] = []
+        for i, groups in enumerate(self.requires):
             if any(words.isdisjoint(g) for g in groups):
-                continue
-            if any(all(x not in text for x in g) for g in literals):
                 continue
             if must is not None and all(must.isdisjoint(g) for g in groups):
                 continue  # nothing new for this rule since the last pass
-            if gate is not None and gate.search(text) is None:
-                continue
-            spans: list[tuple[int, int]] = [(0, n)]
-            if counts is not None and groups and n > 2 * RULE_REACH:
-                rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))
-                if sum(counts.get(w, 0) for w in rarest) <= MAX_SEEDS:
-                    spans = _seed_windows(text, [w for w in rarest if w in words])
-            seen: set[tuple[int, int]] = set()
-            for start, end in spans:
-                for m in rx.finditer(text, start, end):
-                    if m.span() not in seen:
-                        seen.add(m.span())
-                        results.append(self.result(m.start(), m.end(), pattern.score, pattern.name))
+            results += self.run_rule(i, text, words, counts)
+        return results
+
+    def run_rule(
+        self,
+        i: int,
+        text: str,
+        words: set[str] | frozenset[str],
+        counts: dict[str, int] | None = None,
+    ) -> list[RecognizerResult]:
+        """Rule `i`, whose word groups the caller has found in `words`: its literal groups
+        and gate, then its regex over the whole text or the windows around its rarest
+        group's words."""
+        (pattern, rx), groups = self._compiled[i], self.requires[i]
+        if any(all(x not in text for x in g) for g in self.literals[i]):
+            return []
+        gate = self.gates[i]
+        if gate is not None and gate.search(text) is None:
+            return []
+        n = len(text)
+        spans: list[tuple[int, int]] = [(0, n)]
+        if counts is not None and groups and n > 2 * RULE_REACH:
+            rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))
+            if sum(counts.get(w, 0) for w in rarest) <= MAX_SEEDS:
+                spans = _seed_windows(text, [w for w in rarest if w in words])
+        results = []
+        seen: set[tuple[int, int]] = set()
+        for start, end in spans:
+            for m in rx.finditer(text, start, end):
+                if m.span() not in seen:
+                    seen.add(m.span())
+                    results.append(self.result(m.start(), m.end(), pattern.score, pattern.name))
         return results
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
