@@ -123,8 +123,12 @@ class Firewall:
                 )
                 await self._committed(flow, state)
 
+    def _policy(self, state: FlowState) -> Policy:
+        """The policy for this flow's provider (its `per_provider` overrides, if any)."""
+        return self.rt.policy.for_provider(state.match.provider.name)
+
     async def _inspect_request(self, flow: http.HTTPFlow, state: FlowState) -> None:
-        policy = self.rt.policy
+        policy = self._policy(state)
         dialect = state.dialect
         body_bytes = _content(flow.request)
         if dialect is None or not body_bytes:
@@ -153,7 +157,7 @@ class Firewall:
         path, _, query = flow.request.path.partition("?")
         state.stream = dialect.wants_stream(body, path, query)
         extraction = dialect.extract_request(body)
-        decision = await self._decide(extraction, Direction.REQUEST)
+        decision = await self._decide(extraction, Direction.REQUEST, policy)
         decision = await self.reroute.policy_decision(
             flow, state, body, decision, lambda p: self._decide(extraction, Direction.REQUEST, p)
         )
@@ -207,7 +211,7 @@ class Firewall:
         self._route(flow, state)
 
     async def _decide(
-        self, extraction: Extraction, direction: Direction, policy: Policy | None = None
+        self, extraction: Extraction, direction: Direction, policy: Policy
     ) -> Decision:
         items = scan_inputs(extraction)
         detector = self.rt.detector
@@ -215,7 +219,7 @@ class Firewall:
             scans = await asyncio.to_thread(detector.scan_batch, items)
         else:
             scans = detector.scan_batch(items)
-        return decide(extraction, scans, policy or self.rt.policy, direction)
+        return decide(extraction, scans, policy, direction)
 
     def _route(self, flow: http.HTTPFlow, state: FlowState) -> None:
         upstream = self.rt.upstreams.get(state.match.provider.name)
@@ -254,7 +258,7 @@ class Firewall:
             inspector = StreamInspector(
                 stream,
                 lambda text, indirect: self.rt.detector.scan(text, indirect=indirect),
-                self.rt.policy,
+                self._policy(state),
                 holdback=self.rt.holdback,
                 block_message=lambda rule: f"llmwall blocked this response: policy rule {rule}",
             )
@@ -321,7 +325,7 @@ class Firewall:
             return
         body = _json(raw, "response")
         extraction = dialect.extract_response(body)
-        decision = await self._decide(extraction, Direction.RESPONSE)
+        decision = await self._decide(extraction, Direction.RESPONSE, self._policy(state))
         if decision.action is Action.BLOCK:
             self._replace_response(
                 flow,

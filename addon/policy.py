@@ -47,7 +47,10 @@ _KEYS = {
     "signed_requests",
     "allowlist",
     "reroute",
+    "per_provider",
 }
+# what a per_provider entry may override (mappings among them merge key by key)
+_OVERRIDABLE = ("actions", "min_score", "min_scores", "injection", "responses", "allowlist")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,12 @@ class Policy:
     # entity or category -> route name: requests with such findings go to that route
     # (see routing/routes.py) instead of their provider; the findings are then allowed.
     reroute: dict[str, str] = field(default_factory=dict)
+    # provider name -> this policy with that provider's `per_provider` overrides applied
+    providers: dict[str, Policy] = field(default_factory=dict)
+
+    def for_provider(self, name: str) -> Policy:
+        """The policy for traffic to provider `name` (its overrides, else this one)."""
+        return self.providers.get(name, self)
 
     def route_for(self, entities: Iterable[str]) -> tuple[str, str] | None:
         """(route name, the entity or category that chose it) for the first finding
@@ -189,6 +198,13 @@ def parse_policy(raw: Any, source: str) -> Policy:
                 f"{source}: allowlist.patterns[{i}]: not a valid regex ({exc.msg})"
             ) from None
     raw_actions = raw.get("actions", defaults["actions"])
+    providers = {}
+    if "per_provider" in raw:
+        base = {k: v for k, v in raw.items() if k != "per_provider"}
+        base.setdefault("actions", defaults["actions"])  # overrides merge into the effective ones
+        for name, override in _per_provider(raw["per_provider"], source).items():
+            merged_raw = _merge(base, override)
+            providers[name] = parse_policy(merged_raw, f"{source}: per_provider.{name}")
     return Policy(
         actions=_actions(raw_actions, source, "actions"),
         response_actions=_actions(responses.get("actions", {}), source, "responses.actions"),
@@ -216,7 +232,43 @@ def parse_policy(raw: Any, source: str) -> Policy:
         ).hexdigest(),
         source=source,
         reroute=_reroute(raw.get("reroute"), source),
+        providers=providers,
     )
+
+
+def _per_provider(raw: Any, source: str) -> dict[str, dict[str, Any]]:
+    from routing.providers import PROVIDER_NAMES
+
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{source}: per_provider: expected a mapping of provider name to overrides"
+        )
+    for name, override in raw.items():
+        if name not in PROVIDER_NAMES:
+            raise ConfigError(
+                f"{source}: per_provider.{name}: unknown provider; "
+                f"use one of: {', '.join(sorted(PROVIDER_NAMES))}"
+            )
+        if not isinstance(override, dict):
+            raise ConfigError(f"{source}: per_provider.{name}: expected a mapping of overrides")
+        for key in override:
+            if key not in _OVERRIDABLE:
+                raise ConfigError(
+                    f"{source}: per_provider.{name}.{key}: cannot be overridden per provider; "
+                    f"allowed: {', '.join(_OVERRIDABLE)}"
+                )
+    return raw
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `override` on top; nested mappings merge key by key."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _mapping(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:

@@ -162,7 +162,7 @@ class Rerouter:
         decision: Decision,
         redecide: Callable[[Policy], Awaitable[Decision]],
     ) -> Decision:
-        policy = self.rt.policy
+        policy = self.rt.policy.for_provider(state.match.provider.name)
         if not policy.reroute or not decision.findings:
             return decision
         chosen = policy.route_for(f.entity for f in decision.findings)

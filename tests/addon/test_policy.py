@@ -91,9 +91,40 @@ def test_min_score_drops_weak_findings() -> None:
         ({"binary_content": "redact"}, "binary_content: 'redact' is not one of allow, block"),
         ({"version": 2}, "version"),
         ([1, 2], "must be a mapping"),
+        ({"per_provider": {"olama": {}}}, "per_provider.olama: unknown provider"),
+        ({"per_provider": {"ollama": {"reroute": {}}}}, "per_provider.ollama.reroute: cannot be"),
+        (
+            {"per_provider": {"ollama": {"injection": {"threshold": 2}}}},
+            "per_provider.ollama: injection.threshold: expected a number from 0 to 1",
+        ),
+        ({"per_provider": []}, "per_provider: expected a mapping"),
     ],
 )
 def test_policy_errors_name_the_key(raw: object, needle: str) -> None:
     with pytest.raises(ConfigError) as err:
         parse_policy(raw, "policy.yaml")
     assert needle in str(err.value) and "policy.yaml" in str(err.value)
+
+
+def test_per_provider_overrides_merge_into_the_base_policy() -> None:
+    p = parse_policy(
+        {
+            "actions": {"EMAIL_ADDRESS": "block"},
+            "injection": {"indirect_threshold": 0.7},
+            "per_provider": {
+                "ollama": {"actions": {"pii": "allow"}, "injection": {"threshold": 0.9}}
+            },
+        },
+        "policy.yaml",
+    )
+    local = p.for_provider("ollama")
+    assert p.for_provider("openai") is p
+    # nested mappings merge key by key: the base's other keys stay
+    assert (local.injection_threshold, local.indirect_threshold) == (0.9, 0.7)
+    assert local.actions["EMAIL_ADDRESS"] is Action.BLOCK
+    assert local.actions["pii"] is Action.ALLOW
+    assert p.actions.get("pii") is None
+    assert p.injection_threshold == parse_policy({}, "d").injection_threshold
+    # defaults merge too when the base policy names no actions
+    q = parse_policy({"per_provider": {"ollama": {"actions": {"pii": "allow"}}}}, "p")
+    assert q.for_provider("ollama").actions["secret"] is Action.REDACT
