@@ -2,12 +2,15 @@
 
 The AnalyzerEngine is built with an explicit SpacyNlpEngine and a registry holding only
 the SpacyRecognizer: Presidio's pattern recognizers are replaced by llmwall's fast path.
+PERSON spans are then joined with PersonNameRecognizer's context cues and cleaned up by
+`refine` (line breaks, possessives, surnames, coordinated names).
 The model must be an installed package; nothing is ever downloaded.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
 
 NER_ENTITIES = ("PERSON", "LOCATION")
@@ -36,15 +39,101 @@ def build_analyzer(model: str):  # type: ignore[no-untyped-def]
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
 
 
+_CUES = None
+
+
 def _init(model: str) -> None:
-    global _ENGINE
+    global _ENGINE, _CUES
+    from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
+
     _ENGINE = build_analyzer(model)
+    # names announced by context ("my name is", "Mr.", "Name:") that the small model
+    # misses; next to spaCy's cost (tens of ms) the cue rules are free here
+    _CUES = PersonNameRecognizer()
 
 
 def _analyze(text: str) -> list[tuple[str, int, int, float]]:
-    assert _ENGINE is not None
+    assert _ENGINE is not None and _CUES is not None
     results = _ENGINE.analyze(text, language="en", entities=list(NER_ENTITIES))
-    return [(r.entity_type, r.start, r.end, r.score) for r in results]
+    found = [(r.entity_type, r.start, r.end, r.score) for r in results]
+    found += [(r.entity_type, r.start, r.end, r.score) for r in _CUES.find(text)]
+    return refine(text, found)
+
+
+_NAME_WORD = r"[^\W\d_][^\W\d_'’\-]*"
+# "Anna, Derek and Andrew": the words coordinated with a PERSON are persons too
+_NEXT = re.compile(
+    rf"(?:[ \t]*,[ \t]*(?:and[ \t]+|&[ \t]*)?|[ \t]+(?:and|&|or)[ \t]+)({_NAME_WORD})"
+)
+_PREV = re.compile(rf"({_NAME_WORD})(?:[ \t]*,[ \t]*|[ \t]+(?:and|&|or)[ \t]+)$")
+_SURNAME = re.compile(rf"[ \t]+({_NAME_WORD})")
+_POSSESSIVE = re.compile(r"(?:['’]s?|\s)+$")
+_NOT_NAME_WORDS = "The A An I He She They We You It This That My Your His Her Our Their And Or But"
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+
+
+_FUNCTION_WORDS = frozenset(w.lower() for w in _NOT_NAME) | {"is", "was", "are", "to", "of"}
+
+
+def _is_name(word: str, lowercase_text: bool = False) -> bool:
+    if lowercase_text:  # a text without capitals: any word but a function word
+        return word.isalpha() and word not in _FUNCTION_WORDS
+    return word[:1].isupper() and word not in _NOT_NAME and not (len(word) > 1 and word.isupper())
+
+
+def refine(
+    text: str, found: list[tuple[str, int, int, float]]
+) -> list[tuple[str, int, int, float]]:
+    """Clean up spaCy's PERSON spans: cut at a line break and a trailing possessive, add the
+    capitalised surname right after a one-word name, and add the capitalised words
+    coordinated with a name ("Anna, Derek and Andrew"). Other entities pass unchanged."""
+    out: list[tuple[str, int, int, float]] = []
+    persons: list[tuple[int, int, float]] = []
+    for entity, start, end, score in found:
+        if entity != "PERSON":
+            out.append((entity, start, end, score))
+            continue
+        value = text[start:end]
+        if "\n" in value.strip():
+            end = start + len(value) - len(value.lstrip()) + value.strip().index("\n")
+            end = start + len(text[start:end].rstrip()) if end > start else end
+        tail = _POSSESSIVE.search(text, start, end)
+        if tail is not None and tail.start() > start:
+            end = tail.start()
+        if end <= start or not any(c.isalpha() for c in text[start:end]):
+            continue
+        if " " not in text[start:end].strip():
+            more = _SURNAME.match(text, end)
+            if (
+                more is not None
+                and _is_name(more.group(1))
+                and (text[more.end() : more.end() + 1] in ("", " ", ",", ".", "\n", "'", "’"))
+            ):
+                end = more.end()
+        persons.append((start, end, score))
+    added: list[tuple[int, int, float]] = []
+    lowercase_text = not any(c.isupper() for c in text)
+    for start, end, score in persons:
+        pos = end
+        while (m := _NEXT.match(text, pos)) is not None and _is_name(m.group(1), lowercase_text):
+            added.append((m.start(1), m.end(1), score))
+            pos = m.end(1)
+        pos = start
+        while (m := _PREV.search(text, max(0, pos - 48), pos)) is not None and _is_name(
+            m.group(1), lowercase_text
+        ):
+            added.append((m.start(1), m.end(1), score))
+            pos = m.start(1)
+    spans = sorted(set(persons + added))
+    kept: list[tuple[int, int, float]] = []
+    for start, end, score in spans:
+        if kept and start < kept[-1][1]:
+            if end - start > kept[-1][1] - kept[-1][0]:
+                kept[-1] = (start, end, score)
+            continue
+        kept.append((start, end, score))
+    out.extend(("PERSON", s, e, sc) for s, e, sc in kept)
+    return out
 
 
 class NerPool:

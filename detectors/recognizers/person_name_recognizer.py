@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, RecognizerResult
+
+from detectors.recognizers.base import FastPatternRecognizer
+
+# One to four words after a cue; `_name_span` keeps the leading capitalised ones.
+_WORDS = (
+    r"(?P<v>[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?(?:[ \t]+[^\W\d_][^\W\d_'’\-]*\.?){0,3})"
+)
+_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?")
+# Capitalised words that follow the cues without being names.
+_NOT_NAME_WORDS = """
+    a an the this that these those my your his her our their its i you he she we they it
+    me him us them who what which whom whose where when why how here there all any some no
+    not yes and or but if so to of in on at by for from with as is am are was were be been
+    sorry happy glad ready fine good okay ok sure back home new just also still very really
+    going trying looking writing calling working done available interested afraid able
+    unable here there everyone everybody team all sir madam guys folks friends customer
+    user assistant admin support mr mrs ms dr prof miss mx monday tuesday wednesday thursday
+    friday saturday sunday january february march april may june july august september
+    october november december today tomorrow yesterday morning evening afternoon night
+    please thanks thank regards best hello hi hey dear name names first last full middle
+    surname unknown none null n/a not i'm i’m i'd i'll i've"""
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+LINE_REACH = 64
+_SUFFIX = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"])
+
+
+def _is_name_word(word: str) -> bool:
+    if not word[:1].isupper() or word.lower().rstrip(".") in _NOT_NAME:
+        return False
+    core = word.rstrip(".")
+    # an initial ("H." or "H"), or a capitalised word that is not all caps (acronyms)
+    return len(core) == 1 or not core.isupper()
+
+
+class PersonNameRecognizer(FastPatternRecognizer):
+    """Person names announced by context, without NER: "my name is Ana Lima", "Name: Ana
+    Lima", "Mr. Lima", "Dear Ana", "Regards,\\nAna Lima", "Ana Lima <ana@x.org>". Only
+    capitalised words after a cue count, so it finds names a reader is told are names
+    and nothing else (recall is bounded by how often text says so)."""
+
+    ENTITY = "PERSON"
+    PATTERNS = (
+        Pattern(
+            "pii.person_title",
+            r"(?<![\w.])(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Sir|Dame|Madam|Mme|Mlle|Herr|Frau|mr|mrs|ms|dr)"
+            r"\.?[ \t]+" + _WORDS,
+            0.85,
+        ),
+        Pattern(
+            "pii.person_named",
+            r"(?<!\w)(?i:my[ \t]+name[ \t]+is|my[ \t]+name['’]s|name[ \t]+is|"
+            r"(?:first|last|full|sur)[ \t]*name[ \t]+is|call[ \t]+me|called|named|this[ \t]+is|"
+            r"i['’]m|i[ \t]+am|name\?|said|says|asked|replied|told|"
+            r"(?:my|our|your|his|her)[ \t]+(?:son|daughter|kid|child|wife|"
+            r"husband|partner|mother|mom|mum|father|dad|brother|sister|friend|boss|manager|"
+            r"colleague|grandmother|grandfather|uncle|aunt|cousin|nephew|niece|fianc[ée]e?))"
+            r"[ \t]+(?:(?i:dr|mr|mrs|ms)\.?[ \t]+)?" + _WORDS,
+            0.6,
+        ),
+        # the rules below are matched from the start of the line holding their cue
+        Pattern(
+            "pii.person_label",
+            r"[ \t>*\-]*(?i:(?:full[ \t]+|first[ \t]+|last[ \t]+|customer[ \t]+|patient[ \t]+|"
+            r"contact[ \t]+|account[ \t]+|user[ \t]+)?name|surname|attn|attention|signed|"
+            r"author|from|directed[ \t]+by|written[ \t]+by|candidate|employee|applicant|"
+            r"recipient|sender|beneficiary|guardian)[ \t]*[:=][ \t]*" + _WORDS,
+            0.7,
+        ),
+        Pattern(
+            "pii.person_speaker",  # a dialogue line: 'Ana: "Who are you?"'
+            _WORDS + r"(?=:[ \t]*[\"“])",
+            0.6,
+        ),
+        Pattern(
+            "pii.person_greeting",
+            r"[ \t]*(?i:dear|hi|hello|hey|good[ \t]+(?:morning|afternoon|evening))[ \t]+"
+            + _WORDS
+            + r"(?=[ \t]*[,!:\n])",
+            0.6,
+        ),
+        Pattern(
+            "pii.person_signature",
+            r"[ \t]*(?i:regards|best[ \t]+regards|kind[ \t]+regards|warm[ \t]+regards|"
+            r"best|cheers|thanks|thank[ \t]+you|sincerely|yours[ \t]+(?:truly|sincerely)|"
+            r"respectfully|cordially)[ \t]*,?[ \t]*\n[ \t]*" + _WORDS + r"[ \t]*(?:\n|$)",
+            0.7,
+        ),
+        Pattern(
+            "pii.person_email",  # matched from the line start or after [:,;]
+            r"[ \t]*[\"']?" + _WORDS + r"[\"']?[ \t]*<[^<>\s@]+@[^<>\s@]+>",
+            0.7,
+        ),
+    )
+    # rule -> the lowercase cues that start it (title, named) or occur on its line
+    CUES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "pii.person_title": (
+            "mr", "mrs", "ms", "mx", "miss", "dr", "prof", "sir", "dame", "madam", "mme",
+            "mlle", "herr", "frau",
+        ),
+        "pii.person_named": (
+            "my", "name", "first", "last", "full", "sur", "call", "called", "named", "this",
+            "i'm", "i’m", "i am", "said", "says", "asked", "replied", "told", "our", "your",
+            "his", "her",
+        ),
+        "pii.person_label": (
+            "name", "attn", "attention", "signed", "author", "from", "by", "candidate",
+            "employee", "applicant", "recipient", "sender", "beneficiary", "guardian",
+        ),
+        "pii.person_speaker": (':"', ': "', ":“"),
+        "pii.person_greeting": ("dear", "hi", "hello", "hey", "good"),
+        "pii.person_signature": (
+            "regards", "best", "cheers", "thank", "sincerely", "yours", "respectfully",
+            "cordially",
+        ),
+        "pii.person_email": ("@",),
+    }  # fmt: skip
+    ANCHORS = tuple(sorted({c for cues in CUES.values() for c in cues}))
+    # at most this many words are kept after a cue
+    MAX_WORDS: ClassVar[int] = 4
+    _NAMED_AFTER = frozenset(["is", "was", "be", "been", "am", "he", "she", "him", "her", "it"])
+
+    def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
+        """Each rule is tried only where one of its cues occurs (str.find), with `match`
+        at the cue (title, named) or at the start of the cue's line: no regex scans the
+        whole text, so the cost follows the number of cue words, not the text length."""
+        if lower is None or len(lower) != len(text):
+            lower = text.lower()
+            if len(lower) != len(text):  # a character whose lowercase is longer
+                lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        out: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        for pattern, rx in self._compiled:
+            starts: set[int] = set()
+            line_mode = pattern.name not in ("pii.person_title", "pii.person_named")
+            for cue in self.CUES[pattern.name]:
+                pos = lower.find(cue)
+                while pos >= 0:
+                    if line_mode:
+                        # the cue's line starts at most LINE_REACH characters before it
+                        start = lower.rfind("\n", max(0, pos - LINE_REACH), pos) + 1
+                        if start == 0 and pos > LINE_REACH:
+                            start = -1
+                        if pattern.name == "pii.person_email":
+                            lt = text.rfind("<", max(0, pos - LINE_REACH), pos)
+                            low = max(start, lt - LINE_REACH)
+                            cut = max(text.rfind(c, low, lt) for c in ":,;") if lt > 0 else -1
+                            start = cut + 1 if cut >= 0 else (start if lt > 0 else -1)
+                        if start >= 0:
+                            starts.add(start)
+                    elif (pos == 0 or not lower[pos - 1].isalnum()) and (
+                        pos + len(cue) < len(lower) and not lower[pos + len(cue)].isalnum()
+                    ):
+                        starts.add(pos)
+                    pos = lower.find(cue, pos + len(cue))
+            for start in sorted(starts):
+                m = rx.match(text, start)
+                if m is None:
+                    continue
+                named = lower.startswith(("called", "named"), start)
+                if pattern.name == "pii.person_named" and named:
+                    # "is called Ana", "she named him Leo": not "a file named Report"
+                    before = lower[max(0, start - 12) : start].split()
+                    if not before or before[-1] not in self._NAMED_AFTER:
+                        continue
+                span = self._name_span(text, m, pattern.name)
+                if span is None or span in seen:
+                    continue
+                seen.add(span)
+                out.append(self.result(span[0], span[1], pattern.score, pattern.name))
+        return out
+
+    def _name_span(self, text: str, m: re.Match[str], rule: str) -> tuple[int, int] | None:
+        start, end = m.span("v")
+        if rule == "pii.person_title" and m.start() > 0:
+            # "Oak Dr. Springfield": a street type after a capitalised word, not a title
+            before = text[max(0, m.start() - 24) : m.start()].rstrip(" \t")
+            last = before.rsplit(None, 1)[-1] if before.split() else ""
+            if last[:1].isupper() and text[m.start() : m.start() + 2] == "Dr":
+                return None
+        kept_end = None
+        for count, tok in enumerate(_TOKEN.finditer(text, start, end), 1):
+            word = tok.group()
+            if not _is_name_word(word) and not (count and word.lower() in _SUFFIX):
+                break
+            count += 1
+            kept_end = tok.end()
+            if word.endswith(("'s", "’s")):
+                kept_end -= 2  # "Amanda's daughter": the possessive ends the name
+                break
+            if count == self.MAX_WORDS:
+                break
+        if kept_end is None:
+            return None
+        if text[kept_end - 1] == "." and text[kept_end - 2 : kept_end - 1].islower():
+            kept_end -= 1  # the sentence's full stop, not an initial's
+        # a name is more than one initial, and not part of a model name ("Spirit II E-210")
+        if (
+            kept_end - start <= 2
+            or text[kept_end : kept_end + 1] in ("-", "/")
+            or (text[kept_end : kept_end + 2].strip()[:1].isdigit())
+        ):
+            return None
+        if rule == "pii.person_email":
+            # "Ana Lima <ana.lima@x.org>" but not "Mercury <hello@mercury.com>"
+            local = m.group()[m.group().rfind("<") + 1 :].split("@")[0].lower()
+            words = [w.rstrip(".").lower() for w in text[start:kept_end].split()]
+            if not any(len(w) >= 3 and w in local for w in words):
+                return None
+        return start, kept_end

@@ -1,0 +1,175 @@
+"""Phone numbers in national and international formats, person names announced by
+context, and the NER span clean-up (`refine`, pure Python: no spaCy model needed)."""
+
+import pytest
+
+from detectors import recognizers as registry
+from detectors.engine import Detector, DetectorConfig
+from detectors.ner import refine
+from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
+from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
+
+
+@pytest.fixture(scope="module")
+def det():
+    # the name recognizer is opt-in (`detectors.custom`) without NER
+    d = Detector(
+        DetectorConfig(
+            cache_size=0,
+            disabled=frozenset({"PROMPT_INJECTION"}),
+            custom=("detectors.recognizers.person_name_recognizer:PersonNameRecognizer",),
+        )
+    )
+    yield d
+    d.close()
+
+
+def found(det, text, entity):
+    return [text[f.start : f.end] for f in det.scan(text) if f.entity == entity]
+
+
+PHONES = [
+    ("Office: (03) 5327 1234", "(03) 5327 1234"),
+    ("Reach me at 0912 345 6789.", "0912 345 6789"),
+    ("+44 20 7946 0958 is the London office", "+44 20 7946 0958"),
+    ("06-12345678 mobile", "06-12345678"),
+    ("555.123.4567 x123 office", "555.123.4567 x123"),
+    ("My number is 555.123.4567 ext. 42", "555.123.4567 ext. 42"),
+    ("appelez le +33 6 12 34 56 78", "+33 6 12 34 56 78"),
+    ("WhatsApp +55 11 91234-5678", "+55 11 91234-5678"),
+    ("call 0049 30 1234567", "0049 30 1234567"),
+    ("tel: +1 (415) 555-2671", "+1 (415) 555-2671"),
+    ("Call me, my cell is 415 555 2671", "415 555 2671"),
+    ("Phone:\n60-56-85-91\n\nE-mail: a@b.org", "60-56-85-91"),
+    ("They're not answering at 78 651 450", "78 651 450"),
+    ("+46 (0)8 928 571 38 fax", "+46 (0)8 928 571 38"),
+    ("(37) 788-063-Office", "(37) 788-063"),
+    ("Can someone call me on 01.84.17.61.18? Thanks", "01.84.17.61.18"),
+    ("no context, valid US number 415-555-2671 here", "415-555-2671"),
+]
+
+
+@pytest.mark.parametrize(("text", "phone"), PHONES)
+def test_phone_formats(det, text, phone):
+    assert found(det, text, "PHONE_NUMBER") == [phone]
+
+
+def test_phone_with_plus_beats_card_checksum(det):
+    text = "930.167.3943 fax\n+447700677662 mobile"
+    assert found(det, text, "PHONE_NUMBER") == ["930.167.3943", "+447700677662"]
+    assert found(det, text, "CREDIT_CARD") == []
+
+
+NOT_PHONES = [
+    "Call me at 10:30 tomorrow",
+    "call me on 2024-05-01 please",
+    "When: 2000-04-16 11:34:35\nWhere: the club",
+    "Phone model: iPhone 15 Pro, price 1 299 000",
+    "contact us about order #12345678",
+    "we hope to reach 10 000 000 users",
+    "call the function at line 1234567",
+    "text: 2023 2024 2025",
+    "call me 09.30-10.30",
+    "call between 2020-2024",
+    "call now for $1 999 999 999",
+    "phone OS version 10.3.1.12345",
+    "call me 2.5.0.1234 build",
+    "my driver's license number is 2270-66-1551",
+    "The population was 8 336 817 in 2019.",
+    "The office is at 17031 2202 Rissik St Apt. 050",
+    "Invoice 2023-000123 total 1 234 567.89 EUR",
+    "version 3.14.15 released",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PHONES)
+def test_not_phones(det, text):
+    assert found(det, text, "PHONE_NUMBER") == []
+
+
+def test_phone_not_inside_ip_card_or_ssn(det):
+    text = "phone: 192.168.1.1, card 4111 1111 1111 1111, ssn 536-22-1234"
+    assert found(det, text, "PHONE_NUMBER") == []
+
+
+def test_phone_regions_are_a_constructor_option():
+    assert PhoneNumberRecognizer().regions == PhoneNumberRecognizer.REGIONS
+    # a German landline without context is valid only with DE among the regions
+    text = "Ruf 030 12345678 zurück"
+    assert [(r.start, r.end) for r in PhoneNumberRecognizer(regions=["DE"]).find(text)] == [(4, 16)]
+    assert PhoneNumberRecognizer(regions=["US"]).find(text) == []
+
+
+PERSONS = [
+    ("Hello, my name is Ana Lima and I need help.", ["Ana Lima"]),
+    ("Name: Toshimi Arata\nPhone: 0490 75 40 81", ["Toshimi Arata"]),
+    ("Could you please correct it to Mr. Fábio Barros?", ["Fábio Barros"]),
+    ("Hello, this is Dr. Kyle Kuefer. Who are you?", ["Kyle Kuefer"]),
+    ("Dear Jonas,\nthanks for the update.", ["Jonas"]),
+    ("See you soon.\n\nKind regards,\nMaria Schmidt\n", ["Maria Schmidt"]),
+    ("From: Jamie Smith <jamie.smith@example.com>", ["Jamie Smith"]),
+    ("What's your last name? Boyle", ["Boyle"]),
+    ('Koppány: "Who are you?"', ["Koppány"]),
+    ("Elizabeth said I'm Amanda's daughter", ["Amanda"]),
+    ("I would like to remove my kid Lukas from the will.", ["Lukas"]),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), PERSONS)
+def test_person_by_context(det, text, names):
+    assert found(det, text, "PERSON") == names
+
+
+NOT_PERSONS = [
+    "I'm sorry, I am not sure this is OK.",
+    "Mercury <hello@mercury.com> sent a receipt",
+    "Name: Spirit II E-210 Gas Grill",
+    "Turn left at 12 Oak Dr. Springfield is next.",
+    "This is The Best Day of my life",
+    "Hi team, the build is green.",
+    "My name is not important.",
+    "the report names Paris and Berlin as options",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PERSONS)
+def test_not_person(det, text):
+    assert found(det, text, "PERSON") == []
+
+
+def test_person_recognizer_is_opt_in_and_tries_rules_only_at_cues():
+    assert "PERSON" not in {r.ENTITY for r in registry.PII_AND_SECRETS}
+    rec = PersonNameRecognizer()
+    assert rec.find("no cue here: Ana Lima") == []
+    text = "x " * 5000 + "\nRegards,\nAna Lima\n"
+    assert [text[r.start : r.end] for r in rec.find(text)] == ["Ana Lima"]
+
+
+def spans(text, refined):
+    return [text[s:e] for entity, s, e, _ in refined if entity == "PERSON"]
+
+
+def test_refine_coordinated_names():
+    text = "They had 6: Gaetane, Hannah, Anthony, Derek, Anna and Andrew."
+    i = text.index("Anthony")
+    out = refine(text, [("PERSON", i, i + 7, 0.85)])
+    assert spans(text, out) == ["Gaetane", "Hannah", "Anthony", "Derek", "Anna", "Andrew"]
+
+
+def test_refine_lowercase_text_and_no_spread_to_function_words():
+    text = "they had 3: adam, chad and caleb."
+    i = text.index("chad")
+    assert spans(text, refine(text, [("PERSON", i, i + 4, 0.85)])) == ["adam", "chad", "caleb"]
+    text = "Anna and The Beatles"
+    assert spans(text, refine(text, [("PERSON", 0, 4, 0.85)])) == ["Anna"]
+
+
+def test_refine_trims_and_extends():
+    text = "Wisława Szczepańska's killers"
+    assert spans(text, refine(text, [("PERSON", 0, 22, 0.85)])) == ["Wisława Szczepańska"]
+    text = "Ella H. Snider\nOtc Markets"
+    assert spans(text, refine(text, [("PERSON", 0, 18, 0.85)])) == ["Ella H. Snider"]
+    text = "Ask Maja Hermansen today"
+    assert spans(text, refine(text, [("PERSON", 4, 8, 0.85)])) == ["Maja Hermansen"]
+    text = "Paris is nice"
+    assert refine(text, [("LOCATION", 0, 5, 0.85)]) == [("LOCATION", 0, 5, 0.85)]
