@@ -23,6 +23,9 @@ from detectors.finding import Finding
 from detectors.injection import InjectionScorer
 from detectors.model import InjectionModel
 from detectors.prefilter import Prefilter
+from detectors.recognizers.base import FastPatternRecognizer
+from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
+from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 
 ENGINE_VERSION = "detectors-1"
 
@@ -42,6 +45,12 @@ class DetectorConfig:
     min_score: float = 0.4  # PII/secret findings below this are dropped
     ner_workers: int = 1  # processes in the NER pool (only with nlp_model)
     model_path: str | None = None  # injection model JSON; None = the shipped one
+    # ISO regions whose national phone formats count without a +country code or a phone
+    # word; None = PhoneNumberRecognizer.REGIONS. Fewer regions, fewer chance matches.
+    phone_regions: tuple[str, ...] | None = None
+    # the context-cue name recognizer ("my name is", titles, signatures): off by default,
+    # it costs ~2 ms per 20 KB (see detectors/recognizers/person_name_recognizer.py)
+    person_names: bool = False
 
     @classmethod
     def from_mapping(cls, raw: dict, where: str = "detectors") -> DetectorConfig:
@@ -76,6 +85,24 @@ def _check(key: str, value: object, where: str) -> object:
                     raise _config_error(f"{name}: {v!r} must be 'module:Class'")
             return tuple(value)
         return frozenset(value)
+    if key == "phone_regions":
+        if value is None:
+            return None
+        import phonenumbers
+
+        known = phonenumbers.SUPPORTED_REGIONS
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v.upper() in known for v in value
+        ):
+            raise _config_error(
+                f"{name}: expected a list of ISO 3166 region codes such as [US, GB, DE], "
+                f"got {value!r}"
+            )
+        return tuple(v.upper() for v in value)
+    if key == "person_names":
+        if not isinstance(value, bool):
+            raise _config_error(f"{name}: expected true or false, got {value!r}")
+        return value
     if key in ("cache_size", "ner_workers"):
         if not isinstance(value, int) or isinstance(value, bool) or value < (key == "ner_workers"):
             low = 1 if key == "ner_workers" else 0
@@ -86,6 +113,12 @@ def _check(key: str, value: object, where: str) -> object:
             raise _config_error(f"{name}: expected a number between 0 and 1, got {value!r}")
         return float(value)
     raise AssertionError(key)
+
+
+def _build(cls: type[FastPatternRecognizer], config: DetectorConfig) -> FastPatternRecognizer:
+    if cls is PhoneNumberRecognizer and config.phone_regions is not None:
+        return PhoneNumberRecognizer(regions=config.phone_regions)
+    return cls()
 
 
 def _load_custom(spec: str) -> EntityRecognizer:
@@ -103,7 +136,11 @@ class Detector:
     def __init__(self, config: DetectorConfig = DetectorConfig()) -> None:
         self.config = config
         disabled = config.disabled
-        pii = [cls() for cls in registry.PII_AND_SECRETS if cls.ENTITY not in disabled]
+        pii = [
+            _build(cls, config) for cls in registry.PII_AND_SECRETS if cls.ENTITY not in disabled
+        ]
+        if config.person_names and "PERSON" not in disabled:
+            pii.append(PersonNameRecognizer())
         pii = [r for r in pii if not all(p.name in disabled for p in r.PATTERNS)]
         self._prefilter = Prefilter(pii)
         self._custom = tuple(_load_custom(s) for s in config.custom)

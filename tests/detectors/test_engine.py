@@ -28,11 +28,35 @@ def test_from_mapping_accepts_known_keys():
         ({"disabled": "US_SSN"}, "detectors.disabled: expected a list"),
         ({"custom": ["nocolon"]}, "module:Class"),
         ({"min_score": 2}, "detectors.min_score"),
+        ({"phone_regions": ["XX"]}, "detectors.phone_regions: expected a list of ISO"),
+        ({"phone_regions": "US"}, "detectors.phone_regions"),
+        ({"person_names": "yes"}, "detectors.person_names: expected true or false"),
     ],
 )
 def test_from_mapping_rejects(raw, needle):
     with pytest.raises(ConfigError, match=needle):
         DetectorConfig.from_mapping(raw)
+
+
+def test_phone_regions_and_person_names():
+    text = "Ana wrote: our office is 020 7946 0958 and (415) 555-0132 is the other."
+    phones = {
+        tuple(regions): [
+            text[f.start : f.end]
+            for f in Detector(DetectorConfig.from_mapping({"phone_regions": regions})).scan(text)
+            if f.entity == "PHONE_NUMBER"
+        ]
+        for regions in (["gb"], ["US"], ["GB", "US"])
+    }
+    assert phones == {
+        ("gb",): ["020 7946 0958"],
+        ("US",): ["(415) 555-0132"],
+        ("GB", "US"): ["020 7946 0958", "(415) 555-0132"],
+    }
+    signed = "Thanks for the update.\nBest regards,\nAna Lima"
+    assert not [f for f in Detector().scan(signed) if f.entity == "PERSON"]
+    names = Detector(DetectorConfig(person_names=True)).scan(signed)
+    assert [signed[f.start : f.end] for f in names if f.entity == "PERSON"] == ["Ana Lima"]
 
 
 def test_missing_spacy_model_is_a_config_error():
