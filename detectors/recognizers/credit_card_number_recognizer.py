@@ -23,7 +23,7 @@ class CreditCardNumberRecognizer(FastPatternRecognizer):
         # 12-19 digits starting with a known issuer digit, optionally grouped by - or space.
         Pattern(
             "pii.credit_card",
-            r"(?<![\d.\-])(?:[1-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|3[47]\d{2}([ \-])\d{6}\2\d{5}|"
+            r"(?<![\d.\-+])(?:[1-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|3[47]\d{2}([ \-])\d{6}\2\d{5}|"
             r"[1-6]\d{11,18})(?![\d\-]|\.\d)",
             0.3,
         ),

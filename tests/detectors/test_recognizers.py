@@ -37,6 +37,8 @@ CASES = [
     ("card 4111 1111 1111 1111 exp 12/29", [("CREDIT_CARD", "4111 1111 1111 1111")]),
     ("pay with 5500-0000-0000-0004", [("CREDIT_CARD", "5500-0000-0000-0004")]),
     ("order 4111 1111 1111 1112 is not a card", []),
+    # an international phone number whose digits happen to pass Luhn is not a card
+    ("my uk mobile is +447700677662", [("PHONE_NUMBER", "+447700677662")]),
     # IBAN (mod 97)
     ("IBAN DE89 3704 0044 0532 0130 00 please", [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
     ("GB82WEST12345698765432", [("IBAN_CODE", "GB82WEST12345698765432")]),
