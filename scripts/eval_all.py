@@ -133,7 +133,9 @@ def synth_docs(root: Path, heldout_only: bool = True):
             )
 
 
-def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
+def pii_rows(
+    det: Detector, root: Path, ner: Detector | None, names: Detector | None = None
+) -> list[dict]:
     docs = list(synth_docs(root))
     rows = []
 
@@ -166,7 +168,11 @@ def pii_rows(det: Detector, root: Path, ner: Detector | None) -> list[dict]:
                     "fn": c.fn,
                 }
             )
-    for label, d in (("without NER", det), ("with NER", ner)):
+    for label, d in (
+        ("without NER (default)", det),
+        ("name cues, no NER (person_names: true)", names),
+        ("with NER", ner),
+    ):
         if d is None:
             continue
         c = span_metrics(docs, predict(d)).get("PERSON")
@@ -272,7 +278,8 @@ def main() -> None:
     )
     try:
         rows = injection_rows(det, args.datasets, t_direct, t_indirect)
-        rows += pii_rows(det, args.datasets, ner)
+        names = Detector(DetectorConfig(cache_size=0, person_names=True))
+        rows += pii_rows(det, args.datasets, ner, names)
         rows += credsweeper_rows(det, args.datasets)
     finally:
         if ner:
