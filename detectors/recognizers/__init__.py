@@ -22,9 +22,19 @@ from detectors.recognizers.injection_delimiter_recognizer import InjectionDelimi
 from detectors.recognizers.injection_exfiltration_recognizer import (
     InjectionExfiltrationRecognizer,
 )
+from detectors.recognizers.injection_framing_recognizer import InjectionFramingRecognizer
 from detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
+from detectors.recognizers.injection_multilingual_recognizer import (
+    InjectionMultilingualRecognizer,
+)
+from detectors.recognizers.injection_obfuscation_recognizer import (
+    InjectionObfuscationRecognizer,
+)
 from detectors.recognizers.injection_override_recognizer import InjectionOverrideRecognizer
 from detectors.recognizers.injection_persona_recognizer import InjectionPersonaRecognizer
+from detectors.recognizers.injection_repeated_token_recognizer import (
+    InjectionRepeatedTokenRecognizer,
+)
 from detectors.recognizers.injection_technique_recognizer import InjectionTechniqueRecognizer
 from detectors.recognizers.ip_address_recognizer import IpAddressRecognizer
 from detectors.recognizers.jwt_recognizer import JwtRecognizer
@@ -68,6 +78,10 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionDelimiterRecognizer,
     InjectionIndirectRecognizer,
     InjectionAdversarialSuffixRecognizer,
+    InjectionFramingRecognizer,
+    InjectionObfuscationRecognizer,
+    InjectionRepeatedTokenRecognizer,
+    InjectionMultilingualRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION

@@ -13,9 +13,10 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.dan_persona",
-                r"\b(?:you\s+are|act\s+as|pretend\s+to\s+be|you're|become|called|named|as)\s+"
-                r"(?:now\s+)?(?:a\s+|an\s+)?(?:dan|dude|stan|aim|evil\s?bot|anti-?dan|betterdan|"
-                r"kevin|apophis|maximum|jailbroken)\b",
+                r"\b(?:(?:you\s+are|act\s+as|pretend\s+to\s+be|you're|become)\s+(?:now\s+)?"
+                r"(?:a\s+|an\s+)?(?:dan|dude|stan|aim|evil\s?bot|anti-?dan|betterdan|kevin|"
+                r"apophis|maximum|jailbroken)|(?:called|named|as)\s+(?:a\s+|an\s+)?(?:dan|"
+                r"evil\s?bot|anti-?dan|betterdan|apophis|jailbroken))\b",
                 0.6,
             ),
             words(

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.normalize import normalize
+from detectors.recognizers.base import InjectionRuleRecognizer, words
+
+
+def _folded(text: str) -> str:
+    """Rules see normalized text, where Cyrillic letters that look Latin are folded to
+    Latin: write the Russian words as they will appear."""
+    return normalize(text).text
+
+
+# "ignore / forget" in Spanish, French, Italian, Portuguese, Dutch, Polish, Indonesian,
+# Turkish, Russian (German has its own rules in the override recognizer)
+_IGNORE = (
+    "ignora ignore ignorez ignorer ignorar ignoren olvida olvide olviden olvidar descarta "
+    "descartar omite oublie oubliez oublier dimentica dimenticare trascura esqueça esqueca "
+    "esquecer desconsidere desconsidera negeer vergeet zignoruj zapomnij pomiń abaikan lupakan "
+    "yoksay unut " + _folded("игнорируй игнорируйте проигнорируй забудь забудьте")
+)
+_TARGETS = (
+    "instrucciones reglas órdenes indicaciones directivas consignes règles istruzioni regole "
+    "indicazioni direttive instruções instrucoes regras "
+    "orientações instructies regels opdrachten instrukcje polecenia zasady instruksi "
+    "perintah aturan talimatları talimatlari kuralları "
+    + _folded("инструкции указания правила команды")
+)
+_SECRET_ASK = (
+    "dime dame revela revele muestra dis donne révèle révélez montre dites donnez dimmi dammi "
+    "rivela mostra diga revele mostre conte zeg geef vertel powiedz podaj ujawnij beritahu "
+    "katakan söyle " + _folded("скажи назови покажи раскрой")
+)
+_SECRET_WORDS = (
+    "contraseña clave secreto passe secret segreta segreto senha segredo wachtwoord "
+    "geheim hasło haslo sandi rahasia şifre sifre " + _folded("пароль секрет")
+)
+
+
+# French shares "instructions" and "directives" with English: only after a French article
+_FRENCH_TARGET = r"(?:les|vos|tes|ces|toutes)\s+(?:\w+\s+){0,2}(?:instructions|directives)"
+
+
+def _alt(group: str, *extra: str) -> str:
+    return "(?:" + "|".join([*extra, *sorted(group.split(), key=len, reverse=True)]) + ")"
+
+
+class InjectionMultilingualRecognizer(InjectionRuleRecognizer):
+    """The two commonest injections written in other languages (CyberSecEval's
+    "different user input language"): cancelling the instructions, and asking for the
+    password or secret. The words are literal translations of the English rules."""
+
+    RULES = (
+        (
+            Pattern(
+                "pi.xx_ignore_previous",
+                r"(?<!\w)"
+                + _alt(_IGNORE)
+                + r"(?:\s+[^\W\d]+){0,3}?\s+"
+                + _alt(_TARGETS, _FRENCH_TARGET)
+                + r"(?!\w)",
+                0.75,
+            ),
+            words(_IGNORE, _TARGETS + " les vos tes ces toutes"),
+        ),
+        (
+            Pattern(
+                "pi.xx_secret_request",
+                r"(?<!\w)"
+                + _alt(_SECRET_ASK)
+                + r"(?!\w)[^.?\n]{0,40}?(?<!\w)"
+                + _alt(_SECRET_WORDS, r"mot\s+de\s+passe")
+                + r"(?!\w)",
+                0.45,
+            ),
+            words(_SECRET_ASK, _SECRET_WORDS),
+        ),
+    )
