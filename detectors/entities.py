@@ -45,6 +45,7 @@ ENTITIES: dict[str, Category] = {
     "JWT": Category.SECRET,
     "CONNECTION_STRING": Category.SECRET,
     "GENERIC_SECRET": Category.SECRET,
+    "API_TOKEN": Category.SECRET,
     # Prompt injection / jailbreak
     PROMPT_INJECTION: Category.INJECTION,
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import FastPatternRecognizer
+from detectors.recognizers.secret_checks import looks_sequential
 
 
 class AwsAccessKeyRecognizer(FastPatternRecognizer):
@@ -11,7 +12,7 @@ class AwsAccessKeyRecognizer(FastPatternRecognizer):
         Pattern(
             "secret.aws_access_key_id",
             r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)"
-            r"[A-Z2-7]{16}(?![A-Za-z0-9])",
+            r"[A-Z0-9]{16}(?![A-Za-z0-9])",
             0.9,
         ),
     )
@@ -32,4 +33,4 @@ class AwsAccessKeyRecognizer(FastPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text[4:]
-        return not ("EXAMPLE" in body or len(set(body)) < 6)
+        return not ("EXAMPLE" in body or len(set(body)) < 6 or looks_sequential(body))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zlib
+
 from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
@@ -15,4 +17,18 @@ class GithubTokenRecognizer(FastPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text.partition("_")[2]
+        if pattern_text.startswith("gh") and _checksum_ok(body):
+            return True  # the last 6 characters are the CRC32 of the rest, in base62
         return not looks_placeholder(body) and shannon_entropy(body) >= 3.5
+
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _checksum_ok(body: str) -> bool:
+    """GitHub's token checksum: base62(crc32(random part)), zero-padded to 6 characters."""
+    n, digits = zlib.crc32(body[:-6].encode()), ""
+    while n:
+        n, r = divmod(n, 62)
+        digits = _BASE62[r] + digits
+    return digits.rjust(6, "0") == body[-6:]

@@ -10,7 +10,8 @@ class GitlabTokenRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.gitlab_token",
-            r"(?<![\w-])gl(?:pat|oas|dt|rt|ptt|soat|cbt|ft|imt|agent|wt)-[A-Za-z0-9_\-.]{20,}(?![\w-])",
+            r"(?<![\w-])(?:gl(?:pat|oas|dt|rtr?|ptt|soat|cbt|ffct|ft|imt|agent|wt)-|GR1348941)"
+            r"[A-Za-z0-9_\-.]{20,}(?![\w-])",
             0.9,
         ),
     )
@@ -26,8 +27,15 @@ class GitlabTokenRecognizer(FastPatternRecognizer):
         "glimt-",
         "glagent-",
         "glwt-",
+        "glrtr-",
+        "glffct-",
+        "gr1348941",
     )
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        body = pattern_text.split("-", 1)[1]
+        body = (
+            pattern_text[9:]
+            if pattern_text.startswith("GR1348941")
+            else pattern_text.split("-", 1)[1]
+        )
         return not looks_placeholder(body) and shannon_entropy(body) >= 3.3

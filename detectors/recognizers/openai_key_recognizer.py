@@ -3,6 +3,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+from detectors.recognizers.secret_checks import looks_sequential
 
 
 class OpenAiKeyRecognizer(FastPatternRecognizer):
@@ -18,7 +19,7 @@ class OpenAiKeyRecognizer(FastPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text[3:]
-        if looks_placeholder(body) or shannon_entropy(body) < 3.5:
+        if looks_placeholder(body) or looks_sequential(body) or shannon_entropy(body) < 3.5:
             return False
         # "T3BlbkFJ" is base64 of "OpenAI", embedded in every legacy and project key
         return True if "T3BlbkFJ" in body or body.startswith(("proj-", "svcacct-")) else None

@@ -1,0 +1,242 @@
+"""Secret rules added for line-level recall (CredSweeper-style samples): for every rule a
+positive built at run time from a seeded random body (so the repo holds no scanner bait)
+and a negative (placeholder, example, typed sequence or low entropy)."""
+
+import random
+import string
+
+import pytest
+
+from detectors.engine import Detector, DetectorConfig
+from detectors.entities import ENTITIES, Category
+from detectors.recognizers.secret_checks import bech32_valid, looks_random, looks_sequential
+
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+B64 = ALNUM + "+/"
+URLSAFE = ALNUM + "_-"
+
+
+def rand(alphabet: str, n: int, seed: int = 1) -> str:
+    rng = random.Random(f"{seed}-{n}-{alphabet[:4]}")
+    while True:
+        value = "".join(rng.choice(alphabet) for _ in range(n))
+        if looks_random(value):
+            return value
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return Detector(DetectorConfig(cache_size=0, disabled=frozenset({"PROMPT_INJECTION"})))
+
+
+def rules(detector, text):
+    return {
+        (f.rule, text[f.start : f.end])
+        for f in detector.scan(text)
+        if ENTITIES.get(f.entity) is Category.SECRET
+    }
+
+
+def _age_key() -> str:
+    # a syntactically valid bech32 string: compute the checksum for a random payload
+    charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+    hrp = "age-secret-key-"
+    data = [charset.index(c) for c in rand(charset, 52, 3)]
+    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + data
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values + [0] * 6:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    chk ^= 1
+    tail = "".join(charset[(chk >> 5 * (5 - i)) & 31] for i in range(6))
+    return (hrp + "1" + "".join(charset[d] for d in data) + tail).upper()
+
+
+VENDOR = [
+    ("secret.groq_key", "gsk_" + rand(ALNUM, 52)),
+    ("secret.npm_token", "npm_" + rand(ALNUM, 36)),
+    ("secret.pypi_token", "pypi-" + "AgEIcHlwaS5vcmc" + rand(URLSAFE, 60)),
+    ("secret.rubygems_key", "rubygems_" + rand(HEX, 48)),
+    ("secret.docker_token", "dckr_" + "pat_" + rand(URLSAFE, 27)),
+    ("secret.docker_swarm_token", "SWM" + "TKN-1-" + rand(ALNUM, 50)),
+    ("secret.atlassian_token", "ATATT3" + rand(URLSAFE, 180)),
+    ("secret.digitalocean_token", "dop" + "_v1_" + rand(HEX, 64)),
+    ("secret.databricks_token", "dapi" + rand(HEX, 32)),
+    ("secret.heroku_key", "HRKU-" + rand(URLSAFE, 60)),
+    ("secret.postman_key", "PMAK-" + rand(HEX, 24) + "-" + rand(HEX, 34)),
+    ("secret.perplexity_key", "pplx-" + rand(ALNUM, 48)),
+    ("secret.xai_key", "xai-" + rand(ALNUM, 80)),
+    ("secret.notion_token", "ntn_" + rand(ALNUM, 46)),
+    ("secret.netlify_token", "nfp_" + rand(ALNUM, 36)),
+    ("secret.newrelic_key", "NRAK-" + rand(string.ascii_uppercase + string.digits, 27)),
+    ("secret.grafana_token", "glsa_" + rand(ALNUM, 32) + "_" + rand(HEX, 8)),
+    ("secret.dropbox_token", "sl." + rand(URLSAFE, 130)),
+    ("secret.instagram_token", "IGQV" + rand(URLSAFE, 120)),
+    ("secret.jfrog_key", "AKCp" + rand(ALNUM, 69)),
+    ("secret.bedrock_key", "ABSK" + rand(B64, 120)),
+    ("secret.braintree_token", "access_token$production$" + rand(HEX, 16) + "$" + rand(HEX, 32)),
+    ("secret.wundergraph_key", "cosmo_" + rand(HEX, 32)),
+    ("secret.google_oauth_secret", "GOCSPX-" + rand(URLSAFE, 28)),
+    ("secret.google_oauth_token", "ya29." + rand(URLSAFE, 80)),
+    ("secret.google_refresh_token", "1//0" + rand(URLSAFE, 90)),
+    ("secret.sendgrid_key", "SG." + rand(URLSAFE, 22) + "." + rand(URLSAFE, 43)),
+    ("secret.mailgun_key", "key-" + rand(HEX, 32)),
+    ("secret.shopify_token", "shp" + "at_" + rand(HEX, 32)),
+    ("secret.square_token", "sq0" + "atp-" + rand(URLSAFE, 22)),
+    ("secret.telegram_bot_token", "123456789:" + "AA" + rand(URLSAFE, 33)),
+    (
+        "secret.discord_webhook",
+        "https://discord.com/api/webhooks/123456789012345678/" + rand(URLSAFE, 68),
+    ),
+    ("secret.linear_key", "lin_" + "api_" + rand(ALNUM, 40)),
+    ("secret.doppler_token", "dp.pt." + rand(ALNUM, 43)),
+    ("secret.pulumi_token", "pul-" + rand(HEX, 40)),
+    ("secret.vault_token", "hvs." + rand(URLSAFE, 90)),
+    ("secret.sentry_token", "sntrys_" + rand(B64, 120)),
+    ("secret.replicate_token", "r8_" + rand(ALNUM, 37)),
+    ("secret.tailscale_key", "tskey-" + "auth-" + rand(ALNUM, 12) + "-" + rand(ALNUM, 30)),
+    ("secret.figma_token", "figd_" + rand(URLSAFE, 40)),
+    ("secret.supabase_token", "sbp_" + rand(HEX, 40)),
+    ("secret.planetscale_token", "pscale_" + "tkn_" + rand(URLSAFE, 43)),
+    ("secret.mapbox_secret_token", "sk.eyJ" + rand(URLSAFE, 60) + "." + rand(URLSAFE, 22)),
+    ("secret.onepassword_token", "ops_eyJ" + rand(URLSAFE, 300)),
+    ("secret.azure_storage_key", "AccountKey=" + rand(B64, 86) + "=="),
+    ("secret.azure_sas_key", "SharedAccessKey=" + rand(B64, 43) + "="),
+    ("secret.gitlab_session", "_gitlab_session=" + rand(HEX, 32)),
+    ("secret.ntlm_credentials", "TlRMTVNTUAAD" + rand(B64, 80)),
+    ("secret.dropbox_long_lived", rand(ALNUM, 11) + "A" * 10 + rand(URLSAFE, 43)),
+    ("secret.age_secret_key", _age_key()),
+]
+
+
+@pytest.mark.parametrize(("rule", "token"), VENDOR, ids=[r for r, _ in VENDOR])
+def test_vendor_token_found_in_context(detector, rule, token):
+    for text in (token, f"export VALUE='{token}' # ci", f'{{"id": "{token}"}}', f"x\n{token}\n"):
+        assert (rule, token) in rules(detector, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gsk_" + "EXAMPLE" * 7 + "abc",
+        "npm_" + "x" * 36,
+        "dckr_" + "pat_" + "EXAMPLE-EXAMPLE-EXAMPLE-123",
+        "dapi" + "123456789abcdef" + "123456789abcdef00",
+        "pplx-" + rand(ALNUM, 42) + "654321",
+        "rubygems_" + "12345674dc42cb40d2c69cbb66e7a9b6c8d7820bb7c09b8e",
+        "cosmo_" + "abcdef" + rand(HEX, 26),
+        "GOCSPX-" + "your-client-secret-goes-here",
+        "AGE-SECRET-KEY-1" + _age_key()[16:-1] + ("Q" if _age_key()[-1] != "Q" else "P"),
+        "TlRMTVNTUAAD" + "ThisIsAnExample" + "A" * 40,
+        "key-" + "0" * 32,
+    ],
+)
+def test_vendor_token_negatives(detector, text):
+    assert not rules(detector, text)
+
+
+PASSWORD = "Qw7#" + "mZ2p!x"
+TOKEN = rand(ALNUM, 24, 9)
+
+GENERIC = [
+    ("secret.generic_assignment", f'password = "{PASSWORD}"', PASSWORD),
+    ("secret.generic_assignment", f"DBPASSWORD={PASSWORD}", PASSWORD),
+    ("secret.generic_assignment", f"Secret Key: {TOKEN}", TOKEN),
+    ("secret.generic_argument", f'setopt(c, CURLOPT_PROXYPASSWORD, "{PASSWORD}");', PASSWORD),
+    ("secret.generic_argument", f'setopt(c, CURLOPT_XOAUTH2_BEARER, "{TOKEN}");', TOKEN),
+    ("secret.key_assignment", f"$key = '{TOKEN}';", TOKEN),
+    ("secret.cli_flag", f"tool --db-password {PASSWORD} --verbose", PASSWORD),
+    ("secret.cli_flag", f"app -token {TOKEN}", TOKEN),
+    ("secret.xml_element", f"<db.password>{PASSWORD}</db.password>", PASSWORD),
+    ("secret.config_key_value", f'<add key="SmtpPassword" value="{PASSWORD}" />', PASSWORD),
+    ("secret.sql_role_password", f"CREATE USER app WITH PASSWORD '{PASSWORD}';", PASSWORD),
+    ("secret.sql_role_password", "ALTER ROLE app LOGIN PASSWORD Zx81" + "kqLm;", "Zx81kqLm"),
+    (
+        "secret.sql_password_hash",
+        "ALTER USER 'a'@'%' IDENTIFIED WITH 'mysql_native_password' AS '*" + rand(HEX, 40) + "';",
+        None,
+    ),
+    ("secret.authorization_header", f"Authorization: Basic {TOKEN}", TOKEN),
+    ("secret.mysql_password_option", f"mysql -h db -uroot -p{PASSWORD} shop", PASSWORD),
+    ("secret.sshpass_password", f"sshpass -p '{PASSWORD}' ssh admin@host", PASSWORD),
+    ("secret.curl_user_password", f"curl -u admin:{PASSWORD} https://api.local/", PASSWORD),
+    ("secret.secure_string", f'ConvertTo-SecureString "{PASSWORD}" -AsPlainText -Force', PASSWORD),
+    ("secret.net_user_password", f"net user alice {PASSWORD} /add", PASSWORD),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "value"), GENERIC, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(GENERIC)]
+)
+def test_generic_positive(detector, rule, text, value):
+    found = rules(detector, text)
+    assert rule in {r for r, _ in found}, found
+    if value is not None:
+        assert (rule, value) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'password = "changeme"',
+        "password = get_password()",
+        "password: ${DB_PASSWORD}",
+        "the password is hunter2",
+        "passed = 'cackle!'",
+        '"key": "attached_file_0"',
+        "page.action?spaceKey=LOGIC&title=QUANTUM",
+        f"publicKey = '{TOKEN}'",
+        "docker login --password-stdin",
+        "tool --password $PASS",
+        "tool --token <TOKEN>",
+        "<password></password>",
+        "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY;",
+        "CREATE USER u WITH PASSWORD '$TEST_USER_PASS';",
+        "Authorization: Basic <base64-credentials>",
+        "mysql -h db -u root -p shop",
+        "sshpass -p $SSHPASS ssh host",
+        "curl -u admin:$TOKEN https://x",
+        "ConvertTo-SecureString $plain -AsPlainText -Force",
+        "#define CURLOPT_PROXYPASSWORD 1",
+        "max_tokens = 4096",
+    ],
+)
+def test_generic_negative(detector, text):
+    assert not rules(detector, text), text
+
+
+def test_github_checksum_validates_low_entropy_token(detector):
+    import zlib
+
+    body = "0" * 30
+    n, digits = zlib.crc32(body.encode()), ""
+    alphabet = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    while n:
+        n, r = divmod(n, 62)
+        digits = alphabet[r] + digits
+    token = "ghp_" + body + digits.rjust(6, "0")
+    assert ("secret.github_token", token) in rules(detector, token)
+    assert not rules(detector, "ghp_" + "10" * 20)
+
+
+def test_gitlab_new_prefixes(detector):
+    for prefix in ("glrtr-", "glffct-", "GR1348941"):
+        token = prefix + rand(ALNUM, 24, 5)
+        assert ("secret.gitlab_token", token) in rules(detector, token)
+
+
+def test_checks():
+    assert looks_sequential("ab123456cd") and looks_sequential("x987654")
+    assert not looks_sequential(rand(ALNUM, 40))
+    assert bech32_valid(_age_key().lower())
+    assert not bech32_valid("age-secret-key-1qqqqqqqqqqqqqqqqqq")
+
+
+def test_secret_values_never_in_errors(detector):
+    # validators only return booleans; nothing is logged: a scan of a value that fails
+    # validation raises nothing and returns nothing
+    assert detector.scan("gsk_" + "A" * 52) == ()
