@@ -62,6 +62,10 @@ class FastPatternRecognizer(PatternRecognizer):
     FLAGS: ClassVar[int] = 0
     CONTEXT_BOOST: ClassVar[float] = 0.35
     CONTEXT_WINDOW: ClassVar[int] = 64
+    # rule id -> lowercase literals of which one must occur in a window for that rule's
+    # regex to run there (rules without an entry always run): ANCHORS choose the
+    # windows, these keep rarely useful rules from scanning every one of them
+    PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self) -> None:
         super().__init__(
@@ -72,6 +76,7 @@ class FastPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         self._compiled = tuple((p, re.compile(p.regex, self.FLAGS)) for p in self.PATTERNS)
+        self._gates = tuple(self.PATTERN_GATES.get(p.name) for p in self.PATTERNS)
 
     def value_span(self, match: re.Match[str]) -> tuple[int, int]:
         """The reported span: group `v` when the pattern has one, else the whole match."""
@@ -99,8 +104,12 @@ class FastPatternRecognizer(PatternRecognizer):
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         windows = spans if spans is not None else [(0, len(text))]
-        for pattern, rx in self._compiled:
+        for (pattern, rx), gate in zip(self._compiled, self._gates, strict=True):
+            if gate is not None and lower is None:
+                lower = text.lower()
             for wstart, wend in windows:
+                if gate is not None and all(lower.find(g, wstart, wend) < 0 for g in gate):  # type: ignore[union-attr]
+                    continue
                 for m in rx.finditer(text, wstart, wend):
                     start, end = self.value_span(m)
                     if (start, end) in seen:

@@ -7,7 +7,6 @@ from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
 from detectors.recognizers.secret_checks import (
-    GatedPatternsMixin,
     char_classes,
     looks_sequential,
 )
@@ -42,7 +41,7 @@ _LITERAL_RULES = ("secret.xml_element", "secret.config_key_value")
 _BASE64ISH = re.compile(r"[A-Za-z0-9+/=_\-.]+")
 
 
-class GenericSecretRecognizer(GatedPatternsMixin, FastPatternRecognizer):
+class GenericSecretRecognizer(FastPatternRecognizer):
     """A value assigned to a key word (`password=...`, `"api_key": "..."`, `--token x`,
     `<password>x</password>`, `Authorization: Basic x`, SQL `WITH PASSWORD 'x'`)."""
 

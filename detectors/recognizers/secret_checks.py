@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import math
 from itertools import pairwise
-from typing import Any, ClassVar
 
-from presidio_analyzer import RecognizerResult
-
-from detectors.recognizers.base import context_window, looks_placeholder, shannon_entropy
+from detectors.recognizers.base import looks_placeholder, shannon_entropy
 
 
 def char_classes(value: str) -> int:
@@ -65,48 +62,3 @@ def bech32_valid(value: str) -> bool:
         for i in range(5):
             chk ^= gen[i] if (top >> i) & 1 else 0
     return chk == 1
-
-
-class GatedPatternsMixin:
-    """Per-pattern gates for a FastPatternRecognizer: `PATTERN_GATES` maps a rule id to
-    lowercase literals of which one must occur in a window for that rule's regex to run
-    there (rules without an entry always run). The recognizer's ANCHORS choose the
-    windows; the gates keep rarely useful rules from scanning every one of them.
-
-    (A candidate for base.FastPatternRecognizer itself; kept here so base.py is not
-    touched while others work on it.)"""
-
-    PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {}
-
-    def find(
-        self: Any,
-        text: str,
-        lower: str | None = None,
-        spans: list[tuple[int, int]] | None = None,
-    ) -> list[RecognizerResult]:
-        if lower is None:
-            lower = text.lower()
-        windows = spans if spans is not None else [(0, len(text))]
-        gates = [self.PATTERN_GATES.get(p.name) for p, _ in self._compiled]
-        results: list[RecognizerResult] = []
-        seen: set[tuple[int, int]] = set()
-        for wstart, wend in windows:
-            for (pattern, rx), gate in zip(self._compiled, gates, strict=True):
-                if gate is not None and all(lower.find(g, wstart, wend) < 0 for g in gate):
-                    continue
-                for m in rx.finditer(text, wstart, wend):
-                    start, end = self.value_span(m)
-                    if (start, end) in seen:
-                        continue
-                    value = text[start:end]
-                    validated = self.validate_match(m, value)
-                    if validated is False:
-                        continue
-                    seen.add((start, end))
-                    score = self.score(pattern, validated, value)
-                    if score < 1.0 and self.CONTEXT:
-                        window = context_window(lower, start, self.CONTEXT_WINDOW)
-                        if any(word in window for word in self.CONTEXT):
-                            score = min(1.0, score + self.CONTEXT_BOOST)
-                    results.append(self.result(start, end, score, pattern.name))
-        return results
