@@ -6,6 +6,9 @@ from detectors.recognizers.anthropic_key_recognizer import AnthropicKeyRecognize
 from detectors.recognizers.aws_access_key_recognizer import AwsAccessKeyRecognizer
 from detectors.recognizers.aws_secret_key_recognizer import AwsSecretKeyRecognizer
 from detectors.recognizers.base import FastPatternRecognizer, InjectionRuleRecognizer
+from detectors.recognizers.command_line_password_recognizer import (
+    CommandLinePasswordRecognizer,
+)
 from detectors.recognizers.connection_string_recognizer import ConnectionStringRecognizer
 from detectors.recognizers.credit_card_number_recognizer import CreditCardNumberRecognizer
 from detectors.recognizers.email_address_recognizer import EmailAddressRecognizer
@@ -44,6 +47,7 @@ from detectors.recognizers.private_key_recognizer import PrivateKeyRecognizer
 from detectors.recognizers.slack_token_recognizer import SlackTokenRecognizer
 from detectors.recognizers.stripe_key_recognizer import StripeKeyRecognizer
 from detectors.recognizers.us_social_security_recognizer import UsSocialSecurityRecognizer
+from detectors.recognizers.vendor_token_recognizer import VendorTokenRecognizer
 
 # PII and secrets, run on the raw text.
 PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
@@ -67,6 +71,8 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
     JwtRecognizer,
     ConnectionStringRecognizer,
     GenericSecretRecognizer,
+    CommandLinePasswordRecognizer,
+    VendorTokenRecognizer,
 )
 
 # Prompt-injection rules, run on the normalized (folded) text.
