@@ -1,9 +1,9 @@
 """The shipped prompt-injection classifier: binary word 1-2-gram logistic regression.
 
-Inference is pure Python over a dict of weights (no numpy needed): the features of a
-window are the set of in-vocabulary unigrams and bigrams, L2-normalised, which is exactly
-sklearn's CountVectorizer(binary=True) + Normalizer + LogisticRegression used in training
-(scripts/train_injection.py). Long texts are scored in overlapping windows and the
+Inference sums a dict of weights (numpy for long texts): the features of a window are
+the set of in-vocabulary unigrams and bigrams, divided by sqrt(max(count, NORM_FLOOR)),
+exactly as sklearn's CountVectorizer(binary=True) + that scaling + LogisticRegression see
+them in training (scripts/train_injection.py). Long texts are scored in overlapping windows and the
 maximum is kept, so one injected paragraph in a long document is not diluted away.
 """
 
@@ -24,10 +24,16 @@ INDIRECT_FEATURE = "__indirect__"
 INDIRECT_PREFIX = "i:"
 WINDOW = 256
 LINE_MIN = 6
-# Features are L2-normalised, so in a text of two or three words one heavy word carries
-# full weight ("https://example.com" scored 0.97). Below this many words the model's
-# evidence is scaled down in proportion; short attacks are the rules' job.
+# In a text of two or three words one heavy word would carry full weight
+# ("https://example.com" scored 0.97 under plain L2). Below this many words the model's
+# evidence is also scaled down in proportion; short attacks are the rules' job.
 MIN_WORDS = 8
+# Feature vectors are divided by sqrt(max(grams, NORM_FLOOR)) rather than their L2 norm
+# sqrt(grams), in training and here alike: a text with fewer in-vocabulary grams than
+# this (about 12 words) is treated as carrying less evidence instead of each of its few
+# grams weighing more. Plain L2 scored ordinary short requests ("Show me the system
+# requirements for PostgreSQL 16.") at 0.9+.
+NORM_FLOOR = 24
 # up to this many tokens the pure-Python set path is faster than numpy's fixed costs
 SMALL = 128
 
@@ -183,7 +189,7 @@ class InjectionModel:
             sums += self.weights[INDIRECT_FEATURE]
             counts += 1.0
         scale = np.minimum(1.0, lengths / MIN_WORDS)
-        z = self.bias + scale * sums / np.sqrt(np.maximum(counts, 1.0))
+        z = self.bias + scale * sums / np.sqrt(np.maximum(counts, NORM_FLOOR))
         top = max(-30.0, min(30.0, float(z.max())))
         return 1.0 / (1.0 + math.exp(-top))
 
@@ -209,7 +215,7 @@ class InjectionModel:
     def _prob(self, hits: list[float], indirect: bool, scale: float = 1.0) -> float:
         if indirect and INDIRECT_FEATURE in self.weights:
             hits.append(self.weights[INDIRECT_FEATURE])
-        z = self.bias + (scale * math.fsum(hits) / math.sqrt(len(hits)) if hits else 0.0)
+        z = self.bias + scale * math.fsum(hits) / math.sqrt(max(len(hits), NORM_FLOOR))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

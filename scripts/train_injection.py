@@ -3,7 +3,8 @@
     .venv/bin/python scripts/train_injection.py [--datasets DIR] [--out detectors/models]
 
 Binary word 1-2-grams of the normalized text (plus an `__indirect__` feature for document
-text), L2-normalised, logistic regression (sklearn, lbfgs, balanced classes, benign task
+text), divided by sqrt(max(grams, NORM_FLOOR)) (L2 with a floor, so that short texts
+carry less evidence), logistic regression (sklearn, lbfgs, balanced classes, benign task
 prompts weighted up). The injection thresholds are chosen on stratified 5-fold
 out-of-fold scores combined with the rules exactly as the engine combines them, as the
 lowest threshold whose dev false-positive rate stays under the target (for direct text,
@@ -20,17 +21,17 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
-from sklearn.preprocessing import normalize as l2_normalize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import corpora
 from detectors.injection import InjectionScorer
-from detectors.model import WINDOW, InjectionModel, features, tokens
+from detectors.model import NORM_FLOOR, WINDOW, InjectionModel, features, tokens
 from detectors.normalize import normalize
 from detectors.recognizers import INJECTION
 
@@ -61,9 +62,15 @@ def sample_weights(groups) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.array([GROUP_WEIGHT.get(g, 1.0) for g in groups])
 
 
+def floor_normalize(x):  # type: ignore[no-untyped-def]
+    """Binary rows divided by sqrt(max(grams, NORM_FLOOR)), as detectors.model scores."""
+    grams = np.diff(x.indptr)
+    return sparse.diags(1.0 / np.sqrt(np.maximum(grams, NORM_FLOOR))) @ x
+
+
 def fit(items, y, c, sw=None):  # type: ignore[no-untyped-def]
     vec = CountVectorizer(analyzer=analyzer, binary=True, min_df=MIN_DF)
-    x = l2_normalize(vec.fit_transform(items).astype(np.float64))
+    x = floor_normalize(vec.fit_transform(items).astype(np.float64))
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=SEED)
     clf.fit(x, y, sample_weight=sw)
     weights = {
@@ -194,7 +201,8 @@ def main() -> None:
         },
         "features": "binary word 1-2-grams of normalized lowercase text; document text also "
         "gets each gram prefixed 'i:' plus __indirect__; "
-        f"min_df={MIN_DF}, L2-normalised; at inference max over windows of "
+        f"min_df={MIN_DF}, scaled by 1/sqrt(max(grams, {NORM_FLOOR})); at inference max over "
+        "windows of "
         f"{WINDOW} tokens",
         "hyperparameters": {
             "C": best_c,

@@ -19,9 +19,12 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.ignore_previous",
+                # "my previous message" is the user's own turn, not the model's instructions
                 r"\b(?:ignore|disregard|forget|bypass|override|overlook|discard|skip|neglect)\b"
-                r"[^.\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|initial|original|former|"
-                r"old|system|developer|all)\b[^.\n]{0,24}?\b" + _TARGET + r"\b",
+                r"(?:(?!\bmy\b)[^.\n]){0,40}?\b(?:previous|prior|above|earlier|preceding|initial|"
+                r"original|former|old|system|developer|all)\b(?:(?!\bmy\b)[^.\n]){0,24}?\b"
+                + _TARGET
+                + r"\b",
                 0.8,
             ),
             words(
@@ -56,8 +59,10 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.from_now_on",
-                r"\b(?:from\s+now\s+on|starting\s+now|henceforth)\b,?\s+(?:you|your|act|respond|"
-                r"answer|only|always|reply)",
+                # a persona or rule change, not a style wish ("from now on, answer in French")
+                r"\b(?:from\s+now\s+on|starting\s+now|henceforth)\b,?\s+(?:you\s+(?:are|will|"
+                r"must|shall|should|have\s+to|can|act|respond|answer|reply)|your\s+(?:new|name|"
+                r"role|only|sole)|act\s+as|ignore|disregard|forget|there\s+(?:are|is)\s+no)",
                 0.45,
             ),
             words("now henceforth starting"),
