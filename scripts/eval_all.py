@@ -303,7 +303,9 @@ def main() -> None:
         notes = ""
         if "groups" in r:
             notes = ", ".join(f"{g}: {v:.2f}" for g, v in r["groups"].items())
-        elif "precision" in r and (r.get("tp", 0) + r.get("fn", 0) + r.get("fp", 0)) > 0:
+        elif "precision" in r and (
+            (r.get("tp", 0) + r.get("fn", 0) + r.get("fp", 0)) > 0 or "default_recall" in r
+        ):
             notes = f"P={r['precision']}" + (
                 f" R={r['recall']}" if "recall" in r and r["metric"] != "recall" else ""
             )
