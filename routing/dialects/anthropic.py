@@ -16,7 +16,7 @@ from routing.dialects.base import (
     TextPiece,
 )
 from routing.framing.sse import SSEFraming, frame
-from routing.segment import Extraction, Path, Role, Trust
+from routing.segment import Path, Role, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "user": (Role.USER, Trust.USER),
@@ -197,11 +197,7 @@ class Anthropic(Dialect):
     name = "anthropic"
     stream = AnthropicStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_blocks(c, body.get("system"), ("system",), Role.SYSTEM, Trust.SYSTEM)
         messages = body.get("messages")
         if isinstance(messages, list):
@@ -214,15 +210,9 @@ class Anthropic(Dialect):
         elif messages is not None:
             c.unknown(("messages",))
         collect_tools(c, body.get("tools"), ("tools",))
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_blocks(c, body.get("content"), ("content",), Role.ASSISTANT, Trust.MODEL)
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         kind = {400: "invalid_request_error", 403: "permission_error", 413: "request_too_large"}

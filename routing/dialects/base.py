@@ -214,11 +214,33 @@ class Dialect(ABC):
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
 
-    @abstractmethod
-    def extract_request(self, body: Any) -> Extraction: ...
+    def extract_request(self, body: Any) -> Extraction:
+        """Every text position of a request body. A body that is not a JSON object is one
+        unknown position (the policy's `unknown_content` decides); an object goes to
+        `collect_request`."""
+        return self._extract(body, self.collect_request)
 
-    @abstractmethod
-    def extract_response(self, body: Any) -> Extraction: ...
+    def extract_response(self, body: Any) -> Extraction:
+        """Every text position of a non-streamed response body (as extract_request)."""
+        return self._extract(body, self.collect_response)
+
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
+        """The text positions of a request object. Dialects implement this, or override
+        extract_request when their bodies are not always objects."""
+        raise NotImplementedError
+
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
+        """The text positions of a response object (as collect_request)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _extract(body: Any, collect: Callable[[Collector, dict[str, Any]], None]) -> Extraction:
+        c = Collector()
+        if isinstance(body, dict):
+            collect(c, body)
+        else:
+            c.unknown(())
+        return c.build()
 
     @abstractmethod
     def error(self, status: int, message: str, code: str) -> ErrorShape:

@@ -445,11 +445,7 @@ class BedrockConverse(Dialect):
     name = "bedrock_converse"
     stream = ConverseStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_system(c, body.get("system"), ("system",))
         collect_messages(c, body.get("messages"), ("messages",))
         collect_tool_config(c, body.get("toolConfig"), ("toolConfig",))
@@ -467,15 +463,9 @@ class BedrockConverse(Dialect):
                     c.text(
                         value.get("text"), ("promptVariables", name, "text"), Role.USER, Trust.USER
                     )
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_output(c, body)
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         return error_shape(status, message)

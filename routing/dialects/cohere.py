@@ -249,11 +249,7 @@ class Cohere(Dialect):
     name = "cohere"
     stream = CohereStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         messages = body.get("messages")
         if isinstance(messages, list):
             for i, msg in enumerate(messages):
@@ -272,16 +268,10 @@ class Cohere(Dialect):
                 Trust.SYSTEM,
             )
         c.leaves(body.get("stop_sequences"), ("stop_sequences",), Role.SYSTEM, Trust.SYSTEM)
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         if "message" in body and isinstance(body["message"], dict):
             _collect_message(c, body["message"], ("message",), request=False)
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         return ErrorShape(status, {"id": code, "message": message})

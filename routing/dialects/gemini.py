@@ -491,13 +491,8 @@ class Gemini(Dialect):
     name = "gemini"
     stream = _PerFlow()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         _collect_request(c, body, ())
-        return c.build()
 
     def extract_response(self, body: Any) -> Extraction:
         c = Collector()

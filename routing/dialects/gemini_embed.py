@@ -25,18 +25,13 @@ def _embed_request(c: Collector, body: Any, base: Path) -> None:
 class GeminiEmbed(Dialect):
     name = "gemini_embed"
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         key, requests = field(body, "requests")
         if isinstance(requests, list):
             for i, request in enumerate(requests):
                 _embed_request(c, request, (key, i))
         else:
             _embed_request(c, body, ())
-        return c.build()
 
     def extract_response(self, body: Any) -> Extraction:
         return Extraction()

@@ -164,11 +164,7 @@ class Ollama(Dialect):
     name = "ollama"
     stream = OllamaStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         messages = body.get("messages")
         if isinstance(messages, list):
             for i, msg in enumerate(messages):
@@ -192,18 +188,12 @@ class Ollama(Dialect):
         )
         if body.get("context") is not None:
             c.opaque("token_ids")
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         if "message" in body:
             collect_message(c, body["message"], ("message",), _MODEL)
         c.text(body.get("response"), ("response",), *_MODEL)
         c.text(body.get("thinking"), ("thinking",), *_MODEL)
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         return ErrorShape(status, {"error": message})

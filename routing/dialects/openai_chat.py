@@ -19,7 +19,7 @@ from routing.dialects.base import (
     is_data_url,
 )
 from routing.framing.sse import SSEFraming, frame
-from routing.segment import Extraction, Path, Role, Trust
+from routing.segment import Path, Role, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "system": (Role.SYSTEM, Trust.SYSTEM),
@@ -246,11 +246,7 @@ class OpenAIChat(Dialect):
     name = "openai_chat"
     stream = OpenAIChatStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         messages = body.get("messages")
         if isinstance(messages, list):
             for i, msg in enumerate(messages):
@@ -272,13 +268,8 @@ class OpenAIChat(Dialect):
             collect_content(
                 c, pred.get("content"), ("prediction", "content"), Role.USER, Trust.USER
             )
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         for i, choice in enumerate(body.get("choices") or ()):
             if not isinstance(choice, dict):
                 continue
@@ -288,7 +279,6 @@ class OpenAIChat(Dialect):
                 )
             elif isinstance(choice.get("text"), str):
                 c.text(choice["text"], ("choices", i, "text"), Role.ASSISTANT, Trust.MODEL)
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         kind = {400: "invalid_request_error", 403: "permission_error", 413: "invalid_request_error"}

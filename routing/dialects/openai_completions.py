@@ -13,7 +13,7 @@ from typing import Any
 
 from routing.dialects.base import Collector, Dialect, ErrorShape, StreamEvent
 from routing.dialects.openai_chat import OpenAIChat, OpenAIChatStream
-from routing.segment import Extraction, Path, Role, Trust
+from routing.segment import Path, Role, Trust
 
 
 def collect_prompt(c: Collector, prompt: Any, path: Path, *, template: bool = False) -> None:
@@ -59,24 +59,14 @@ class OpenAICompletions(Dialect):
     name = "openai_completions"
     stream = OpenAICompletionsStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_prompt(c, body.get("prompt"), ("prompt",), template=True)
         c.text(body.get("suffix"), ("suffix",), Role.USER, Trust.USER)
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         for i, choice in enumerate(body.get("choices") or ()):
             if isinstance(choice, dict):
                 c.text(choice.get("text"), ("choices", i, "text"), Role.ASSISTANT, Trust.MODEL)
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         return OpenAIChat().error(status, message, code)

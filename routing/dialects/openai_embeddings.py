@@ -19,13 +19,8 @@ from routing.segment import Extraction
 class OpenAIEmbeddings(Dialect):
     name = "openai_embeddings"
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_prompt(c, body.get("input"), ("input",))
-        return c.build()
 
     def extract_response(self, body: Any) -> Extraction:
         return Extraction()

@@ -288,11 +288,7 @@ class OpenAIResponses(Dialect):
     name = "openai_responses"
     stream = OpenAIResponsesStream()
 
-    def extract_request(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_items(
             c,
             body.get("instructions"),
@@ -308,13 +304,8 @@ class OpenAIResponses(Dialect):
         _prompt(c, body.get("prompt"))
         if body.get("previous_response_id") or body.get("conversation"):
             c.opaque("server_side_state")
-        return c.build()
 
-    def extract_response(self, body: Any) -> Extraction:
-        c = Collector()
-        if not isinstance(body, dict):
-            c.unknown(())
-            return c.build()
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_items(
             c, body.get("output"), ("output",), (Role.ASSISTANT, Trust.MODEL), response=True
         )
@@ -327,7 +318,6 @@ class OpenAIResponses(Dialect):
             (Role.SYSTEM, Trust.SYSTEM),
             response=True,
         )
-        return c.build()
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         return OpenAIChat().error(status, message, code)
