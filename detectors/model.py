@@ -69,7 +69,7 @@ class InjectionModel:
         self._index(weights)
 
     def _index(self, weights: dict[str, float]) -> None:
-        """Arrays for score_tokens: every feature is a base gram (its document-prefixed
+        """Arrays for _score_spans: every feature is a base gram (its document-prefixed
         twin shares the id); a token maps to a word id with one dict lookup, a bigram to
         a feature by binary search over word-id pairs."""
         bases = sorted({g.removeprefix(INDIRECT_PREFIX) for g in weights})
@@ -113,10 +113,11 @@ class InjectionModel:
         return self.score_document(normalized_lower, tokens(normalized_lower), indirect)
 
     def score_document(self, normalized_lower: str, toks: list[str], indirect: bool) -> float:
-        """score_tokens, and for document text also each line of LINE_MIN+ words on its
-        own: an injected instruction is usually a line of its own that a whole-window
-        score would dilute among the document's ordinary lines. Windows and lines are
-        scored together in one vectorised pass (see _score_spans)."""
+        """Max over windows of WINDOW tokens of the window's probability, and for document
+        text also over each line of LINE_MIN+ words: an injected instruction is usually a
+        line of its own that a whole-window score would dilute among the document's
+        ordinary lines. Windows and lines are scored together in one vectorised pass
+        (_score_spans); score_tokens_reference is the definition and the test oracle."""
         n = len(toks)
         spans = _window_spans(n)
         if indirect and "\n" in normalized_lower:
@@ -131,13 +132,6 @@ class InjectionModel:
         if n <= SMALL:
             return max(self.score_tokens_reference(toks[s:e], indirect) for s, e in spans)
         return self._score_spans(toks, spans, indirect)
-
-    def score_tokens(self, toks: list[str], indirect: bool = False) -> float:
-        """Max over windows of WINDOW tokens of the window's probability (the same value
-        as score_tokens_reference, up to float summation order)."""
-        if len(toks) <= SMALL:
-            return self.score_tokens_reference(toks, indirect)
-        return self._score_spans(toks, _window_spans(len(toks)), indirect)
 
     def _score_spans(self, toks: list[str], spans: list[tuple[int, int]], indirect: bool) -> float:
         """Max over token spans of the span's probability, all spans at once: one dict
