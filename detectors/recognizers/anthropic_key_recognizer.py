@@ -10,7 +10,7 @@ class AnthropicKeyRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.anthropic_key",
-            r"(?<![\w-])sk-ant-(?:api|admin|oat|sid)?\d{0,2}-?[A-Za-z0-9_\-]{20,}(?![\w-])",
+            r"sk-ant-(?<![\w-]sk-ant-)(?:api|admin|oat|sid)?\d{0,2}-?[A-Za-z0-9_\-]{20,}(?![\w-])",
             0.9,
         ),
     )

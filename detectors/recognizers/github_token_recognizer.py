@@ -10,8 +10,10 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder,
 class GithubTokenRecognizer(FastPatternRecognizer):
     ENTITY = "GITHUB_TOKEN"
     PATTERNS = (
-        Pattern("secret.github_token", r"(?<![\w])gh[pousr]_[A-Za-z0-9]{36,255}(?!\w)", 0.9),
-        Pattern("secret.github_pat", r"(?<![\w])github_pat_[A-Za-z0-9_]{60,255}(?!\w)", 0.9),
+        Pattern("secret.github_token", r"gh(?<!\wgh)[pousr]_[A-Za-z0-9]{36,255}(?!\w)", 0.9),
+        Pattern(
+            "secret.github_pat", r"github_pat_(?<!\wgithub_pat_)[A-Za-z0-9_]{60,255}(?!\w)", 0.9
+        ),
     )
     ANCHORS = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")
 

@@ -8,7 +8,7 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 class GoogleApiKeyRecognizer(FastPatternRecognizer):
     ENTITY = "GOOGLE_API_KEY"
     PATTERNS = (
-        Pattern("secret.google_api_key", r"(?<![\w-])AIza[0-9A-Za-z_\-]{35}(?![\w-])", 0.9),
+        Pattern("secret.google_api_key", r"AIza(?<![\w-]AIza)[0-9A-Za-z_\-]{35}(?![\w-])", 0.9),
     )
     ANCHORS = ("aiza",)
 

@@ -7,7 +7,7 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder,
 
 class HuggingfaceTokenRecognizer(FastPatternRecognizer):
     ENTITY = "HUGGINGFACE_TOKEN"
-    PATTERNS = (Pattern("secret.huggingface_token", r"(?<![\w-])hf_[A-Za-z]{34}(?![\w-])", 0.9),)
+    PATTERNS = (Pattern("secret.huggingface_token", r"hf_(?<![\w-]hf_)[A-Za-z]{34}(?![\w-])", 0.9),)
     ANCHORS = ("hf_",)
     REACH = (0, 40)
 

@@ -14,7 +14,7 @@ class JwtRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.jwt",
-            r"(?<![\w-])eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*(?![\w-])",
+            r"eyJ(?<![\w-]eyJ)[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*(?![\w-])",
             0.5,
         ),
     )

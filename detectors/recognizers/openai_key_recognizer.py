@@ -11,7 +11,7 @@ class OpenAiKeyRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.openai_key",
-            r"(?<![\w-])sk-(?:(?:proj|svcacct|admin|None)-)?(?!ant-)[A-Za-z0-9_\-]{20,}(?![\w-])",
+            r"sk-(?<![\w-]sk-)(?:(?:proj|svcacct|admin|None)-)?(?!ant-)[A-Za-z0-9_\-]{20,}(?![\w-])",
             0.6,
         ),
     )

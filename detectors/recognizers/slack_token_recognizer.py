@@ -8,8 +8,10 @@ from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 class SlackTokenRecognizer(FastPatternRecognizer):
     ENTITY = "SLACK_TOKEN"
     PATTERNS = (
-        Pattern("secret.slack_token", r"(?<![\w-])xox[abposre]-(?:\d+-)*[A-Za-z0-9-]{10,}", 0.9),
-        Pattern("secret.slack_app_token", r"(?<![\w-])xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{20,}", 0.9),
+        Pattern("secret.slack_token", r"xox(?<![\w-]xox)[abposre]-(?:\d+-)*[A-Za-z0-9-]{10,}", 0.9),
+        Pattern(
+            "secret.slack_app_token", r"xapp-(?<![\w-]xapp-)\d-[A-Z0-9]+-\d+-[a-f0-9]{20,}", 0.9
+        ),
         Pattern(
             "secret.slack_webhook",
             r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/]{20,}",

@@ -15,7 +15,7 @@ class StripeKeyRecognizer(FastPatternRecognizer):
         Pattern(
             "secret.stripe_publishable", r"(?<![\w])pk_(?:live|test)_[A-Za-z0-9]{16,}(?!\w)", 0.5
         ),
-        Pattern("secret.stripe_webhook", r"(?<![\w])whsec_[A-Za-z0-9]{24,}(?!\w)", 0.9),
+        Pattern("secret.stripe_webhook", r"whsec_(?<!\wwhsec_)[A-Za-z0-9]{24,}(?!\w)", 0.9),
     )
     ANCHORS = ("sk_live_", "sk_test_", "rk_live_", "rk_test_", "pk_live_", "pk_test_", "whsec_")
 
