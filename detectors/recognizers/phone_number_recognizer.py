@@ -18,60 +18,94 @@ _NOT_PHONE = re.compile(
     r"|\d{1,2}[.:]\d{2} ?[-/] ?\d{1,2}[.:]\d{2}"  # time range
     r"|(?:19|20)\d{2} ?[-/] ?(?:19|20)?\d{2}"  # year range
     r"|(?:(?:19|20)\d{2}[ ,/\-]+)+(?:19|20)\d{2}"  # list of years
+    r"|97[89][ \-]?\d{1,5}[ \-]\d+[ \-]\d+[ \-]?[\dX]?"  # ISBN-13
+    r"|\d{1,4}[.,]\d{5,}"  # a decimal fraction
+    r"|\((?:19|20)\d\d\).*"  # a year in parentheses first
 )
 # 1 000 000: a quantity with thousands separators, a phone only after a strong word
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ .,]\d{3})+")
+# "(02) 9876-5432", "(555) 123-4567": an area code in parentheses and a hyphenated
+# subscriber number, a shape that only phone numbers take
+_AREA_CODE_SHAPE = re.compile(r"\(0?[1-9]\d{1,3}\)[ .]?\d{2,5}[-.]\d{2,5}")
+# "28-64-66-98", "01.84.17.61.18": four or five pairs joined by one hyphen or dot, as
+# Danish, Norwegian and French numbers are written (four dotted pairs are an IPv4 above)
+_PAIRS_SHAPE = re.compile(r"\d{2}([-.])\d{2}(?:\1\d{2}){2,3}")
 
-# Words that say the next (or previous) number is a phone number, matched as whole words.
-# A number that libphonenumber does not know (Fake Name Generator numbers, short local
-# numbers, unusual groupings) is accepted only next to one of them.
-_PHONE_WORDS = (
-    r"phone|phones|telephone|tel|mobile|mob|cell|cellphone|cellular|fax|landline|"
-    r"hotline|call|called|calling|callback|text|texts|texting|sms|whatsapp|viber|signal|"
-    r"telegram|dial|answering|messages?|switchboard|tlf|telefon|telefono|teléfono|téléphone|"
-    r"handy"
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# Words before a number that say what it is, looked up as lowercase tokens walking back
+# from the number (see `_context_before`).
+# Phone nouns: the number may follow a few words later ("phone number for Ana Lima:").
+_PHONE_NOUNS = _words(
+    "phone phones telephone tel mobile mob cell cellphone cellular fax landline hotline "
+    "whatsapp viber telegram sms switchboard tlf telefon telefono teléfono téléphone handy "
+    "ph"
+)
+# Phone verbs: the number follows closely ("call me on", "text Ana at").
+_PHONE_VERBS = _words(
+    "call called calling callback text texts texting dial dialed dialled answering message messages"
 )
 # Phone context too, but also said of counts ("reach 10 000 users").
-_WEAK_WORDS = r"reach|reached|contact|registered|ring"
-# Words that are phone context only as a label right before the number ("Office: ...").
-_LABEL_WORDS = r"office|home|work|direct|main|extension|ext|private|business"
-# Words that say the number is something else: these win when they are nearer.
-_OTHER_WORDS = (
-    r"license|licence|passport|account|acct|order|invoice|iban|card|ssn|social security|"
-    r"routing|tracking|serial|isbn|ticket|case|ref|reference|transaction|customer|id|"
-    r"zip|postcode|postal|version|build|price|total|amount|balance|salary|born|dob|"
-    r"date|year|policy|claim|member|employee|student|patient|record|vin|imei|pin|otp|code|"
-    r"line|page|row|port|step|item|chapter|section"
+_WEAK_WORDS = _words("reach reached reachable contact contacted registered ring")
+# "number" counts after an owner or alone ("my number is", "Number:"), never after another
+# kind of number's noun ("order number"), and needs a phone-like grouping.
+_NUMBER_WORDS = frozenset(("number", "numbers"))
+# Labels right before the number ("Office: ...", "M: ..."); one-letter ones need a colon.
+_LABEL_WORDS = _words("office home work direct main extension ext private business")
+_LETTER_LABELS = _words("p t m h w o f")
+# Words that say the number is something else: these win when they are near.
+_OTHER_WORDS = _words(
+    """license licence passport account acct order invoice iban card ssn security
+    routing tracking serial isbn ticket case ref reference transaction customer id
+    zip postcode postal version build price total amount balance salary born dob
+    date year policy claim member employee student patient record vin imei pin otp code
+    line page row port step item chapter section room floor unit apt suite flight seat
+    lot batch model sku part"""
 )
-_BEFORE = re.compile(
-    rf"\b(?:({_PHONE_WORDS})|({_OTHER_WORDS})|({_LABEL_WORDS})|({_WEAK_WORDS}))\b", re.IGNORECASE
-)
+# how many words may stand between each kind of word and the number
+_NOUN_REACH, _VERB_REACH, _NUMBER_REACH, _OTHER_REACH = 8, 4, 3, 2
+_SENTENCE_END = re.compile(r"[.!?][ \t\n]|\n[ \t]*\n")
 _STREET = re.compile(
     r"[ \t]+(?:[A-Z][\w'.\-]*[ \t]+){1,3}(?:St|Street|Rd|Road|Ave|Avenue|Blvd|Lane|Ln|Dr|"
     r"Drive|Way|Court|Ct|Place|Pl|Sq|Square|Str|Straße|Strasse|Weg|Gasse|Hwy|Highway)\b"
 )
+# a phone word after the number, or "is my number", "your new number"
 _AFTER = re.compile(
-    r"[ \t]*[-,:(/]?[ \t]*(?:phone|tel|mobile|mob|cell|fax|office|home|work|landline)\b",
+    r"[ \t]*[-,:(/]?[ \t]*(?:(?:phone|tel|mobile|mob|cell|fax|office|home|work|landline)\b"
+    r"|(?:(?:is|was|as)[ \t]+)?(?:my|your|his|her|their|our)[ \t]+"
+    r"(?:(?:new|old|main|home|work|mobile|cell|contact|phone)[ \t]+)?number\b)",
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5}\b", re.IGNORECASE)
 _TRUNK = re.compile(r"\(0\)\s?")
 _WORD = re.compile(r"\w+")
+_CUT = re.compile(r"(?<=\d) ")  # where a shorter candidate may end
+_DIGITS = str.maketrans("", "", "0123456789")  # translate() drops ASCII digits
+# an international call prefix in place of "+": 00 (most countries), 011 (NANP)
+_IDD = re.compile(r"(?:00|011)(?=[1-9])")
 
 
 class PhoneNumberRecognizer(FastPatternRecognizer):
-    """Candidate shapes by regex, then either libphonenumber validation (any context) or a
-    phone context word next to the number (any plausible national or international
-    format). PhoneNumberMatcher over whole texts is what makes Presidio's recognizer slow.
+    """Candidate shapes by regex, then either libphonenumber validation (any context), a
+    +country code with a possible length, an area-code shape, or a phone context word next
+    to the number (any plausible national or international format). PhoneNumberMatcher
+    over whole texts is what makes Presidio's recognizer slow.
 
     `regions` (default REGIONS) are the countries whose national formats libphonenumber
-    validates numbers without a +country code in; a deployment may pass its own list."""
+    validates numbers without a +country code in; a deployment may pass its own list,
+    which also turns off the region-free shapes (area code, pairs) for numbers without
+    a +country code or a phone word."""
 
     ENTITY = "PHONE_NUMBER"
     PATTERNS = (
         Pattern(
             "pii.phone",
-            r"(?<![\w+\-.:/$€£¥#@])(?<!\d,)"
+            # not inside a word, amount, version, IP or time; "Tel.0161..." and
+            # "Phone:0161..." are fine (a letter before the dot or colon)
+            r"(?<![\w+\-/$€£¥#@])(?<![\d.:][.:])(?<!^[.:])(?<!\d,)"
             r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?"
             r"(?:\(\d{1,5}\)[ .\-]?)?\d{1,14}"
             r"(?:[ .\-/]\(?\d{1,14}\)?|\)[ .\-]?\d{1,14}){0,6}"
@@ -81,13 +115,17 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
     )
     CONTEXT = ("phone", "tel", "mobile", "cell", "call", "fax", "number", "whatsapp", "contact")
     NUMERIC = True
-    REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR", "AU")
+    REGIONS: tuple[str, ...] = (
+        "US", "GB", "DE", "FR", "IL", "IN", "CA", "BR", "AU", "ES", "IT", "NL", "BE", "AT",
+        "CH", "SE", "DK", "NO", "FI", "PL", "PT", "IE", "NZ", "ZA", "MX", "JP",
+    )  # fmt: skip
     # characters before a number searched for a context word
-    NEAR = 40
+    NEAR = 72
 
     def __init__(self, regions: Iterable[str] | None = None) -> None:
         super().__init__()
         self.regions = tuple(regions) if regions is not None else self.REGIONS
+        self.shapes = regions is None
         # libphonenumber loads region metadata lazily: load it now, not on a request
         for region in self.regions:
             example = phonenumbers.example_number(region)
@@ -109,6 +147,8 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
             pos = wstart
             while (m := rx.search(text, pos, wend)) is not None:
                 pos = m.end()
+                if pos - m.start() < 7:
+                    continue  # fewer than 7 digits
                 found = self._longest_valid(text, m.start(), m.end())
                 if found is None:
                     continue
@@ -137,21 +177,43 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
         return out
 
     def _context_before(self, text: str, start: int) -> str | None:
-        """The kind of the nearest context word before `start` (on the previous NEAR
-        characters, with no digit between it and the number): "phone", "weak" (a phone
-        word also said of counts), "other" (another kind of number's word), or None."""
-        before = context_window(text[max(0, start - self.NEAR) : start], self.NEAR, self.NEAR)
-        last = None
-        for found in _BEFORE.finditer(before):
-            last = found
-        if last is None or any(c.isdigit() for c in before[last.end() :]):
-            return None
-        between = len(_WORD.findall(before[last.end() :]))
-        if between > (0 if last.group(3) else 4):
-            return None
-        if last.group(2):
-            return "other"
-        return "weak" if last.group(4) else "phone"
+        """What the words before `start` say the number is, walking back over the previous
+        NEAR characters to the nearest word that tells, within its kind's reach and the
+        same sentence: "phone", "weak" (a phone word also said of counts), "number" (the
+        word "number" without another kind's noun before it), "other" (another kind of
+        number's word), or None. A number between the word and `start` ends the walk."""
+        before = context_window(text[max(0, start - self.NEAR) : start].lower(), self.NEAR, 999)
+        words = list(_WORD.finditer(before))
+        gap_end = len(before)
+        for between, m in enumerate(reversed(words)):
+            word = m.group()
+            gap = before[m.end() : gap_end]
+            gap_end = m.start()
+            if between > _NOUN_REACH or word[0].isdigit() or word[-1].isdigit():
+                # right before the number, a code ("1Z 999 AA1 0123 4567"): part of it
+                code = between == 0 and len(word) <= 4 and not word.isdigit()
+                return "other" if code else None
+            if between and _SENTENCE_END.search(gap) and (len(word) > 3 or "." not in gap):
+                return None  # the previous sentence ("Dr. Ana Lima": not a full stop)
+            if word in _PHONE_NOUNS:
+                return "phone"
+            if word in _PHONE_VERBS:
+                return "phone" if between <= _VERB_REACH else None
+            if word in _WEAK_WORDS:
+                return "weak" if between <= _VERB_REACH else None
+            if word in _NUMBER_WORDS and between <= _NUMBER_REACH:
+                k = len(words) - between - 2
+                owner = words[k].group() if k >= 0 else ""
+                if owner in _OTHER_WORDS:
+                    return "other"
+                return "phone" if owner in _PHONE_NOUNS else "number"
+            if between == 0 and (
+                word in _LABEL_WORDS or (word in _LETTER_LABELS and gap.lstrip()[:1] == ":")
+            ):
+                return "phone"
+            if word in _OTHER_WORDS and between <= _OTHER_REACH:
+                return "other"
+        return None
 
     def _longest_valid(
         self, text: str, start: int, end: int
@@ -159,33 +221,66 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
         """The longest acceptable prefix of the candidate (cut at spaces), and whether a
         phone word is next to it. With a phone word before the number (or after the whole
         candidate), any plausible shape is accepted; otherwise the number must be valid
-        for libphonenumber, tried as a US number or, for the whole candidate of 10+ digits
-        or a +country code, in every region."""
-        if sum(c.isdigit() for c in text[start:end]) < 7:
+        for libphonenumber (as a US number, or for the whole candidate of 10+ digits in
+        every region), have a +country code and a possible length, or an area-code shape."""
+        whole = text[start:end]
+        digits = len(whole) - len(whole.translate(_DIGITS))
+        if digits < 7:
             return None  # most candidates: years, times, small numbers
+        spaces = [start + m.start() for m in _CUT.finditer(whole)]
+        cuts = []
+        for k, cut in enumerate([end, *reversed(spaces[-5:])]):
+            candidate = text[start:cut]
+            if k:
+                digits = len(candidate) - len(candidate.translate(_DIGITS))
+                if digits < 7:
+                    break
+            if digits <= 15 and not _NOT_PHONE.fullmatch(candidate) and _plausible(candidate):
+                cuts.append((k, cut, candidate, digits))
+        if not cuts:
+            return None  # most candidates: years, times, small numbers, dates, IPs, cards
         kind = self._context_before(text, start)
         if kind == "other":
             return None
         near = kind is not None
-        cuts = [end] + [
-            i for i in range(end - 1, start, -1) if text[i] == " " and text[i - 1].isdigit()
-        ]
-        for k, cut in enumerate(cuts[:6]):
-            candidate = text[start:cut]
-            digits = sum(c.isdigit() for c in candidate)
-            if digits < 7:
-                break
-            if digits > 16 or _NOT_PHONE.fullmatch(candidate) or _STREET.match(text, cut):
+        for k, cut, candidate, digits in cuts:
+            if _STREET.match(text, cut):
                 continue
-            context = bool(near) or (k == 0 and _AFTER.match(text, cut) is not None)
-            if kind == "weak" and _THOUSANDS.fullmatch(candidate):
-                context = False
-            if context and digits <= 15 and _plausible(candidate):
+            context = kind == "phone" or (k == 0 and _AFTER.match(text, cut) is not None)
+            if kind in ("weak", "number") and not _THOUSANDS.fullmatch(candidate):
+                # "number" alone: a grouped number or a long one, not a bare ID
+                context = kind == "weak" or digits >= 10 or not candidate.isdigit()
+            if context:
                 return (start, cut), True
-            regions = self.regions if (k == 0 and digits >= 10) or near else ("US",)
-            if digits <= 15 and _plausible(candidate) and self._valid(candidate, regions):
-                return (start, cut), context
+            if candidate[0] == "+" or _IDD.match(candidate):
+                if self._international(candidate):
+                    return (start, cut), False
+                continue
+            if self.shapes and (
+                _AREA_CODE_SHAPE.fullmatch(candidate) or _PAIRS_SHAPE.fullmatch(candidate)
+            ):
+                return (start, cut), False
+            if digits > 11 and candidate.isdigit():
+                continue  # a bare run this long is an ID or a timestamp without a word
+            # a phone word lets national formats of every region count; "number" does not
+            wide = (k == 0 and digits >= 10) or (near and kind != "number")
+            regions = self.regions if wide else ("US",)
+            if self._valid(candidate, regions):
+                return (start, cut), False
         return None
+
+    def _international(self, candidate: str) -> bool:
+        """A +country code (or 00/011 prefix) and a length that country's numbers have:
+        libphonenumber's validity tables lag real allocations and fictional ranges, the
+        country code and length are what say "phone"."""
+        candidate = _TRUNK.sub("", candidate)
+        if candidate[0] != "+":
+            candidate = "+" + _IDD.sub("", candidate, count=1)
+        try:
+            number = phonenumbers.parse(candidate, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return _uses_all_digits(number, candidate) and phonenumbers.is_possible_number(number)
 
     def _valid(self, candidate: str, regions: tuple[str, ...]) -> bool:
         if "(0)" in candidate:
@@ -196,13 +291,16 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                 number = phonenumbers.parse(candidate, region)
             except phonenumbers.NumberParseException:
                 continue
-            # parse() ignores trailing digits it cannot use; a number must use them all
-            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            if len(e164) - 1 >= sum(c.isdigit() for c in candidate) - 1 and (
-                phonenumbers.is_valid_number(number)
-            ):
+            if _uses_all_digits(number, candidate) and phonenumbers.is_valid_number(number):
                 return True
         return False
+
+
+def _uses_all_digits(number: phonenumbers.PhoneNumber, candidate: str) -> bool:
+    """parse() ignores trailing digits it cannot use; a number must use them all (less the
+    national trunk prefix)."""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return len(e164) - 1 >= sum(c.isdigit() for c in candidate) - 1
 
 
 def _plausible(candidate: str) -> bool:

@@ -46,6 +46,28 @@ PHONES = [
     ("(37) 788-063-Office", "(37) 788-063"),
     ("Can someone call me on 01.84.17.61.18? Thanks", "01.84.17.61.18"),
     ("no context, valid US number 415-555-2671 here", "415-555-2671"),
+    # international: a +country code (or 00) and a possible length, valid or not
+    ("Reach me on +49 30 1234567", "+49 30 1234567"),
+    ("ask for +1-984-182-0190 tomorrow", "+1-984-182-0190"),
+    ("+447700 208 815 or email", "+447700 208 815"),
+    ("or 001-518-640-0854 after six", "001-518-640-0854"),
+    # national formats valid in a region, and shapes only phone numbers take
+    ("Our branch: 0161 496 0000", "0161 496 0000"),
+    ("Ana Lima, (212) 555-0199, ana@example.org", "(212) 555-0199"),
+    ("Ana Lima, 28-64-66-98, ana@example.org", "28-64-66-98"),
+    # a label glued to the number, one-letter labels, words a few words away
+    ("Tel.0161 496 0000", "0161 496 0000"),
+    ("Phone:+1 415 555 2671", "+1 415 555 2671"),
+    ("M: 0412 345 678", "0412 345 678"),
+    ("P: 416 60 039", "416 60 039"),
+    ("Updated phone number for customer Ana Lima Silva: 467 3395", "467 3395"),
+    ("you can reach Dr. Ana Lima on 358 0594", "358 0594"),
+    # "number" with an owner, before or after
+    ("Contact number 9472 7916", "9472 7916"),
+    ("I changed my number to 0496 46 46 70 last week", "0496 46 46 70"),
+    ("Is 699 956 915 your number?", "699 956 915"),
+    ("451 5986 is my new number", "451 5986"),
+    ("(99) 645-791 x12 is my number", "(99) 645-791 x12"),
 ]
 
 
@@ -79,6 +101,37 @@ NOT_PHONES = [
     "The office is at 17031 2202 Rissik St Apt. 050",
     "Invoice 2023-000123 total 1 234 567.89 EUR",
     "version 3.14.15 released",
+    # look-alikes: dates, versions, order and invoice numbers, IPs, cards, ZIP codes,
+    # times, prices, ISBNs, coordinates, decimals, timestamps, codes
+    "The meeting is on 2024-05-01 at 10:30.",
+    "Call me on 12.05.2024 please",
+    "born 05/12/1987, call me",
+    "Upgrade to version 10.2.3.4567 now",
+    "release 2.0.0-rc.1234567",
+    "my order number is 1234 5678 90",
+    "Invoice INV-2024-000123 total",
+    "invoice no. 2023 4567 890",
+    "server at 192.168.100.200 port 8080",
+    "pay with 5500-0000-0000-0004",
+    "ZIP 90210-1234, call us",
+    "zip code 10001 and 10002",
+    "open 09:00-17:00 Mon-Fri call us",
+    "The train leaves at 10:45 and arrives 12:30",
+    "price: $1,234,567.89",
+    "it costs 1.234.567,00 EUR",
+    "ISBN 978-3-16-148410-0",
+    "isbn 978 0 306 40615 7",
+    "coordinates 40.7128, -74.0060",
+    "at 48.858844, 2.294351 you find the tower",
+    "lat -33.8688 lon 151.2093",
+    "the ratio is 0.123456789",
+    "timestamp 1700000000123",
+    "Population (2020) 123-456",
+    "Tracking number 1Z 999 AA1 0123 4567 84",
+    "room 12-34-56-78 on floor 3",
+    "MAC 00-1A-2B-3C-4D-5E",
+    "What a number: 1 234 567",
+    "the number of users is 12345678",
 ]
 
 
