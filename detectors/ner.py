@@ -72,6 +72,13 @@ _NOT_NAME_WORDS = "The A An I He She They We You It This That My Your His Her Ou
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 
 
+# words that a found name may share with ordinary text ("Van", "De", "Will")
+_PERSON_STOP_WORDS = (
+    "the and for van von der den des del della les las los mac will may mark bill grant rose "
+    "hope joy faith june april rich young long king price white brown green black "
+    "street road lane"
+)
+_PERSON_STOP = frozenset(_PERSON_STOP_WORDS.split())
 _FUNCTION_WORDS = frozenset(w.lower() for w in _NOT_NAME) | {"is", "was", "are", "to", "of"}
 
 
@@ -79,6 +86,61 @@ def _is_name(word: str, lowercase_text: bool = False) -> bool:
     if lowercase_text:  # a text without capitals: any word but a function word
         return word.isalpha() and word not in _FUNCTION_WORDS
     return word[:1].isupper() and word not in _NOT_NAME and not (len(word) > 1 and word.isupper())
+
+
+# "Hawkins, Richardson and Santana" after "at", "from", "The" or at a line start: a firm
+# named after its partners (three surnames), not three people
+_FIRM = re.compile(
+    rf"(?:^|(?<=>)|\b(?:[Tt]he|at|from)[ \t]+)"
+    rf"({_NAME_WORD}[ \t]*,[ \t]*{_NAME_WORD}[ \t]+(?:and|&)[ \t]+{_NAME_WORD})\b(?![ \t]*,)",
+    re.MULTILINE,
+)
+# the last word of a street or box, not a name ("Crown St", "Mathias Pass", "Box 8144")
+_STREET_WORD_LIST = """st street str strasse straße rd road ave avenue blvd boulevard lane
+    ln way apt suite box pass bypass turnpike vej vei gade gasse weg platz plaza sq square
+    court ct pl place"""
+_STREET_WORDS = frozenset(_STREET_WORD_LIST.split())
+_STREET_SUFFIXES = ("straat", "strasse", "straße", "vej", "gade", "gasse", "veien", "vägen")
+_STREET_BEFORE = re.compile(r"\b(?:ul|via|rue|calle|av|avenida|rua|strada|viale)\.?[ \t]+$", re.I)
+_NUMBER_AFTER = re.compile(r"[ \t]+\d{1,5}\b(?![.:/,]\d)")
+_HOUSE_NUMBER = re.compile(r"(?<![\w.,:/])\d+[a-zA-Z]?[ \t]+$")
+_YEAR = re.compile(r"(?:19|20)\d\d[ \t]+$")
+# where a span stops being a name: 'tracy:"i'm' is the speaker "tracy"
+_NOT_IN_NAME = re.compile(r"[^\w \t.'’\-]|\d|_")
+
+
+def _not_a_person(text: str, start: int, end: int) -> bool:
+    """An address part, a handle or a partner firm that the small model calls PERSON."""
+    value = text[start:end]
+    if "@" in value or text[end : end + 1] == "@" or _NUMBER_AFTER.match(text, end):
+        return True  # "Hersnapvej 75", "MagdaLundberg@x.org"
+    last = value.split()[-1].rstrip(".,").lower()
+    if last in _STREET_WORDS or last.endswith(_STREET_SUFFIXES):
+        return True
+    if _STREET_BEFORE.search(text, max(0, start - 10), start):
+        return True  # "ul. Jesionowa", "Via Franscini"
+    # "at 159 Eleftheriou Venizelou": a house number before it, not a year
+    before = text[max(0, start - 12) : start]
+    return _HOUSE_NUMBER.search(before) is not None and _YEAR.search(before) is None
+
+
+def _mentions(
+    text: str, kept: list[tuple[int, int, float]], lowercase_text: bool
+) -> list[tuple[int, int, float]]:
+    """Other mentions of a found name or of one of its words ("directed by Maciej
+    Borkowski and starring Borkowski")."""
+    added: list[tuple[int, int, float]] = []
+    seen: set[str] = set()
+    for start, end, score in kept:
+        for word in re.findall(_NAME_WORD, text[start:end]):
+            if word in seen or len(word) < 3 or word.lower() in _PERSON_STOP:
+                continue
+            seen.add(word)
+            if not (lowercase_text or (word[0].isupper() and not word.isupper())):
+                continue
+            for m in re.finditer(rf"(?<![\w'’\-]){re.escape(word)}(?![\w\-])", text):
+                added.append((m.start(), m.end(), score))
+    return added
 
 
 def refine(
@@ -89,6 +151,7 @@ def refine(
     coordinated with a name ("Anna, Derek and Andrew"). Other entities pass unchanged."""
     out: list[tuple[str, int, int, float]] = []
     persons: list[tuple[int, int, float]] = []
+    firms = [m.span(1) for m in _FIRM.finditer(text)]
     for entity, start, end, score in found:
         if entity != "PERSON":
             out.append((entity, start, end, score))
@@ -97,10 +160,15 @@ def refine(
         if "\n" in value.strip():
             end = start + len(value) - len(value.lstrip()) + value.strip().index("\n")
             end = start + len(text[start:end].rstrip()) if end > start else end
+        cut = _NOT_IN_NAME.search(text, start, end)
+        if cut is not None:
+            end = cut.start()
         tail = _POSSESSIVE.search(text, start, end)
         if tail is not None and tail.start() > start:
             end = tail.start()
         if end <= start or not any(c.isalpha() for c in text[start:end]):
+            continue
+        if _not_a_person(text, start, end) or any(f[0] <= start < f[1] for f in firms):
             continue
         if " " not in text[start:end].strip():
             more = _SURNAME.match(text, end)
@@ -124,16 +192,27 @@ def refine(
         ):
             added.append((m.start(1), m.end(1), score))
             pos = m.start(1)
-    spans = sorted(set(persons + added))
+    added = [
+        a
+        for a in added
+        if not any(f[0] <= a[0] < f[1] for f in firms) and not _not_a_person(text, a[0], a[1])
+    ]
+    kept = _longest_first(persons + added)
+    mentions = [m for m in _mentions(text, kept, lowercase_text) if not _not_a_person(text, *m[:2])]
+    kept = _longest_first(kept + mentions)
+    out.extend(("PERSON", s, e, sc) for s, e, sc in kept)
+    return out
+
+
+def _longest_first(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     kept: list[tuple[int, int, float]] = []
-    for start, end, score in spans:
+    for start, end, score in sorted(set(spans)):
         if kept and start < kept[-1][1]:
             if end - start > kept[-1][1] - kept[-1][0]:
                 kept[-1] = (start, end, score)
             continue
         kept.append((start, end, score))
-    out.extend(("PERSON", s, e, sc) for s, e, sc in kept)
-    return out
+    return kept
 
 
 class NerPool:

@@ -92,6 +92,12 @@ class PersonNameRecognizer(FastPatternRecognizer):
             0.7,
         ),
         Pattern(
+            "pii.person_subject",  # "Jacob lives on ...": only people live or were born
+            r"[ \t>*\-]*" + _WORDS + r"[ \t]+(?:(?:lives|lived|works|worked)[ \t]+(?:at|on|in|for)|"
+            r"was[ \t]+born[ \t]+(?:at|on|in))\b",
+            0.6,
+        ),
+        Pattern(
             "pii.person_email",  # matched from the line start or after [:,;]
             r"[ \t]*[\"']?" + _WORDS + r"[\"']?[ \t]*<[^<>\s@]+@[^<>\s@]+>",
             0.7,
@@ -118,6 +124,7 @@ class PersonNameRecognizer(FastPatternRecognizer):
             "regards", "best", "cheers", "thank", "sincerely", "yours", "respectfully",
             "cordially",
         ),
+        "pii.person_subject": ("lives", "lived", "works", "worked", "born"),
         "pii.person_email": ("@",),
     }  # fmt: skip
     ANCHORS = tuple(sorted({c for cues in CUES.values() for c in cues}))
@@ -135,6 +142,8 @@ class PersonNameRecognizer(FastPatternRecognizer):
                 lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         out: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
+        # a text without capitals ("my name is vitoria"): the cue alone says "name"
+        lowercase_text = lower == text
         for pattern, rx in self._compiled:
             starts: set[int] = set()
             line_mode = pattern.name not in ("pii.person_title", "pii.person_named")
@@ -168,15 +177,19 @@ class PersonNameRecognizer(FastPatternRecognizer):
                     before = lower[max(0, start - 12) : start].split()
                     if not before or before[-1] not in self._NAMED_AFTER:
                         continue
-                span = self._name_span(text, m, pattern.name)
+                span = self._name_span(text, m, pattern.name, lowercase_text)
                 if span is None or span in seen:
                     continue
                 seen.add(span)
                 out.append(self.result(span[0], span[1], pattern.score, pattern.name))
         return out
 
-    def _name_span(self, text: str, m: re.Match[str], rule: str) -> tuple[int, int] | None:
+    def _name_span(
+        self, text: str, m: re.Match[str], rule: str, lowercase_text: bool = False
+    ) -> tuple[int, int] | None:
         start, end = m.span("v")
+        cue = text[m.start() : start].lower()
+        lowercase_ok = lowercase_text and ("name" in cue or "call me" in cue)
         if rule == "pii.person_title" and m.start() > 0:
             # "Oak Dr. Springfield": a street type after a capitalised word, not a title
             before = text[max(0, m.start() - 24) : m.start()].rstrip(" \t")
@@ -186,7 +199,10 @@ class PersonNameRecognizer(FastPatternRecognizer):
         kept_end = None
         for count, tok in enumerate(_TOKEN.finditer(text, start, end), 1):
             word = tok.group()
-            if not _is_name_word(word) and not (count and word.lower() in _SUFFIX):
+            if lowercase_ok:
+                if word.rstrip(".") in _NOT_NAME or not word.isalpha() or count > 2:
+                    break
+            elif not _is_name_word(word) and not (count and word.lower() in _SUFFIX):
                 break
             count += 1
             kept_end = tok.end()

@@ -165,6 +165,10 @@ PERSONS = [
     ('Koppány: "Who are you?"', ["Koppány"]),
     ("Elizabeth said I'm Amanda's daughter", ["Amanda"]),
     ("I would like to remove my kid Lukas from the will.", ["Lukas"]),
+    ("Jacob lives on 90 Whitchurch Road", ["Jacob"]),
+    ("Tomomi Nishiyama lives at 86036 Rua do Arenque", ["Tomomi Nishiyama"]),
+    ("my name is vitoria and i need help", ["vitoria"]),
+    ("sometimes people call me višeslav", ["višeslav"]),
 ]
 
 
@@ -182,6 +186,9 @@ NOT_PERSONS = [
     "Hi team, the build is green.",
     "My name is not important.",
     "the report names Paris and Berlin as options",
+    "i am tired of this, this is fine",
+    "The cat lives in the garden",
+    "It was born in 2019 as a side project",
 ]
 
 
@@ -226,3 +233,40 @@ def test_refine_trims_and_extends():
     assert spans(text, refine(text, [("PERSON", 4, 8, 0.85)])) == ["Maja Hermansen"]
     text = "Paris is nice"
     assert refine(text, [("LOCATION", 0, 5, 0.85)]) == [("LOCATION", 0, 5, 0.85)]
+
+
+def refined(text, *names):
+    found = [("PERSON", text.index(n), text.index(n) + len(n), 0.85) for n in names]
+    return spans(text, refine(text, found))
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # address parts the small model calls PERSON
+        ("He lives on the north side of Joaquin Suarez 2906.", ["Joaquin Suarez"], []),
+        ("the corner of ul. Jesionowa 127 and Philip Bypass", ["Jesionowa", "Philip Bypass"], []),
+        ("my new address is 159 Eleftheriou Venizelou str", ["Eleftheriou Venizelou"], []),
+        ("The restaurant is at 2450 Crown St", ["Crown St"], []),
+        ("In 2019 Ana Lima moved", ["Ana Lima"], ["Ana Lima"]),
+        # an e-mail's local part, a speaker label
+        ("my e-mail MagdaLundberg@teleworm.us?", ["MagdaLundberg"], []),
+        ('tracy:"i\'m here"', ["tracy:\"i'm"], ["tracy"]),
+        # a firm named after three partners, not three people
+        (
+            "Tomomi is from Hawkins, Richardson and Santana",
+            ["Tomomi", "Hawkins", "Richardson"],
+            ["Tomomi"],
+        ),
+        ("The Davis, Reynolds and Williamson Orchestra", ["Davis", "Reynolds"], []),
+        # other mentions of a found name's words
+        (
+            "directed by Maciej Borkowski and starring Borkowski",
+            ["Maciej Borkowski"],
+            ["Maciej Borkowski", "Borkowski"],
+        ),
+        ("Ask Will Smith. Will you?", ["Will Smith"], ["Will Smith"]),
+    ],
+)
+def test_refine_drops_non_persons_and_adds_mentions(text, names, expected):
+    assert refined(text, *names) == expected
