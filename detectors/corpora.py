@@ -156,9 +156,11 @@ def notinject(root: Path) -> Iterator[Example]:  # held-out only
         yield Example(r["text"], 0, False, "notinject_" + r["category"])
 
 
-def jailbreakbench(root: Path, unique: bool = True) -> Iterator[Example]:  # held-out only
+def jailbreakbench(root: Path, split: str = "heldout", unique: bool = True) -> Iterator[Example]:
+    """Never trained on. The dev split was read while writing the adversarial-suffix
+    detector, so only the held-out split is reported."""
     for r in _jsonl(root / "jailbreakbench_artifacts" / "jailbreak_prompts.jsonl"):
-        if unique and r["duplicate_text"]:
+        if r["split"] != split or (unique and r["duplicate_text"]):
             continue
         yield Example(r["text"], 1, False, "jbb_" + r["method"])
 
