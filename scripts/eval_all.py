@@ -11,6 +11,7 @@ ones scripts/train_injection.py chose on dev (detectors/models/injection_model.m
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections import defaultdict
@@ -110,8 +111,16 @@ def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float
     run("bipia test injected emails (indirect)", [e for e in bipia if e.label], "recall", ">= 0.85")
     run("bipia test clean emails (indirect)", [e for e in bipia if not e.label], "fpr", "(low)")
     run("deepset test", corpora.deepset(root, "heldout"), "f1", ">= 0.85")
+    docs = list(corpora.package_docs())
+    run("installed packages' docs as tool results (indirect)", docs, "fpr", "(low)")
     run(
-        "jailbreakbench (1,097 unique)",
+        "installed packages' docs pasted into a message (direct)",
+        [dataclasses.replace(e, indirect=False) for e in docs],
+        "fpr",
+        "(low)",
+    )
+    run(
+        "jailbreakbench heldout (560 unique)",
         corpora.jailbreakbench(root),
         "recall",
         ">= 0.90",

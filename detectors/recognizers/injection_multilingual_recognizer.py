@@ -27,6 +27,8 @@ _TARGETS = (
     "perintah aturan talimatları talimatlari kuralları "
     + _folded("инструкции указания правила команды")
 )
+# "everything / all of it" (German has its own rules)
+_EVERYTHING = "todo tout tutto tudo alles wszystko semua hepsini " + _folded("всё все")
 _SECRET_ASK = (
     "dime dame revela revele muestra dis donne révèle révélez montre dites donnez dimmi dammi "
     "rivela mostra diga revele mostre conte zeg geef vertel powiedz podaj ujawnij beritahu "
@@ -63,6 +65,20 @@ class InjectionMultilingualRecognizer(InjectionRuleRecognizer):
                 0.75,
             ),
             words(_IGNORE, _TARGETS + " les vos tes ces toutes"),
+        ),
+        (
+            Pattern(
+                # "forget everything (you know / I said before)": the same verbs with
+                # "everything" instead of a word for instructions
+                "pi.xx_forget_everything",
+                r"(?<!\w)"
+                + _alt(_IGNORE)
+                + r"(?:\s+[^\W\d]+){0,2}?\s+"
+                + _alt(_EVERYTHING)
+                + r"(?!\w)",
+                0.7,
+            ),
+            words(_IGNORE, _EVERYTHING),
         ),
         (
             Pattern(

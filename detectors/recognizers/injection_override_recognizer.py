@@ -88,6 +88,49 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
         ),
         (
             Pattern(
+                # "ignore above", "forget everything before": no instruction noun, so the
+                # clause must end there ("ignore the above error" is about an error)
+                "pi.ignore_above",
+                r"\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:all\s+(?:of\s+)?|everything\s+|"
+                r"what\s+(?:was\s+)?(?:said|written|stated)\s+)?(?:the\s+)?(?:above|before|"
+                r"prior|earlier)(?=\s*(?:[,.;:!?]|and\b|then\b|&|$))",
+                0.6,
+            ),
+            words("ignore disregard forget", "above before prior earlier"),
+        ),
+        (
+            Pattern(
+                # "leave all the previous information behind", "start from scratch" after
+                # dropping what came before
+                "pi.leave_behind",
+                r"\bleave\s+(?:all\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|old)\s+"
+                r"(?:information|instructions?|rules|context|tasks?)\s+behind\b",
+                0.7,
+            ),
+            words("leave", "behind"),
+        ),
+        (
+            Pattern(
+                # German puts the verb last: "die obigen Ausführungen ignorieren", "alle
+                # vorherigen Anweisungen vergessen"; and "abweichend von den vorherigen
+                # Instruktionen" (deviating from the previous instructions)
+                "pi.de_ignore_verb_last",
+                r"\b(?:vorherigen?|vorigen?|bisherigen?|obigen?|vorangegangenen?|alle[nm]?|"
+                r"sämtliche[n]?)\s+(?:\w+\s+){0,2}?(?:anweisungen|instruktionen|ausführungen|"
+                r"informationen|aufgaben|befehle|regeln|vorgaben|eingaben)\s+(?:(?!nicht\b|nie\b|niemals\b)\w+\s+){0,3}?"
+                r"(?:ignorieren|vergessen|missachten|außer\s+acht\s+lassen)\b"
+                r"|\babweichend\s+(?:zu|von)\s+(?:den\s+)?(?:vorherigen|bisherigen|obigen)\s+"
+                r"(?:anweisungen|instruktionen|vorgaben|regeln)\b",
+                0.75,
+            ),
+            words(
+                "ignorieren vergessen missachten lassen abweichend",
+                "anweisungen instruktionen ausführungen informationen aufgaben befehle regeln "
+                "vorgaben eingaben",
+            ),
+        ),
+        (
+            Pattern(
                 "pi.de_new_task",
                 r"\b(?:neue\s+(?:aufgabe|anweisung|anweisungen|rolle)|ab\s+(?:jetzt|sofort)\s+"
                 r"(?:bist|sind|antwortest|wirst)|nun\s+bist\s+du|jetzt\s+bist\s+du)",
