@@ -21,7 +21,7 @@ def rand(alphabet: str, n: int, seed: int = 1) -> str:
     rng = random.Random(f"{seed}-{n}-{alphabet[:4]}")
     while True:
         value = "".join(rng.choice(alphabet) for _ in range(n))
-        if looks_random(value):
+        if n < 8 or looks_random(value):  # too short to judge: any value will do
             return value
 
 
@@ -110,6 +110,54 @@ VENDOR = [
     ("secret.ntlm_credentials", "TlRMTVNTUAAD" + rand(B64, 80)),
     ("secret.dropbox_long_lived", rand(ALNUM, 11) + "A" * 10 + rand(URLSAFE, 43)),
     ("secret.age_secret_key", _age_key()),
+    ("secret.bitbucket_app_password", "ATBB" + rand(ALNUM, 24) + rand("0123456789ABCDEF", 8)),
+    ("secret.bitbucket_access_token", "ATCTT3" + rand(URLSAFE, 120) + "=" + "9F3C2A71"),
+    ("secret.bitbucket_http_token", "BBDC-" + rand(URLSAFE, 44)),
+    ("secret.tavily_key", "tvly-" + rand(ALNUM, 32)),
+    ("secret.together_key", "tgp_" + "v1_" + rand(URLSAFE, 43)),
+    ("secret.llama_cloud_key", "llx-" + rand(ALNUM, 48)),
+    ("secret.brevo_key", "xkeysib-" + rand(HEX, 64) + "-" + rand(ALNUM, 16)),
+    ("secret.newrelic_license_key", rand(HEX, 36) + "NRAL"),
+    ("secret.facebook_token", "EAAG" + rand(ALNUM, 120)),
+    ("secret.square_access_token", "EAAA" + rand(URLSAFE, 60)),
+    ("secret.mailchimp_key", rand(HEX, 32) + "-us" + "14"),
+    ("secret.terraform_token", rand(ALNUM, 14) + ".atlasv1." + rand(URLSAFE, 67)),
+    ("secret.supabase_secret_key", "sb_" + "secret_" + rand(URLSAFE, 32)),
+    ("secret.azure_client_secret", rand(ALNUM, 3) + "8Q~" + rand(URLSAFE, 34)),
+    ("secret.x_bearer_token", "A" * 22 + rand(ALNUM, 38) + "%3D" + rand(ALNUM, 50)),
+    ("secret.akamai_token", "akab-" + rand(HEX, 16) + "-" + rand(HEX, 16, 2)),
+    ("secret.alibaba_access_key_id", "LTAI" + rand(ALNUM, 20)),
+    ("secret.tencent_secret_id", "AKID" + rand(ALNUM, 32)),
+    ("secret.aws_mws_key", "amzn.mws." + "-".join(rand(HEX, n) for n in (8, 4, 4, 4, 12))),
+    ("secret.aws_appsync_key", "da2-" + rand(HEX + "ghijklmnopqrstuvwxyz", 26)),
+    (
+        "secret.defined_networking_key",
+        "dnkey-"
+        + rand("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 26)
+        + "-"
+        + rand("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 52),
+    ),
+    (
+        "secret.dynatrace_token",
+        "dt0c01."
+        + rand(string.ascii_uppercase + string.digits, 24)
+        + "."
+        + rand(string.ascii_uppercase + string.digits, 64),
+    ),
+    ("secret.clojars_token", "CLOJARS_" + rand(HEX, 60)),
+    ("secret.nuget_key", "oy2" + rand(HEX + "ghijklmnopqrstuvwxyz", 43)),
+    ("secret.cloudflare_token", "cfut_" + rand(ALNUM, 48)),
+    ("secret.sonar_token", "sqp_" + rand(HEX, 40)),
+    ("secret.vercel_token", "vcp_" + rand(ALNUM, 56)),
+    ("secret.posthog_key", "phx_" + rand(ALNUM, 47)),
+    ("secret.buildkite_token", "bkua_" + rand(HEX, 40)),
+    ("secret.pinecone_key", "pcsk_" + rand(ALNUM, 6) + "_" + rand(ALNUM, 64)),
+    ("secret.langsmith_key", "lsv2_" + "pt_" + rand(HEX, 32) + "_" + rand(HEX, 10)),
+    ("secret.contentful_token", "CFPAT-" + rand(URLSAFE, 43)),
+    ("secret.easypost_key", "EZAK" + rand(HEX, 54)),
+    ("secret.flutterwave_key", "FLWSECK-" + rand(HEX, 32) + "-X"),
+    ("secret.salesforce_token", "00D" + rand(ALNUM, 12) + "!" + rand(ALNUM + "._", 90)),
+    ("secret.salesforce_consumer_key", "3MVG" + rand(ALNUM + "._", 80)),
 ]
 
 
@@ -133,6 +181,16 @@ def test_vendor_token_found_in_context(detector, rule, token):
         "AGE-SECRET-KEY-1" + _age_key()[16:-1] + ("Q" if _age_key()[-1] != "Q" else "P"),
         "TlRMTVNTUAAD" + "ThisIsAnExample" + "A" * 40,
         "key-" + "0" * 32,
+        "ATBB" + "EXAMPLE" * 4 + "12345678",
+        "tvly-" + "x" * 32,
+        "0123456789abcdef0123456789abcdef" + "-us" + "14",
+        "EAAG" + "EXAMPLE" * 16,
+        "abc" + "8Q~" + "a" * 34,
+        "LTAI" + "EXAMPLEEXAMPLE",
+        "CLOJARS_" + "0" * 60,
+        "sqp_" + "1234567890" * 4,
+        "3MVG" + "your_consumer_key_goes_here_please",
+        "oy2" + "a" * 43,
     ],
 )
 def test_vendor_token_negatives(detector, text):
