@@ -24,6 +24,7 @@ from detectors.injection import InjectionScorer
 from detectors.model import InjectionModel
 from detectors.prefilter import Prefilter
 from detectors.recognizers.base import FastPatternRecognizer
+from detectors.recognizers.name_list_recognizer import NameListRecognizer
 from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
 from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 
@@ -140,7 +141,7 @@ class Detector:
             _build(cls, config) for cls in registry.PII_AND_SECRETS if cls.ENTITY not in disabled
         ]
         if config.person_names and "PERSON" not in disabled:
-            pii.append(PersonNameRecognizer())
+            pii.extend([PersonNameRecognizer(), NameListRecognizer()])
         pii = [r for r in pii if not all(p.name in disabled for p in r.PATTERNS)]
         self._prefilter = Prefilter(pii)
         self._custom = tuple(_load_custom(s) for s in config.custom)

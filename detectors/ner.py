@@ -39,24 +39,27 @@ def build_analyzer(model: str):  # type: ignore[no-untyped-def]
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
 
 
-_CUES = None
+_CUES: tuple = ()
 
 
 def _init(model: str) -> None:
     global _ENGINE, _CUES
+    from detectors.recognizers.name_list_recognizer import NameListRecognizer
     from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
 
     _ENGINE = build_analyzer(model)
-    # names announced by context ("my name is", "Mr.", "Name:") that the small model
-    # misses; next to spaCy's cost (tens of ms) the cue rules are free here
-    _CUES = PersonNameRecognizer()
+    # names announced by context ("my name is", "Mr.", "Name:") or starting with a listed
+    # given name, that the small model misses; next to spaCy's cost (tens of ms) the
+    # rules are free here
+    _CUES = (PersonNameRecognizer(), NameListRecognizer())
 
 
 def _analyze(text: str) -> list[tuple[str, int, int, float]]:
-    assert _ENGINE is not None and _CUES is not None
+    assert _ENGINE is not None and _CUES
     results = _ENGINE.analyze(text, language="en", entities=list(NER_ENTITIES))
     found = [(r.entity_type, r.start, r.end, r.score) for r in results]
-    found += [(r.entity_type, r.start, r.end, r.score) for r in _CUES.find(text)]
+    for rec in _CUES:
+        found += [(r.entity_type, r.start, r.end, r.score) for r in rec.find(text)]
     return refine(text, found)
 
 

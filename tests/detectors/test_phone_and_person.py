@@ -6,6 +6,7 @@ import pytest
 from detectors import recognizers as registry
 from detectors.engine import Detector, DetectorConfig
 from detectors.ner import refine
+from detectors.recognizers.name_list_recognizer import NameListRecognizer
 from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
 from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 
@@ -270,3 +271,20 @@ def refined(text, *names):
 )
 def test_refine_drops_non_persons_and_adds_mentions(text, names, expected):
     assert refined(text, *names) == expected
+
+
+NAME_LIST = [
+    ("Why is Rebecca so impulsive?", ["Rebecca"]),
+    ("I want to add Marcus Paulsen as a beneficiary", ["Marcus Paulsen"]),
+    ("Ella H. Snider\nOtc Markets", ["Ella H. Snider"]),
+    ("Ask Ana at the desk.", ["Ana"]),
+    ("Will you grant May a day off in June?", []),
+    ("Thomas Inc. and Oak Street", ["Thomas"]),
+    ("THOMAS is an acronym here, and thomas is lowercase", []),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), NAME_LIST)
+def test_name_list(text, names):
+    rec = NameListRecognizer()
+    assert [text[r.start : r.end] for r in rec.find(text)] == names

@@ -1,0 +1,88 @@
+"""Person names from a list of given names, without NER or a context cue.
+
+A capitalised given name from the list (the 1990 US Census given names shipped in
+`detectors/names/`, see SOURCE.md there) starts a name; the initials and capitalised
+words right after it (up to three words in all) extend it. Given names that are also
+ordinary words ("Will", "May", "Grant") or places ("Paris") are left out, and so are
+words that end firms and streets ("Davis Inc", "Kent Street").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from presidio_analyzer import Pattern, RecognizerResult
+
+from detectors.recognizers.base import FastPatternRecognizer
+
+_NAMES = Path(__file__).resolve().parents[1] / "names"
+_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’\-]*\.?")
+# given names in the list that are, more often than not, something else
+_NOT_GIVEN_WORDS = """
+    will may mark bill grant rose hope joy faith june april august rich young long king
+    price white brown green black page lane art case chance chase cliff dean drew glen gay
+    guy jack lee major miles norman pat penny ray rich rob sandy skip sue summer troy van
+    victor walker wade ward dear love star sky sun dawn day night early late best bonnie
+    tales christian golden royal princess prince lady carry song roma france german paris
+    florence georgia virginia carolina dakota jordan israel china india asia lincoln
+    sunday monday tuesday wednesday thursday friday saturday january february march july
+    september october november december street road lane north south east west an in on
+    at by is it be so do no go me my we us or to the and for but not all are was has had
+    his her can see say new one two"""
+_NOT_GIVEN = frozenset(_NOT_GIVEN_WORDS.split())
+# words that end a firm or a street, not a name
+_NOT_SURNAME_WORDS = """
+    inc ltd llc plc gmbh co corp company group bank union investments partners orchestra
+    street st road rd drive dr avenue ave lane ln way park place court square boulevard
+    bypass apt suite north south east west university college school hospital"""
+_NOT_SURNAME = frozenset(_NOT_SURNAME_WORDS.split()) | _NOT_GIVEN
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    given = (_NAMES / "given_names.txt").read_text(encoding="utf-8").split()
+    return frozenset(given) - _NOT_GIVEN
+
+
+class NameListRecognizer(FastPatternRecognizer):
+    ENTITY = "PERSON"
+    PATTERNS = (Pattern("pii.person_name_list", r"(?!)", 0.5),)
+    MAX_WORDS = 3
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.given = _given_names()
+
+    def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
+        """Names in the whole text (`spans` are ignored: every word is a candidate)."""
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        out: list[RecognizerResult] = []
+        i = 0
+        while i < len(tokens):
+            start, end, word = tokens[i]
+            if not _capitalised(word) or word.rstrip(".").lower() not in self.given:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(tokens) and j - i < self.MAX_WORDS - 1:
+                nstart, nend, nxt = tokens[j + 1]
+                core = nxt.rstrip(".").lower()
+                if text[tokens[j][1] : nstart] != " " or not _capitalised(nxt):
+                    break
+                if len(core) > 1 and (core in _NOT_SURNAME or nxt.isupper()):
+                    break
+                j += 1
+                end = nend
+            last = text[tokens[j][0] : end]
+            if last.endswith(".") and len(last) > 2:
+                end -= 1  # the sentence's full stop, not an initial's
+            out.append(self.result(start, end, self.PATTERNS[0].score, self.PATTERNS[0].name))
+            i = j + 1
+        return out
+
+
+def _capitalised(word: str) -> bool:
+    """True for "Ana", "J." and "O'Neil"; not for "ANA" (an acronym) nor "ana"."""
+    return word[:1].isupper() and not (len(word.rstrip(".")) > 2 and word.isupper())
