@@ -22,8 +22,10 @@ import ahocorasick
 from detectors.recognizers.base import FastPatternRecognizer
 
 # a digit run of at least 6 characters (phone, card, IBAN, SSN, IPv4) or an IPv6 colon
-# group; both start with a character class or literal, so `re` scans them at C speed
-_NUMERIC = re.compile(r"\d[\d \t().\-/+]{4,}\d|:[0-9A-Fa-f]{0,4}:")
+# group; two patterns, each with a first-character set that `re` skips ahead by in C
+# (their alternation has none and is tried at every position: 1.4x slower on 20 KB)
+_DIGIT_RUN = re.compile(r"\d[\d \t().\-/+]{4,}\d")
+_IPV6_GROUP = re.compile(r":[0-9A-Fa-f]{0,4}:")
 WINDOW = 40
 MAX_OCCURRENCES = 64
 
@@ -45,6 +47,12 @@ class Prefilter:
         self.numeric = [r for r in recognizers if r.NUMERIC]
         self.always = [r for r in recognizers if not r.ANCHORS and not r.NUMERIC]
         self.anchors = sorted({a for r in self.anchored for a in r.ANCHORS})
+        # anchor -> indexes of the recognizers it wakes: a text's few anchor hits pick
+        # their recognizers without visiting every recognizer's anchor list
+        self._wakes: dict[str, list[int]] = {}
+        for k, r in enumerate(self.anchored):
+            for a in r.ANCHORS:
+                self._wakes.setdefault(a, []).append(k)
         self._automaton = ahocorasick.Automaton()
         for a in self.anchors:
             self._automaton.add_word(a, (a, len(a) - 1))
@@ -66,10 +74,12 @@ class Prefilter:
                 elif len(hits) <= MAX_OCCURRENCES:
                     hits.append(end - back)
         out: list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]] = []
-        for r in self.anchored:
-            positions = [p for a in r.ANCHORS for p in found.get(a, ())]
-            if not positions:
-                continue
+        woken: dict[int, list[int]] = {}
+        for a, hits in found.items():
+            for k in self._wakes[a]:
+                woken.setdefault(k, []).extend(hits)
+        for k in sorted(woken):
+            r, positions = self.anchored[k], woken[k]
             if len(positions) > MAX_OCCURRENCES:
                 out.append((r, None))
                 continue
@@ -85,6 +95,7 @@ class Prefilter:
         return _merge(
             [
                 (max(0, m.start() - WINDOW), min(n, m.end() + WINDOW))
-                for m in _NUMERIC.finditer(text)
+                for rx in (_DIGIT_RUN, _IPV6_GROUP)
+                for m in rx.finditer(text)
             ]
         )
