@@ -109,7 +109,9 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
             r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?"
             r"(?:\(\d{1,5}\)[ .\-]?)?\d{1,14}"
             r"(?:[ .\-/]\(?\d{1,14}\)?|\)[ .\-]?\d{1,14}){0,6}"
-            r"(?!\w|[.\-:/,]\d)",
+            # a letter may follow only as an extension ("415-555-2671x204"), which
+            # _EXTENSION then adds to the span
+            r"(?!(?![xX]\d|[eE][xX][tT]\.?\d)\w|[.\-:/,]\d)",
             0.4,
         ),
     )

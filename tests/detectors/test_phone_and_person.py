@@ -36,6 +36,11 @@ PHONES = [
     ("06-12345678 mobile", "06-12345678"),
     ("555.123.4567 x123 office", "555.123.4567 x123"),
     ("My number is 555.123.4567 ext. 42", "555.123.4567 ext. 42"),
+    # an extension written straight after the digits (Faker's en_US "x" formats)
+    ("Reach me at 415-555-2671x789 after ten.", "415-555-2671x789"),
+    ("001-415-555-2671x4567", "001-415-555-2671x4567"),
+    ("Phone: (415)555-2671x12345", "(415)555-2671x12345"),
+    ("desk: +1-415-555-2671ext.55", "+1-415-555-2671ext.55"),
     ("appelez le +33 6 12 34 56 78", "+33 6 12 34 56 78"),
     ("WhatsApp +55 11 91234-5678", "+55 11 91234-5678"),
     ("call 0049 30 1234567", "0049 30 1234567"),
@@ -102,6 +107,8 @@ NOT_PHONES = [
     "The office is at 17031 2202 Rissik St Apt. 050",
     "Invoice 2023-000123 total 1 234 567.89 EUR",
     "version 3.14.15 released",
+    "the screen is 3840x2160 and the panel 2560x1440",
+    "hash 4155552671xyz and 0x4155552671",
     # look-alikes: dates, versions, order and invoice numbers, IPs, cards, ZIP codes,
     # times, prices, ISBNs, coordinates, decimals, timestamps, codes
     "The meeting is on 2024-05-01 at 10:30.",
