@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import FastPatternRecognizer
@@ -38,6 +40,21 @@ class IbanCodeRecognizer(FastPatternRecognizer):
     )
     CONTEXT = ("iban", "bank", "account", "transfer")
     NUMERIC = True
+
+    def value_span(self, match: re.Match[str]) -> tuple[int, int]:
+        """The match cut to its country's IBAN length: the greedy pattern also takes a
+        following short word ("ES91 ... 1332 thanks" would fail the checksum whole)."""
+        start, end = match.span()
+        want = IBAN_LENGTHS.get(match.group()[:2].upper())
+        if want is None:
+            return start, end
+        seen = 0
+        for k in range(start, end):
+            if match.string[k].isalnum():
+                seen += 1
+                if seen == want:
+                    return start, k + 1
+        return start, end
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return iban_ok(pattern_text)

@@ -43,6 +43,9 @@ CASES = [
     ("IBAN DE89 3704 0044 0532 0130 00 please", [("IBAN_CODE", "DE89 3704 0044 0532 0130 00")]),
     ("GB82WEST12345698765432", [("IBAN_CODE", "GB82WEST12345698765432")]),
     ("GB82WEST12345698765433", []),
+    # the IBAN ends at its country's length, not at the next short word
+    ("my iban is ES9121000418450200051332 thanks", [("IBAN_CODE", "ES9121000418450200051332")]),
+    ("to ES91 2100 0418 4502 0005 1332 then", [("IBAN_CODE", "ES91 2100 0418 4502 0005 1332")]),
     # IP
     ("server at 10.20.30.40 is up", [("IP_ADDRESS", "10.20.30.40")]),
     ("v6 2001:db8::8a2e:370:7334 host", [("IP_ADDRESS", "2001:db8::8a2e:370:7334")]),
