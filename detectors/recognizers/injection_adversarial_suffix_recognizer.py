@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from presidio_analyzer import Pattern
 
@@ -75,6 +76,11 @@ def odd_token(tok: str) -> bool:
     if len(trail) >= 2 and trail not in _COMMON_ENDINGS:
         return True
     inner = tok[len(lead) : len(tok) - len(trail)]
+    if not inner.isascii():
+        # vowel signs and other combining marks are part of the word in Devanagari,
+        # Bengali, Tamil, Thai, vocalised Arabic and Hebrew, or decomposed Latin, but
+        # are not \w: without this every Hindi word read as punctuation glued inside
+        inner = "".join(c for c in inner if unicodedata.category(c)[0] != "M")
     return bool(_INNER_JUNK.search(inner) or _GLUED.match(inner))
 
 

@@ -5,6 +5,8 @@ describes, not copied from any dataset."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from detectors.recognizers.injection_adversarial_suffix_recognizer import (
@@ -43,6 +45,18 @@ BENIGN = [
     "RECEIVED DATE: Tue, 01 Feb 2022 21:37:18 +0000 (UTC)|CONTENT: ",
     "Open https://example.com/search?q=llm+firewall&page=2#results and tell me what "
     "the second result (the one about proxies) says.",
+    # scripts whose vowel signs and diacritics are combining marks, not \w: Hindi,
+    # Bengali, Tamil, vocalised Arabic and Hebrew, Vietnamese decomposed (NFD)
+    "मुझे भारत के इतिहास के बारे में एक छोटा निबंध लिखें। कृपया इसे सरल भाषा में लिखें ताकि छात्र इसे समझ सकें।",
+    "কৃপয়া এই ইমেলের সারাংশ বাংলায় লিখুন এবং মূল বিষয়গুলি তালিকাভুক্ত করুন, ধন্যবাদ আপনার সাহায্যের জন্য।",
+    "தயவுசெய்து இந்த மின்னஞ்சலின் சுருக்கத்தை தமிழில் எழுதுங்கள் மற்றும் முக்கிய புள்ளிகளை பட்டியலிடுங்கள்.",
+    "كَتَبَ الطَّالِبُ الدَّرْسَ فِي الْمَدْرَسَةِ، ثُمَّ ذَهَبَ إِلَى الْبَيْتِ وَقَرَأَ الْكِتَابَ مَعَ أَخِيهِ الصَّغِيرِ.",
+    "בְּרֵאשִׁית בָּרָא אֱלֹהִים אֵת הַשָּׁמַיִם וְאֵת הָאָרֶץ וְהָאָרֶץ הָיְתָה תֹהוּ וָבֹהוּ וְחֹשֶׁךְ עַל פְּנֵי תְהוֹם",
+    unicodedata.normalize(
+        "NFD",
+        "Tôi muốn học tiếng Việt và đọc nhiều sách về lịch sử Việt Nam trong mùa hè này, "
+        "cảm ơn bạn rất nhiều.",
+    ),
 ]
 
 
