@@ -21,6 +21,7 @@ from detectors.recognizers.iban_code_recognizer import IbanCodeRecognizer
 from detectors.recognizers.injection_adversarial_suffix_recognizer import (
     InjectionAdversarialSuffixRecognizer,
 )
+from detectors.recognizers.injection_cjk_arabic_recognizer import InjectionCjkArabicRecognizer
 from detectors.recognizers.injection_delimiter_recognizer import InjectionDelimiterRecognizer
 from detectors.recognizers.injection_exfiltration_recognizer import (
     InjectionExfiltrationRecognizer,
@@ -88,6 +89,7 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionObfuscationRecognizer,
     InjectionRepeatedTokenRecognizer,
     InjectionMultilingualRecognizer,
+    InjectionCjkArabicRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION

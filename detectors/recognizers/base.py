@@ -159,6 +159,10 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
     # with a literal first character, so `re` scans for it at C speed): rules whose
     # word groups are too common to gate them run only when it occurs
     GATES: ClassVar[dict[str, str]] = {}
+    # rules whose word groups are looked up as substrings of the text, not as tokens:
+    # for scripts written without spaces between words (Chinese, Japanese), where a
+    # whole sentence is one token
+    SUBSTRING_RULES: ClassVar[frozenset[str]] = frozenset()
     FLAGS = re.MULTILINE
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -169,15 +173,19 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
+
         # groups of words are looked up in the token set; a group holding punctuation
         # ("=", "+") is checked as substrings of the text instead
+        def tokens_only(p: Pattern, g: frozenset[str]) -> bool:
+            return p.name not in self.SUBSTRING_RULES and all(
+                w.isidentifier() or w.isalnum() for w in g
+            )
+
         self.requires = tuple(
-            tuple(g for g in groups if all(w.isidentifier() or w.isalnum() for w in g))
-            for _, groups in self.RULES
+            tuple(g for g in groups if tokens_only(p, g)) for p, groups in self.RULES
         )
         self.literals = tuple(
-            tuple(g for g in groups if not all(w.isidentifier() or w.isalnum() for w in g))
-            for _, groups in self.RULES
+            tuple(g for g in groups if not tokens_only(p, g)) for p, groups in self.RULES
         )
         # the same regexes with a leading \b moved behind the first letter (see
         # _fast_start), so that `re` can skip ahead by first character at C speed

@@ -39,6 +39,12 @@ _SECRET_WORDS = (
     "geheim hasło haslo sandi rahasia şifre sifre " + _folded("пароль секрет")
 )
 
+# Hindi, verb last: "previous / all / your", "instructions / rules", "ignore / forget"
+_HI_WHICH = _folded("पिछले पहले सभी ऊपर पूर्व अपने तुम्हारे आपके")
+_HI_WHAT = _folded("निर्देशों निर्देश नियमों नियम आदेशों आदेश")
+_HI_IGNORE = _folded("अनदेखा नज़रअंदाज़ नजरअंदाज भूल")
+# "do it / go": the imperative, not "I forgot the rules" (भूल गया)
+_HI_IMPERATIVE = r"\s+(?:" + "|".join(_folded("करें करो कीजिए कर जाओ जाएं जाइए जा").split()) + ")"
 
 # French shares "instructions" and "directives" with English: only after a French article
 _FRENCH_TARGET = r"(?:les|vos|tes|ces|toutes)\s+(?:\w+\s+){0,2}(?:instructions|directives)"
@@ -79,6 +85,36 @@ class InjectionMultilingualRecognizer(InjectionRuleRecognizer):
                 0.7,
             ),
             words(_IGNORE, _EVERYTHING),
+        ),
+        (
+            Pattern(
+                # Turkish puts the verb last: "önceki tüm talimatları yok say"
+                "pi.tr_ignore_previous",
+                r"(?<!\w)(?:talimatları|talimatlari|kuralları|kurallari|komutları|komutlari|"
+                r"yönergeleri|yonergeleri)(?:\s+[^\W\d]+){0,2}?\s+(?:yok\s*say|unut(?!ma)|"
+                r"görmezden\s+gel|dikkate\s+alma)",
+                0.75,
+            ),
+            words(
+                "talimatları talimatlari kuralları kurallari komutları komutlari yönergeleri "
+                "yonergeleri",
+                "yok yoksay yoksayın unut unutun görmezden dikkate",
+            ),
+        ),
+        (
+            Pattern(
+                # Hindi: qualifier, object, verb ("पिछले सभी निर्देशों को अनदेखा करें")
+                "pi.hi_ignore_previous",
+                r"(?<!\w)"
+                + _alt(_HI_WHICH)
+                + r"(?:\s+\S+){0,2}?\s+"
+                + _alt(_HI_WHAT)
+                + r"(?:\s+\S+){0,2}?\s+"
+                + _alt(_HI_IGNORE)
+                + _HI_IMPERATIVE,
+                0.75,
+            ),
+            words(_HI_WHICH, _HI_WHAT, _HI_IGNORE),
         ),
         (
             Pattern(
