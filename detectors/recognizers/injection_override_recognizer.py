@@ -11,6 +11,15 @@ _TARGET = (
     r"training|text|messages?)"
 )
 
+# what attacks write between "all" and what they cancel
+_ALL_FILLER = (
+    r"(?:of|the|these|those|your|its|their|our|previous|prior|above|earlier|provided|given|"
+    r"existing|current|such|other|safety|security|ethical|moral|content|openai'?s?|open\s+ai|"
+    r"anthropic'?s?|google'?s?|meta'?s?|model|ai|default|usual|normal|internal|hidden|original|"
+    r"initial|programmed|imposed|preset|restrictive|former|old|earlier|system|developer|"
+    r"chatgpt'?s?|gpt'?s?|claude'?s?|gemini'?s?|llm'?s?|assistant'?s?|you|were|was|given|told)"
+)
+
 
 class InjectionOverrideRecognizer(InjectionRuleRecognizer):
     """Attempts to cancel the instructions the model was given."""
@@ -20,12 +29,31 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
             Pattern(
                 "pi.ignore_previous",
                 # "my previous message" is the user's own turn, not the model's instructions
+                # "all" counts only with the words that attacks put between it and the
+                # target ("all the", "all of your", "all openai"): "ignore all eslint
+                # rules" is a developer's question (pi.ignore_all, weaker, covers it)
                 r"\b(?:ignore|disregard|forget|bypass|override|overlook|discard|skip|neglect)\b"
-                r"(?:(?!\bmy\b)[^.\n]){0,40}?\b(?:previous|prior|above|earlier|preceding|initial|"
-                r"original|former|old|system|developer|all)\b(?:(?!\bmy\b)[^.\n]){0,24}?\b"
+                r"(?:(?!\bmy\b)[^.\n]){0,40}?(?:\b(?:previous|prior|above|earlier|preceding|"
+                r"initial|original|former|old|system|developer)\b(?:(?!\bmy\b)[^.\n]){0,24}?"
+                r"|\ball\s+(?:" + _ALL_FILLER + r"\s+){0,3})\b" + _TARGET + r"\b",
+                0.8,
+            ),
+            words(
+                "ignore disregard forget bypass override overlook discard skip neglect",
+                "instructions instruction prompts prompt rules directives directive "
+                "directions guidelines guidance commands command constraints restrictions "
+                "programming policy policies context orders tasks task assignments "
+                "assignment training text messages message",
+            ),
+        ),
+        (
+            Pattern(
+                "pi.ignore_all",
+                r"\b(?:ignore|disregard|forget|bypass|override|overlook|discard|skip|neglect)\b"
+                r"(?:(?!\bmy\b)[^.\n]){0,40}?\ball\b(?:(?!\bmy\b)[^.\n]){0,24}?\b"
                 + _TARGET
                 + r"\b",
-                0.8,
+                0.35,
             ),
             words(
                 "ignore disregard forget bypass override overlook discard skip neglect",
