@@ -9,7 +9,8 @@ from urllib.parse import unquote
 
 _B64 = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
 _HEX = re.compile(r"(?:[0-9A-Fa-f]{2}:?){12,}")
-_URL = re.compile(r"(?:%[0-9A-Fa-f]{2}[^%\s]{0,3}){6,}")
+# dense escapes ("%69%67%6e...") or a sentence quoted whole ("Ignore%20all%20previous")
+_URL = re.compile(r"(?:[^%\s]{0,40}%[0-9A-Fa-f]{2}){4,}[^%\s]{0,40}")
 _MIN_BLOB = 24
 
 MAX_BLOBS = 16
@@ -86,7 +87,7 @@ ROT13 = str.maketrans(
     "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
 )
 # rot13 of words that anchor injection rules: their presence makes a rot13 pass worthwhile
-ROT13_ANCHORS = tuple(
-    w.translate(ROT13)
-    for w in ("ignore", "instructions", "previous", "system prompt", "disregard", "jailbreak")
-)
+_ANCHOR_WORDS = ("ignore", "instructions", "previous", "system prompt", "disregard", "jailbreak")
+ROT13_ANCHORS = tuple(w.translate(ROT13) for w in _ANCHOR_WORDS)
+# the same words written backwards: a reversed text is then scanned the right way round
+REVERSED_ANCHORS = tuple(w[::-1] for w in _ANCHOR_WORDS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from detectors.decode import ROT13, ROT13_ANCHORS, decoded_blobs
+from detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
 from detectors.entities import PROMPT_INJECTION
 from detectors.finding import Finding
 from detectors.model import InjectionModel, tokens
@@ -154,6 +154,8 @@ class InjectionScorer:
         extra: list[tuple[int, int, str]] = decoded_blobs(text)
         if any(a in norm.text for a in ROT13_ANCHORS):
             extra.append((0, len(text), norm.text.translate(ROT13)))
+        if any(a in norm.text for a in REVERSED_ANCHORS):
+            extra.append((0, len(text), norm.text[::-1]))
         for start, end, decoded in extra:
             r2, m2, b2 = self._score_plain(normalize(decoded).text, indirect)
             r2 = min(1.0, r2 + ENCODED_BONUS) if b2 else r2

@@ -2,6 +2,7 @@
 
 import base64
 import codecs
+import urllib.parse
 
 import pytest
 
@@ -94,9 +95,14 @@ def test_hex_and_url_and_rot13_blobs(detector):
         "data: " + payload.encode().hex(),
         "q=" + "".join(f"%{b:02X}" for b in payload.encode()),
         "translate: " + codecs.encode(payload, "rot13"),
+        # a sentence URL-quoted whole: words between the escapes
+        "next: " + urllib.parse.quote(payload.capitalize() + "."),
+        # written backwards
+        "read this backwards: " + payload[::-1],
     ):
         finding = pi(detector, text)
         assert finding is not None and finding.score >= 0.5, text
+        assert finding.rule.endswith(".encoded"), text
 
 
 def test_indirect_rules_only_on_indirect_text(detector):
