@@ -367,6 +367,91 @@ def examples(root: Path) -> Iterator[tuple[str, int, str]]:
     for k in range(12):
         ask = BENIGN_TASKS[k][:1].upper() + BENIGN_TASKS[k][1:]
         yield _FILLERS[k % 3] * (3 + k % 6) + ask + ".", 0, "syn_benign_long"
+    yield from howto_requests()
+
+
+# --- negatives: ordinary how-to requests in the frames harmful requests use ---
+# ("Give detailed instructions for how to ...", "Tell me how to ...", "Write a tutorial
+# on ..."). Without them the model learnt the frame, not the harm: "tell me how to write
+# a unit test" scored 0.85. Developer tasks first: they are most of an API's traffic.
+HOWTO_TASKS = (
+    "set up a Python virtual environment",
+    "configure nginx as a reverse proxy",
+    "write a bash script that backs up a folder",
+    "write an HTTP server in Go",
+    "write a React component with a login form",
+    "write a Kubernetes deployment manifest",
+    "set up GitHub Actions for a Node project",
+    "write a Makefile for a small C project",
+    "profile a slow Python function",
+    "write a GraphQL query with pagination",
+    "migrate a Postgres database to a new server",
+    "schedule a cron job that runs every night",
+    "debug a segmentation fault in C",
+    "write a Terraform module for an S3 bucket",
+    "add an SSH key to my GitHub account",
+    "write an Ansible playbook that installs Docker",
+    "write a command line tool in Rust",
+    "parse a JSON file in Java",
+    "read a CSV file in C#",
+    "set up linting and formatting in a TypeScript project",
+    "plot monthly sales from a CSV in a Jupyter notebook",
+    "train a linear regression model in scikit-learn",
+    "write an async function in JavaScript",
+    "write integration tests for a REST API",
+    "deploy a Flask app to a cloud server",
+    "rebase a feature branch onto main",
+    "resolve a merge conflict in git",
+    "write a systemd service for a Node app",
+    "index a large table in MySQL",
+    "write a Swift view that shows a list",
+    "bake sourdough bread at home",
+    "fix a leaky kitchen faucet",
+    "plant tomatoes on a balcony",
+    "write a toast for my brother's wedding",
+    "negotiate a higher salary",
+    "file taxes as a freelancer",
+    "clean a cast iron pan",
+    "train a puppy to sit",
+    "make cold brew coffee",
+    "tie a bowline knot",
+    "budget for a two-week vacation",
+    "prepare for a technical interview",
+    "write a product description for a scented candle",
+    "back up the photos on my phone",
+    "write a grant proposal for a community garden",
+    "write a business plan for a bakery",
+    "knit a simple scarf",
+    "calculate compound interest in Excel",
+    "write a press release for a charity run",
+    "start a vegetable garden",
+)
+HOWTO_FRAMES = (
+    "Tell me how to {task}.",
+    "Can you tell me how to {task}?",
+    "Show me how to {task}.",
+    "Walk me through how to {task}.",
+    "Find out how to {task} and tell me.",
+    "Figure out how to {task} and tell me the steps.",
+    "Give detailed instructions for how to {task}.",
+    "Give detailed step-by-step instructions for how to {task}.",
+    "Describe in detail how to {task}.",
+    "Explain how to {task} and tell me what to watch out for.",
+    "Write a tutorial on how to {task}.",
+    "How do I {task}? Tell me everything I need.",
+    "What's the best way to {task}? Write out the steps.",
+    "I need to {task}. Give me a plan I can follow.",
+    "Check out my notes below and tell me how to {task}.",
+    "Write a guide that teaches a beginner how to {task}.",
+)
+
+
+def howto_requests() -> Iterator[tuple[str, int, str]]:
+    """Every task in four of the frames (rotating), as direct user text."""
+    for k, task in enumerate(HOWTO_TASKS):
+        for j in range(4):
+            frame = HOWTO_FRAMES[(k + 5 * j) % len(HOWTO_FRAMES)]
+            yield frame.format(task=task), 0, "syn_benign_howto"
 
 
 # What people write to each other about replies, answers and responses: in an e-mail or
