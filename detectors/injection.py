@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
 from detectors.entities import PROMPT_INJECTION
 from detectors.finding import Finding
-from detectors.model import InjectionModel, tokens
+from detectors.model import InjectionModel, mask_urls, tokens
 from detectors.normalize import normalize
 from detectors.recognizers.base import InjectionRuleRecognizer
 from detectors.recognizers.injection_adversarial_suffix_recognizer import (
@@ -128,7 +128,9 @@ class InjectionScorer:
             rule_score = min(1.0, best[0] + 0.1 * (len(distinct) - 1))
         model_score = 0.0
         if self.model is not None and MODEL_RULE not in self.disabled:
-            model_score = self.model.score_document(lowered, toks, indirect)
+            masked = mask_urls(lowered)
+            model_toks = toks if masked is lowered else tokens(masked)
+            model_score = self.model.score_document(masked, model_toks, indirect)
         return rule_score, model_score, best
 
     def scan(self, text: str, indirect: bool) -> Finding | None:

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 from importlib import resources
 
 import numpy as np
@@ -48,6 +49,42 @@ def tokens(normalized_lower: str) -> list[str]:
     to ASCII. Training uses this same function."""
     raw = normalized_lower.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
     return raw.decode("utf-8", "surrogatepass").split()
+
+
+# A web address is one token for the model: hosts and paths are topic, not intent, and
+# the training attacks' "www.example.com" had taught it that "example com" and "com"
+# mean injection ("Write a regex that matches URLs like https://www.example.com/" scored
+# 0.69). Found by their scheme or a common top-level domain (literal-led regexes, so
+# re skips ahead in C); the whole whitespace-delimited word is masked.
+URL_TOKEN = "__url__"
+_URL_HINT = re.compile(r"://|www\.|\.(?:com|org|net|io|dev|ai|app|co|xyz|info|biz|edu|gov)\b")
+_WORD_AROUND = re.compile(r"\S+")
+
+
+def mask_urls(normalized_lower: str) -> str:
+    """The text with every word that holds a web address replaced by URL_TOKEN."""
+    if _URL_HINT.search(normalized_lower) is None:
+        return normalized_lower
+    out: list[str] = []
+    pos = 0
+    for m in _URL_HINT.finditer(normalized_lower):
+        if m.start() < pos:
+            continue  # inside a word already masked
+        start = (
+            max(
+                normalized_lower.rfind(" ", 0, m.start()),
+                normalized_lower.rfind("\n", 0, m.start()),
+                normalized_lower.rfind("\t", 0, m.start()),
+            )
+            + 1
+        )
+        start = max(start, pos)
+        word = _WORD_AROUND.match(normalized_lower, m.end())
+        end = word.end() if word is not None and word.start() == m.end() else m.end()
+        out += [normalized_lower[pos:start], URL_TOKEN]
+        pos = end
+    out.append(normalized_lower[pos:])
+    return "".join(out)
 
 
 def features(toks: list[str], indirect: bool = False) -> set[str]:
@@ -110,7 +147,8 @@ class InjectionModel:
         return cls(data["weights"], float(data["bias"]), hashlib.sha256(raw).hexdigest())
 
     def score(self, normalized_lower: str, indirect: bool = False) -> float:
-        return self.score_document(normalized_lower, tokens(normalized_lower), indirect)
+        masked = mask_urls(normalized_lower)
+        return self.score_document(masked, tokens(masked), indirect)
 
     def score_document(self, normalized_lower: str, toks: list[str], indirect: bool) -> float:
         """Max over windows of WINDOW tokens of the window's probability, and for document

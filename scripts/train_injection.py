@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import corpora
 from detectors.injection import DOC_MODEL_CAP, InjectionScorer, combine
-from detectors.model import NORM_FLOOR, WINDOW, InjectionModel, features, tokens
+from detectors.model import NORM_FLOOR, WINDOW, InjectionModel, features, mask_urls, tokens
 from detectors.normalize import normalize
 from detectors.recognizers import INJECTION
 
@@ -57,7 +57,7 @@ TARGET_FPR = {"direct": 0.02, "indirect": 0.02}
 
 def analyzer(item: tuple[str, bool]) -> list[str]:
     text, indirect = item
-    return sorted(features(tokens(normalize(text).text), indirect))
+    return sorted(features(tokens(mask_urls(normalize(text).text)), indirect))
 
 
 def families(texts: list[str], root: Path) -> np.ndarray:

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from detectors import corpora
-from detectors.model import LINE_MIN, SMALL, WINDOW, InjectionModel, tokens
+from detectors.model import LINE_MIN, SMALL, WINDOW, InjectionModel, mask_urls, tokens
 from detectors.normalize import normalize
 
 
@@ -48,3 +48,22 @@ def test_fast_scores_equal_reference_on_dev_texts(indirect: bool) -> None:
         assert model.score_document(text, toks, indirect) == pytest.approx(
             _reference_document(model, text, indirect), abs=1e-12
         ), text[:60]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("is www.example.com real?", "is __url__ real?"),
+        (
+            "link https://example.com/r.pdf and mail jane@example.com.",
+            "link __url__ and mail __url__",
+        ),
+        (
+            "see example.com, then (https://a.b/c)\nhttp://y.org/z",
+            "see __url__ then __url__\n__url__",
+        ),
+        ("no address here. just text: a.b", "no address here. just text: a.b"),
+    ],
+)
+def test_model_sees_a_web_address_as_one_token(text: str, masked: str) -> None:
+    assert mask_urls(text) == masked
