@@ -74,6 +74,13 @@ BENIGN = [
     "Write a regex that matches URLs like https://www.example.com/path?x=1",
     "Redirect http://example.com to https://www.example.com in Apache.",
     "Email me the report at jane@example.com and link https://example.com/report.pdf.",
+    # style wishes for the rest of the chat (syn_benign_style; none of these is in it)
+    "From now on, keep your answers under 50 words.",
+    "Only respond with yes or no from now on.",
+    "Answer only with code, no explanations, from now on.",
+    "Always respond in a formal tone from now on.",
+    "Only answer questions about cooking from now on.",
+    "What is the difference between a system prompt and a user prompt?",
 ]
 
 
