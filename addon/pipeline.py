@@ -28,11 +28,17 @@ class Decision:
         return f"policy rules {', '.join(self.rules) or 'none'}; findings: {kinds}"
 
 
-def scan_inputs(extraction: Extraction) -> list[tuple[str, bool]]:
-    """What to hand the detector: (text, indirect) per segment. Raw prompt templates are
-    scanned with their template tokens masked (same length, so spans stay valid)."""
+def scan_inputs(extraction: Extraction) -> list[tuple[str, bool, bool]]:
+    """What to hand the detector: (text, indirect, instructions) per segment: tool
+    results and documents are indirect, the app's system prompt and tool definitions are
+    instructions. Raw prompt templates are scanned with their template tokens masked
+    (same length, so spans stay valid)."""
     return [
-        (template_tokens.mask(s.text) if s.template else s.text, s.trust is Trust.EXTERNAL)
+        (
+            template_tokens.mask(s.text) if s.template else s.text,
+            s.trust is Trust.EXTERNAL,
+            s.trust is Trust.SYSTEM,
+        )
         for s in extraction.segments
     ]
 

@@ -9,9 +9,9 @@ from collections import OrderedDict
 from detectors.finding import Finding
 
 
-def segment_key(text: str, indirect: bool) -> bytes:
+def segment_key(text: str, indirect: bool, instructions: bool = False) -> bytes:
     h = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
-    h.update(b"\x01" if indirect else b"\x00")
+    h.update(bytes((indirect | instructions << 1,)))
     return h.digest()
 
 

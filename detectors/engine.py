@@ -176,8 +176,12 @@ class Detector:
 
     # -- public API -------------------------------------------------------------------
 
-    def scan(self, text: str, *, indirect: bool = False) -> tuple[Finding, ...]:
-        key = segment_key(text, indirect)
+    def scan(
+        self, text: str, *, indirect: bool = False, instructions: bool = False
+    ) -> tuple[Finding, ...]:
+        """Findings in `text`. `indirect`: a tool result or document; `instructions`: the
+        app's own system prompt or tool definitions (see InjectionScorer.scan)."""
+        key = segment_key(text, indirect, instructions)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -191,7 +195,7 @@ class Detector:
             ]
         findings = _resolve_overlaps(found)
         if self._injection is not None and text:
-            pi = self._injection.scan(text, indirect)
+            pi = self._injection.scan(text, indirect, instructions)
             if pi is not None:
                 findings.append(pi)
                 findings.sort(key=lambda f: (f.start, f.end))
@@ -199,8 +203,14 @@ class Detector:
         self._cache.put(key, result)
         return result
 
-    def scan_batch(self, items: Sequence[tuple[str, bool]]) -> list[tuple[Finding, ...]]:
-        return [self.scan(text, indirect=indirect) for text, indirect in items]
+    def scan_batch(
+        self, items: Sequence[tuple[str, bool] | tuple[str, bool, bool]]
+    ) -> list[tuple[Finding, ...]]:
+        """scan() of each (text, indirect[, instructions])."""
+        return [
+            self.scan(item[0], indirect=item[1], instructions=len(item) > 2 and item[2])  # type: ignore[misc]
+            for item in items
+        ]
 
     def close(self) -> None:
         if self._ner is not None:

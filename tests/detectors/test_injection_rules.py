@@ -346,10 +346,10 @@ def test_model_alone_cannot_block_a_document():
     trainer may choose."""
     from detectors.injection import DOC_MODEL_CAP, DOC_RULE_MIN, combine
 
-    assert combine(0.0, 0.99, indirect=True) == DOC_MODEL_CAP
-    assert combine(0.4, 0.99, indirect=True) == DOC_MODEL_CAP
-    assert combine(0.45, 0.1, indirect=True) == 0.45
-    strong = combine(DOC_RULE_MIN, 0.9, indirect=True)
+    assert combine(0.0, 0.99, capped=True) == DOC_MODEL_CAP
+    assert combine(0.4, 0.99, capped=True) == DOC_MODEL_CAP
+    assert combine(0.45, 0.1, capped=True) == 0.45
+    strong = combine(DOC_RULE_MIN, 0.9, capped=True)
     assert strong == pytest.approx(1 - (1 - DOC_RULE_MIN) * 0.1)
-    assert combine(0.0, 0.99, indirect=False) == pytest.approx(0.99)
+    assert combine(0.0, 0.99, capped=False) == pytest.approx(0.99)
     assert load_policy(None).indirect_threshold > DOC_MODEL_CAP
