@@ -90,8 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Scan a text. Example: echo 'my key sk-...' | llmwall scan -",
     )
     scan.add_argument("--json", action="store_true", help="machine-readable output")
-    scan.add_argument(
+    source = scan.add_mutually_exclusive_group()
+    source.add_argument(
         "--indirect", action="store_true", help="treat the text as a tool result/document"
+    )
+    source.add_argument(
+        "--system", action="store_true", help="treat the text as the app's system prompt"
     )
     scan.add_argument("text", nargs="?", default="-", help="the text, or - for standard input")
     scan.set_defaults(func=cmd_scan)
@@ -187,9 +191,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     policy = cfg.load_policy()
     detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
     try:
-        trust = Trust.EXTERNAL if args.indirect else Trust.USER
-        findings = detector.scan(text, indirect=args.indirect)
-        extraction = Extraction((Segment(text, Role.USER, trust, ("text",)),))
+        trust = Trust.EXTERNAL if args.indirect else Trust.SYSTEM if args.system else Trust.USER
+        findings = detector.scan(text, indirect=args.indirect, instructions=args.system)
+        role = Role.SYSTEM if args.system else Role.USER
+        extraction = Extraction((Segment(text, role, trust, ("text",)),))
         decision = decide(extraction, [findings], policy, Direction.REQUEST)
     finally:
         detector.close()

@@ -35,7 +35,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default="any",
         help="what counts as flagged: any non-allow decision (default) or only blocks",
     )
-    p.add_argument("--indirect", action="store_true", help="score texts as tool results/documents")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument(
+        "--indirect", action="store_true", help="score texts as tool results/documents"
+    )
+    source.add_argument(
+        "--system", action="store_true", help="score texts as the app's system prompts"
+    )
     p.add_argument("--json", action="store_true", help="print one machine-readable object")
     p.set_defaults(func=cmd_eval)
 
@@ -65,10 +71,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     cfg = config_from(args)
     policy = cfg.load_policy()
     detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
-    trust = Trust.EXTERNAL if args.indirect else Trust.USER
+    trust = Trust.EXTERNAL if args.indirect else Trust.SYSTEM if args.system else Trust.USER
+    role = Role.SYSTEM if args.system else Role.USER
 
     def classify(text: str) -> bool:
-        ext = Extraction((Segment(text, Role.USER, trust, ("text",)),))
+        ext = Extraction((Segment(text, role, trust, ("text",)),))
         action = decide(
             ext, detector.scan_batch(scan_inputs(ext)), policy, Direction.REQUEST
         ).action
