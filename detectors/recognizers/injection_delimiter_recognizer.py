@@ -35,7 +35,10 @@ class InjectionDelimiterRecognizer(InjectionRuleRecognizer):
                 "pi.fake_system_tag",
                 r"[\[<{(]\s*(?:system|admin|sys|developer)(?:\s+(?:message|override|note|prom"
                 r"pt))?\s*"
-                r"[\]>})]",
+                r"[\]>})]"
+                # "###SYSTEM###", "=== ADMIN OVERRIDE ===": a heading would not close
+                r"|(?:#{2,}|={3,})\s*(?:system|admin|sys|developer)(?:\s+(?:message|override|"
+                r"note|prompt))?\s*(?:#{2,}|={3,})",
                 0.6,
             ),
             words("system admin sys developer"),

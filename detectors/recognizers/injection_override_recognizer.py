@@ -65,6 +65,25 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
         ),
         (
             Pattern(
+                # "The previous instructions are cancelled.", "your system prompt has
+                # been revoked"
+                "pi.instructions_cancelled",
+                r"\b(?:previous|prior|above|earlier|original|old|initial|your|all)\s+(?:system\s+)?"
+                r"(?:instructions?|directives?|prompts?|programming)\s+(?:are|is|have\s+been|"
+                r"has\s+been|were|was)\s+(?:now\s+|hereby\s+)?(?:cancel+ed|void(?:ed)?|null(?:ified)?|"
+                r"revoked|overridden|overriden|lifted|suspended|disabled|deactivated|"
+                r"no\s+longer\s+in\s+(?:effect|force))\b",
+                0.6,
+            ),
+            words(
+                "previous prior above earlier original old initial your all",
+                "instructions instruction directives directive prompts prompt programming",
+                "cancelled canceled void voided null nullified revoked overridden overriden "
+                "lifted suspended disabled deactivated longer",
+            ),
+        ),
+        (
+            Pattern(
                 "pi.forget_everything",
                 r"\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:everything|all\s+(?:of\s+)?"
                 r"(?:that|this|the\s+above)|what\s+(?:i|you\s+were|was)\s+(?:said|told|written))",

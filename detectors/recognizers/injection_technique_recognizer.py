@@ -25,7 +25,12 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
                 r"switch(?:ing)?\s+(?:to|into)|"
                 r"now\s+in|you\s+are\s+(?:now\s+)?in|boot\s+into)\s+(?:the\s+)?"
                 + _MODES
-                + r"\s+mode\b",
+                + r"\s+mode\b"
+                # a device's or an app's own developer mode is a how-to question
+                r"(?!\s+(?:on|in|for|of)\s+(?:my\s+|the\s+|your\s+|an?\s+)?(?:android|iphone|ipad|"
+                r"ios|phone|chrome|chromebook|browser|firefox|edge|windows|mac|macos|xbox|playstation|"
+                r"ps5|switch|device|tablet|pixel|samsung|galaxy|kindle|tv|router|car|tesla|app|"
+                r"extension|vs\s*code|discord|telegram|steam|roku|firestick|oculus|quest|watch)\b)",
                 0.6,
             ),
             words("mode"),
