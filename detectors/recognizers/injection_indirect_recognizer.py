@@ -57,7 +57,7 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 r"do\s+not|don't|now|instead|also|always|never|include|add|append|insert|send|"
                 r"forward|respond|reply|tell|say|write|answer|translate|rewrite|output|print|"
                 r"reveal|delete|remove|recommend|stop|ask|run|execute|visit|mention|"
-                r"when|if|before|after|from\s+now\s+on|the\s+user|you\s+(?:are|have|will|can|may))\b",
+                r"when|if|before|after|from\s+now\s+on|the\s+user)\b",
                 0.6,
             ),
             words(
