@@ -11,7 +11,7 @@ from addon.policy import Action, Policy, worst
 from audit.record import FindingSummary
 from detectors import template_tokens
 from detectors.finding import Finding
-from routing.segment import Direction, Extraction, Path, Segment, Trust
+from routing.segment import Direction, Extraction, Path, Role, Segment, Trust
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,16 @@ class Decision:
 
 def scan_inputs(extraction: Extraction) -> list[tuple[str, bool, bool]]:
     """What to hand the detector: (text, indirect, instructions) per segment: tool
-    results and documents are indirect, the app's system prompt and tool definitions are
-    instructions. Raw prompt templates are scanned with their template tokens masked
-    (same length, so spans stay valid)."""
+    results and documents are indirect, the app's system prompt is instructions. Raw
+    prompt templates are scanned with their template tokens masked (same length, so
+    spans stay valid)."""
     return [
         (
             template_tokens.mask(s.text) if s.template else s.text,
             s.trust is Trust.EXTERNAL,
-            s.trust is Trust.SYSTEM,
+            # the app's own prompt; tool definitions (often a third party's MCP server)
+            # keep full scoring: descriptions are not instructions, poisoned ones are
+            s.trust is Trust.SYSTEM and s.role is Role.SYSTEM,
         )
         for s in extraction.segments
     ]

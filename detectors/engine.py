@@ -180,7 +180,7 @@ class Detector:
         self, text: str, *, indirect: bool = False, instructions: bool = False
     ) -> tuple[Finding, ...]:
         """Findings in `text`. `indirect`: a tool result or document; `instructions`: the
-        app's own system prompt or tool definitions (see InjectionScorer.scan)."""
+        app's own system prompt (see InjectionScorer.scan)."""
         key = segment_key(text, indirect, instructions)
         cached = self._cache.get(key)
         if cached is not None:

@@ -20,6 +20,25 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
     RULES = (
         (
             Pattern(
+                # hiding the action from the person it concerns: "Do not tell the user",
+                # "without informing the user", in poisoned tool descriptions and planted
+                # text. Weak on its own (system prompts say it of internal details too),
+                # so in capped text it never decides; elsewhere the model must agree
+                "pi.conceal_from_user",
+                r"\b(?:do\s+not|don't|never|without)\s+(?:\w+\s+)?(?:tell(?:ing)?|mention(?:ing)?|"
+                r"inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|warn(?:ing)?|let(?:ting)?)\s+"
+                r"(?:it\s+to\s+)?(?:the|your|this)\s+(?:user|human|person)\b(?!['-]?s?\s*(?:agent|name))"
+                r"|\bthis\s+(?:could|would|might|will)\s+(?:upset|worry|alarm|confuse)\s+the\s+user\b",
+                0.45,
+            ),
+            words(
+                "tell telling mention mentioning inform informing notify notifying alert "
+                "alerting warn warning let letting upset worry alarm confuse",
+                "user human person",
+            ),
+        ),
+        (
+            Pattern(
                 "pi.mode_switch",
                 r"\b(?:enter|entering|activate|activated|enable|enabled|"
                 r"switch(?:ing)?\s+(?:to|into)|"
