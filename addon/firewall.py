@@ -215,7 +215,7 @@ class Firewall:
     ) -> Decision:
         items = scan_inputs(extraction)
         detector = self.rt.detector
-        if detector.needs_offload or sum(len(item[0]) for item in items) > OFFLOAD_CHARS:
+        if detector.needs_offload or sum(len(text) for text, *_ in items) > OFFLOAD_CHARS:
             scans = await asyncio.to_thread(detector.scan_batch, items)
         else:
             scans = detector.scan_batch(items)

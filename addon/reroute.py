@@ -374,7 +374,7 @@ class Rerouter:
         items = scan_inputs(extraction)
         scans = (
             await asyncio.to_thread(self.rt.detector.scan_batch, items)
-            if sum(len(item[0]) for item in items) > 64_000
+            if sum(len(text) for text, *_ in items) > 64_000
             else self.rt.detector.scan_batch(items)
         )
         policy = self.rt.policy.exempt(rs.route.name) if rs.route else self.rt.policy

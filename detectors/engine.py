@@ -203,13 +203,12 @@ class Detector:
         self._cache.put(key, result)
         return result
 
-    def scan_batch(
-        self, items: Sequence[tuple[str, bool] | tuple[str, bool, bool]]
-    ) -> list[tuple[Finding, ...]]:
-        """scan() of each (text, indirect[, instructions])."""
+    def scan_batch(self, items: Sequence[tuple[str, bool, bool]]) -> list[tuple[Finding, ...]]:
+        """scan() of each (text, indirect, instructions), as addon.pipeline.scan_inputs
+        gives them."""
         return [
-            self.scan(item[0], indirect=item[1], instructions=len(item) > 2 and item[2])  # type: ignore[misc]
-            for item in items
+            self.scan(text, indirect=indirect, instructions=instructions)
+            for text, indirect, instructions in items
         ]
 
     def close(self) -> None:

@@ -141,10 +141,10 @@ class InjectionScorer:
 
     def scan(self, text: str, indirect: bool, instructions: bool = False) -> Finding | None:
         """`indirect`: a tool result or document (document rules, document features, the
-        model capped). `instructions`: the app's own system prompt,
-        scored as direct text but with the model capped as in documents: a system prompt
-        is instructions to the model by design, which is what the model looks for, so
-        only a rule can block it (see INSTRUCTIONS_NOTE)."""
+        model capped). `instructions`: the app's own system prompt, scored as direct text
+        but with the model capped as in documents: a system prompt is instructions to the
+        model by design, which is what the model looks for, so only a rule can block it
+        (see INSTRUCTIONS_NOTE)."""
         capped = indirect or instructions
         norm = normalize(text)
         rule_score, model_score, best = self._score_plain(norm.text, indirect)

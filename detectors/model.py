@@ -70,15 +70,9 @@ def mask_urls(normalized_lower: str) -> str:
     for m in _URL_HINT.finditer(normalized_lower):
         if m.start() < pos:
             continue  # inside a word already masked
-        start = (
-            max(
-                normalized_lower.rfind(" ", 0, m.start()),
-                normalized_lower.rfind("\n", 0, m.start()),
-                normalized_lower.rfind("\t", 0, m.start()),
-            )
-            + 1
-        )
-        start = max(start, pos)
+        start = m.start()  # back to the start of the word (a few characters)
+        while start > pos and not normalized_lower[start - 1].isspace():
+            start -= 1
         word = _WORD_AROUND.match(normalized_lower, m.end())
         end = word.end() if word is not None and word.start() == m.end() else m.end()
         out += [normalized_lower[pos:start], URL_TOKEN]

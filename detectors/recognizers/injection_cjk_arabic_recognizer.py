@@ -48,20 +48,24 @@ _ZH_PROMPT = " ".join(
 )
 _JA_PROMPT = "システムプロンプト 初期指示 隠された指示 システム指示 システムメッセージ"
 _JA_SHOW = "表示 教え 出力 見せ 公開 書き出 繰り返"
-_KO_PROMPT = "시스템 프롬프트 초기 지시 숨겨진 지시"
+_KO_PROMPT = ("시스템 프롬프트", "초기 지시", "숨겨진 지시")
 _KO_SHOW = "공개 보여 알려 출력 말해"
 _AR_SHOW = "اكشف أظهر اظهر اعرض أخبرني اخبرني"
-_AR_PROMPT = "موجه النظام تعليمات النظام التعليمات الأصلية التعليمات المخفية رسالة النظام"
+_AR_PROMPT = (
+    "موجه النظام",
+    "تعليمات النظام",
+    "التعليمات الأصلية",
+    "التعليمات المخفية",
+    "رسالة النظام",
+)
 
 
 def _alt(group: str) -> str:
     return "(?:" + "|".join(sorted(group.split(), key=len, reverse=True)) + ")"
 
 
-def _alt_spaced(group: str) -> str:
+def _alt_spaced(phrases: tuple[str, ...]) -> str:
     """Korean and Arabic phrases of two words, with any spacing between them."""
-    pairs = group.split()
-    phrases = [" ".join(pairs[i : i + 2]) for i in range(0, len(pairs), 2)]
     return "(?:" + "|".join(p.replace(" ", r"\s?") for p in phrases) + ")"
 
 

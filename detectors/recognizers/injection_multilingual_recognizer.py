@@ -39,6 +39,8 @@ _SECRET_WORDS = (
     "geheim hasło haslo sandi rahasia şifre sifre " + _folded("пароль секрет")
 )
 
+# Turkish, verb last: "instructions / rules / commands" ("... talimatları yok say")
+_TR_WHAT = "talimatları talimatlari kuralları kurallari komutları komutlari yönergeleri yonergeleri"
 # Hindi, verb last: "previous / all / your", "instructions / rules", "ignore / forget"
 _HI_WHICH = _folded("पिछले पहले सभी ऊपर पूर्व अपने तुम्हारे आपके")
 _HI_WHAT = _folded("निर्देशों निर्देश नियमों नियम आदेशों आदेश")
@@ -90,16 +92,11 @@ class InjectionMultilingualRecognizer(InjectionRuleRecognizer):
             Pattern(
                 # Turkish puts the verb last: "önceki tüm talimatları yok say"
                 "pi.tr_ignore_previous",
-                r"(?<!\w)(?:talimatları|talimatlari|kuralları|kurallari|komutları|komutlari|"
-                r"yönergeleri|yonergeleri)(?:\s+[^\W\d]+){0,2}?\s+(?:yok\s*say|unut(?!ma)|"
-                r"görmezden\s+gel|dikkate\s+alma)",
+                r"(?<!\w)" + _alt(_TR_WHAT) + r"(?:\s+[^\W\d]+){0,2}?\s+"
+                r"(?:yok\s*say|unut(?!ma)|görmezden\s+gel|dikkate\s+alma)",
                 0.75,
             ),
-            words(
-                "talimatları talimatlari kuralları kurallari komutları komutlari yönergeleri "
-                "yonergeleri",
-                "yok yoksay yoksayın unut unutun görmezden dikkate",
-            ),
+            words(_TR_WHAT, "yok yoksay yoksayın unut unutun görmezden dikkate"),
         ),
         (
             Pattern(

@@ -4,7 +4,17 @@ from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import InjectionRuleRecognizer, words
 
-_VERBS = ("ignore", "disregard", "forget", "bypass", "override", "overlook", "discard", "skip")
+# "ignore ... instructions": the verbs, and the words for what they cancel (the rule
+# gate of pi.ignore_previous and pi.ignore_all)
+_IGNORE_WORDS = "ignore disregard forget bypass override overlook discard skip neglect"
+_IGNORE = r"\b(?:" + "|".join(_IGNORE_WORDS.split()) + r")\b"
+_IGNORE_GROUPS = words(
+    _IGNORE_WORDS,
+    "instructions instruction prompts prompt rules directives directive directions "
+    "guidelines guidance commands command constraints restrictions programming policy "
+    "policies context orders tasks task assignments assignment training text messages "
+    "message",
+)
 _TARGET = (
     r"(?:instructions?|prompts?|rules|directives?|directions|guidelines|guidance|commands?|"
     r"constraints|restrictions|programming|polic(?:y|ies)|context|orders|tasks?|assignments?|"
@@ -16,8 +26,8 @@ _ALL_FILLER = (
     r"(?:of|the|these|those|your|its|their|our|previous|prior|above|earlier|provided|given|"
     r"existing|current|such|other|safety|security|ethical|moral|content|openai'?s?|open\s+ai|"
     r"anthropic'?s?|google'?s?|meta'?s?|model|ai|default|usual|normal|internal|hidden|original|"
-    r"initial|programmed|imposed|preset|restrictive|former|old|earlier|system|developer|"
-    r"chatgpt'?s?|gpt'?s?|claude'?s?|gemini'?s?|llm'?s?|assistant'?s?|you|were|was|given|told)"
+    r"initial|programmed|imposed|preset|restrictive|former|old|system|developer|"
+    r"chatgpt'?s?|gpt'?s?|claude'?s?|gemini'?s?|llm'?s?|assistant'?s?|you|were|was|told)"
 )
 
 
@@ -32,36 +42,24 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 # "all" counts only with the words that attacks put between it and the
                 # target ("all the", "all of your", "all openai"): "ignore all eslint
                 # rules" is a developer's question (pi.ignore_all, weaker, covers it)
-                r"\b(?:ignore|disregard|forget|bypass|override|overlook|discard|skip|neglect)\b"
-                r"(?:(?!\bmy\b)[^.\n]){0,40}?(?:\b(?:previous|prior|above|earlier|preceding|"
+                _IGNORE
+                + r"(?:(?!\bmy\b)[^.\n]){0,40}?(?:\b(?:previous|prior|above|earlier|preceding|"
                 r"initial|original|former|old|system|developer)\b(?:(?!\bmy\b)[^.\n]){0,24}?"
                 r"|\ball\s+(?:" + _ALL_FILLER + r"\s+){0,3})\b" + _TARGET + r"\b",
                 0.8,
             ),
-            words(
-                "ignore disregard forget bypass override overlook discard skip neglect",
-                "instructions instruction prompts prompt rules directives directive "
-                "directions guidelines guidance commands command constraints restrictions "
-                "programming policy policies context orders tasks task assignments "
-                "assignment training text messages message",
-            ),
+            _IGNORE_GROUPS,
         ),
         (
             Pattern(
                 "pi.ignore_all",
-                r"\b(?:ignore|disregard|forget|bypass|override|overlook|discard|skip|neglect)\b"
-                r"(?:(?!\bmy\b)[^.\n]){0,40}?\ball\b(?:(?!\bmy\b)[^.\n]){0,24}?\b"
+                _IGNORE
+                + r"(?:(?!\bmy\b)[^.\n]){0,40}?\ball\b(?:(?!\bmy\b)[^.\n]){0,24}?\b"
                 + _TARGET
                 + r"\b",
                 0.35,
             ),
-            words(
-                "ignore disregard forget bypass override overlook discard skip neglect",
-                "instructions instruction prompts prompt rules directives directive "
-                "directions guidelines guidance commands command constraints restrictions "
-                "programming policy policies context orders tasks task assignments "
-                "assignment training text messages message",
-            ),
+            _IGNORE_GROUPS,
         ),
         (
             Pattern(

@@ -26,6 +26,6 @@ def test_ner_finds_person_and_sets_offload(ner_detector):
 
 
 def test_ner_batch_and_disabled(ner_detector):
-    items = [("Angela Merkel visited Paris.", False), ("", False)]
+    items = [("Angela Merkel visited Paris.", False, False), ("", False, False)]
     out = ner_detector.scan_batch(items)
     assert any(f.entity == "PERSON" for f in out[0]) and out[1] == ()
