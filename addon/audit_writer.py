@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from audit.log import AuditLog
-from audit.record import AuditRecord
+from llmwall.audit.log import AuditLog
+from llmwall.audit.record import AuditRecord
 
 log = logging.getLogger("llmwall.audit")
 

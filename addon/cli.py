@@ -20,8 +20,8 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from addon.config import Config, load_config
-from addon.errors import ConfigError
+from llmwall.addon.config import Config, load_config
+from llmwall.errors import ConfigError
 
 EXIT_USAGE = 2
 
@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("text", nargs="?", default="-", help="the text, or - for standard input")
     scan.set_defaults(func=cmd_scan)
 
-    for module in ("addon.cli_eval", "addon.cli_audit"):
+    for module in ("llmwall.addon.cli_eval", "llmwall.addon.cli_audit"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:
@@ -130,8 +130,8 @@ def config_from(args: argparse.Namespace) -> Config:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from addon.runtime import build_runtime
-    from addon.server import serve
+    from llmwall.addon.runtime import build_runtime
+    from llmwall.addon.server import serve
 
     runtime = build_runtime(config_from(args))
     asyncio.run(serve(runtime))
@@ -139,7 +139,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_ca(args: argparse.Namespace) -> int:
-    from ca.authority import ensure_ca
+    from llmwall.ca.authority import ensure_ca
 
     ca = ensure_ca(config_from(args).home)
     print(ca.cert if args.what == "path" else ca.bundle)
@@ -147,8 +147,8 @@ def cmd_ca(args: argparse.Namespace) -> int:
 
 
 def _client_env(args: argparse.Namespace) -> dict[str, str]:
-    from ca.authority import ensure_ca
-    from ca.client_env import client_env
+    from llmwall.ca.authority import ensure_ca
+    from llmwall.ca.client_env import client_env
 
     cfg = config_from(args)
     host = "127.0.0.1" if cfg.listen_host in ("0.0.0.0", "::", "") else cfg.listen_host
@@ -157,7 +157,7 @@ def _client_env(args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_env(args: argparse.Namespace) -> int:
-    from ca.client_env import shell_exports
+    from llmwall.ca.client_env import shell_exports
 
     sys.stdout.write(shell_exports(_client_env(args)))
     return 0
@@ -182,9 +182,9 @@ def cmd_wrap(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from addon.pipeline import decide
-    from detectors.engine import Detector, DetectorConfig
-    from routing.segment import Direction, Extraction, Role, Segment, Trust
+    from llmwall.addon.pipeline import decide
+    from llmwall.detectors.engine import Detector, DetectorConfig
+    from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
     cfg = config_from(args)
     text = sys.stdin.read() if args.text == "-" else args.text

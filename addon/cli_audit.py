@@ -75,7 +75,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
 
-    from audit.export import FORMATS
+    from llmwall.audit.export import FORMATS
 
     p = add(
         "export",
@@ -111,8 +111,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 def _guard(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
-        from addon.errors import LlmwallError
-        from audit.errors import AuditError
+        from llmwall.errors import AuditError, LlmwallError
 
         try:
             return int(func(args))
@@ -125,14 +124,14 @@ def _guard(func: Any) -> Any:
 
 
 def _home_and_dbs(args: argparse.Namespace) -> tuple[Path, list[Path]]:
-    from addon.config import load_config
+    from llmwall.addon.config import load_config
 
     config = load_config(getattr(args, "config", None), home=getattr(args, "home", None))
     return config.home, list(args.db or [config.audit_db])
 
 
 def _open_db(args: argparse.Namespace) -> Any:
-    from audit import store
+    from llmwall.audit import store
 
     _, dbs = _home_and_dbs(args)
     if len(dbs) != 1:
@@ -144,7 +143,7 @@ def _open_db(args: argparse.Namespace) -> Any:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify the chain; print `verified N records` (exit 0) or the first damage (exit 1)."""
-    from audit import keys, rotate, verify
+    from llmwall.audit import keys, rotate, verify
 
     home, dbs = _home_and_dbs(args)
     paths = list(dbs)
@@ -206,7 +205,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def stats(db: Any, since: str | None = None) -> dict[str, Any]:
-    from audit.export import iter_rows
+    from llmwall.audit.export import iter_rows
 
     out: dict[str, Counter[str]] = {
         k: Counter() for k in ("decision", "kind", "provider", "rule", "finding", "day")
@@ -228,7 +227,7 @@ def stats(db: Any, since: str | None = None) -> dict[str, Any]:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Counts by decision, kind, provider, rule, finding type, and decisions per day."""
-    from audit.export import parse_since
+    from llmwall.audit.export import parse_since
 
     result = stats(_open_db(args), parse_since(args.since) if args.since else None)
     if args.json:
@@ -244,7 +243,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one event per record in the chosen format, oldest first."""
-    from audit.export import FORMATS, iter_rows, parse_since
+    from llmwall.audit.export import FORMATS, iter_rows, parse_since
 
     db = _open_db(args)
     since = parse_since(args.since) if args.since else None
@@ -261,8 +260,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_rotate(args: argparse.Namespace) -> int:
     """Archive records older than --before into a file next to the DB."""
-    from audit.export import parse_since
-    from audit.rotate import rotate
+    from llmwall.audit.export import parse_since
+    from llmwall.audit.rotate import rotate
 
     home, dbs = _home_and_dbs(args)
     if len(dbs) != 1:
@@ -274,7 +273,7 @@ def cmd_rotate(args: argparse.Namespace) -> int:
 
 def cmd_pubkey(args: argparse.Namespace) -> int:
     """Print (or write) the install's Ed25519 public key, created on first use."""
-    from audit import keys
+    from llmwall.audit import keys
 
     home, _ = _home_and_dbs(args)
     pem = keys.public_pem(keys.load_or_create_signing_key(home).public_key())

@@ -57,12 +57,12 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from addon.cli import config_from
-    from addon.pipeline import decide, scan_inputs
-    from addon.policy import Action
-    from detectors.engine import Detector, DetectorConfig
-    from detectors.evaluate import binary_metrics, span_metrics
-    from routing.segment import Direction, Extraction, Role, Segment, Trust
+    from llmwall.addon.cli import config_from
+    from llmwall.addon.pipeline import decide, scan_inputs
+    from llmwall.addon.policy import Action
+    from llmwall.detectors.engine import Detector, DetectorConfig
+    from llmwall.detectors.evaluate import binary_metrics, span_metrics
+    from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
     path = Path(args.dataset)
     if not path.is_file():

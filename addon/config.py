@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from addon.errors import ConfigError
-from addon.policy import Policy, load_policy, parse_policy
-from addon.yaml_lines import read_yaml, with_line
+from llmwall.addon.policy import Policy, load_policy, parse_policy
+from llmwall.addon.yaml_lines import read_yaml, with_line
+from llmwall.errors import ConfigError
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
 
@@ -189,7 +189,9 @@ def _build(
                 + (" (a whole number)" if key == "failures" else "")
             )
 
-    from routing.routes import parse_routes  # validated here so that a bad route fails at load
+    from llmwall.routing.routes import (
+        parse_routes,  # validated here so that a bad route fails at load
+    )
 
     parse_routes(raw.get("routes"), source, base_dir)
 
@@ -239,7 +241,7 @@ def _check_keys(mapping: dict[str, Any], allowed: set[str], where: str) -> None:
 
 def _provider(name: str, spec: Any, source: str) -> ProviderOverride:
     # Imported here: the provider table lives in routing, the one source of provider names.
-    from routing.providers import PROVIDER_NAMES
+    from llmwall.routing.providers import PROVIDER_NAMES
 
     where = f"{source}: providers.{name}"
     if name not in PROVIDER_NAMES:

@@ -20,19 +20,19 @@ from typing import Any
 
 from mitmproxy import http, tls
 
-from addon.errors import InspectionError
-from addon.pipeline import Decision, decide, scan_inputs
-from addon.policy import Action, Policy
-from addon.reroute import Rerouter
-from addon.runtime import Runtime
-from addon.stream_inspector import StreamInspector
-from audit.record import AuditRecord
-from routing import jsonpath
-from routing.dialects import get as get_dialect
-from routing.dialects.base import Dialect, ErrorShape
-from routing.providers import Match
-from routing.segment import Direction, Extraction
-from routing.signing import is_signed
+from llmwall.addon.pipeline import Decision, decide, scan_inputs
+from llmwall.addon.policy import Action, Policy
+from llmwall.addon.reroute import Rerouter
+from llmwall.addon.runtime import Runtime
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.audit.record import AuditRecord
+from llmwall.errors import InspectionError
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects import get as get_dialect
+from llmwall.routing.dialects.base import Dialect, ErrorShape
+from llmwall.routing.providers import Match
+from llmwall.routing.segment import Direction, Extraction
+from llmwall.routing.signing import is_signed
 
 log = logging.getLogger("llmwall")
 

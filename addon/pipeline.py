@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from addon.policy import Action, Policy, worst
-from audit.record import FindingSummary
-from detectors import template_tokens
-from detectors.finding import Finding
-from routing.segment import Direction, Extraction, Path, Role, Segment, Trust
+from llmwall.addon.policy import Action, Policy, worst
+from llmwall.audit.record import FindingSummary
+from llmwall.detectors import template_tokens
+from llmwall.detectors.finding import Finding
+from llmwall.routing.segment import Direction, Extraction, Path, Role, Segment, Trust
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Any
 
 import yaml
 
-from addon.errors import ConfigError
-from addon.yaml_lines import read_yaml, with_line
-from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
-from detectors.finding import Finding
-from routing.segment import Direction, Trust
+from llmwall.addon.yaml_lines import read_yaml, with_line
+from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from llmwall.detectors.finding import Finding
+from llmwall.errors import ConfigError
+from llmwall.routing.segment import Direction, Trust
 
 
 class Action(StrEnum):
@@ -144,7 +144,9 @@ def _category_name(entity: str) -> str:
 
 
 def default_policy_text() -> str:
-    return resources.files("addon").joinpath("default_policy.yaml").read_text(encoding="utf-8")
+    return (
+        resources.files("llmwall.addon").joinpath("default_policy.yaml").read_text(encoding="utf-8")
+    )
 
 
 def load_policy(spec: str | dict[str, Any] | None, where: str = "policy") -> Policy:
@@ -237,7 +239,7 @@ def parse_policy(raw: Any, source: str) -> Policy:
 
 
 def _per_provider(raw: Any, source: str) -> dict[str, dict[str, Any]]:
-    from routing.providers import PROVIDER_NAMES
+    from llmwall.routing.providers import PROVIDER_NAMES
 
     if not isinstance(raw, dict):
         raise ConfigError(

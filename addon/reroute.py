@@ -33,15 +33,16 @@ from typing import Any
 import httpx
 from mitmproxy import http
 
-from addon.pipeline import Decision, decide, scan_inputs
-from addon.policy import Action, Policy
-from addon.relay import Parked, Relay
-from routing import jsonpath
-from routing.breaker import parse_retry_after
-from routing.dialects import get as get_dialect
-from routing.routes import Route, Target
-from routing.segment import Direction, Extraction
-from routing.translate import STREAM_CONTENT_TYPE, TranslationError, Translator, movable, translator
+from llmwall.addon.pipeline import Decision, decide, scan_inputs
+from llmwall.addon.policy import Action, Policy
+from llmwall.addon.relay import Parked, Relay
+from llmwall.errors import TranslationError
+from llmwall.routing import jsonpath
+from llmwall.routing.breaker import parse_retry_after
+from llmwall.routing.dialects import get as get_dialect
+from llmwall.routing.routes import Route, Target
+from llmwall.routing.segment import Direction, Extraction
+from llmwall.routing.translate import STREAM_CONTENT_TYPE, Translator, movable, translator
 
 log = logging.getLogger("llmwall.reroute")
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per upstream call is noise

@@ -6,16 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from addon.audit_writer import AuditWriter
-from addon.config import Config
-from addon.errors import ConfigError
-from addon.policy import Policy
-from audit.log import AuditLog
-from ca.authority import CAFiles, ensure_ca, upstream_trust
-from detectors.engine import Detector, DetectorConfig
-from routing.breaker import Breaker, BreakerConfig
-from routing.providers import ProviderTable
-from routing.routes import RouteTable, parse_routes
+from llmwall.addon.audit_writer import AuditWriter
+from llmwall.addon.config import Config
+from llmwall.addon.policy import Policy
+from llmwall.audit.log import AuditLog
+from llmwall.ca.authority import CAFiles, ensure_ca, upstream_trust
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.errors import ConfigError
+from llmwall.routing.breaker import Breaker, BreakerConfig
+from llmwall.routing.providers import ProviderTable
+from llmwall.routing.routes import RouteTable, parse_routes
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import signal
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
 
-from addon.firewall import Firewall
-from addon.runtime import Runtime
+from llmwall.addon.firewall import Firewall
+from llmwall.addon.runtime import Runtime
 
 log = logging.getLogger("llmwall")
 

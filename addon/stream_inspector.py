@@ -19,20 +19,20 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from addon.pipeline import decide, redact
-from addon.policy import Action, Policy
-from audit.record import FindingSummary
-from detectors.finding import Finding
-from routing import jsonpath
-from routing.dialects.base import (
+from llmwall.addon.pipeline import decide, redact
+from llmwall.addon.policy import Action, Policy
+from llmwall.audit.record import FindingSummary
+from llmwall.detectors.finding import Finding
+from llmwall.errors import TruncatedStream
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     StreamDialect,
     StreamEvent,
     TextPiece,
-    TruncatedStream,
 )
-from routing.segment import Direction, Role, Trust
+from llmwall.routing.segment import Direction, Role, Trust
 
 Scan = Callable[[str, bool], tuple[Finding, ...]]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from addon.errors import ConfigError
+from llmwall.errors import ConfigError
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

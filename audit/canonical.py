@@ -42,8 +42,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from audit.errors import AuditEncodingError
-from audit.record import AuditRecord, FindingSummary
+from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.errors import AuditEncodingError
 
 GENESIS = hashlib.sha256(b"llmwall-audit-genesis-v1").hexdigest()
 CHAIN_TAG = b"llmwall-audit-v1\n"

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from audit import canonical
+from llmwall.audit import canonical
 
 VENDOR = "llmwall"
 PRODUCT = "llmwall"

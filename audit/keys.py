@@ -21,7 +21,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from audit.errors import AuditKeyError
+from llmwall.errors import AuditKeyError
 
 HMAC_KEY = "hmac.key"
 SIGNING_KEY = "signing.key"

@@ -21,9 +21,9 @@ from types import TracebackType
 
 import sqlite_utils
 
-from audit import canonical, keys, store
-from audit.errors import AuditStoreError
-from audit.record import AuditRecord
+from llmwall.audit import canonical, keys, store
+from llmwall.audit.record import AuditRecord
+from llmwall.errors import AuditStoreError
 
 
 class AuditLog:

@@ -14,8 +14,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from audit import canonical, store
-from audit.log import AuditLog
+from llmwall.audit import canonical, store
+from llmwall.audit.log import AuditLog
 
 
 def rotate(db_path: Path, home: Path, before: str) -> Path | None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from audit.canonical import GENESIS
-from audit.errors import AuditStoreError
+from llmwall.audit.canonical import GENESIS
+from llmwall.errors import AuditStoreError
 
 FORMAT = "llmwall-audit-v1"
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")

@@ -30,7 +30,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from audit import canonical, keys, store
+from llmwall.audit import canonical, keys, store
 
 CHANGED = "changed"
 MISSING = "missing"

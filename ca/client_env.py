@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from ca.authority import CAFiles
+from llmwall.ca.authority import CAFiles
 
 LOOPBACK = "localhost,127.0.0.1,::1"
 

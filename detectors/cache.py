@@ -6,7 +6,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from detectors.finding import Finding
+from llmwall.detectors.finding import Finding
 
 
 def segment_key(text: str, indirect: bool, instructions: bool = False) -> bytes:

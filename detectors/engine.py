@@ -16,23 +16,23 @@ from importlib.metadata import version as _dist_version
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from detectors import recognizers as registry
-from detectors.cache import FindingCache, segment_key
-from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
-from detectors.finding import Finding
-from detectors.injection import InjectionScorer
-from detectors.model import InjectionModel
-from detectors.prefilter import Prefilter
-from detectors.recognizers.base import FastPatternRecognizer
-from detectors.recognizers.name_list_recognizer import NameListRecognizer
-from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
-from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
+from llmwall.detectors import recognizers as registry
+from llmwall.detectors.cache import FindingCache, segment_key
+from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from llmwall.detectors.finding import Finding
+from llmwall.detectors.injection import InjectionScorer
+from llmwall.detectors.model import InjectionModel
+from llmwall.detectors.prefilter import Prefilter
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.name_list_recognizer import NameListRecognizer
+from llmwall.detectors.recognizers.person_name_recognizer import PersonNameRecognizer
+from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 
 ENGINE_VERSION = "detectors-1"
 
 
 def _config_error(message: str) -> Exception:
-    from addon.errors import ConfigError
+    from llmwall.errors import ConfigError
 
     return ConfigError(message)
 
@@ -162,7 +162,7 @@ class Detector:
         self._cache = FindingCache(config.cache_size)
         self._ner = None
         if config.nlp_model:
-            from detectors import ner
+            from llmwall.detectors import ner
 
             if not ner.check_installed(config.nlp_model):
                 raise _config_error(

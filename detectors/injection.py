@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
-from detectors.entities import PROMPT_INJECTION
-from detectors.finding import Finding
-from detectors.model import InjectionModel, mask_urls, tokens
-from detectors.normalize import normalize
-from detectors.recognizers.base import InjectionRuleRecognizer
-from detectors.recognizers.injection_adversarial_suffix_recognizer import (
+from llmwall.detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
+from llmwall.detectors.entities import PROMPT_INJECTION
+from llmwall.detectors.finding import Finding
+from llmwall.detectors.model import InjectionModel, mask_urls, tokens
+from llmwall.detectors.normalize import normalize
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer
+from llmwall.detectors.recognizers.injection_adversarial_suffix_recognizer import (
     InjectionAdversarialSuffixRecognizer,
 )
-from detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
+from llmwall.detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
 
 MODEL_RULE = "pi.model"
 # a decoded payload that carries an injection is itself a strong signal

@@ -133,7 +133,11 @@ class InjectionModel:
     @classmethod
     def load(cls, path: str | None = None) -> InjectionModel:
         if path is None:
-            raw = resources.files("detectors.models").joinpath("injection_model.json").read_bytes()
+            raw = (
+                resources.files("llmwall.detectors.models")
+                .joinpath("injection_model.json")
+                .read_bytes()
+            )
         else:
             with open(path, "rb") as fh:
                 raw = fh.read()

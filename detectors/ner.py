@@ -44,8 +44,8 @@ _CUES: tuple = ()
 
 def _init(model: str) -> None:
     global _ENGINE, _CUES
-    from detectors.recognizers.name_list_recognizer import NameListRecognizer
-    from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
+    from llmwall.detectors.recognizers.name_list_recognizer import NameListRecognizer
+    from llmwall.detectors.recognizers.person_name_recognizer import PersonNameRecognizer
 
     _ENGINE = build_analyzer(model)
     # names announced by context ("my name is", "Mr.", "Name:") or starting with a listed

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import ahocorasick
 
-from detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 # a digit run of at least 6 characters (phone, card, IBAN, SSN, IPv4) or an IPv6 colon
 # group; two patterns, each with a first-character set that `re` skips ahead by in C

@@ -12,11 +12,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from routing.segment import JSON, Path
-
-
-class PathError(LookupError):
-    """A path does not lead to a string in this body."""
+from llmwall.errors import PathError
+from llmwall.routing.segment import JSON, Path
 
 
 def get(body: Any, path: Path) -> Any:

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from addon.errors import ConfigError
-from routing.providers import PROVIDERS, Provider
+from llmwall.errors import ConfigError
+from llmwall.routing.providers import PROVIDERS, Provider
 
 DEFAULT_CONNECT = 10.0
 DEFAULT_READ = 300.0

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audit import canonical
-from audit.log import AuditLog
-from audit.record import AuditRecord, FindingSummary
-from audit.verify import verify
+from llmwall.audit import canonical
+from llmwall.audit.log import AuditLog
+from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.audit.verify import verify
 
 
 def record(log: AuditLog, i: int) -> AuditRecord:

@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/bench_detectors.py [--runs 200] [--ner] [--prefilter]
 
-Texts are realistic chat messages (benign prompts from the dev splits of
-../shared/datasets, with a few emails, phone numbers, keys and card numbers mixed in),
-cut to 200 B, 2 KB and 20 KB. Every run scans a distinct text with the cache off; the
+Texts are realistic chat messages (benign prompts from the dev splits of the public
+datasets given with --datasets, with a few emails, phone numbers, keys and card numbers
+mixed in), cut to 200 B, 2 KB and 20 KB. Every run scans a distinct text with the cache off; the
 cached row rescans the same text. Baseline: presidio AnalyzerEngine with a NoOpNlpEngine
 and its predefined recognizers (the pattern-only setup of docs/MEASURED.md).
 """
@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import corpora
-from detectors.engine import Detector, DetectorConfig
+from training import corpora  # scripts/training (run as a script: scripts/ is on sys.path)
+
+from llmwall.detectors.engine import Detector, DetectorConfig
 
 SIZES = (("200 B", 200), ("2 KB", 2048), ("20 KB", 20480))
 SPRINKLE = (
@@ -33,10 +34,10 @@ SPRINKLE = (
 )
 
 
-def make_texts(size: int, count: int, seed: int = 7) -> list[str]:
+def make_texts(root: Path, size: int, count: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed + size)
-    pool = [e.text for e in corpora.self_instruct(corpora.DEFAULT_ROOT, "dev")]
-    pool += [e.text for e in corpora.wildguard(corpora.DEFAULT_ROOT, "dev")]
+    pool = [e.text for e in corpora.self_instruct(root, "dev")]
+    pool += [e.text for e in corpora.wildguard(root, "dev")]
     out = []
     for _ in range(count):
         parts: list[str] = []
@@ -77,8 +78,8 @@ def presidio_baseline():  # type: ignore[no-untyped-def]
 def bench_prefilter(texts: list[str], runs: int) -> None:
     import re
 
-    from detectors.prefilter import Prefilter
-    from detectors.recognizers import PII_AND_SECRETS
+    from llmwall.detectors.prefilter import Prefilter
+    from llmwall.detectors.recognizers import PII_AND_SECRETS
 
     anchors = Prefilter([c() for c in PII_AND_SECRETS]).anchors
     combined = re.compile("|".join(re.escape(a) for a in anchors))
@@ -115,7 +116,11 @@ def main() -> None:
     )
     ap.add_argument("--prefilter", action="store_true", help="compare anchor prefilter strategies")
     ap.add_argument("--no-presidio", action="store_true")
+    ap.add_argument(
+        "--datasets", type=Path, help=f"the public datasets folder (default ${corpora.ENV})"
+    )
     args = ap.parse_args()
+    root = corpora.datasets_root(args.datasets)
 
     fast = Detector(DetectorConfig(cache_size=0))
     cached = Detector(DetectorConfig(cache_size=64))
@@ -135,7 +140,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|")
     for label, size in SIZES:
-        texts = make_texts(size, 50)
+        texts = make_texts(root, size, 50)
         for t in texts[:5]:
             fast.scan(t)
         base = None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from routing.providers import PROVIDERS
+from llmwall.routing.providers import PROVIDERS
 from tests.matrix.test_matrix import CASES
 
 FRAMING = {

@@ -19,10 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import corpora
-from detectors.engine import Detector, DetectorConfig
-from detectors.entities import ENTITIES, PROMPT_INJECTION, Category
-from detectors.evaluate import binary_metrics, span_metrics
+from training import corpora  # scripts/training (run as a script: scripts/ is on sys.path)
+
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from llmwall.detectors.evaluate import binary_metrics, span_metrics
 
 MANIFEST = (
     Path(__file__).resolve().parents[1] / "detectors" / "models" / "injection_model.manifest.json"
@@ -66,7 +67,7 @@ def injection_rows(det: Detector, root: Path, t_direct: float, t_indirect: float
         )
         import time
 
-        from detectors.evaluate import BinaryReport
+        from llmwall.detectors.evaluate import BinaryReport
 
         report = BinaryReport()
         groups: dict[str, BinaryReport] = defaultdict(BinaryReport)
@@ -265,12 +266,15 @@ def credsweeper_rows(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--datasets", type=Path, default=corpora.DEFAULT_ROOT)
+    ap.add_argument(
+        "--datasets", type=Path, help=f"the public datasets folder (default ${corpora.ENV})"
+    )
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--no-ner", action="store_true", help="skip the PERSON-with-NER row")
     ap.add_argument("--threshold", type=float)
     ap.add_argument("--indirect-threshold", type=float)
     args = ap.parse_args()
+    args.datasets = corpora.datasets_root(args.datasets)
     manifest = json.loads(MANIFEST.read_text())["thresholds_from_dev_oof"]
     t_direct = args.threshold if args.threshold is not None else manifest["direct"]["threshold"]
     t_indirect = (

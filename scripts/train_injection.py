@@ -29,11 +29,12 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import corpora
-from detectors.injection import DOC_MODEL_CAP, InjectionScorer, combine
-from detectors.model import NORM_FLOOR, WINDOW, InjectionModel, features, mask_urls, tokens
-from detectors.normalize import normalize
-from detectors.recognizers import INJECTION
+from training import corpora  # scripts/training (run as a script: scripts/ is on sys.path)
+
+from llmwall.detectors.injection import DOC_MODEL_CAP, InjectionScorer, combine
+from llmwall.detectors.model import NORM_FLOOR, WINDOW, InjectionModel, features, mask_urls, tokens
+from llmwall.detectors.normalize import normalize
+from llmwall.detectors.recognizers import INJECTION
 
 SEED = 1337
 CS = (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
@@ -153,11 +154,14 @@ def thresholds_for(combined, y, indirect, real, groups) -> dict:  # type: ignore
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--datasets", type=Path, default=corpora.DEFAULT_ROOT)
+    ap.add_argument(
+        "--datasets", type=Path, help=f"the public datasets folder (default ${corpora.ENV})"
+    )
     ap.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parents[1] / "detectors" / "models"
     )
     args = ap.parse_args()
+    args.datasets = corpora.datasets_root(args.datasets)
 
     data = corpora.training_set(args.datasets)
     groups = np.array([e.group for e in data], dtype=object)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer
-from detectors.recognizers.secret_checks import looks_sequential
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.secret_checks import looks_sequential
 
 
 class AwsAccessKeyRecognizer(FastPatternRecognizer):

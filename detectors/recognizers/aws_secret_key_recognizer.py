@@ -4,7 +4,11 @@ import re
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+from llmwall.detectors.recognizers.base import (
+    FastPatternRecognizer,
+    looks_placeholder,
+    shannon_entropy,
+)
 
 
 class AwsSecretKeyRecognizer(FastPatternRecognizer):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
-from detectors.recognizers.secret_checks import char_classes, looks_sequential
+from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.secret_checks import char_classes, looks_sequential
 
 # what a shell word can hold without quoting (no pipes, redirections or separators)
 _WORD = r"[^\s\"'`|;&<>]"

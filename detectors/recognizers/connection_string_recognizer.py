@@ -4,7 +4,7 @@ import re
 
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 
 # how far before "://" a scheme (with "jdbc:" and a word before it) can start
 _SCHEME_REACH = 40

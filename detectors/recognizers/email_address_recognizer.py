@@ -3,7 +3,7 @@ from __future__ import annotations
 import tldextract
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 # The bundled public-suffix snapshot only: never fetch the list over the network.
 _TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)

@@ -5,8 +5,12 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
-from detectors.recognizers.secret_checks import (
+from llmwall.detectors.recognizers.base import (
+    FastPatternRecognizer,
+    looks_placeholder,
+    shannon_entropy,
+)
+from llmwall.detectors.recognizers.secret_checks import (
     char_classes,
     looks_sequential,
 )

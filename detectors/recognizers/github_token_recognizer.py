@@ -4,7 +4,11 @@ import zlib
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+from llmwall.detectors.recognizers.base import (
+    FastPatternRecognizer,
+    looks_placeholder,
+    shannon_entropy,
+)
 
 
 class GithubTokenRecognizer(FastPatternRecognizer):

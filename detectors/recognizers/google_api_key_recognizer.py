@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 
 
 class GoogleApiKeyRecognizer(FastPatternRecognizer):

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
+from llmwall.detectors.recognizers.base import (
+    FastPatternRecognizer,
+    looks_placeholder,
+    shannon_entropy,
+)
 
 
 class HuggingfaceTokenRecognizer(FastPatternRecognizer):

@@ -4,7 +4,7 @@ import re
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 # Country code -> IBAN length (ISO 13616 registry, SEPA and common others).
 IBAN_LENGTHS = {

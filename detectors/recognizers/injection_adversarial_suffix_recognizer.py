@@ -5,7 +5,7 @@ import unicodedata
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 # punctuation that ordinary words carry at their edges
 _EDGE = "\"'`.,;:!?()[]{}<>*_~#@$%\\|=^&+-/"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 # Chinese (simplified and traditional), Japanese and Korean are written without spaces
 # between words or with particles attached to them ("지시를"), and Arabic attaches

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 
 class InjectionDelimiterRecognizer(InjectionRuleRecognizer):

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 # what a rule-breaking request is after: the protected secret or the hidden instructions
 _SECRET = (

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.normalize import normalize
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.normalize import normalize
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 
 def _folded(text: str) -> str:

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 _SECRET = (
     r"(?:password|passcode|passphrase|secret(?:\s+(?:key|word|code|phrase))?|(?:system|hidden|"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 # "ignore ... instructions": the verbs, and the words for what they cancel (the rule
 # gate of pi.ignore_previous and pi.ignore_all)

@@ -5,7 +5,7 @@ import re
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import InjectionRuleRecognizer, words
+from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 # a token repeated this many times in a row, separated only by spaces or punctuation
 MIN_REPEATS = 12

@@ -6,7 +6,7 @@ import json
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
 
 
 class JwtRecognizer(FastPatternRecognizer):

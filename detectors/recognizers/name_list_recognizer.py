@@ -15,7 +15,7 @@ from pathlib import Path
 
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 _NAMES = Path(__file__).resolve().parents[1] / "names"
 _TOKEN = re.compile(r"[^\W\d_][^\W\d_'’\-]*\.?")

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder, shannon_entropy
-from detectors.recognizers.secret_checks import looks_sequential
+from llmwall.detectors.recognizers.base import (
+    FastPatternRecognizer,
+    looks_placeholder,
+    shannon_entropy,
+)
+from llmwall.detectors.recognizers.secret_checks import looks_sequential
 
 
 class OpenAiKeyRecognizer(FastPatternRecognizer):

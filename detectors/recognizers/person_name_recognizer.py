@@ -5,7 +5,7 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 # One to four words after a cue; `_name_span` keeps the leading capitalised ones.
 _WORDS = (

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 import phonenumbers
 from presidio_analyzer import Pattern, RecognizerResult
 
-from detectors.recognizers.base import FastPatternRecognizer, context_window
+from llmwall.detectors.recognizers.base import FastPatternRecognizer, context_window
 
 _NOT_PHONE = re.compile(
     r"\d{3}[-. ]\d{2}[-. ]\d{4}|\d{3}-\d{2}-\d{4,}"  # SSN shape, and more digits

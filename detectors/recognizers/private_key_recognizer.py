@@ -4,7 +4,7 @@ import re
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 
 class PrivateKeyRecognizer(FastPatternRecognizer):

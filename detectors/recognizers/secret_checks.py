@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from itertools import pairwise
 
-from detectors.recognizers.base import looks_placeholder, shannon_entropy
+from llmwall.detectors.recognizers.base import looks_placeholder, shannon_entropy
 
 
 def char_classes(value: str) -> int:

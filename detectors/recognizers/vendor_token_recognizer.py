@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern
 
-from detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
-from detectors.recognizers.secret_checks import bech32_valid, looks_random
+from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.secret_checks import bech32_valid, looks_random
 
 # (rule id, lowercase anchors, regex with the random part as group `b`). Formats from
 # each vendor's documentation of its token prefixes; lengths are bounded so no repetition

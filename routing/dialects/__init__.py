@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from routing.dialects.base import Dialect
+from llmwall.routing.dialects.base import Dialect
 
 _MODULES: dict[str, str] = {
-    "openai_chat": "routing.dialects.openai_chat",
-    "openai_responses": "routing.dialects.openai_responses",
-    "openai_completions": "routing.dialects.openai_completions",
-    "openai_embeddings": "routing.dialects.openai_embeddings",
-    "anthropic": "routing.dialects.anthropic",
-    "gemini": "routing.dialects.gemini",
-    "gemini_embed": "routing.dialects.gemini_embed",
-    "cohere": "routing.dialects.cohere",
-    "ollama": "routing.dialects.ollama",
-    "bedrock_converse": "routing.dialects.bedrock_converse",
-    "bedrock_invoke": "routing.dialects.bedrock_invoke",
+    "openai_chat": "llmwall.routing.dialects.openai_chat",
+    "openai_responses": "llmwall.routing.dialects.openai_responses",
+    "openai_completions": "llmwall.routing.dialects.openai_completions",
+    "openai_embeddings": "llmwall.routing.dialects.openai_embeddings",
+    "anthropic": "llmwall.routing.dialects.anthropic",
+    "gemini": "llmwall.routing.dialects.gemini",
+    "gemini_embed": "llmwall.routing.dialects.gemini_embed",
+    "cohere": "llmwall.routing.dialects.cohere",
+    "ollama": "llmwall.routing.dialects.ollama",
+    "bedrock_converse": "llmwall.routing.dialects.bedrock_converse",
+    "bedrock_invoke": "llmwall.routing.dialects.bedrock_invoke",
 }
 
 

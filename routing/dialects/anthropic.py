@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects.base import (
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -15,8 +15,8 @@ from routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from routing.framing.sse import SSEFraming, frame
-from routing.segment import Path, Role, Trust
+from llmwall.routing.framing.sse import SSEFraming, frame
+from llmwall.routing.segment import Path, Role, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "user": (Role.USER, Trust.USER),

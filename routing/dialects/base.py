@@ -18,8 +18,8 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from routing import jsonpath
-from routing.segment import Extraction, Path, Role, Segment, Trust
+from llmwall.routing import jsonpath
+from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
 
 
 class Collector:
@@ -199,10 +199,6 @@ class Framing(ABC):
     @abstractmethod
     def encode(self, event: StreamEvent) -> bytes:
         """Bytes for `event` after its `data` was changed."""
-
-
-class TruncatedStream(Exception):
-    """The stream ended inside an event."""
 
 
 # --- the dialect -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
-from routing.dialects.base import (
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -29,8 +29,8 @@ from routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from routing.framing.eventstream import EventStreamFraming, exception_message
-from routing.segment import Extraction, Path, Role, Trust
+from llmwall.routing.framing.eventstream import EventStreamFraming, exception_message
+from llmwall.routing.segment import Extraction, Path, Role, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "user": (Role.USER, Trust.USER),

@@ -29,9 +29,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from routing.dialects import bedrock_converse as converse
-from routing.dialects.anthropic import Anthropic, AnthropicStream
-from routing.dialects.base import (
+from llmwall.routing.dialects import bedrock_converse as converse
+from llmwall.routing.dialects.anthropic import Anthropic, AnthropicStream
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -41,14 +41,14 @@ from routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from routing.dialects.openai_chat import (
+from llmwall.routing.dialects.openai_chat import (
     OpenAIChat,
     OpenAIChatStream,
     collect_message,
     collect_tools,
 )
-from routing.framing.eventstream import EventStreamFraming, exception_message
-from routing.segment import Extraction, Path, Role, Trust
+from llmwall.routing.framing.eventstream import EventStreamFraming, exception_message
+from llmwall.routing.segment import Extraction, Path, Role, Trust
 
 _ANTHROPIC = Anthropic()
 _ANTHROPIC_STREAM = AnthropicStream()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from routing.dialects.base import (
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -24,9 +24,9 @@ from routing.dialects.base import (
     TextPiece,
     is_data_url,
 )
-from routing.dialects.openai_chat import collect_tools
-from routing.framing.sse import SSEFraming, frame
-from routing.segment import Extraction, Path, Role, Segment, Trust
+from llmwall.routing.dialects.openai_chat import collect_tools
+from llmwall.routing.framing.sse import SSEFraming, frame
+from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "system": (Role.SYSTEM, Trust.SYSTEM),

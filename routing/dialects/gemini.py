@@ -26,8 +26,8 @@ from collections.abc import Callable, Hashable, Iterator
 from functools import cache
 from typing import Any
 
-from routing import jsonpath
-from routing.dialects.base import (
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -36,8 +36,8 @@ from routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from routing.framing.gemini_auto import GeminiAutoFraming
-from routing.segment import Extraction, Path, Role, Segment, Trust
+from llmwall.routing.framing.gemini_auto import GeminiAutoFraming
+from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "user": (Role.USER, Trust.USER),

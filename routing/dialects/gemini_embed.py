@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects.base import Collector, Dialect, ErrorShape
-from routing.dialects.gemini import DIALECT as GEMINI
-from routing.dialects.gemini import collect_content, field
-from routing.segment import Extraction, Path, Role, Trust
+from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.gemini import DIALECT as GEMINI
+from llmwall.routing.dialects.gemini import collect_content, field
+from llmwall.routing.segment import Extraction, Path, Role, Trust
 
 
 def _embed_request(c: Collector, body: Any, base: Path) -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from routing import jsonpath
-from routing.dialects.base import (
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -23,9 +23,9 @@ from routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from routing.dialects.openai_chat import collect_tools
-from routing.framing.ndjson import NDJSONFraming, line
-from routing.segment import Extraction, Path, Role, Segment, Trust
+from llmwall.routing.dialects.openai_chat import collect_tools
+from llmwall.routing.framing.ndjson import NDJSONFraming, line
+from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "system": (Role.SYSTEM, Trust.SYSTEM),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from routing.dialects.base import (
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -18,8 +18,8 @@ from routing.dialects.base import (
     TextPiece,
     is_data_url,
 )
-from routing.framing.sse import SSEFraming, frame
-from routing.segment import Path, Role, Trust
+from llmwall.routing.framing.sse import SSEFraming, frame
+from llmwall.routing.segment import Path, Role, Trust
 
 _ROLES: dict[str, tuple[Role, Trust]] = {
     "system": (Role.SYSTEM, Trust.SYSTEM),

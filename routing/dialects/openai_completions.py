@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects.base import Collector, Dialect, ErrorShape, StreamEvent
-from routing.dialects.openai_chat import OpenAIChat, OpenAIChatStream
-from routing.segment import Path, Role, Trust
+from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape, StreamEvent
+from llmwall.routing.dialects.openai_chat import OpenAIChat, OpenAIChatStream
+from llmwall.routing.segment import Path, Role, Trust
 
 
 def collect_prompt(c: Collector, prompt: Any, path: Path, *, template: bool = False) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects.base import Collector, Dialect, ErrorShape
-from routing.dialects.openai_chat import OpenAIChat
-from routing.dialects.openai_completions import collect_prompt
-from routing.segment import Extraction
+from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.openai_chat import OpenAIChat
+from llmwall.routing.dialects.openai_completions import collect_prompt
+from llmwall.routing.segment import Extraction
 
 
 class OpenAIEmbeddings(Dialect):

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from routing.dialects.base import (
+from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
     Dialect,
@@ -31,15 +31,15 @@ from routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from routing.dialects.openai_chat import OpenAIChat
-from routing.dialects.openai_responses_items import (
+from llmwall.routing.dialects.openai_chat import OpenAIChat
+from llmwall.routing.dialects.openai_responses_items import (
     collect_item,
     collect_items,
     collect_part,
     collect_tools,
 )
-from routing.framing.sse import SSEFraming, frame
-from routing.segment import JSON, Extraction, Path, Role, Segment, Trust
+from llmwall.routing.framing.sse import SSEFraming, frame
+from llmwall.routing.segment import JSON, Extraction, Path, Role, Segment, Trust
 
 
 def _prompt(c: Collector, prompt: Any) -> None:

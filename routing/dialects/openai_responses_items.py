@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects.base import Collector, is_data_url
-from routing.segment import Path, Role, Trust
+from llmwall.routing.dialects.base import Collector, is_data_url
+from llmwall.routing.segment import Path, Role, Trust
 
 _MESSAGE_ROLES: dict[str, tuple[Role, Trust]] = {
     "system": (Role.SYSTEM, Trust.SYSTEM),

@@ -31,7 +31,8 @@ from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
 
-from routing.dialects.base import Framing, StreamEvent, TruncatedStream
+from llmwall.errors import FramingError, TruncatedStream
+from llmwall.routing.dialects.base import Framing, StreamEvent
 
 PRELUDE_LEN = 12
 MAX_HEADERS_LEN = 128 * 1024  # the limits botocore enforces
@@ -64,7 +65,7 @@ _U32 = struct.Struct("!I")
 _U16 = struct.Struct("!H")
 
 
-class EventStreamError(ValueError):
+class EventStreamError(FramingError):
     """The bytes are not a valid eventstream (bad checksum, impossible length, bad header).
 
     Messages name the fault and offsets only, never payload content."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects.base import Framing, StreamEvent
-from routing.framing.json_array import JSONArrayFraming
-from routing.framing.sse import SSEFraming
+from llmwall.routing.dialects.base import Framing, StreamEvent
+from llmwall.routing.framing.json_array import JSONArrayFraming
+from llmwall.routing.framing.sse import SSEFraming
 
 _WHITESPACE = b" \t\r\n"
 

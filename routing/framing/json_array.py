@@ -20,7 +20,8 @@ import json
 import re
 from typing import Any
 
-from routing.dialects.base import Framing, StreamEvent, TruncatedStream
+from llmwall.errors import TruncatedStream
+from llmwall.routing.dialects.base import Framing, StreamEvent
 
 _SPECIAL = re.compile(rb'["\\{}\[\]]')
 _IN_STRING = re.compile(rb'["\\]')

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 
-from routing.dialects.base import Framing, StreamEvent, TruncatedStream
+from llmwall.errors import TruncatedStream
+from llmwall.routing.dialects.base import Framing, StreamEvent
 
 
 class NDJSONFraming(Framing):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 
-from routing.dialects.base import Framing, StreamEvent, TruncatedStream
+from llmwall.errors import TruncatedStream
+from llmwall.routing.dialects.base import Framing, StreamEvent
 
 _BOUNDARY = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 _LINE = re.compile(rb"\r\n|\n|\r")

@@ -21,17 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from routing.dialects import get as get_dialect
-from routing.dialects.base import ErrorShape, StreamEvent
-from routing.framing.ndjson import NDJSONFraming
-from routing.framing.sse import SSEFraming
-from routing.translate import openai_anthropic as oa
-from routing.translate import openai_gemini as og
-from routing.translate import openai_ollama as oo
-from routing.translate.common import TranslationError, error_message
-from routing.translate.portable import movable
+from llmwall.errors import TranslationError
+from llmwall.routing.dialects import get as get_dialect
+from llmwall.routing.dialects.base import ErrorShape, StreamEvent
+from llmwall.routing.framing.ndjson import NDJSONFraming
+from llmwall.routing.framing.sse import SSEFraming
+from llmwall.routing.translate import openai_anthropic as oa
+from llmwall.routing.translate import openai_gemini as og
+from llmwall.routing.translate import openai_ollama as oo
+from llmwall.routing.translate.common import error_message
+from llmwall.routing.translate.portable import movable
 
-__all__ = ["TranslationError", "Translator", "movable", "translator"]
+__all__ = ["Translator", "movable", "translator"]
 
 SAME_DIALECT = frozenset(
     {"openai_chat", "anthropic", "ollama", "openai_responses", "openai_embeddings"}

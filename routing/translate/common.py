@@ -5,14 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from routing.dialects.base import StreamEvent
-
-
-class TranslationError(Exception):
-    """This request cannot be expressed in the target dialect without changing its
-    meaning (audio input, n > 1, a structured-output schema, ...). The message is
-    content-free: it names a field, never its value."""
-
+from llmwall.errors import TranslationError
+from llmwall.routing.dialects.base import StreamEvent
 
 # B.3: Anthropic stop_reason -> OpenAI finish_reason
 ANTHROPIC_TO_OPENAI_STOP = {

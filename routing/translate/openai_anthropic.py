@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from routing.dialects.base import StreamEvent
-from routing.translate import ids
-from routing.translate.common import (
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.translate import ids
+from llmwall.routing.translate.common import (
     ANTHROPIC_TO_OPENAI_STOP,
     OPENAI_TO_ANTHROPIC_STOP,
     TranslationError,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from routing.dialects.base import StreamEvent
-from routing.translate import ids
-from routing.translate.common import (
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.translate import ids
+from llmwall.routing.translate.common import (
     CHAT_REQUEST_KEYS,
     OLLAMA_TO_OPENAI_STOP,
     TranslationError,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.dialects import get as get_dialect
+from llmwall.routing.dialects import get as get_dialect
 
 # Anthropic block types that only the provider that produced them can read.
 _ANTHROPIC_SIGNED = {"thinking", "redacted_thinking"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from addon.cli import build_parser, main
+from llmwall.addon.cli import build_parser, main
 
 KEY = "sk-proj-" + "Zq8Wm3Rt6Yp1Ks4Dv7Gh0Jn2Lc5Xb9Fe" * 2
 
@@ -57,7 +57,7 @@ def test_wrap_runs_the_command_with_the_env_and_returns_its_status(tmp_path: Pat
         [
             sys.executable,
             "-m",
-            "addon.cli",
+            "llmwall",
             "wrap",
             "--home",
             str(tmp_path),

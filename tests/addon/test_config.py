@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from addon.config import load_config
-from addon.errors import ConfigError
+from llmwall.addon.config import load_config
+from llmwall.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -81,7 +81,7 @@ def test_inline_policy_errors_point_at_the_config_line(tmp_path: Path) -> None:
 
 
 def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
-    from addon.policy import load_policy
+    from llmwall.addon.policy import load_policy
 
     p = tmp_path / "policy.yaml"
     p.write_text("version: 1\nactions:\n  secret: redact\n  EMAIL_ADDRESS: redcat\n")

@@ -11,9 +11,9 @@ import pytest
 from mitmproxy import http
 from mitmproxy.test import taddons, tflow, tutils
 
-from addon.config import load_config
-from addon.firewall import Firewall
-from addon.runtime import Runtime, build_runtime
+from llmwall.addon.config import load_config
+from llmwall.addon.firewall import Firewall
+from llmwall.addon.runtime import Runtime, build_runtime
 
 
 def aio(fn: Callable[..., Coroutine[None, None, None]]) -> Callable[..., None]:
@@ -232,7 +232,7 @@ async def test_sigv4_request_needing_redaction_is_blocked_never_modified(fw: Fir
 async def test_sigv4_allowed_by_policy_passes_unmodified(runtime: Runtime) -> None:
     import dataclasses
 
-    from addon.policy import Action
+    from llmwall.addon.policy import Action
 
     rt = dataclasses.replace(
         runtime, policy=dataclasses.replace(runtime.policy, signed_requests=Action.ALLOW)
@@ -260,7 +260,7 @@ async def test_bedrock_api_key_request_is_redacted(fw: Firewall) -> None:
 async def test_per_provider_overrides_apply_to_that_provider_only(runtime: Runtime) -> None:
     import dataclasses
 
-    from addon.policy import parse_policy
+    from llmwall.addon.policy import parse_policy
 
     policy = parse_policy(
         {

@@ -3,10 +3,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from addon.pipeline import decide, redact
-from addon.policy import Action, load_policy
-from detectors.finding import Finding
-from routing.segment import Direction, Extraction, Role, Segment, Trust
+from llmwall.addon.pipeline import decide, redact
+from llmwall.addon.policy import Action, load_policy
+from llmwall.detectors.finding import Finding
+from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
 POLICY = load_policy(None)
 

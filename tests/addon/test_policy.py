@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from addon.errors import ConfigError
-from addon.policy import Action, load_policy, parse_policy
-from detectors.finding import Finding
-from routing.segment import Direction, Trust
+from llmwall.addon.policy import Action, load_policy, parse_policy
+from llmwall.detectors.finding import Finding
+from llmwall.errors import ConfigError
+from llmwall.routing.segment import Direction, Trust
 
 
 def f(entity: str, score: float = 1.0) -> Finding:

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy, parse_policy
-from addon.stream_inspector import StreamInspector
-from detectors.engine import Detector
-from routing.dialects.anthropic import DIALECT as ANTHROPIC
-from routing.dialects.openai_chat import DIALECT as OPENAI
-from routing.framing.sse import SSEFraming
+from llmwall.addon.policy import load_policy, parse_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.engine import Detector
+from llmwall.routing.dialects.anthropic import DIALECT as ANTHROPIC
+from llmwall.routing.dialects.openai_chat import DIALECT as OPENAI
+from llmwall.routing.framing.sse import SSEFraming
 
 DETECTOR = Detector()
 KEY = "sk-proj-" + "Zq8Wm3Rt6Yp1Ks4Dv7Gh0Jn2Lc5Xb9Fe" * 2

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from addon.pipeline import decide, scan_inputs
-from addon.policy import Action, load_policy
-from detectors.engine import Detector
-from detectors.template_tokens import mask
-from routing.dialects import get
-from routing.segment import Direction
+from llmwall.addon.pipeline import decide, scan_inputs
+from llmwall.addon.policy import Action, load_policy
+from llmwall.detectors.engine import Detector
+from llmwall.detectors.template_tokens import mask
+from llmwall.routing.dialects import get
+from llmwall.routing.segment import Direction
 
 DETECTOR = Detector()
 POLICY = load_policy(None)

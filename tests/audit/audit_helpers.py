@@ -6,8 +6,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from audit.log import AuditLog
-from audit.record import AuditRecord, FindingSummary
+from llmwall.audit.log import AuditLog
+from llmwall.audit.record import AuditRecord, FindingSummary
 
 
 def sample(i: int = 0, **kw: object) -> AuditRecord:

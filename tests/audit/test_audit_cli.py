@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from audit_helpers import fill
 
-from addon import cli_audit
+from llmwall.addon import cli_audit
 
 
 def run(argv: list[str]) -> int:

@@ -11,9 +11,9 @@ from audit_helpers import records, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit import canonical, export
-from audit.log import AuditLog
-from audit.verify import verify
+from llmwall.audit import canonical, export
+from llmwall.audit.log import AuditLog
+from llmwall.audit.verify import verify
 
 
 @pytest.fixture
@@ -192,7 +192,7 @@ def test_splunk_hec_event_envelope(rows: list[export.Row]) -> None:
 
 
 def test_since_filters_by_time(rows: list[export.Row], db_path: Path) -> None:
-    from audit import store
+    from llmwall.audit import store
 
     db = store.connect(db_path, create=False)
     try:
@@ -208,7 +208,7 @@ def test_since_filters_by_time(rows: list[export.Row], db_path: Path) -> None:
 
 
 def test_rotated_files_verify_as_one_chain(db_path: Path, home: Path) -> None:
-    from audit.rotate import archives_of, rotate
+    from llmwall.audit.rotate import archives_of, rotate
 
     with AuditLog.open(db_path, home, checkpoint_every=4) as log:
         for i in range(10):

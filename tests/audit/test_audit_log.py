@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from audit_helpers import sample
 
-from audit import canonical
-from audit.errors import AuditEncodingError, AuditKeyError, AuditStoreError
-from audit.log import AuditLog
-from audit.record import AuditRecord, FindingSummary
-from audit.verify import verify
+from llmwall.audit import canonical
+from llmwall.audit.log import AuditLog
+from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.audit.verify import verify
+from llmwall.errors import AuditEncodingError, AuditKeyError, AuditStoreError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -158,7 +158,7 @@ _WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
     sys.path[:0] = [{repo!r}, {tests!r}]
-    from audit.log import AuditLog
+    from llmwall.audit.log import AuditLog
     from audit_helpers import sample
     log = AuditLog.open(Path(sys.argv[1]), Path(sys.argv[2]), checkpoint_every=7)
     n = int(sys.argv[3])

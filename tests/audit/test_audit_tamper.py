@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit import canonical
-from audit import verify as v
-from audit.log import AuditLog
+from llmwall.audit import canonical
+from llmwall.audit import verify as v
+from llmwall.audit.log import AuditLog
 
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -229,7 +229,7 @@ def test_pinned_public_key_rejects_a_db_whose_key_was_swapped(home: Path, tmp_pa
     db = build(home, [sample(i) for i in range(5)])
     other = build(tmp_path / "other-home", [sample(i) for i in range(5)])
     pinned = v.verify([other]).key_source  # noqa: F841  (stored-key mode passes on its own)
-    from audit import keys
+    from llmwall.audit import keys
 
     key = keys.load_public_key((home / "audit" / "signing.pub").read_bytes(), "pub")
     assert v.verify([db], key).ok

@@ -1,6 +1,6 @@
 import pytest
 
-from detectors.engine import Detector
+from llmwall.detectors.engine import Detector
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from detectors.recognizers.injection_adversarial_suffix_recognizer import (
+from llmwall.detectors.recognizers.injection_adversarial_suffix_recognizer import (
     InjectionAdversarialSuffixRecognizer,
     bracket_disorder,
     odd_token,

@@ -7,9 +7,9 @@ now on", "act as", "system", "developer mode", "reveal", "new instructions".
 
 import pytest
 
-from addon.policy import load_policy
-from detectors.engine import Detector
-from detectors.entities import PROMPT_INJECTION
+from llmwall.addon.policy import load_policy
+from llmwall.detectors.engine import Detector
+from llmwall.detectors.entities import PROMPT_INJECTION
 
 BENIGN = [
     "write to maria.lopez@fastmail.com today",

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addon.errors import ConfigError
-from detectors.engine import Detector, DetectorConfig
-from detectors.entities import ENTITIES, PROMPT_INJECTION
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION
+from llmwall.errors import ConfigError
 
 
 def test_from_mapping_accepts_known_keys():

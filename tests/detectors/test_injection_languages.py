@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from addon.policy import load_policy
-from detectors.engine import Detector, DetectorConfig
-from detectors.normalize import normalize
-from detectors.recognizers.injection_cjk_arabic_recognizer import InjectionCjkArabicRecognizer
+from llmwall.addon.policy import load_policy
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.normalize import normalize
+from llmwall.detectors.recognizers.injection_cjk_arabic_recognizer import (
+    InjectionCjkArabicRecognizer,
+)
 
 THRESHOLD = load_policy(None).injection_threshold
 

@@ -4,9 +4,8 @@ import random
 
 import pytest
 
-from detectors import corpora
-from detectors.model import LINE_MIN, SMALL, WINDOW, InjectionModel, mask_urls, tokens
-from detectors.normalize import normalize
+from llmwall.detectors.model import LINE_MIN, SMALL, WINDOW, InjectionModel, mask_urls, tokens
+from llmwall.detectors.normalize import normalize
 
 
 def _reference_document(model: InjectionModel, text: str, indirect: bool) -> float:
@@ -22,10 +21,39 @@ def _reference_document(model: InjectionModel, text: str, indirect: bool) -> flo
     return best
 
 
+def _vocabulary_texts(model: InjectionModel, rng: random.Random, count: int) -> list[str]:
+    """Texts made of the model's own words and bigrams (every scoring branch fires) with
+    ordinary words between them: no dataset is needed beside the repository."""
+    grams = [w.replace("__indirect__ ", "") for w in model.weights]
+    filler = [
+        "the",
+        "report",
+        "is",
+        "due",
+        "on",
+        "friday",
+        "please",
+        "send",
+        "me",
+        "the",
+        "summary",
+        "of",
+        "the",
+        "meeting",
+    ]
+    out = []
+    for _ in range(count):
+        words: list[str] = []
+        for _ in range(rng.randint(1, 90)):
+            words.append(rng.choice(grams) if rng.random() < 0.6 else rng.choice(filler))
+        out.append(" ".join(words))
+    return out
+
+
 def _texts() -> list[str]:
     rng = random.Random(5)
-    dev = [e.text for e in corpora.training_set(corpora.DEFAULT_ROOT)]
-    texts = rng.sample(dev, 300)
+    dev = _vocabulary_texts(InjectionModel.load(), rng, 300)
+    texts = list(dev)
     # long texts (several windows, the overlapping last one) and edge cases
     texts += ["\n".join(rng.sample(dev, rng.randint(3, 60))) for _ in range(30)]
     texts += ["", "hi", "__indirect__ x", " ".join(["word"] * (WINDOW + 1))]

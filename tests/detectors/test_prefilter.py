@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detectors.prefilter import MAX_OCCURRENCES, Prefilter
-from detectors.recognizers import PII_AND_SECRETS
+from llmwall.detectors.prefilter import MAX_OCCURRENCES, Prefilter
+from llmwall.detectors.recognizers import PII_AND_SECRETS
 
 PREFILTER = Prefilter([cls() for cls in PII_AND_SECRETS])
 

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from detectors.entities import PROMPT_INJECTION
+from llmwall.detectors.entities import PROMPT_INJECTION
 
 OPENAI = "sk-proj-" + "Ab3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4"
 LEGACY_OPENAI = "sk-" + "Ab3dE5gH7jK9mN1pQ3sT" + "T3BlbkFJ" + "xY2zW4vU6tS8rQ0pO9nM"

@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from detectors.engine import Detector, DetectorConfig
-from detectors.entities import ENTITIES, Category
-from detectors.recognizers.secret_checks import bech32_valid, looks_random, looks_sequential
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.entities import ENTITIES, Category
+from llmwall.detectors.recognizers.secret_checks import bech32_valid, looks_random, looks_sequential
 
 ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from addon.pipeline import decide, scan_inputs
-from addon.policy import Action, load_policy
-from detectors.engine import Detector, DetectorConfig
-from detectors.entities import PROMPT_INJECTION
-from detectors.injection import DOC_MODEL_CAP
-from routing.dialects import get
-from routing.segment import Direction
+from llmwall.addon.pipeline import decide, scan_inputs
+from llmwall.addon.policy import Action, load_policy
+from llmwall.detectors.engine import Detector, DetectorConfig
+from llmwall.detectors.entities import PROMPT_INJECTION
+from llmwall.detectors.injection import DOC_MODEL_CAP
+from llmwall.routing.dialects import get
+from llmwall.routing.segment import Direction
 
 SYSTEM_PROMPTS = [
     "You are Max, a friendly assistant for Acme Bank. Only answer questions about Acme "

@@ -41,7 +41,7 @@ class Proxy:
 
     def cli(self, *args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "addon.cli", *args, "--home", str(self.home)],
+            [sys.executable, "-m", "llmwall", *args, "--home", str(self.home)],
             capture_output=True,
             text=True,
             env=subprocess_env(),
@@ -73,7 +73,7 @@ def start_proxy(home: Path, config: dict[str, Any]) -> Proxy:
         [
             sys.executable,
             "-m",
-            "addon.cli",
+            "llmwall",
             "run",
             "--config",
             str(cfg),

@@ -78,7 +78,7 @@ def test_invalid_config_exits_2_naming_the_key(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.yaml"
     cfg.write_text("fail_mode: shut\n")
     r = subprocess.run(
-        [sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(tmp_path)],
+        [sys.executable, "-m", "llmwall", "run", "--config", str(cfg), "--home", str(tmp_path)],
         capture_output=True,
         text=True,
         env=subprocess_env(),
@@ -88,7 +88,7 @@ def test_invalid_config_exits_2_naming_the_key(tmp_path: Path) -> None:
     assert "fail_mode" in r.stderr and "closed, open" in r.stderr
     cfg.write_text("colour: blue\n")
     r = subprocess.run(
-        [sys.executable, "-m", "addon.cli", "run", "--config", str(cfg), "--home", str(tmp_path)],
+        [sys.executable, "-m", "llmwall", "run", "--config", str(cfg), "--home", str(tmp_path)],
         capture_output=True,
         text=True,
         env=subprocess_env(),

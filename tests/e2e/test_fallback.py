@@ -15,7 +15,7 @@ import anthropic
 import openai
 import pytest
 
-from routing.translate.ids import map_id
+from llmwall.routing.translate.ids import map_id
 from tests.e2e.clients import anthropic_client, openai_client, trust
 from tests.e2e.conftest import Proxy, start_proxy
 from tests.e2e.fake_provider import FakeProvider

@@ -232,7 +232,7 @@ def test_wrap_points_an_unmodified_sdk_app_at_llmwall(proxy: Proxy, fake: FakePr
         [
             sys.executable,
             "-m",
-            "addon.cli",
+            "llmwall",
             "wrap",
             "--home",
             str(proxy.home),

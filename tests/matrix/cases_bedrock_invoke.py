@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from routing.framing.eventstream import event_message
+from llmwall.routing.framing.eventstream import event_message
 from tests.matrix import sdk_bedrock
 from tests.matrix.harness import Case
 

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from addon.pipeline import decide
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.engine import Detector
-from routing import jsonpath
-from routing.dialects import get as get_dialect
-from routing.segment import Direction
+from llmwall.addon.pipeline import decide
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.engine import Detector
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects import get as get_dialect
+from llmwall.routing.segment import Direction
 
 
 # Distinct secret per case: an OpenAI project key, caught by a deterministic recognizer.

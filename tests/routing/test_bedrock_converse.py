@@ -11,14 +11,14 @@ from botocore.parsers import create_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.pipeline import decide
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from routing import jsonpath
-from routing.dialects import get
-from routing.dialects.bedrock_converse import DIALECT
-from routing.framing.eventstream import event_message
-from routing.segment import Direction, Role, Trust
+from llmwall.addon.pipeline import decide
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects import get
+from llmwall.routing.dialects.bedrock_converse import DIALECT
+from llmwall.routing.framing.eventstream import event_message
+from llmwall.routing.segment import Direction, Role, Trust
 from tests.matrix import sdk_bedrock
 from tests.matrix.cases_bedrock_converse import CITATION_STREAM, stream
 from tests.matrix.harness import PLACEHOLDER, as_text, detector, planted_secret, run_stream
@@ -300,7 +300,7 @@ def test_clean_stream_reaches_boto3_with_the_same_text_and_usage() -> None:
 
 
 def test_exception_from_upstream_is_an_error_and_ends_the_stream() -> None:
-    from routing.framing.eventstream import exception_message
+    from llmwall.routing.framing.eventstream import exception_message
 
     raw = b"".join(stream([("text", "partial")])[:2]) + exception_message(
         "throttlingException", "slow down"
@@ -358,7 +358,7 @@ def test_clean_reasoning_reaches_the_client_unchanged_and_before_its_signature()
     ]
     raw = b"".join(event_message(n, d) for n, d in events)
     out, _ = _inspect(raw)
-    from routing.framing.eventstream import EventStreamFraming
+    from llmwall.routing.framing.eventstream import EventStreamFraming
 
     seen = [(e.name, e.data) for e in EventStreamFraming().feed(out)]
     assert [n for n, _ in seen] == [n for n, _ in events]

@@ -11,12 +11,12 @@ from botocore.exceptions import EventStreamError as BotoEventStreamError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from routing import jsonpath
-from routing.dialects import get
-from routing.dialects.bedrock_invoke import DIALECT, chunk_family, request_family
-from routing.segment import Role, Trust
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects import get
+from llmwall.routing.dialects.bedrock_invoke import DIALECT, chunk_family, request_family
+from llmwall.routing.segment import Role, Trust
 from tests.matrix import sdk_bedrock
 from tests.matrix.cases_bedrock_invoke import (
     CASES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.breaker import Breaker, BreakerConfig, State, parse_retry_after
+from llmwall.routing.breaker import Breaker, BreakerConfig, State, parse_retry_after
 
 
 class Clock:

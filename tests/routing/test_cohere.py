@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.finding import Finding
-from routing import jsonpath
-from routing.dialects.cohere import DIALECT
-from routing.segment import JSON, Role, Trust
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.finding import Finding
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects.cohere import DIALECT
+from llmwall.routing.segment import JSON, Role, Trust
 
 _SECRET = re.compile(r"SECRET\d+")
 
@@ -299,6 +299,6 @@ def test_a_stream_without_message_end_is_truncated() -> None:
 
 def test_usage_of_message_end() -> None:
     assert DIALECT.stream is not None
-    from routing.dialects.base import StreamEvent
+    from llmwall.routing.dialects.base import StreamEvent
 
     assert DIALECT.stream.usage(StreamEvent(raw=b"", data=END)) == {"tokens": {"output_tokens": 3}}

@@ -3,7 +3,7 @@ so the policy's unknown_content (block by default) decides, never a silent pass.
 
 import pytest
 
-from routing.dialects import get, names
+from llmwall.routing.dialects import get, names
 
 
 @pytest.mark.parametrize("name", sorted(names()))

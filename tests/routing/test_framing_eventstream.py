@@ -16,8 +16,9 @@ from botocore.eventstream import ChecksumMismatch, EventStreamBuffer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.dialects.base import StreamEvent, TruncatedStream
-from routing.framing.eventstream import (
+from llmwall.errors import TruncatedStream
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.framing.eventstream import (
     EventStreamError,
     EventStreamFraming,
     HeaderType,

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.dialects.base import StreamEvent, TruncatedStream
-from routing.framing.gemini_auto import GeminiAutoFraming
-from routing.framing.json_array import JSONArrayFraming
+from llmwall.errors import TruncatedStream
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.framing.gemini_auto import GeminiAutoFraming
+from llmwall.routing.framing.json_array import JSONArrayFraming
 
 # Escapes and a surrogate pair written as \uXXXX: a chunk may end inside any of them.
 TRICKY = 'quote " backslash \\ brace } bracket ] slash / emoji \U0001f600 é \n'

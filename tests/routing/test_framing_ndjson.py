@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.dialects.base import StreamEvent, TruncatedStream
-from routing.framing.ndjson import NDJSONFraming
+from llmwall.errors import TruncatedStream
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.framing.ndjson import NDJSONFraming
 
 LINES = [
     {

@@ -12,14 +12,14 @@ from google.genai import errors, types
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.finding import Finding
-from routing import jsonpath
-from routing.dialects import get
-from routing.dialects.gemini import DIALECT, GeminiStream
-from routing.dialects.gemini_embed import DIALECT as EMBED
-from routing.segment import Role, Trust
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.finding import Finding
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects import get
+from llmwall.routing.dialects.gemini import DIALECT, GeminiStream
+from llmwall.routing.dialects.gemini_embed import DIALECT as EMBED
+from llmwall.routing.segment import Role, Trust
 
 _SECRET = re.compile(r"SECRET\d+")
 

@@ -5,9 +5,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing import jsonpath
-from routing.framing.sse import SSEFraming
-from routing.segment import JSON
+from llmwall.routing import jsonpath
+from llmwall.routing.framing.sse import SSEFraming
+from llmwall.routing.segment import JSON
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

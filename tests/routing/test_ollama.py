@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.finding import Finding
-from routing import jsonpath
-from routing.dialects.base import StreamEvent
-from routing.dialects.ollama import DIALECT
-from routing.providers import ProviderTable
-from routing.segment import Role, Trust
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.finding import Finding
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.dialects.ollama import DIALECT
+from llmwall.routing.providers import ProviderTable
+from llmwall.routing.segment import Role, Trust
 
 _SECRET = re.compile(r"SECRET\d+")
 

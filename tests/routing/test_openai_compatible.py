@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.finding import Finding
-from routing.dialects import get
-from routing.dialects.openai_chat import DIALECT as CHAT
-from routing.providers import ProviderTable
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.finding import Finding
+from llmwall.routing.dialects import get
+from llmwall.routing.dialects.openai_chat import DIALECT as CHAT
+from llmwall.routing.providers import ProviderTable
 from tests.matrix.sdk import openai_chat_stream
 
 SECRET = re.compile(r"SECRET-[A-Z0-9]{12}")

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.finding import Finding
-from routing import jsonpath
-from routing.dialects.openai_completions import DIALECT as COMPLETIONS
-from routing.dialects.openai_embeddings import DIALECT as EMBEDDINGS
-from routing.segment import Role, Trust
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.finding import Finding
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects.openai_completions import DIALECT as COMPLETIONS
+from llmwall.routing.dialects.openai_embeddings import DIALECT as EMBEDDINGS
+from llmwall.routing.segment import Role, Trust
 from tests.matrix.cases_openai_completions import accept_stream
 
 SECRET = re.compile(r"SECRET-[A-Z0-9]{12}")

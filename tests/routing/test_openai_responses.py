@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addon.policy import load_policy
-from addon.stream_inspector import StreamInspector
-from detectors.finding import Finding
-from routing import jsonpath
-from routing.dialects import get
-from routing.dialects.openai_responses import DIALECT
-from routing.segment import JSON, Role, Trust
+from llmwall.addon.policy import load_policy
+from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.detectors.finding import Finding
+from llmwall.routing import jsonpath
+from llmwall.routing.dialects import get
+from llmwall.routing.dialects.openai_responses import DIALECT
+from llmwall.routing.segment import JSON, Role, Trust
 from tests.matrix.cases_openai_responses import message, response, stream
 
 SECRET = re.compile(r"SECRET-[A-Z0-9]{12}")
@@ -634,7 +634,7 @@ def test_stream_redacts_every_copy_consistently(kind: str, step: int) -> None:
 
 def test_unknown_delta_type_is_scanned_and_audio_is_not() -> None:
     stream_dialect = DIALECT.stream
-    from routing.dialects.base import StreamEvent
+    from llmwall.routing.dialects.base import StreamEvent
 
     future = StreamEvent(b"", {"type": "response.hologram.delta", "item_id": "h", "delta": "x"})
     audio = StreamEvent(b"", {"type": "response.audio.delta", "delta": "UklGRg=="})
@@ -686,7 +686,7 @@ def test_stream_cut_short_ends_with_an_error_the_sdk_raises() -> None:
     ],
 )
 def test_terminal_and_error_events(event: dict, terminal: bool, error: bool) -> None:
-    from routing.dialects.base import StreamEvent
+    from llmwall.routing.dialects.base import StreamEvent
 
     ev = StreamEvent(b"", event, event["type"])
     assert DIALECT.stream.is_terminal(ev) is terminal

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from addon.config import ProviderOverride
-from routing.providers import PROVIDER_NAMES, ProviderTable
+from llmwall.addon.config import ProviderOverride
+from llmwall.routing.providers import PROVIDER_NAMES, ProviderTable
 
 TABLE = ProviderTable()
 
@@ -89,7 +89,7 @@ def test_config_hosts_map_to_a_provider() -> None:
 
 
 def test_every_provider_has_a_row_and_every_dialect_is_registered() -> None:
-    from routing.dialects import names
+    from llmwall.routing.dialects import names
 
     assert {p.name for p in TABLE.providers} == PROVIDER_NAMES
     for p in TABLE.providers:

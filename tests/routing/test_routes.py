@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from addon.errors import ConfigError
-from routing.routes import parse_routes
+from llmwall.errors import ConfigError
+from llmwall.routing.routes import parse_routes
 
 ENV = {"ANTHROPIC_KEY": "sk-ant-fallback"}
 
@@ -166,7 +166,7 @@ def test_matching_by_provider_host_model_and_path_globs() -> None:
 
 
 def test_policy_reroute_section() -> None:
-    from addon.policy import Action, parse_policy
+    from llmwall.addon.policy import Action, parse_policy
 
     policy = parse_policy(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.signing import is_signed
+from llmwall.routing.signing import is_signed
 
 _SIGV4 = (
     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, "

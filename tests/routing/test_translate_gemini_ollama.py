@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from routing.framing.sse import SSEFraming
-from routing.translate import TranslationError, translator
+from llmwall.errors import TranslationError
+from llmwall.routing.framing.sse import SSEFraming
+from llmwall.routing.translate import translator
 
 TOOL = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
 CHAT = {
@@ -228,8 +229,8 @@ def test_unknown_pairs_and_untranslatable() -> None:
 
 
 def test_every_sampling_option_keeps_its_value_under_the_target_name() -> None:
-    from routing.translate.openai_gemini import chat_to_gemini_request
-    from routing.translate.openai_ollama import chat_to_ollama_request
+    from llmwall.routing.translate.openai_gemini import chat_to_gemini_request
+    from llmwall.routing.translate.openai_ollama import chat_to_ollama_request
 
     body = {
         "model": "m",

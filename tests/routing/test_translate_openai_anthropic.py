@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.dialects.base import StreamEvent
-from routing.framing.sse import SSEFraming
-from routing.translate import TranslationError, movable, translator
-from routing.translate.ids import map_id
+from llmwall.errors import TranslationError
+from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.framing.sse import SSEFraming
+from llmwall.routing.translate import movable, translator
+from llmwall.routing.translate.ids import map_id
 
 OA = translator("openai_chat", "anthropic")
 AO = translator("anthropic", "openai_chat")

@@ -1,4 +1,7 @@
-"""Loaders for the labelled public datasets under ../shared/datasets (training and eval).
+"""Loaders for the labelled public datasets (training and evaluation), for the scripts.
+
+The datasets are not part of the repository: scripts take their folder as `--datasets
+DIR` or from `$LLMWALL_DATASETS` (see `datasets_root`).
 
 Each loader yields `Example(text, label, indirect, group)`; `group` names the source
 subset for per-source reporting. Split discipline (see each dataset's SOURCE.md):
@@ -9,11 +12,24 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+ENV = "LLMWALL_DATASETS"
+
+
+def datasets_root(arg: Path | None) -> Path:
+    """The datasets folder: the command-line value, else $LLMWALL_DATASETS."""
+    root = arg or (Path(os.environ[ENV]) if os.environ.get(ENV) else None)
+    if root is None or not root.is_dir():
+        where = f"{root} is not a directory" if root else "no datasets folder given"
+        raise SystemExit(
+            f"{where}: pass --datasets DIR or set {ENV} to the folder holding the public "
+            "datasets (deepset_prompt_injections/, bipia/, ...)"
+        )
+    return root
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,9 +266,9 @@ def presidio_sentences(root: Path, every: int = 3) -> Iterator[Example]:
 
 def synthetic(root: Path) -> Iterator[Example]:
     """Dev only: technique templates written from public descriptions, around HarmBench dev
-    behaviours, secret requests and self_instruct dev tasks (detectors/synthetic_attacks.py).
+    behaviours, secret requests and self_instruct dev tasks (synthetic_attacks.py here).
     Groups start with "syn_"; thresholds are chosen without them."""
-    from detectors import synthetic_attacks
+    from training import synthetic_attacks
 
     for text, label, group in synthetic_attacks.examples(root):
         yield Example(text, label, False, group)
@@ -260,7 +276,7 @@ def synthetic(root: Path) -> Iterator[Example]:
         yield Example(text, label, True, group)
 
 
-def training_set(root: Path = DEFAULT_ROOT, with_synthetic: bool = True) -> list[Example]:
+def training_set(root: Path, with_synthetic: bool = True) -> list[Example]:
     """Dev/train splits only."""
     out: list[Example] = []
     out += deepset(root, "dev")

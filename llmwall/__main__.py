@@ -1,0 +1,5 @@
+"""`python -m llmwall ...` is the `llmwall` command."""
+
+from llmwall.addon.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Training and evaluation corpora: used by the scripts only, never installed."""
