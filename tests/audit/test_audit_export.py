@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from audit_helpers import records, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llmwall.audit import canonical, export
 from llmwall.audit.log import AuditLog
 from llmwall.audit.verify import verify
+from tests.audit.audit_helpers import records, sample
 
 
 @pytest.fixture

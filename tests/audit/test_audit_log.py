@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from audit_helpers import sample
 
 from llmwall.audit import canonical
 from llmwall.audit.log import AuditLog
 from llmwall.audit.record import AuditRecord, FindingSummary
 from llmwall.audit.verify import verify
 from llmwall.errors import AuditEncodingError, AuditKeyError, AuditStoreError
+from tests.audit.audit_helpers import sample
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -159,7 +159,7 @@ _WRITER = textwrap.dedent("""
     from pathlib import Path
     sys.path[:0] = [{repo!r}, {tests!r}]
     from llmwall.audit.log import AuditLog
-    from audit_helpers import sample
+    from tests.audit.audit_helpers import sample
     log = AuditLog.open(Path(sys.argv[1]), Path(sys.argv[2]), checkpoint_every=7)
     n = int(sys.argv[3])
     for i in range(n if n else 10**9):

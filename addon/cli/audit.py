@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+from llmwall.addon.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -165,7 +165,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(result.summary())
     if result.ok and result.count:
         print(f"({result.count / max(elapsed, 1e-9):,.0f} records/s)", file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_BROKEN
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def _line(row: tuple[int, str, str, str, str]) -> str:

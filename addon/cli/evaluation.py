@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from llmwall.addon.cli.common import config_from
+
 EXAMPLE = "llmwall eval --dataset prompts.jsonl --text-field prompt --label-field label"
 
 
@@ -57,7 +59,6 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from llmwall.addon.cli import config_from
     from llmwall.addon.pipeline import decide, scan_inputs
     from llmwall.addon.policy import Action
     from llmwall.detectors.engine import Detector, DetectorConfig

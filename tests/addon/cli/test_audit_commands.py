@@ -1,4 +1,4 @@
-"""`llmwall audit ...` driven through its argparse registration, as addon/cli.py does."""
+"""`llmwall audit ...` driven through its argparse registration, as llmwall.addon.cli does."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from audit_helpers import fill
 
-from llmwall.addon import cli_audit
+from llmwall.addon.cli import audit as cli_audit
+from tests.audit.audit_helpers import fill
 
 
 def run(argv: list[str]) -> int:
@@ -116,7 +116,7 @@ def test_the_readme_auditor_snippet_verifies_and_catches_damage(
     import subprocess
     import sys
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     section = readme[readme.index("How an auditor re-verifies") :]
     code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code

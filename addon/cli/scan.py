@@ -1,0 +1,84 @@
+"""`llmwall scan`: the detectors and the policy on one text, no proxy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from llmwall.addon.cli.common import EXIT_BLOCKED, EXIT_OK, config_from
+
+
+def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    scan = sub.add_parser(
+        "scan",
+        parents=parents,
+        help="scan one text with no proxy",
+        description=(
+            "Scan a text with the configured detectors and policy. Exit status: 0 when the "
+            f"decision is allow or redact, {EXIT_BLOCKED} when it is block, 2 for a bad "
+            "config. Example: echo 'my key sk-...' | llmwall scan -"
+        ),
+    )
+    scan.add_argument("--json", action="store_true", help="machine-readable output")
+    source = scan.add_mutually_exclusive_group()
+    source.add_argument(
+        "--indirect", action="store_true", help="treat the text as a tool result/document"
+    )
+    source.add_argument(
+        "--system", action="store_true", help="treat the text as the app's system prompt"
+    )
+    scan.add_argument("text", nargs="?", default="-", help="the text, or - for standard input")
+    scan.set_defaults(func=cmd_scan)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from llmwall.addon.pipeline import decide
+    from llmwall.addon.policy import Action
+    from llmwall.detectors.engine import Detector, DetectorConfig
+    from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
+
+    cfg = config_from(args)
+    text = sys.stdin.read() if args.text == "-" else args.text
+    policy = cfg.load_policy()
+    detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
+    try:
+        trust = Trust.EXTERNAL if args.indirect else Trust.SYSTEM if args.system else Trust.USER
+        findings = detector.scan(text, indirect=args.indirect, instructions=args.system)
+        role = Role.SYSTEM if args.system else Role.USER
+        extraction = Extraction((Segment(text, role, trust, ("text",)),))
+        decision = decide(extraction, [findings], policy, Direction.REQUEST)
+    finally:
+        detector.close()
+    result = {
+        "decision": decision.action.value,
+        "rules": list(decision.rules),
+        "findings": [
+            {
+                "type": f.entity,
+                "start": f.start,
+                "end": f.end,
+                "score": round(f.score, 4),
+                "detector": f.detector,
+                "rule": f.rule,
+            }
+            for f in findings
+        ],
+        "redacted": decision.replacements.get(("text",)),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for f in result["findings"]:
+            print(
+                f"{f['type']:<20} {f['start']:>6}-{f['end']:<6} score={f['score']:<6} "
+                f"{f['detector']} ({f['rule']})"
+            )
+        print(
+            f"decision: {result['decision']}"
+            + (f" ({', '.join(result['rules'])})" if result["rules"] else "")
+        )
+        if result["redacted"] is not None:
+            print(f"redacted: {result['redacted']}")
+    return EXIT_BLOCKED if decision.action is Action.BLOCK else EXIT_OK
