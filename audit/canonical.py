@@ -36,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
+import operator
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -53,6 +53,8 @@ MAX_FREE_STRING = 256
 DIGEST_PREFIX = "hmac-sha256:"
 
 FIELDS = tuple(f.name for f in dataclasses.fields(AuditRecord))
+_SORTED_FIELDS = tuple(sorted(FIELDS))
+_read_fields = operator.attrgetter(*_SORTED_FIELDS)
 _FREE_FORM = frozenset({"usage", "extra"})
 
 Digest = Callable[[str], str]
@@ -97,21 +99,25 @@ def dumps(obj: Any) -> str:
     return _ENCODER.encode(obj)
 
 
+# encode_record builds every mapping with its keys already in sorted order (the same
+# order `sort_keys` gives: by code point), so the encoder need not sort them again.
+_PRESORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def encode_record(record: AuditRecord, digest: Digest) -> str:
     """The canonical JSON of `record` (see the module docstring)."""
     if not isinstance(record, AuditRecord):
         raise AuditEncodingError(f"expected an AuditRecord, got {type(record).__name__}")
     obj: dict[str, Any] = {}
-    for name in FIELDS:
-        value = getattr(record, name)
+    for name, value in zip(_SORTED_FIELDS, _read_fields(record), strict=True):
         if value is None or type(value) is str or type(value) is int or type(value) is bool:
             obj[name] = value  # the common case, kept fast: this runs on every request
-            continue
-        if name == "findings":
-            value = [_finding(f) for f in value]
-        obj[name] = _normalize(value, name, digest if name in _FREE_FORM else None)
+        elif name == "findings":
+            obj[name] = [_finding(f) for f in value]
+        else:
+            obj[name] = _normalize(value, name, digest if name in _FREE_FORM else None)
     obj["path"] = _strip_query(obj["path"])
-    return dumps(obj)
+    return _PRESORTED.encode(obj)
 
 
 def decode_record(text: str) -> AuditRecord:
@@ -129,10 +135,16 @@ def decode_record(text: str) -> AuditRecord:
 
 
 def _finding(f: Any) -> dict[str, Any]:
+    if type(f) is FindingSummary:
+        entity, count, score = f.entity, f.count, f.max_score
+        if type(entity) is str and type(count) is int and type(score) is float:
+            if score - score != 0.0:  # inf or nan
+                raise AuditEncodingError("findings: floats must be finite")
+            return {"count": count, "entity": entity, "max_score": round(score, 6) + 0.0}
     if isinstance(f, FindingSummary):
-        return {
-            "entity": f.entity,
-            "count": f.count,
+        return {  # keys in sorted order
+            "count": _normalize(f.count, "findings", None),
+            "entity": _normalize(f.entity, "findings", None),
             "max_score": _normalize(f.max_score, "findings", None),
         }
     raise AuditEncodingError(f"findings: expected FindingSummary, got {type(f).__name__}")
@@ -147,23 +159,46 @@ def _strip_query(path: Any) -> Any:
 
 
 def _normalize(value: Any, where: str, digest: Digest | None) -> Any:
-    if value is None or isinstance(value, bool | int):
-        return value
-    if isinstance(value, str):
+    # Exact types first (the records the proxy writes), then subclasses the slow way.
+    kind = type(value)
+    if kind is str:
         if digest is not None and len(value) > MAX_FREE_STRING:
             return DIGEST_PREFIX + digest(value)
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if value is None or kind is int or kind is bool:
+        return value
+    if kind is float:
+        if value - value != 0.0:  # inf or nan
             raise AuditEncodingError(f"{where}: floats must be finite")
         return round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if kind is dict:
+        out = {}
+        for k in value:
+            if type(k) is not str and not isinstance(k, str):
+                raise AuditEncodingError(f"{where}: mapping keys must be strings")
+        for k in sorted(value):  # sorted here, so the encoder need not
+            v = value[k]
+            if type(v) is int or (type(v) is str and digest is None):
+                out[str(k)] = v  # token counts and the like, kept fast
+            else:
+                out[str(k)] = _normalize(v, f"{where}.{k}", digest)
+        return out
+    if kind is list or kind is tuple:
+        if digest is None:  # outside usage/extra strings are kept as they are
+            return [v if type(v) is str else _normalize(v, where, None) for v in value]
+        return [_normalize(v, where, digest) for v in value]
+    return _normalize_subclass(value, where, digest)
+
+
+def _normalize_subclass(value: Any, where: str, digest: Digest | None) -> Any:
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, str):
+        return _normalize(str(value), where, digest)
+    if isinstance(value, float):
+        return _normalize(float(value), where, digest)
     if isinstance(value, list | tuple):
         return [_normalize(v, where, digest) for v in value]
     if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise AuditEncodingError(f"{where}: mapping keys must be strings")
-            out[k] = _normalize(v, f"{where}.{k}", digest)
-        return out
+        return _normalize(dict(value), where, digest)
     raise AuditEncodingError(f"{where}: {type(value).__name__} has no canonical encoding")

@@ -6,6 +6,10 @@ crash or `kill -9` of the process; only an OS crash or power loss can lose the l
 transactions, and never breaks the chain (the WAL is rolled back to a committed frame).
 `synchronous="FULL"` also fsyncs each commit: power-loss safe, about 3x slower appends.
 
+Group commit: `commit(texts)` chains and commits a batch in one transaction; the
+proxy's writer thread (`addon/audit_writer.py`) batches whatever arrived while the
+previous commit ran, so the cost of a commit is shared by every record waiting for it.
+
 Concurrency: several processes may share one DB. `append` reads the tip and inserts
 inside one `BEGIN IMMEDIATE` transaction, so appends form one linear chain; they must
 share the llmwall home (the same signing key), which `open` checks.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
@@ -102,19 +107,37 @@ class AuditLog:
 
     def append(self, record: AuditRecord) -> int:
         """Chain and commit `record`; return its seq. The row is durable when this returns."""
-        text = canonical.encode_record(record, self.digest)
+        return self.commit([self.encode(record)])[0]
+
+    def encode(self, record: AuditRecord) -> str:
+        """The canonical text of `record` as this log stores it (raises AuditEncodingError)."""
+        return canonical.encode_record(record, self.digest)
+
+    def commit(self, texts: Sequence[str]) -> range:
+        """Chain and commit already encoded records in one transaction (group commit).
+
+        All of `texts` become durable together, in order, when this returns: one
+        `BEGIN IMMEDIATE ... COMMIT` (and at most one fsync and one signature) serves the
+        whole batch. They share one time, the moment of the batch. Returns their seqs."""
+        if not texts:
+            return range(0)
         with self._transaction():
             seq, prev_hash, time = self._tip()
             time = max(canonical.utc_now(), time)  # the chain's time never goes backwards
-            seq += 1
-            digest = canonical.chain_hash(seq, time, prev_hash, text)
-            self._conn.execute(
+            first = seq + 1
+            rows = []
+            for text in texts:
+                seq += 1
+                digest = canonical.chain_hash(seq, time, prev_hash, text)
+                rows.append((seq, time, text, prev_hash, digest))
+                prev_hash = digest
+            self._conn.executemany(
                 "INSERT INTO records(seq, time, record, prev_hash, hash) VALUES (?, ?, ?, ?, ?)",
-                (seq, time, text, prev_hash, digest),
+                rows,
             )
             if self._checkpoint_due(seq, time):
-                self._sign(seq, digest, time)
-        return seq
+                self._sign(seq, prev_hash, time)
+        return range(first, seq + 1)
 
     def checkpoint(self) -> int | None:
         """Sign the tip now unless it is signed already; return the signed seq."""
