@@ -25,10 +25,17 @@ Chain (`chain_hash`), the `hash` column, 64 lowercase hex characters:
   hash_0 = GENESIS = SHA-256("llmwall-audit-genesis-v1") in hex.
 
 Signed checkpoint (`checkpoint_message`), table `checkpoints(seq, hash, time, key_id,
-signature)`: an Ed25519 signature (hex) over
-    "llmwall-audit-checkpoint-v1" LF seq LF hash_seq LF time
+signature, node)`: an Ed25519 signature (hex) over
+    "llmwall-audit-checkpoint-v2" LF node LF seq LF hash_seq LF time
   by the install's signing key; key_id is the first 16 hex digits of SHA-256 over the
   raw 32-byte public key. Checkpoint seq 0 (hash GENESIS) is signed when the DB is made.
+  A checkpoint whose node is NULL (written before node ids existed) signs
+    "llmwall-audit-checkpoint-v1" LF seq LF hash_seq LF time
+
+Nodes: each host (node) appends to a chain of its own, in its own DB file; its node id
+(`meta.node`, `[A-Za-z0-9][A-Za-z0-9._-]*`, at most 63 characters) is in every record
+(`"node"`) and every checkpoint since. Records written before node ids existed have no
+"node" key; their text is verified as stored, never re-encoded.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from llmwall.errors import AuditEncodingError
 GENESIS = hashlib.sha256(b"llmwall-audit-genesis-v1").hexdigest()
 CHAIN_TAG = b"llmwall-audit-v1\n"
 CHECKPOINT_TAG = b"llmwall-audit-checkpoint-v1\n"
+CHECKPOINT_TAG_V2 = b"llmwall-audit-checkpoint-v2\n"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 MAX_FREE_STRING = 256
 DIGEST_PREFIX = "hmac-sha256:"
@@ -85,8 +93,17 @@ def chain_hash(seq: int, time: str, prev_hash: str, record: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def checkpoint_message(seq: int, hash_: str, time: str) -> bytes:
-    return b"%s%d\n%s\n%s" % (CHECKPOINT_TAG, seq, hash_.encode("ascii"), time.encode("ascii"))
+def checkpoint_message(seq: int, hash_: str, time: str, node: str | None = None) -> bytes:
+    """What a checkpoint signs: v2 names the node; v1 (node None) is the older form."""
+    if node is None:
+        return b"%s%d\n%s\n%s" % (CHECKPOINT_TAG, seq, hash_.encode("ascii"), time.encode("ascii"))
+    return b"%s%s\n%d\n%s\n%s" % (
+        CHECKPOINT_TAG_V2,
+        node.encode("ascii"),
+        seq,
+        hash_.encode("ascii"),
+        time.encode("ascii"),
+    )
 
 
 _ENCODER = json.JSONEncoder(
@@ -104,8 +121,11 @@ def dumps(obj: Any) -> str:
 _PRESORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def encode_record(record: AuditRecord, digest: Digest) -> str:
-    """The canonical JSON of `record` (see the module docstring)."""
+def encode_record(
+    record: AuditRecord, digest: Digest, node: str | None = None, worker: str | None = None
+) -> str:
+    """The canonical JSON of `record` (see the module docstring); `node` and `worker`
+    fill the record's own when it has none."""
     if not isinstance(record, AuditRecord):
         raise AuditEncodingError(f"expected an AuditRecord, got {type(record).__name__}")
     obj: dict[str, Any] = {}
@@ -117,6 +137,10 @@ def encode_record(record: AuditRecord, digest: Digest) -> str:
         else:
             obj[name] = _normalize(value, name, digest if name in _FREE_FORM else None)
     obj["path"] = _strip_query(obj["path"])
+    if obj["node"] is None:
+        obj["node"] = node
+    if obj["worker"] is None:
+        obj["worker"] = worker
     return _PRESORTED.encode(obj)
 
 

@@ -10,6 +10,9 @@ Group commit: `commit(texts)` chains and commits a batch in one transaction; the
 proxy's writer thread (`addon/audit_writer.py`) batches whatever arrived while the
 previous commit ran, so the cost of a commit is shared by every record waiting for it.
 
+Nodes: every record and checkpoint carries the node id of the chain (`audit.nodes`);
+every record also names the worker (process) that wrote it, when one is given.
+
 Concurrency: several processes may share one DB. `append` reads the tip and inserts
 inside one `BEGIN IMMEDIATE` transaction, so appends form one linear chain; they must
 share the llmwall home (the same signing key), which `open` checks.
@@ -26,7 +29,7 @@ from types import TracebackType
 
 import sqlite_utils
 
-from llmwall.audit import canonical, keys, store
+from llmwall.audit import canonical, keys, nodes, store
 from llmwall.audit.record import AuditRecord
 from llmwall.errors import AuditStoreError
 
@@ -40,6 +43,8 @@ class AuditLog:
         signing_key: keys.Ed25519PrivateKey,
         checkpoint_every: int,
         checkpoint_seconds: float,
+        node: str | None = None,
+        worker: str | None = None,
     ) -> None:
         self.db = db
         self.path = path
@@ -49,6 +54,9 @@ class AuditLog:
         self.key_id = keys.key_id(signing_key.public_key())
         self.checkpoint_every = checkpoint_every
         self.checkpoint_seconds = checkpoint_seconds
+        self.node = node  # settled by _init_db: the configured id or the DB's own
+        self.worker = worker
+        self._node_configured = node is not None
 
     @classmethod
     def open(
@@ -59,15 +67,38 @@ class AuditLog:
         checkpoint_every: int = 1000,
         checkpoint_seconds: float = 60.0,
         synchronous: str = "NORMAL",
+        node: str | None = None,
+        worker: str | None = None,
     ) -> AuditLog:
-        """Open (creating on first use) the DB and the install's keys under `home`."""
+        """Open (creating on first use) the DB and the install's keys under `home`.
+
+        `node`: this chain's node id (default: the DB's own, else one derived from the
+        host name); a DB that belongs to another node is refused. `worker`: written
+        into every record (for several processes on one host)."""
         if checkpoint_every < 1 or checkpoint_seconds <= 0:
             raise AuditStoreError("checkpoint_every must be >= 1 and checkpoint_seconds > 0")
+        if node is not None:
+            nodes.check_node(node)
+        if worker is not None:
+            nodes.check_node(worker, "worker")
         hmac_key = keys.load_or_create_hmac_key(home)
         signing_key = keys.load_or_create_signing_key(home)
         db = store.connect(Path(db_path), create=True, synchronous=synchronous)
-        log = cls(db, Path(db_path), hmac_key, signing_key, checkpoint_every, checkpoint_seconds)
-        log._init_db()
+        log = cls(
+            db,
+            Path(db_path),
+            hmac_key,
+            signing_key,
+            checkpoint_every,
+            checkpoint_seconds,
+            node,
+            worker,
+        )
+        try:
+            log._init_db()
+        except BaseException:
+            db.conn.close()
+            raise
         return log
 
     def _init_db(self) -> None:
@@ -83,8 +114,10 @@ class AuditLog:
                         f"has key {self.key_id}; processes sharing a DB must share the home's "
                         "audit/ keys"
                     )
+                self._settle_node(meta.get("node"))
                 return
             store.create_schema(self.db)
+            self.node = self.node or nodes.default_node()
             pem = keys.public_pem(self._signing_key.public_key()).decode("ascii")
             store.write_meta(
                 self.db,
@@ -95,9 +128,25 @@ class AuditLog:
                     "anchor_seq": "0",
                     "anchor_hash": canonical.GENESIS,
                     "created": canonical.utc_now(),
+                    "node": self.node,
                 },
             )
             self._sign(0, canonical.GENESIS, canonical.utc_now())
+
+    def _settle_node(self, stored: str | None) -> None:
+        """An existing DB: keep its node id, or give one to a DB made before node ids."""
+        if stored is None:  # an older DB: its chain continues under this node's id
+            self.node = self.node or nodes.default_node()
+            store.add_node_column(self.db)
+            store.write_meta(self.db, {"node": self.node})
+        elif self._node_configured and self.node != stored:
+            raise AuditStoreError(
+                f"{self.path}: holds the chain of node {stored!r}, but audit.node is "
+                f"{self.node!r}; give each node a DB of its own (audit.path) or set "
+                f"audit.node: {stored}"
+            )
+        else:
+            self.node = stored
 
     def digest(self, data: bytes | str) -> str:
         """HMAC-SHA256 (hex) keyed with the per-install secret: the only form content takes."""
@@ -111,7 +160,7 @@ class AuditLog:
 
     def encode(self, record: AuditRecord) -> str:
         """The canonical text of `record` as this log stores it (raises AuditEncodingError)."""
-        return canonical.encode_record(record, self.digest)
+        return canonical.encode_record(record, self.digest, self.node, self.worker)
 
     def commit(self, texts: Sequence[str]) -> range:
         """Chain and commit already encoded records in one transaction (group commit).
@@ -199,11 +248,12 @@ class AuditLog:
         return row[1] <= canonical.format_time(horizon)
 
     def _sign(self, seq: int, digest: str, time: str) -> None:
-        signature = self._signing_key.sign(canonical.checkpoint_message(seq, digest, time))
+        message = canonical.checkpoint_message(seq, digest, time, self.node)
+        signature = self._signing_key.sign(message)
         self._conn.execute(
-            "INSERT OR REPLACE INTO checkpoints(seq, hash, time, key_id, signature) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (seq, digest, time, self.key_id, signature.hex()),
+            "INSERT OR REPLACE INTO checkpoints(seq, hash, time, key_id, signature, node) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, digest, time, self.key_id, signature.hex(), self.node),
         )
 
     def _transaction(self) -> _Immediate:

@@ -19,6 +19,8 @@ class AuditRecord:
 
     `kind` is "request" or "response". `decision` is one of allow, redact, block,
     reroute, unscanned (fail-open pass), error (upstream or stream failure).
+    `node` (the host whose chain holds the record) and `worker` (the process on that
+    host) are filled by `AuditLog` from its own settings when left None.
     """
 
     request_id: str
@@ -40,3 +42,5 @@ class AuditRecord:
     latency_ms: float | None = None
     fail_open: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    node: str | None = None
+    worker: str | None = None

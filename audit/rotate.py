@@ -59,7 +59,7 @@ def _write_archive(
             db,
             {
                 k: meta[k]
-                for k in ("format", "public_key", "key_id", "anchor_seq", "anchor_hash")
+                for k in ("format", "public_key", "key_id", "anchor_seq", "anchor_hash", "node")
                 if k in meta
             },
         )
@@ -72,9 +72,11 @@ def _write_archive(
             ),
         )
         db.conn.executemany(
-            "INSERT INTO checkpoints VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO checkpoints(seq, hash, time, key_id, signature, node) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             conn.execute(
-                "SELECT seq, hash, time, key_id, signature FROM checkpoints WHERE seq <= ?", (last,)
+                "SELECT seq, hash, time, key_id, signature, node FROM checkpoints WHERE seq <= ?",
+                (last,),
             ),
         )
         db.conn.execute("COMMIT")

@@ -1,8 +1,12 @@
 """The SQLite schema of an audit DB and how a connection to it is opened.
 
     records(seq INTEGER PRIMARY KEY, time, record, prev_hash, hash)   the chain
-    checkpoints(seq INTEGER PRIMARY KEY, hash, time, key_id, signature)
-    meta(key PRIMARY KEY, value)   format, public_key (PEM), key_id, anchor_seq, anchor_hash
+    checkpoints(seq INTEGER PRIMARY KEY, hash, time, key_id, signature, node)
+    meta(key PRIMARY KEY, value)   format, public_key (PEM), key_id, anchor_seq,
+                                   anchor_hash, node (the chain's node id)
+
+A DB made before node ids existed has no checkpoints.node column; `add_node_column`
+adds it (NULL for the old rows) when a current AuditLog opens the DB.
 
 The anchor is where this file's chain starts: seq 0 and GENESIS for a DB that was never
 rotated; after `rotate`, the last archived record, whose hash a signed checkpoint covers.
@@ -58,7 +62,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
     )
     db.table("records").create_index(["time"], index_name="records_time", if_not_exists=True)
     db.table("checkpoints").create(
-        {"seq": int, "hash": str, "time": str, "key_id": str, "signature": str},
+        {"seq": int, "hash": str, "time": str, "key_id": str, "signature": str, "node": str},
         pk="seq",
         not_null={"hash", "time", "key_id", "signature"},
         if_not_exists=True,
@@ -66,6 +70,16 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db.table("meta").create(
         {"key": str, "value": str}, pk="key", not_null={"value"}, if_not_exists=True
     )
+
+
+def has_node_column(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "node" for row in conn.execute("PRAGMA table_info(checkpoints)"))
+
+
+def add_node_column(db: sqlite_utils.Database) -> None:
+    """Bring an older DB's checkpoints table up to date; call inside a write transaction."""
+    if not has_node_column(db.conn):
+        db.conn.execute("ALTER TABLE checkpoints ADD COLUMN node TEXT")
 
 
 def read_meta(db: sqlite_utils.Database) -> dict[str, str]:

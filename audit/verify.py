@@ -15,6 +15,11 @@ against the public key and against the chain. It stops at the first damage and n
     bad signature a checkpoint's signature does not verify with the public key (or the
                   chain starts at an anchor that no signed checkpoint covers)
 
+Several hosts: each node's chain lives in its own files; `verify_nodes` groups the
+files by node id (`audit.nodes.group_by_node`) and verifies each chain on its own.
+A checkpoint names its node in what it signs, so one node's signed checkpoint cannot
+be passed off as another's.
+
 Limits, by construction: records after the last signed checkpoint are protected by the
 chain only, so deleting them together with their checkpoints, or appending forged ones,
 is only visible against a copy kept elsewhere (a SIEM export, a noted checkpoint hash).
@@ -30,7 +35,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from llmwall.audit import canonical, keys, store
+from llmwall.audit import canonical, keys, nodes, store
 
 CHANGED = "changed"
 MISSING = "missing"
@@ -56,6 +61,7 @@ class VerifyResult:
     last_checkpoint: int | None = None
     key_source: str = ""
     files: list[str] = field(default_factory=list)
+    node: str | None = None  # the chain's node id (None: a DB older than node ids)
 
     @property
     def unsigned_tail(self) -> int:
@@ -72,6 +78,7 @@ class VerifyResult:
                 f"verified {self.count} records (seq {self.first_seq}..{self.last_seq}) in "
                 f"{len(self.files)} file(s); {self.checkpoints} signed checkpoints, last at "
                 f"seq {self.last_checkpoint}{tail}; key: {self.key_source}"
+                + (f"; node {self.node}" if self.node else "")
             )
         return f"BROKEN at seq {self.seq}: {self.kind}: {self.message}"
 
@@ -88,6 +95,11 @@ class _File:
     anchor_seq: int
     anchor_hash: str
     public_key: str
+    node: str | None = None
+    has_node_column: bool = False
+
+
+Checkpoint = tuple[str, str, str, str, str | None]  # hash, time, key_id, signature, node
 
 
 def verify(
@@ -103,8 +115,18 @@ def verify(
     if public_key is None:
         public_key = keys.load_public_key(files[0].public_key.encode(), f"{files[0].path}: meta")
         key_source = key_source or "the public key stored in the DB (pass --pubkey to pin one)"
-    result = VerifyResult(ok=False, key_source=key_source, files=[str(f.path) for f in files])
+    result = VerifyResult(
+        ok=False, key_source=key_source, files=[str(f.path) for f in files], node=files[-1].node
+    )
     try:
+        named = {f.node for f in files if f.node is not None}
+        if len(named) > 1:
+            raise _Damage(
+                INSERTED,
+                files[0].anchor_seq + 1,
+                f"the files belong to different nodes ({', '.join(sorted(named))}); "
+                "verify each node's files on its own (verify_nodes)",
+            )
         cps = _checkpoints(files)
         cp_hashes: dict[int, str] = {}
         first = files[0]
@@ -138,7 +160,7 @@ def verify(
                 break
         result.count, result.last_seq = count, tip
         failures = [] if damage is None else [damage]
-        failures += _check_checkpoints(cps, cp_hashes, tip, public_key, damage)
+        failures += _check_checkpoints(cps, cp_hashes, tip, public_key, damage, result.node)
         result.checkpoints = len(cps)
         good = [s for s in cps if s <= tip]
         result.last_checkpoint = max(good) if good else None
@@ -163,21 +185,31 @@ def _open(path: Path) -> _File:
         db.conn.close()
         raise
     seq, digest = store.anchor(meta)
-    return _File(path, db.conn, seq, digest, meta.get("public_key", ""))
+    return _File(
+        path,
+        db.conn,
+        seq,
+        digest,
+        meta.get("public_key", ""),
+        meta.get("node"),
+        store.has_node_column(db.conn),
+    )
 
 
-def _checkpoints(files: list[_File]) -> dict[int, tuple[str, str, str, str]]:
-    cps: dict[int, tuple[str, str, str, str]] = {}
+def _checkpoints(files: list[_File]) -> dict[int, Checkpoint]:
+    cps: dict[int, Checkpoint] = {}
     for f in files:
+        node = "node" if f.has_node_column else "NULL"
         rows = f.db.execute(  # type: ignore[attr-defined]
-            "SELECT seq, hash, time, key_id, signature FROM checkpoints"
+            f"SELECT seq, hash, time, key_id, signature, {node} FROM checkpoints"
         )
-        for seq, digest, time, kid, sig in rows:
-            if seq in cps and cps[seq] != (digest, time, kid, sig):
+        for seq, digest, time, kid, sig, cp_node in rows:
+            cp = (digest, time, kid, sig, cp_node)
+            if seq in cps and cps[seq] != cp:
                 # the same checkpoint copied into an archive and the live DB must agree
-                cps[seq] = ("", time, kid, "")
+                cps[seq] = ("", time, kid, "", cp_node)
             else:
-                cps.setdefault(seq, (digest, time, kid, sig))
+                cps.setdefault(seq, cp)
     return cps
 
 
@@ -185,7 +217,7 @@ def _walk(
     f: _File,
     tip: int,
     tip_hash: str,
-    cps: dict[int, tuple[str, str, str, str]],
+    cps: dict[int, Checkpoint],
     cp_hashes: dict[int, str],
     files: list[_File],
 ) -> tuple[int, str, int, _Damage | None]:
@@ -277,11 +309,12 @@ def _classify(
 
 
 def _check_checkpoints(
-    cps: dict[int, tuple[str, str, str, str]],
+    cps: dict[int, Checkpoint],
     cp_hashes: dict[int, str],
     tip: int,
     key: Ed25519PublicKey,
     damage: _Damage | None,
+    node: str | None = None,
 ) -> list[_Damage]:
     limit = damage.seq if damage else None
     kid = keys.key_id(key)
@@ -290,11 +323,22 @@ def _check_checkpoints(
     for seq in sorted(cps):
         if limit is not None and seq >= limit:
             break
-        digest, time, key_id, sig = cps[seq]
+        digest, time, key_id, sig, cp_node = cps[seq]
+        if cp_node is not None and node is not None and cp_node != node:
+            out.append(
+                _Damage(
+                    BAD_SIGNATURE,
+                    seq,
+                    f"the checkpoint at seq {seq} was signed for node {cp_node!r}, "
+                    f"but this chain is node {node!r}'s",
+                )
+            )
+            break
         try:
             if key_id != kid:
                 raise InvalidSignature
-            key.verify(bytes.fromhex(sig), canonical.checkpoint_message(seq, digest, time))
+            message = canonical.checkpoint_message(seq, digest, time, cp_node)
+            key.verify(bytes.fromhex(sig), message)
         except (InvalidSignature, ValueError):
             out.append(
                 _Damage(
@@ -324,3 +368,29 @@ def _check_checkpoints(
             break
         last_good = seq
     return out
+
+
+KeyChoice = Callable[[str | None, str], tuple[Ed25519PublicKey | None, str]]
+
+
+def verify_nodes(
+    paths: Iterable[Path], choose_key: KeyChoice | None = None
+) -> dict[str | None, VerifyResult]:
+    """Verify the files of one or several nodes: one chain, one result per node id.
+
+    `choose_key(node, key_id)` gives the public key (and where it came from) to check a
+    node's checkpoints with; None, or a None key, uses the key stored in its DB."""
+    results: dict[str | None, VerifyResult] = {}
+    for node, files in nodes.group_by_node(paths).items():
+        key_id = _key_id_of(files[0])
+        key, source = choose_key(node, key_id) if choose_key else (None, "")
+        results[node] = verify(files, key, source)
+    return results
+
+
+def _key_id_of(path: Path) -> str:
+    db = store.connect(path, create=False)
+    try:
+        return store.read_meta(db).get("key_id", "")
+    finally:
+        db.conn.close()

@@ -46,15 +46,19 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add(
         "verify",
         cmd_verify,
-        "check the hash chain and the signed checkpoints; exit 1 naming the first broken record",
-        "llmwall audit verify --pubkey signing.pub",
+        "check the hash chain and the signed checkpoints; exit 1 naming the first broken record. "
+        "Files of several nodes (hosts) are verified one chain per node, with a report each",
+        "llmwall audit verify --pubkey signing.pub  "
+        "(several nodes: --db node-a/audit.db --db node-b/audit.db --pubkey a.pub --pubkey b.pub)",
     )
     p.add_argument(
         "--pubkey",
         type=Path,
+        action="append",
         metavar="FILE",
-        help="Ed25519 public key PEM to check signatures with (default: the key of "
-        "this llmwall home, else the key stored in the DB)",
+        help="Ed25519 public key PEM to check signatures with; repeat it for the keys of "
+        "several nodes, each is matched to the chains it signed (default: the key of this "
+        "llmwall home, else the key stored in the DB)",
     )
     p.add_argument(
         "--no-archives",
@@ -142,7 +146,8 @@ def _open_db(args: argparse.Namespace) -> Any:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Verify the chain; print `verified N records` (exit 0) or the first damage (exit 1)."""
+    """Verify each node's chain; print `verified N records` per chain (exit 0) or the
+    first damage of each broken one (exit 1)."""
     from llmwall.audit import keys, rotate, verify
 
     home, dbs = _home_and_dbs(args)
@@ -150,22 +155,42 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not args.no_archives:
         for db in dbs:
             paths += [a for a in rotate.archives_of(db) if a not in paths]
-    key, source = None, ""
-    if args.pubkey:
-        key, source = (
-            keys.load_public_key(args.pubkey.read_bytes(), str(args.pubkey)),
-            str(args.pubkey),
-        )
-    elif (home / "audit" / keys.PUBLIC_KEY).exists():
-        pub = home / "audit" / keys.PUBLIC_KEY
-        key, source = keys.load_public_key(pub.read_bytes(), str(pub)), str(pub)
+    pinned = [
+        (keys.load_public_key(path.read_bytes(), str(path)), str(path))
+        for path in args.pubkey or []
+    ]
+    local = home / "audit" / keys.PUBLIC_KEY
+    fallback = pinned or (
+        [(keys.load_public_key(local.read_bytes(), str(local)), str(local))]
+        if local.exists()
+        else []
+    )
+    groups = verify.nodes.group_by_node(paths)
+
+    def choose(node: str | None, key_id: str) -> tuple[Any, str]:
+        for key, source in fallback:
+            if keys.key_id(key) == key_id:
+                return key, source
+        if fallback and (pinned or len(groups) == 1):
+            return fallback[0]  # a key that does not match fails as a bad signature
+        return None, ""  # another node's chain: the key stored in its DB, said so
+
     started = time.perf_counter()
-    result = verify.verify(paths, key, source)
+    results = verify.verify_nodes(paths, choose)
     elapsed = time.perf_counter() - started
-    print(result.summary())
-    if result.ok and result.count:
-        print(f"({result.count / max(elapsed, 1e-9):,.0f} records/s)", file=sys.stderr)
-    return EXIT_OK if result.ok else EXIT_FAILED
+    for node, result in results.items():
+        prefix = f"node {node or '(unnamed)'}: " if len(results) > 1 else ""
+        print(prefix + result.summary())
+    broken = [node for node, r in results.items() if not r.ok]
+    if len(results) > 1:
+        print(
+            f"{len(results)} nodes: "
+            + (f"{len(broken)} broken" if broken else "every chain verified")
+        )
+    count = sum(r.count for r in results.values())
+    if not broken and count:
+        print(f"({count / max(elapsed, 1e-9):,.0f} records/s)", file=sys.stderr)
+    return EXIT_FAILED if broken else EXIT_OK
 
 
 def _line(row: tuple[int, str, str, str, str]) -> str:

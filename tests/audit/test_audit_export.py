@@ -46,6 +46,7 @@ def test_jsonl_round_trips_and_reverifies_from_the_export_alone(
         for r in recs:
             log.append(r)
         stored = list(export.iter_rows(log.db))
+        node = log.node
     prev = canonical.GENESIS
     for row, rec in zip(stored, recs, strict=True):
         line = export.to_jsonl(row)
@@ -55,8 +56,8 @@ def test_jsonl_round_trips_and_reverifies_from_the_export_alone(
         seq, time, text, prev_hash, digest = back
         assert prev_hash == prev and canonical.chain_hash(seq, time, prev_hash, text) == digest
         assert canonical.decode_record(text) == canonical.decode_record(
-            canonical.encode_record(rec, str)
-        )
+            canonical.encode_record(rec, str, node)
+        )  # the stored record: what was given, with the log's node id
         prev = digest
 
 

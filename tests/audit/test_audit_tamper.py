@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from llmwall.audit import canonical
 from llmwall.audit import verify as v
 from llmwall.audit.log import AuditLog
+from llmwall.audit.nodes import default_node
 from tests.audit.audit_helpers import records, sample
 
 SETTINGS = settings(
@@ -78,8 +79,8 @@ def test_any_sequence_of_appends_verifies(home: Path, recs: list, every: int) ->
     with tamper(db) as conn:
         for (_, _, text, _, _), rec in zip(rows(conn), recs, strict=True):
             assert canonical.decode_record(text) == canonical.decode_record(
-                canonical.encode_record(rec, str)
-            )  # stored = canonical form of what was given
+                canonical.encode_record(rec, str, default_node())
+            )  # stored = canonical form of what was given, with the log's node id
             assert canonical.encode_record(canonical.decode_record(text), str) == text
 
 
