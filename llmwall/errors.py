@@ -13,7 +13,9 @@
     └── AuditError               anything the audit subsystem refuses or cannot do
         ├── AuditKeyError        a key file is missing, unreadable, malformed or not owner-only
         ├── AuditStoreError      the database is not an llmwall audit DB, or another key signed it
-        └── AuditEncodingError   a record holds a value that has no canonical encoding
+        ├── AuditEncodingError   a record holds a value that has no canonical encoding
+        └── SiemError            a SIEM sink could not take a batch (unreachable, refused,
+                                 answered an error); the pusher retries it
 
 Messages never carry request or response content: they are built from key names,
 type names, sizes and rule ids only, so they are safe in logs and error bodies.
@@ -36,6 +38,7 @@ __all__ = [
     "InspectionError",
     "LlmwallError",
     "PathError",
+    "SiemError",
     "TranslationError",
     "TruncatedStream",
 ]
@@ -83,3 +86,7 @@ class AuditStoreError(AuditError):
 
 class AuditEncodingError(AuditError):
     pass
+
+
+class SiemError(AuditError):
+    """Built from the sink's name, the exception type and status codes: never content."""

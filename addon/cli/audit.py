@@ -1,4 +1,4 @@
-"""`llmwall audit ...`: verify, tail, stats, export, rotate, pubkey.
+"""`llmwall audit ...`: verify, tail, stats, export, push, rotate, pubkey.
 
 Each command is a thin shell over `audit.*`; errors become one line on stderr and exit 2.
 """
@@ -90,6 +90,31 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", required=True, choices=sorted(FORMATS))
     p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here, not stdout")
+
+    p = add(
+        "push",
+        cmd_push,
+        "push the audit log to the SIEM sinks of `siem:` in the foreground, at least once, "
+        "resuming from each sink's cursor; stop with Ctrl-C",
+        "llmwall audit push --siem siem.yaml",
+    )
+    p.add_argument(
+        "--siem",
+        type=Path,
+        metavar="FILE",
+        help="a YAML file with a `siem:` list of sinks (default: `siem:` of the config)",
+    )
+    p.add_argument(
+        "--until-drained",
+        action="store_true",
+        help="exit 0 once every sink has every record committed so far (for cron jobs)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --until-drained: give up (exit 1) after this long",
+    )
 
     p = add(
         "rotate",
@@ -281,6 +306,64 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.output:
             out.close()
     return EXIT_OK
+
+
+def _siem_sinks(args: argparse.Namespace, config: Any) -> tuple[Any, ...]:
+    from llmwall.addon.yaml_lines import read_yaml
+    from llmwall.audit.siem_config import parse_siem
+
+    if args.siem is None:
+        sinks = tuple(getattr(config, "siem", ()) or ())
+        if not sinks:
+            raise ValueError("no SIEM sinks: add a `siem:` list to the config or pass --siem FILE")
+        return sinks
+    _, loaded = read_yaml(args.siem, "siem file")
+    raw = loaded.get("siem") if isinstance(loaded, dict) else loaded
+    return parse_siem(raw, str(args.siem), args.siem.resolve().parent)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Run the SIEM pusher until interrupted (or, with --until-drained, until caught up)."""
+    import logging
+    import signal
+
+    from llmwall.addon.config import load_config
+    from llmwall.audit.siem import SiemPusher
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = load_config(getattr(args, "config", None), home=getattr(args, "home", None))
+    dbs = list(args.db or [config.audit_db])
+    if len(dbs) != 1:
+        raise ValueError("--db: give one database to push")
+    pusher = SiemPusher(_siem_sinks(args, config), dbs[0])
+    stop = {"now": False}
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop["now"] = True
+
+    old = signal.signal(signal.SIGTERM, on_signal)
+    pusher.start()
+    started = time.monotonic()
+    code = EXIT_OK
+    try:
+        while not stop["now"]:
+            time.sleep(0.1)
+            if args.until_drained and pusher.drained():
+                break
+            if args.timeout and time.monotonic() - started > args.timeout:
+                code = EXIT_FAILED
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        pusher.stop()
+        signal.signal(signal.SIGTERM, old)
+    for name, st in pusher.stats().items():
+        print(
+            f"{name}: delivered {st.delivered_total}, sent {st.sent_total}, backlog {st.backlog}, "
+            f"dropped {st.dropped_total}, errors {st.errors_total}, cursor seq {st.cursor}"
+        )
+    return code
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:

@@ -148,7 +148,10 @@ def test_planted_sensitive_values_are_nowhere_in_the_db_files(db_path: Path, hom
     log.close()
     blobs += [p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()]
     for secret in secrets:
-        for needle in {secret, secret.split()[-1], secret.split("@")[0]}:
+        # fragments too short to be distinctive ("1111" of the card) occur in random hex
+        for needle in {
+            n for n in (secret, secret.split()[-1], secret.split("@")[0]) if len(n) >= 6
+        }:
             for blob in blobs:
                 assert needle.encode() not in blob, needle
                 assert needle.encode("utf-16-le") not in blob, needle
