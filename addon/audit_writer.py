@@ -22,6 +22,7 @@ import contextlib
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from typing import Any
 
@@ -37,11 +38,23 @@ _STOP = object()
 
 
 class AuditWriter:
-    def __init__(self, audit: AuditLog, *, max_batch: int = MAX_BATCH) -> None:
+    """`on_commit(last_seq)` runs on the writer thread after each committed batch (e.g.
+    `SiemPusher.notify`); it must be quick and must not raise. `records_total` counts the
+    records committed (the `llmwall_audit_records_total` metric)."""
+
+    def __init__(
+        self,
+        audit: AuditLog,
+        *,
+        max_batch: int = MAX_BATCH,
+        on_commit: Callable[[int], None] | None = None,
+    ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be >= 1")
         self.audit = audit
         self.max_batch = max_batch
+        self.on_commit = on_commit
+        self.records_total = 0
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._closed = False
         self._lock = threading.Lock()  # orders close() against submit()
@@ -124,10 +137,16 @@ class AuditWriter:
             for fut in waiting:
                 _settle(fut, exc)
             return
+        self.records_total += len(seqs)
         for fut, seq in zip(waiting, seqs, strict=True):
             # a future cancelled by its waiter: the record is written all the same
             with contextlib.suppress(InvalidStateError):
                 fut.set_result(seq)
+        if self.on_commit is not None and seqs:
+            try:
+                self.on_commit(seqs[-1])
+            except Exception:
+                log.exception("audit on_commit callback failed")
 
     def _checkpoint(self) -> None:
         try:

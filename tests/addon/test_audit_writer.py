@@ -141,6 +141,16 @@ def test_a_cancelled_waiter_does_not_lose_its_record(tmp_path: Path) -> None:
     assert verify([tmp_path / "audit.db"]).count == 2
 
 
+def test_on_commit_and_the_record_count_follow_each_batch(log: AuditLog) -> None:
+    tips: list[int] = []
+    writer = AuditWriter(log, on_commit=tips.append)
+    for f in [writer.submit(sample(i)) for i in range(30)]:
+        f.result(5)
+    writer.submit(sample(99, latency_ms=float("inf")))  # refused: not counted
+    writer.close()
+    assert writer.records_total == 30 and tips and tips[-1] == 30 and tips == sorted(tips)
+
+
 def test_close_commits_what_was_submitted_then_refuses(log: AuditLog) -> None:
     writer = AuditWriter(log)
     futures = [writer.submit(sample(i)) for i in range(50)]
