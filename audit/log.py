@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import sqlite3
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import sqlite_utils
 
@@ -84,6 +87,7 @@ class AuditLog:
         hmac_key = keys.load_or_create_hmac_key(home)
         signing_key = keys.load_or_create_signing_key(home)
         db = store.connect(Path(db_path), create=True, synchronous=synchronous)
+        db.conn.execute("PRAGMA busy_timeout=0")  # the write lock is waited for in _Immediate
         log = cls(
             db,
             Path(db_path),
@@ -262,13 +266,28 @@ class AuditLog:
 
 class _Immediate:
     """BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error: takes the write lock up front so the
-    tip read and the insert are serialized against other processes."""
+    tip read and the insert are serialized against other processes.
+
+    The write lock is waited for here, in steps of at most 2 ms, not by SQLite's busy
+    handler: that one sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so processes
+    sharing a DB (workers) would hand the lock over in tens of milliseconds."""
 
     def __init__(self, conn: object) -> None:
         self.conn = conn
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+        conn: Any = self.conn
+        deadline = time.monotonic() + store.BUSY_TIMEOUT_S
+        pause = 0.0001
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
 
     def __exit__(
         self, t: type[BaseException] | None, v: BaseException | None, tb: TracebackType | None
