@@ -35,7 +35,7 @@ class Ready:
         server = ctx.master.addons.get("proxyserver")
         addrs = server.listen_addrs() if server else []
         where = ", ".join(f"{h}:{p}" for h, p, *_ in addrs) or "?"
-        policy = self.rt.policy.source
+        policy = self.rt.config.policy.source
         log.info(
             "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
             where,

@@ -28,8 +28,8 @@ _EXPORTS = {
     "Detector": "llmwall.detectors.engine",
     "DetectorConfig": "llmwall.detectors.engine",
     "Finding": "llmwall.detectors.finding",
-    "Policy": "llmwall.addon.policy",
-    "load_policy": "llmwall.addon.policy",
+    "Policy": "llmwall.core.policy",
+    "load_policy": "llmwall.core.policy",
     "ConfigError": "llmwall.errors",
     "InspectionError": "llmwall.errors",
     "LlmwallError": "llmwall.errors",
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from llmwall.addon.policy import Policy, load_policy
+    from llmwall.core.policy import Policy, load_policy
     from llmwall.detectors.engine import Detector, DetectorConfig
     from llmwall.detectors.finding import Finding
     from llmwall.errors import ConfigError, InspectionError, LlmwallError

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from llmwall.addon.config import load_config
+from llmwall.core.config import load_config
 from llmwall.errors import ConfigError
 
 
@@ -70,18 +70,16 @@ def test_errors_point_at_the_line(tmp_path: Path) -> None:
 
 
 def test_inline_policy_errors_point_at_the_config_line(tmp_path: Path) -> None:
-    cfg = load_config(
-        write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n")
-    )
+    cfg = write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n")
     with pytest.raises(ConfigError) as err:
-        cfg.load_policy()
+        load_config(cfg)
     assert str(err.value).startswith(
         f"{tmp_path / 'config.yaml'}:4: policy.injection.treshold: unknown key"
     )
 
 
 def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
-    from llmwall.addon.policy import load_policy
+    from llmwall.core.policy import load_policy
 
     p = tmp_path / "policy.yaml"
     p.write_text("version: 1\nactions:\n  secret: redact\n  EMAIL_ADDRESS: redcat\n")
