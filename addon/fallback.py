@@ -72,12 +72,22 @@ class _Try:
 
 
 class Fallback:
-    def __init__(self, inspector: Inspector, breaker: Breaker, upstream_ca: str | None) -> None:
+    """`transport` replaces the network (tests pass an `httpx.MockTransport`)."""
+
+    def __init__(
+        self,
+        inspector: Inspector,
+        breaker: Breaker,
+        upstream_ca: str | None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.inspector = inspector
         self.breaker = breaker
         self.upstream_ca = upstream_ca
         self.relay = Relay()
         self._client: httpx.AsyncClient | None = None
+        if transport is not None:
+            self._client = httpx.AsyncClient(transport=transport, follow_redirects=False)
 
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
