@@ -174,9 +174,9 @@ def _build(
     for key, name in policy.reroute.items():
         if routes.get(name) is None:
             known = ", ".join(sorted(routes.names)) or "none configured"
+            where = f"{source}: policy." if policy.source == "policy" else f"{policy.source}: "
             raise ConfigError(
-                f"{policy.source}: reroute.{key}: {name!r} is not a route in {source} "
-                f"(routes: {known})"
+                f"{where}reroute.{key}: {name!r} is not a route in {source} (routes: {known})"
             )
 
     return Config(

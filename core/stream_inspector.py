@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,7 +224,9 @@ class StreamInspector:
     def _closing(key: Hashable, closing: Any) -> bool:
         if closing is ALL_CHANNELS:
             return True
-        groups = list(closing)  # type: ignore[call-overload]
+        if not isinstance(closing, Iterable):
+            return False
+        groups = list(closing)
         return key in groups or (isinstance(key, tuple) and bool(key) and key[0] in groups)
 
     def _channel(self, piece: TextPiece) -> _Channel:

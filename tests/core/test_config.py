@@ -101,3 +101,40 @@ def test_proxy_auth_specs(tmp_path: Path) -> None:
     for bad in ("proxy_auth: '@missing.htpasswd'\n", "proxy_auth: alice\n"):
         with pytest.raises(ConfigError, match="proxy_auth"):
             load_config(write(tmp_path, bad))
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix"),
+    [
+        ("listen: 127.0.0.1:8080\ndetectors:\n  cache_size: -1\n", ":3: detectors.cache_size"),
+        ("detectors:\n  custom: ['nosuch.module:X']\n", ":2: detectors.custom: cannot import"),
+        ("breaker:\n  failures: 0\n", ":2: breaker.failures: expected a number above 0"),
+        ("routes:\n  - fallbacks:\n      - provider: antropic\n", ":3: routes[0].fallbacks[0]"),
+        ("policy: {reroute: {pii: nowhere}}\n", "reroute.pii: 'nowhere' is not a route"),
+    ],
+)
+def test_every_block_is_validated_at_load_with_file_and_line(
+    tmp_path: Path, text: str, prefix: str
+) -> None:
+    cfg = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    message = str(err.value)
+    assert message.startswith(f"{cfg}{prefix}" if prefix.startswith(":") else str(cfg)), message
+    assert prefix in message
+
+
+def test_the_config_is_parsed_into_typed_objects(tmp_path: Path) -> None:
+    cfg = load_config(
+        write(
+            tmp_path,
+            "providers: {anthropic: {upstream: 'https://llm-gw.internal:8443/anthropic'}}\n"
+            "stream: {holdback: 128}\nbreaker: {failures: 5}\n"
+            "routes:\n  - match: {provider: openai}\n    fallbacks: [{provider: anthropic}]\n",
+        )
+    )
+    assert cfg.holdback == 128 and cfg.breaker.failures == 5
+    assert cfg.policy.source == "<built-in default policy>"
+    (target,) = cfg.routes.routes[0].fallbacks
+    # a fallback to a provider with a configured upstream goes there, not to the public host
+    assert target.url(None, stream=False) == "https://llm-gw.internal:8443/anthropic/v1/messages"
