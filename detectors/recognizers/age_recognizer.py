@@ -38,12 +38,12 @@ class AgeRecognizer(FastPatternRecognizer):
         Pattern(
             "pii.age_label",
             r"(?i:\baged?|\balter|âgée?[ \t]+de|agée?[ \t]+de|\bedad|\bet[àa]|leeftijd|\bwiek)"
-            r"[ \t]*[:=]?[ \t]*" + _AGE + r"(?![\d.,:/\-])",
+            r"[ \t]*[:=]?[ \t]*" + _AGE + r"(?!\d|[.,:/\-]\d)",
             0.45,
         ),
     )
-    ANCHORS = ("year", "yr", "y/o", "y.o.", "yo", "ans", "años", "jahre", "anni", "jaar",
-               "lat", "ani", "age", "alter", "âgé", "agé", "edad", "età", "eta", "leeftijd",
+    ANCHORS = ("year", "yr", "y/o", "y.o.", "yo ", "ans", "años", "jahre", "anni", "jaar",
+               "lat", "ani", "age", "alter", "âgé", "agé", "edad", "età", "leeftijd",
                "wiek")  # fmt: skip
     REACH = (12, 24)
 

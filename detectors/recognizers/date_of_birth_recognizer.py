@@ -57,7 +57,7 @@ class DateOfBirthRecognizer(FastPatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = (Pattern("pii.date_of_birth", _CUE + _FILLER + START + _DATE, 0.85),)
     ANCHORS = CUES
-    REACH = (4, 72)
+    REACH = (24, 72)
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
         nums = [int(n) for n in re.findall(r"\d+", value)]

@@ -29,4 +29,4 @@ class DeIdCardRecognizer(IdentifierRecognizer):
     REACH = (24, 80)
 
     def check(self, value: str) -> bool:
-        return sum(c.isdigit() for c in value) >= 3 and icao_check_ok(value)
+        return sum(c.isdigit() for c in value) >= 2 and icao_check_ok(value)
