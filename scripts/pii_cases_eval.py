@@ -113,8 +113,10 @@ def main() -> None:
     ap.add_argument("--split", default="dev", choices=("dev", "heldout"))
     ap.add_argument("--explain", help="print the misses and false finds of this type (or LOOKALIKE)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--person-names", choices=("default", "on", "off"), default="default")
     args = ap.parse_args()
-    det = Detector(DetectorConfig(cache_size=0))
+    names = {"default": {}, "on": {"person_names": True}, "off": {"person_names": False}}
+    det = Detector(DetectorConfig(cache_size=0, **names[args.person_names]))
     cases = load(args.split)
     if args.explain:
         for c in cases:

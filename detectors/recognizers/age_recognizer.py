@@ -30,7 +30,7 @@ class AgeRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "pii.age",
-            r"(?<![\d.,\-])" + _AGE + r"(?:[ \t]?-?[ \t]?(?i:years?|yrs?)[ \t\-]+(?i:old)\b"
+            r"(?P<v>\d(?<![\d.,\-]\d)\d{0,2})(?:[ \t]?-?[ \t]?(?i:years?|yrs?)[ \t\-]+(?i:old)\b"
             r"|[ \t]?(?i:y/o|y\.o\.|yo\b|yr-old)"
             r"|[ \t]+(?i:ans|años|jahre|jahren|anni|jaar|lat|ani)\b)",
             0.45,
@@ -42,15 +42,17 @@ class AgeRecognizer(FastPatternRecognizer):
             0.45,
         ),
     )
-    ANCHORS = ("year", "yr", "y/o", "y.o.", "yo ", "ans", "años", "jahre", "anni", "jaar",
-               "lat", "ani", "age", "alter", "âgé", "agé", "edad", "età", "leeftijd",
-               "wiek")  # fmt: skip
+    ANCHORS = ("year-old", "years old", "year old", "years-old", "yrs old", "yr-old", "y/o",
+               "y.o.", "yo ", " ans", " años", " jahre", " anni", " jaar", " lat", " ani",
+               "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek")  # fmt: skip
     REACH = (12, 24)
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
         found = super().find(text, lower, spans)
         out: list[RecognizerResult] = []
         for r in found:
+            if int(text[r.start : r.end]) > 120:
+                continue
             rule = (r.recognition_metadata or {}).get("rule", "")
             around = text[max(0, r.start - _AROUND) : r.end + _AROUND]
             label = rule == "pii.age_label" and ":" in text[max(0, r.start - 3) : r.start]

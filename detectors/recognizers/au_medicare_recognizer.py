@@ -12,7 +12,11 @@ class AuMedicareRecognizer(IdentifierRecognizer):
 
     ENTITY = "AU_MEDICARE"
     PATTERNS = (
-        Pattern("pii.au_medicare", r"(?<![\w\-.+/@#])[2-6]\d{3}([ \-]?)\d{5}\1\d(?:[ \-/]?\d)?(?![\w\-]|[.,/]\d)", 0.3),
+        Pattern(
+            "pii.au_medicare",
+            r"(?<![\w\-.+/@#])[2-6]\d{3}([ \-]?)\d{5}\1\d(?:[ \-/]?\d)?(?![\w\-]|[.,/]\d)",
+            0.3,
+        ),
     )
     CONTEXT = ("medicare", "irn", "health card")
 

@@ -10,7 +10,11 @@ class AuTfnRecognizer(IdentifierRecognizer):
     """Australian Tax File Number: eight or nine digits, weighted sum mod 11 is 0."""
 
     ENTITY = "AU_TFN"
-    PATTERNS = (Pattern("pii.au_tfn", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{2,3}(?![\w\-]|[.,/]\d)", 0.3),)
+    PATTERNS = (
+        Pattern(
+            "pii.au_tfn", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{2,3}(?![\w\-]|[.,/]\d)", 0.3
+        ),
+    )
     CONTEXT = ("tfn", "tax file", "ato ", "australian taxation")
 
     def check(self, value: str) -> bool:

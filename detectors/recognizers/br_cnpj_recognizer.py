@@ -12,7 +12,11 @@ class BrCnpjRecognizer(IdentifierRecognizer):
 
     ENTITY = "BR_CNPJ"
     PATTERNS = (
-        Pattern("pii.br_cnpj", r"(?<![\w\-.+/@#])\d{2}(\.?)\d{3}\1\d{3}(?:/|\1)\d{4}[\-.]?\d{2}(?![\w\-]|[.,/]\d)", 0.6),
+        Pattern(
+            "pii.br_cnpj",
+            r"(?<![\w\-.+/@#])\d{2}(\.?)\d{3}\1\d{3}(?:/|\1)\d{4}[\-.]?\d{2}(?![\w\-]|[.,/]\d)",
+            0.6,
+        ),
     )
     CONTEXT = ("cnpj", "cadastro nacional", "pessoa jurídica", "empresa", "company registry")
 

@@ -11,7 +11,13 @@ class BrCpfRecognizer(IdentifierRecognizer):
     passes), written 123.456.789-09 (a shape of its own) or run together."""
 
     ENTITY = "BR_CPF"
-    PATTERNS = (Pattern("pii.br_cpf", r"(?<![\w\-.+/@#])\d{3}(\.?)\d{3}\1\d{3}[\-.]?\d{2}(?![\w\-]|[.,/]\d)", 0.5),)
+    PATTERNS = (
+        Pattern(
+            "pii.br_cpf",
+            r"(?<![\w\-.+/@#])\d{3}(\.?)\d{3}\1\d{3}[\-.]?\d{2}(?![\w\-]|[.,/]\d)",
+            0.5,
+        ),
+    )
     CONTEXT = ("cpf", "cadastro de pessoas", "contribuinte", "taxpayer", "receita federal")
 
     def check(self, value: str) -> bool:

@@ -11,7 +11,9 @@ class CaSinRecognizer(IdentifierRecognizer):
     passes, so a word is needed."""
 
     ENTITY = "CA_SIN"
-    PATTERNS = (Pattern("pii.ca_sin", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),)
+    PATTERNS = (
+        Pattern("pii.ca_sin", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),
+    )
     CONTEXT = (
         "sin", "social insurance", "assurance sociale", "nas", "s.i.n", "service canada",
     )  # fmt: skip

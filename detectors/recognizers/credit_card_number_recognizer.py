@@ -45,9 +45,7 @@ _SCHEMES: tuple[tuple[tuple[int, int], int, tuple[int, ...]], ...] = (
 def card_scheme_ok(digits: str) -> bool:
     """True when some card scheme issues numbers of this prefix and length."""
     n = len(digits)
-    return any(
-        lo <= int(digits[:k]) <= hi and n in lengths for (lo, hi), k, lengths in _SCHEMES
-    )
+    return any(lo <= int(digits[:k]) <= hi and n in lengths for (lo, hi), k, lengths in _SCHEMES)
 
 
 class CreditCardNumberRecognizer(FastPatternRecognizer):

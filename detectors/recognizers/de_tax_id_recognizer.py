@@ -12,7 +12,13 @@ class DeTaxIdRecognizer(IdentifierRecognizer):
     number in 5,000 passes, so the value alone is enough."""
 
     ENTITY = "DE_TAX_ID"
-    PATTERNS = (Pattern("pii.de_tax_id", r"(?<![\w\-.+/@#])[1-9]\d(?P<s> ?)\d{3}(?P=s)\d{3}(?P=s)\d{3}(?![\w\-]|[.,/]\d)", 0.85),)
+    PATTERNS = (
+        Pattern(
+            "pii.de_tax_id",
+            r"(?<![\w\-.+/@#])[1-9]\d(?P<s> ?)\d{3}(?P=s)\d{3}(?P=s)\d{3}(?![\w\-]|[.,/]\d)",
+            0.85,
+        ),
+    )
     CONTEXT = (
         "steuer", "identifikationsnummer", "idnr", "id-nr", "tin", "tax id", "tax identification",
         "finanzamt", "steuernummer", "tax number",

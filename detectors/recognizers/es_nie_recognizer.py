@@ -10,7 +10,9 @@ class EsNieRecognizer(IdentifierRecognizer):
     """Spanish NIE (foreigner identity number): X, Y or Z, seven digits, the DNI letter."""
 
     ENTITY = "ES_NIE"
-    PATTERNS = (Pattern("pii.es_nie", r"(?<![\w\-])[XYZxyz][ \-]?\d{7}[ \-]?[A-Za-z](?![\w\-])", 0.9),)
+    PATTERNS = (
+        Pattern("pii.es_nie", r"(?<![\w\-])[XYZxyz][ \-]?\d{7}[ \-]?[A-Za-z](?![\w\-])", 0.9),
+    )
     CONTEXT = ("nie", "n.i.e", "extranjero", "foreigner", "residencia", "tie")
     STANDALONE = 0.9
 

@@ -105,9 +105,7 @@ class EuVatRecognizer(IdentifierRecognizer):
     other countries' shapes need a word."""
 
     ENTITY = "EU_VAT"
-    PATTERNS = (
-        Pattern("pii.eu_vat", r"(?<![\w\-])(?:" + _BODY + r")(?![\w\-])", 0.3),
-    )
+    PATTERNS = (Pattern("pii.eu_vat", r"(?<![\w\-])(?:" + _BODY + r")(?![\w\-])", 0.3),)
     CONTEXT = (
         "vat", "ust-id", "ust-idnr", "ustid", "umsatzsteuer", "tva", "iva", "partita iva",
         "btw", "moms", "mwst", "nif-iva", "p.iva", "p. iva", "vat id", "vies", "uid",

@@ -95,11 +95,7 @@ _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 def es_dni_ok(value: str) -> bool:
     """Spanish DNI/NIF: 8 digits and the letter of their value mod 23."""
-    return (
-        len(value) == 9
-        and value[:8].isdigit()
-        and _DNI_LETTERS[int(value[:8]) % 23] == value[8]
-    )
+    return len(value) == 9 and value[:8].isdigit() and _DNI_LETTERS[int(value[:8]) % 23] == value[8]
 
 
 def es_nie_ok(value: str) -> bool:

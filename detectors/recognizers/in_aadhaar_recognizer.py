@@ -11,7 +11,13 @@ class InAadhaarRecognizer(IdentifierRecognizer):
     4-4-4 as on the card (a shape of its own) or run together (needs a word)."""
 
     ENTITY = "IN_AADHAAR"
-    PATTERNS = (Pattern("pii.in_aadhaar", r"(?<![\w\-.+/@#])[2-9]\d{3}([ \-]?)\d{4}\1\d{4}(?![\w\-]|[.,/]\d)", 0.35),)
+    PATTERNS = (
+        Pattern(
+            "pii.in_aadhaar",
+            r"(?<![\w\-.+/@#])[2-9]\d{3}([ \-]?)\d{4}\1\d{4}(?![\w\-]|[.,/]\d)",
+            0.35,
+        ),
+    )
     CONTEXT = ("aadhaar", "aadhar", "adhaar", "uidai", "uid", "आधार", "enrolment")
 
     def check(self, value: str) -> bool:

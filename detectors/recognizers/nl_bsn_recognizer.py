@@ -11,7 +11,9 @@ class NlBsnRecognizer(IdentifierRecognizer):
     11-proof; one nine-digit number in eleven does, so a word is needed."""
 
     ENTITY = "NL_BSN"
-    PATTERNS = (Pattern("pii.nl_bsn", r"(?<![\w\-.+/@#])\d{4}([ .]?)\d{2}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),)
+    PATTERNS = (
+        Pattern("pii.nl_bsn", r"(?<![\w\-.+/@#])\d{4}([ .]?)\d{2}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),
+    )
     CONTEXT = (
         "bsn", "burgerservicenummer", "burger service nummer", "sofinummer", "sofi",
         "citizen service number", "persoonsnummer",

@@ -12,7 +12,13 @@ class SePersonnummerRecognizer(IdentifierRecognizer):
     shape is the personnummer's own; ten bare digits need a word."""
 
     ENTITY = "SE_PERSONNUMMER"
-    PATTERNS = (Pattern("pii.se_personnummer", r"(?<![\w\-.+/@#])(?:19|20)?\d{6}[\-+ ]?\d{4}(?![\w\-]|[.,/]\d)", 0.4),)
+    PATTERNS = (
+        Pattern(
+            "pii.se_personnummer",
+            r"(?<![\w\-.+/@#])(?:19|20)?\d{6}[\-+ ]?\d{4}(?![\w\-]|[.,/]\d)",
+            0.4,
+        ),
+    )
     CONTEXT = (
         "personnummer", "personnr", "pnr", "p-nr", "personal identity number",
         "samordningsnummer", "swedish",

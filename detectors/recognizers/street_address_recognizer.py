@@ -37,7 +37,7 @@ _PREFIX = (
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?"
 _UNIT = r"(?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Bldg|#)\.?[ \t]*#?\w{1,5})?"
 # what follows a street: a postcode and town (DE, FR, ES, IT, NL, PL, SE, BR, US, UK)
-_TOWN = r"[A-ZÀ-ÞĀ-Ž][\w\-'’]+(?:[ \t]+[A-ZÀ-ÞĀ-Ž][\w\-'’]+){0,2}"
+_TOWN = r"[A-ZÀ-ÞĀ-Ž][\w\-'’]+(?:[ \t]+[A-ZÀ-ÞĀ-Ž][\w\-'’]+)?"
 _TAIL = (
     r"(?P<tail>[ \t]*,?[ \t]*(?:\d{5}(?:-\d{3})?|\d{4}[ \t]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4})"
     r"[ \t]+" + _TOWN
@@ -46,15 +46,29 @@ _TAIL = (
     + r"|[ \t]*,[ \t]*" + _TOWN + r")?"
 )  # fmt: skip
 
+# the house number's first digit comes first, so that `re` skips ahead to digits in C
+# (a lookbehind first would make it try every position)
 _NUMBER_FIRST = re.compile(
-    r"(?<![\w.,\-/])" + _NUMBER + r",?[ \t]+(?:"
+    r"\d(?<![\w.,\-/]\d)\d{0,4}" + _NUMBER[len(r"\d{1,5}") :] + r",?[ \t]+(?:"
     r"(?:" + _NAME + r"[ \t]+){1,4}" + _EN_TYPES
     + r"|" + _FR_TYPES + r"(?:[ \t]+" + _NAME + r"){1,5})" + _UNIT + _TAIL
 )  # fmt: skip
 _NAME_FIRST = re.compile(
-    r"(?<![\w\-])(?:" + _SUFFIX + r"|" + _PREFIX + r"),?[ \t]+(?:n[º°.][ \t]*)?" + _NUMBER
+    r"(?:" + _SUFFIX + r"|" + _PREFIX + r"),?[ \t]+(?:n[º°.][ \t]*)?" + _NUMBER
     + r"(?![\w\-])" + _UNIT + _TAIL
 )  # fmt: skip
+# the literals every name-first address holds: a German, Dutch or Nordic street suffix,
+# or a Spanish, Italian, Portuguese or Polish street prefix
+_LITERALS = re.compile(
+    r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|"
+    r"plein|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|stien|vej|gade|Straße|Strasse|"
+    r"Str\.|Weg|Allee|Platz|Ring|Damm)(?=,?[ \t]+(?:n[º°.][ \t]*)?\d)"
+    r"|(?<![\w\-])(?:Calle|C/|Avenida|Avda|Av\.|Paseo|Plaza|Carrer|Camino|Ronda|Travesía|Via|"
+    r"Viale|Piazza|Piazzale|Corso|Vicolo|Largo|Rua|Travessa|Praça|Alameda|Estrada|ul\.|al\.|"
+    r"os\.|pl\.|ulica|aleja)[ \t]"
+)
+_WORD_BACK = re.compile(r"[\w\-]*[ \t]?[\w\-]*$")
+_WORD = re.compile(r"[\w\-]+")
 
 
 class StreetAddressRecognizer(FastPatternRecognizer):
@@ -69,13 +83,32 @@ class StreetAddressRecognizer(FastPatternRecognizer):
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
         out: list[RecognizerResult] = []
         taken: list[tuple[int, int]] = []
-        for rx in (_NUMBER_FIRST, _NAME_FIRST):
-            for m in rx.finditer(text):
-                start, end = m.span()
-                if any(s < end and start < e for s, e in taken):
-                    continue
-                taken.append((start, end))
-                tail = m.group("tail") or ""
-                score = 0.9 if any(c.isdigit() for c in tail) else 0.7
-                out.append(self.result(start, end, score, "pii.street_address"))
+        for m in self._matches(text):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            tail = m.group("tail") or ""
+            score = 0.9 if any(c.isdigit() for c in tail) else 0.7
+            out.append(self.result(start, end, score, "pii.street_address"))
         return out
+
+    @staticmethod
+    def _matches(text: str):  # type: ignore[no-untyped-def]
+        yield from _NUMBER_FIRST.finditer(text)
+        done = -1
+        for lit in _LITERALS.finditer(text):
+            if lit.start() < done:
+                continue
+            # a suffix: the street name starts at most two words back
+            back = _WORD_BACK.search(text, max(0, lit.start() - 40), lit.start())
+            low = back.start() if back else lit.start()
+            starts = [low + w.start() for w in _WORD.finditer(text[low : lit.start()])]
+            for start in [*starts, lit.start()]:
+                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+                    continue
+                m = _NAME_FIRST.match(text, start)
+                if m is not None:
+                    done = m.end()
+                    yield m
+                    break

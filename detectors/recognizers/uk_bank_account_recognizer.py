@@ -12,7 +12,9 @@ class UkBankAccountRecognizer(FastPatternRecognizer):
 
     ENTITY = "UK_BANK_ACCOUNT"
     PATTERNS = (
-        Pattern("pii.uk_sort_code", r"(?<![\d\-./])\d{2}([\- ])\d{2}\1\d{2}(?![\d\-]|[./]\d)", 0.85),
+        Pattern(
+            "pii.uk_sort_code", r"(?<![\d\-./])\d{2}([\- ])\d{2}\1\d{2}(?![\d\-]|[./]\d)", 0.85
+        ),
         Pattern("pii.uk_account_number", r"(?<![\d\-./])\d{8}(?![\d\-]|[./]\d)", 0.85),
     )
     ANCHORS = ("sort code", "sort-code", "sortcode")

@@ -11,7 +11,9 @@ class UkNhsNumberRecognizer(IdentifierRecognizer):
     check digit. One ten-digit number in eleven passes the check, so a word is needed."""
 
     ENTITY = "UK_NHS"
-    PATTERNS = (Pattern("pii.uk_nhs", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{4}(?![\w\-]|[.,/]\d)", 0.3),)
+    PATTERNS = (
+        Pattern("pii.uk_nhs", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{4}(?![\w\-]|[.,/]\d)", 0.3),
+    )
     CONTEXT = (
         "nhs", "national health", "health service", "health and care number", "chi number",
         "patient", "gp ", "nhs no", "nhs#",
