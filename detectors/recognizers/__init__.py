@@ -83,6 +83,9 @@ from llmwall.detectors.recognizers.passport_recognizer import PassportRecognizer
 from llmwall.detectors.recognizers.pl_pesel_recognizer import PlPeselRecognizer
 from llmwall.detectors.recognizers.se_personnummer_recognizer import SePersonnummerRecognizer
 from llmwall.detectors.recognizers.sg_nric_recognizer import SgNricRecognizer
+from llmwall.detectors.recognizers.street_address_named_recognizer import (
+    StreetAddressNamedRecognizer,
+)
 from llmwall.detectors.recognizers.street_address_recognizer import StreetAddressRecognizer
 from llmwall.detectors.recognizers.uk_bank_account_recognizer import UkBankAccountRecognizer
 from llmwall.detectors.recognizers.uk_nhs_number_recognizer import UkNhsNumberRecognizer
@@ -142,6 +145,7 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
         SePersonnummerRecognizer,
         SgNricRecognizer,
         StreetAddressRecognizer,
+        StreetAddressNamedRecognizer,
         UkBankAccountRecognizer,
         UkNhsNumberRecognizer,
         UkNinoRecognizer,

@@ -53,62 +53,37 @@ _NUMBER_FIRST = re.compile(
     r"(?:" + _NAME + r"[ \t]+){1,4}" + _EN_TYPES
     + r"|" + _FR_TYPES + r"(?:[ \t]+" + _NAME + r"){1,5})" + _UNIT + _TAIL
 )  # fmt: skip
-_NAME_FIRST = re.compile(
+NAME_FIRST = re.compile(
     r"(?:" + _SUFFIX + r"|" + _PREFIX + r"),?[ \t]+(?:n[º°.][ \t]*)?" + _NUMBER
     + r"(?![\w\-])" + _UNIT + _TAIL
 )  # fmt: skip
-# the literals every name-first address holds: a German, Dutch or Nordic street suffix,
-# or a Spanish, Italian, Portuguese or Polish street prefix
-_LITERALS = re.compile(
-    r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|"
-    r"plein|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|stien|vej|gade|Straße|Strasse|"
-    r"Str\.|Weg|Allee|Platz|Ring|Damm)(?=,?[ \t]+(?:n[º°.][ \t]*)?\d)"
-    r"|(?<![\w\-])(?:Calle|C/|Avenida|Avda|Av\.|Paseo|Plaza|Carrer|Camino|Ronda|Travesía|Via|"
-    r"Viale|Piazza|Piazzale|Corso|Vicolo|Largo|Rua|Travessa|Praça|Alameda|Estrada|ul\.|al\.|"
-    r"os\.|pl\.|ulica|aleja)[ \t]"
-)
-_WORD_BACK = re.compile(r"[\w\-]*[ \t]?[\w\-]*$")
-_WORD = re.compile(r"[\w\-]+")
+PATTERNS = (Pattern("pii.street_address", r"(?!)", 0.7),)
 
 
 class StreetAddressRecognizer(FastPatternRecognizer):
-    """A house number and a street type with a capitalised street name ("221 Baker
-    Street", "12 rue de la Paix", "Hauptstraße 5", "Calle Mayor 10", "ul. Długa 7"),
-    with the unit, postcode and town that follow. With a postcode or state + ZIP the
-    address is certain (0.9); a street alone scores 0.7."""
+    """A house number, then a capitalised street name and an English street type ("221
+    Baker Street") or a French street type and name ("12 rue de la Paix"), with the
+    unit, postcode and town that follow. With a postcode or state + ZIP the address is
+    certain (0.9); a street alone scores 0.7. The name-first forms of other languages
+    are StreetAddressNamedRecognizer's."""
 
     ENTITY = "STREET_ADDRESS"
-    PATTERNS = (Pattern("pii.street_address", r"(?!)", 0.7),)
+    PATTERNS = PATTERNS
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
-        out: list[RecognizerResult] = []
-        taken: list[tuple[int, int]] = []
-        for m in self._matches(text):
-            start, end = m.span()
-            if any(s < end and start < e for s, e in taken):
-                continue
-            taken.append((start, end))
-            tail = m.group("tail") or ""
-            score = 0.9 if any(c.isdigit() for c in tail) else 0.7
-            out.append(self.result(start, end, score, "pii.street_address"))
-        return out
+        return matches_to_results(self, _NUMBER_FIRST.finditer(text))
 
-    @staticmethod
-    def _matches(text: str):  # type: ignore[no-untyped-def]
-        yield from _NUMBER_FIRST.finditer(text)
-        done = -1
-        for lit in _LITERALS.finditer(text):
-            if lit.start() < done:
-                continue
-            # a suffix: the street name starts at most two words back
-            back = _WORD_BACK.search(text, max(0, lit.start() - 40), lit.start())
-            low = back.start() if back else lit.start()
-            starts = [low + w.start() for w in _WORD.finditer(text[low : lit.start()])]
-            for start in [*starts, lit.start()]:
-                if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
-                    continue
-                m = _NAME_FIRST.match(text, start)
-                if m is not None:
-                    done = m.end()
-                    yield m
-                    break
+
+def matches_to_results(rec: FastPatternRecognizer, matches) -> list[RecognizerResult]:  # type: ignore[no-untyped-def]
+    """Non-overlapping results, 0.9 with a postcode in the tail, else 0.7."""
+    out: list[RecognizerResult] = []
+    taken: list[tuple[int, int]] = []
+    for m in matches:
+        start, end = m.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        tail = m.group("tail") or ""
+        score = 0.9 if any(c.isdigit() for c in tail) else 0.7
+        out.append(rec.result(start, end, score, "pii.street_address"))
+    return out
