@@ -18,7 +18,8 @@ def luhn_ok(digits: str) -> bool:
 
 
 # (first digits, lengths) of the card schemes: Visa, Mastercard (51-55, 2221-2720), Amex,
-# Discover, UnionPay, JCB, Diners, Maestro, Mir, RuPay. A Luhn-valid run with no
+# Discover, UnionPay, JCB (and its old 15-digit 1800/2131), Diners, Maestro (and
+# Switch 0604), Mir, RuPay. A Luhn-valid run with no
 # scheme's prefix and length is an account, order or national ID number, not a card.
 _SCHEMES: tuple[tuple[tuple[int, int], int, tuple[int, ...]], ...] = (
     ((4, 4), 1, (13, 16, 19)),
@@ -30,7 +31,10 @@ _SCHEMES: tuple[tuple[tuple[int, int], int, tuple[int, ...]], ...] = (
     ((644, 649), 3, (16, 17, 18, 19)),
     ((65, 65), 2, (16, 17, 18, 19)),
     ((62, 62), 2, (16, 17, 18, 19)),
-    ((3528, 3589), 4, (16, 17, 18, 19)),
+    ((35, 35), 2, (16, 17, 18, 19)),
+    ((1800, 1800), 4, (15,)),
+    ((2131, 2131), 4, (15,)),
+    ((604, 604), 4, tuple(range(12, 20))),
     ((300, 305), 3, (14, 15, 16, 17, 18, 19)),
     ((36, 36), 2, (14, 15, 16, 17, 18, 19)),
     ((38, 39), 2, (14, 15, 16, 17, 18, 19)),
@@ -54,8 +58,8 @@ class CreditCardNumberRecognizer(FastPatternRecognizer):
         # 12-19 digits starting with a known issuer digit, optionally grouped by - or space.
         Pattern(
             "pii.credit_card",
-            r"(?<![\d.\-+])(?:[1-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|3[47]\d{2}([ \-])\d{6}\2\d{5}|"
-            r"[1-68]\d{11,18})(?![\d\-]|\.\d)",
+            r"(?<![\d.\-+])(?:[0-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|3[47]\d{2}([ \-])\d{6}\2\d{5}|"
+            r"[0-68]\d{11,18})(?![\d\-]|\.\d)",
             0.3,
         ),
     )
