@@ -71,7 +71,8 @@ def evaluate(det: Detector, cases: list[dict]) -> dict:
     return {
         "types": types,
         "lookalikes": {
-            k: {"flagged": f, "n": n, "rate": round(f / n, 4)} for k, (f, n) in sorted(groups.items())
+            k: {"flagged": f, "n": n, "rate": round(f / n, 4)}
+            for k, (f, n) in sorted(groups.items())
         },
         "lookalike_rate": round(flagged / max(1, total), 4),
         "lookalike_n": total,
@@ -111,7 +112,9 @@ def rows(det: Detector, split: str) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", default="dev", choices=("dev", "heldout"))
-    ap.add_argument("--explain", help="print the misses and false finds of this type (or LOOKALIKE)")
+    ap.add_argument(
+        "--explain", help="print the misses and false finds of this type (or LOOKALIKE)"
+    )
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--person-names", choices=("default", "on", "off"), default="default")
     args = ap.parse_args()

@@ -9,18 +9,7 @@ from llmwall.detectors.recognizers.base import FastPatternRecognizer
 from llmwall.detectors.recognizers.cue_words import START
 
 # month names and abbreviations: English, German, French, Spanish, Italian, Dutch, Portuguese
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "januar februar märz maerz mai juni juli oktober dezember jänner "
-    "janvier février fevrier mars avril juin juillet août aout septembre octobre novembre "
-    "décembre decembre "
-    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
-    "noviembre diciembre "
-    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre "
-    "januari februari maart juni juli augustus oktober "
-    "janeiro fevereiro março abril maio junho julho setembro outubro novembro dezembro"
-).split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "januar", "februar", "märz", "maerz", "mai", "juni", "juli", "oktober", "dezember", "jänner", "janvier", "février", "fevrier", "mars", "avril", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre", "decembre", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "januari", "februari", "maart", "juni", "juli", "augustus", "oktober", "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro"]
 _MONTH = "(?:" + "|".join(sorted(set(_MONTHS), key=len, reverse=True)) + r")\.?"
 _DATE = (
     r"(?P<v>\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2})"

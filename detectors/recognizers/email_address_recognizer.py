@@ -21,10 +21,7 @@ _TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 # top-level names that are file extensions, not mail domains (".zip" and ".mov" are
 # delegated, but "report@v2.zip" is a file)
 _FILE_EXTENSIONS = frozenset(
-    """png jpg jpeg gif svg webp ico bmp tif tiff js mjs ts tsx jsx py pyc rb go rs java kt
-    json yaml yml toml md txt css scss html htm xml pdf zip tar gz tgz bz2 xz lock log cfg
-    ini sh bash bat exe dll so dylib bin img iso mov mp4 mp3 wav csv tsv sql db whl egg
-    jar war class o a h c cc cpp hpp swift php pl lua vue env conf""".split()
+    ["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "js", "mjs", "ts", "tsx", "jsx", "py", "pyc", "rb", "go", "rs", "java", "kt", "json", "yaml", "yml", "toml", "md", "txt", "css", "scss", "html", "htm", "xml", "pdf", "zip", "tar", "gz", "tgz", "bz2", "xz", "lock", "log", "cfg", "ini", "sh", "bash", "bat", "exe", "dll", "so", "dylib", "bin", "img", "iso", "mov", "mp4", "mp3", "wav", "csv", "tsv", "sql", "db", "whl", "egg", "jar", "war", "class", "o", "a", "h", "c", "cc", "cpp", "hpp", "swift", "php", "pl", "lua", "vue", "env", "conf"]
 )
 
 
