@@ -121,7 +121,7 @@ def codice_fiscale(rng: R) -> str:
     total = 0
     for i, c in enumerate(body):
         v = int(c) if c.isdigit() else ord(c) - 65
-        total += (odd[v] if i % 2 == 0 else v)
+        total += odd[v] if i % 2 == 0 else v
     return body + up[total % 26]
 
 
@@ -255,7 +255,14 @@ def nric(rng: R) -> str:
 
 
 def itin(rng: R) -> str:
-    return "9" + digits(rng, 2) + "-" + str(rng.choice([*range(70, 89), *range(90, 93), *range(94, 100)])) + "-" + digits(rng, 4)
+    return (
+        "9"
+        + digits(rng, 2)
+        + "-"
+        + str(rng.choice([*range(70, 89), *range(90, 93), *range(94, 100)]))
+        + "-"
+        + digits(rng, 4)
+    )
 
 
 def aba(rng: R) -> str:
@@ -914,7 +921,11 @@ LOOKALIKES = {
 def bad(rng: R, make: Callable[[R], str], position: int = -1) -> str:
     v = make(rng)
     d = int(v[position])
-    return v[:position] + str((d + rng.randrange(1, 10)) % 10) + (v[position + 1 :] if position != -1 else "")
+    return (
+        v[:position]
+        + str((d + rng.randrange(1, 10)) % 10)
+        + (v[position + 1 :] if position != -1 else "")
+    )
 
 
 def fill(rng: R, template: str, value: str, entity: str) -> tuple[str, list[list]]:

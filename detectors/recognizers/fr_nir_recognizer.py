@@ -15,7 +15,8 @@ class FrNirRecognizer(IdentifierRecognizer):
     PATTERNS = (
         Pattern(
             "pii.fr_nir",
-            r"(?<![\w\-.+/@#])[1278](?P<s> ?)\d{2}(?P=s)\d{2}(?P=s)(?:\d{2}|2[ABab])(?P=s)\d{3}(?P=s)\d{3}"
+            r"(?<![\w\-.+/@#])[1278](?P<s> ?)\d{2}(?P=s)\d{2}(?P=s)"
+            r"(?:\d{2}|2[ABab])(?P=s)\d{3}(?P=s)\d{3}"
             r"(?P=s)\d{2}(?![\w\-]|[.,/]\d)",
             0.9,
         ),

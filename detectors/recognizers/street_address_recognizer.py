@@ -11,7 +11,11 @@ from presidio_analyzer import Pattern, RecognizerResult
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 # capitalised name words of a street, with the small words names contain
-_NAME = r"(?:[A-ZÀ-ÞĀ-Ž][\w'’.\-]*|(?:de|la|du|des|del|dei|della|di|do|da|das|dos|of|the|le|les|van|der|den|von|am|an|im|in|e|y|i)(?![^\W\d_]))"
+_NAME = (
+    r"(?:[A-ZÀ-ÞĀ-Ž][\w'’.\-]*|"
+    r"(?:de|la|du|des|del|dei|della|di|do|da|das|dos|of|the|le|les|van|der|den|von|am|an|im|in"
+    r"|e|y|i)(?![^\W\d_]))"
+)
 # English street types (after the name) and French ones (before it)
 _EN_TYPES = (
     r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|"
@@ -39,7 +43,8 @@ _UNIT = r"(?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Bldg|#)\.?[ \
 # what follows a street: a postcode and town (DE, FR, ES, IT, NL, PL, SE, BR, US, UK)
 _TOWN = r"[A-ZÀ-ÞĀ-Ž][\w\-'’]+(?:[ \t]+[A-ZÀ-ÞĀ-Ž][\w\-'’]+)?"
 _TAIL = (
-    r"(?P<tail>[ \t]*,?[ \t]*(?:\d{5}(?:-\d{3})?|\d{4}[ \t]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4})"
+    r"(?P<tail>[ \t]*,?[ \t]*"
+    r"(?:\d{5}(?:-\d{3})?|\d{4}[ \t]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|\d{4})"
     r"[ \t]+" + _TOWN
     + r"|[ \t]*,[ \t]*" + _TOWN + r",?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?"
     + r"|[ \t]*,[ \t]*" + _TOWN + r",?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}"
