@@ -59,7 +59,7 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
     ca = ensure_ca(config.home)
     audit = AuditWriter(AuditLog.open(config.audit_db, config.home, **config.audit))
     trust = upstream_trust(config.home, config.upstream_ca)
-    inspector = Inspector(config.policy, Scanner(detector), config.routes, digest=audit.digest)
+    inspector = Inspector(config.policy_set, Scanner(detector), config.routes, digest=audit.digest)
     return Runtime(
         config=config,
         table=ProviderTable.from_config(config.providers),

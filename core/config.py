@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from llmwall.core.policy import Policy, load_policy, parse_policy
+from llmwall.core.policy_set import PolicySet, parse_policy_set
 from llmwall.core.yaml_source import read_yaml, with_line
 from llmwall.detectors.engine import DetectorConfig
 from llmwall.errors import ConfigError
@@ -35,7 +36,8 @@ class ProviderOverride:
 @dataclass(frozen=True)
 class Config:
     home: Path
-    policy: Policy
+    policy: Policy  # the base policy (`policy:`)
+    policies: PolicySet | None = None  # with the per-identity ones (`identities`, `policies`)
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
     audit_path: Path | None = None  # default: home / "audit.db"
@@ -49,6 +51,10 @@ class Config:
     proxy_auth: str | None = None  # mitmproxy proxyauth spec; users are named in the audit
     breaker: BreakerConfig = field(default_factory=BreakerConfig)
     source: str = "<defaults>"
+
+    @property
+    def policy_set(self) -> PolicySet:
+        return self.policies or PolicySet(self.policy)
 
     @property
     def audit_db(self) -> Path:
@@ -73,6 +79,8 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "proxy_auth": ((str,), '"@/path/htpasswd", "user:password", "ldap[s]:..." or "any"'),
     "routes": ((list,), "a list of routes (see docs/ROUTES.md)"),
     "breaker": ((dict,), "a mapping with keys failures, window, cooldown, max_open"),
+    "identities": ((dict,), "a mapping with key groups (see docs/CONFIGURATION.md)"),
+    "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
 }
 
 
@@ -171,17 +179,20 @@ def _build(
     upstreams = {name: p.upstream for name, p in providers.items() if p.upstream}
     routes = parse_routes(raw.get("routes"), source, base_dir, upstreams=upstreams)
     policy = _policy(raw.get("policy"), source, text, rel)
-    for key, name in policy.reroute.items():
-        if routes.get(name) is None:
-            known = ", ".join(sorted(routes.names)) or "none configured"
-            where = f"{source}: policy." if policy.source == "policy" else f"{policy.source}: "
-            raise ConfigError(
-                f"{where}reroute.{key}: {name!r} is not a route in {source} (routes: {known})"
-            )
+    policies = parse_policy_set(policy, raw.get("identities"), raw.get("policies"), source, rel)
+    for each in policies.all():
+        for key, name in each.reroute.items():
+            if routes.get(name) is None:
+                known = ", ".join(sorted(routes.names)) or "none configured"
+                where = f"{source}: policy." if each.source == "policy" else f"{each.source}: "
+                raise ConfigError(
+                    f"{where}reroute.{key}: {name!r} is not a route in {source} (routes: {known})"
+                )
 
     return Config(
         home=home_path or default_home(),
         policy=policy,
+        policies=policies,
         listen_host=host,
         listen_port=port,
         audit_path=audit_path,

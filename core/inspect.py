@@ -21,6 +21,7 @@ flows to these inputs and applies the Verdict.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 from llmwall.core.exchange import Exchange
 from llmwall.core.judge import Judgement, judge
 from llmwall.core.policy import Policy
+from llmwall.core.policy_set import PolicySet
 from llmwall.core.records import Digest, Recorder
 from llmwall.core.refusal import refusal
 from llmwall.core.route_plan import RoutePlan, fallback_plan, fallbacks, unmovable_reason
@@ -55,25 +57,33 @@ class RequestReading:
 
 
 class Inspector:
+    """`policy` is one Policy, or a PolicySet that chooses one per identity."""
+
     def __init__(
         self,
-        policy: Policy,
+        policy: Policy | PolicySet,
         scanner: Scanner,
         routes: RouteTable | None = None,
         *,
         digest: Digest | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        self.policy = policy
+        self.policies = policy if isinstance(policy, PolicySet) else PolicySet(policy)
         self.scanner = scanner
         self.routes = routes or RouteTable()
-        self.recorder = (
-            Recorder(policy.digest, scanner.version, digest)
-            if clock is None
-            else Recorder(policy.digest, scanner.version, digest, clock)
+        self.recorder = Recorder(
+            lambda exchange: self.policy_for(exchange).digest,
+            scanner.version,
+            digest,
+            clock or time.perf_counter,
         )
 
-    def with_policy(self, policy: Policy) -> Inspector:
+    @property
+    def policy(self) -> Policy:
+        """The base policy (the config's `policy`)."""
+        return self.policies.base
+
+    def with_policy(self, policy: Policy | PolicySet) -> Inspector:
         """This inspector deciding by another policy (same detectors, routes, digest)."""
         return Inspector(
             policy,
@@ -84,8 +94,9 @@ class Inspector:
         )
 
     def policy_for(self, exchange: Exchange) -> Policy:
-        """The policy that applies to this exchange (its provider's overrides, if any)."""
-        return self.policy.for_provider(exchange.provider)
+        """The policy that decides this exchange: its identity's (`policies:`), with the
+        provider's `per_provider` overrides, if any."""
+        return self.policies.for_user(exchange.user).for_provider(exchange.provider)
 
     # -- requests --------------------------------------------------------------------
 
@@ -278,7 +289,8 @@ class Inspector:
             raise InspectionError(f"no dialect {dialect}")
         extraction = target.extract_request(body)
         scans = await self.scanner.ascan(extraction)
-        policy = self.policy.exempt(plan.route.name) if not plan.primary else self.policy
+        base = self.policies.for_user(exchange.user)
+        policy = base.exempt(plan.route.name) if not plan.primary else base
         return judge(extraction, scans, policy, Direction.REQUEST)
 
     # -- responses -------------------------------------------------------------------

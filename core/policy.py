@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from llmwall.core import presets
 from llmwall.core.yaml_source import read_yaml, with_line
 from llmwall.decision import Decision
 from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
@@ -38,9 +39,18 @@ _KEYS = {
     "allowlist",
     "reroute",
     "per_provider",
+    "preset",
 }
 # what a per_provider entry may override (mappings among them merge key by key)
-_OVERRIDABLE = ("actions", "min_score", "min_scores", "injection", "responses", "allowlist")
+_OVERRIDABLE = (
+    "actions",
+    "min_score",
+    "min_scores",
+    "injection",
+    "responses",
+    "allowlist",
+    "preset",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,13 @@ class Policy:
     reroute: dict[str, str] = field(default_factory=dict)
     # provider name -> this policy with that provider's `per_provider` overrides applied
     providers: dict[str, Policy] = field(default_factory=dict)
+    presets: tuple[str, ...] = ()  # the compliance packs it was built on (core/presets)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)  # as written, for with_presets
+
+    def with_presets(self, names: list[str]) -> Policy:
+        """This policy with more compliance presets (`llmwall scan --preset`)."""
+        chosen = [*self.presets, *(n for n in names if n not in self.presets)]
+        return parse_policy({**self.raw, "preset": chosen}, f"{self.source} + preset {names}")
 
     def for_provider(self, name: str) -> Policy:
         """The policy for traffic to provider `name` (its overrides, else this one)."""
@@ -162,8 +179,11 @@ def parse_policy(raw: Any, source: str) -> Policy:
             )
     if raw.get("version", 1) != 1:
         raise ConfigError(f"{source}: version: only version 1 is supported")
+    original = raw
+    chosen = presets.selected(raw.get("preset"), source)
+    raw = _with_presets(raw, chosen, source)
     defaults = yaml.safe_load(default_policy_text())
-    merged = {**defaults, **raw}
+    merged = {**defaults, **raw, "preset": chosen}
     inj = {**defaults["injection"], **_mapping(merged, "injection", source)}
     for key in inj:
         if key not in {"threshold", "indirect_threshold", "model_output"}:
@@ -189,11 +209,14 @@ def parse_policy(raw: Any, source: str) -> Policy:
             raise ConfigError(
                 f"{source}: allowlist.patterns[{i}]: not a valid regex ({exc.msg})"
             ) from None
-    raw_actions = raw.get("actions", defaults["actions"])
+    # the policy's actions are laid over the default ones: naming one entity never
+    # silently allows the rest
+    raw_actions = {**defaults["actions"], **_mapping(raw, "actions", source)}
+    merged["actions"] = raw_actions
     providers = {}
     if "per_provider" in raw:
-        base = {k: v for k, v in raw.items() if k != "per_provider"}
-        base.setdefault("actions", defaults["actions"])  # overrides merge into the effective ones
+        base = {k: v for k, v in raw.items() if k not in ("per_provider", "preset")}
+        base["actions"] = raw_actions  # overrides merge into the effective ones
         for name, override in _per_provider(raw["per_provider"], source).items():
             merged_raw = _merge(base, override)
             providers[name] = parse_policy(merged_raw, f"{source}: per_provider.{name}")
@@ -225,7 +248,26 @@ def parse_policy(raw: Any, source: str) -> Policy:
         source=source,
         reroute=_reroute(raw.get("reroute"), source),
         providers=providers,
+        presets=tuple(chosen),
+        raw=original,
     )
+
+
+def _with_presets(raw: dict[str, Any], chosen: list[str], source: str) -> dict[str, Any]:
+    """`raw` with the `chosen` preset packs laid under its own keys (see
+    llmwall.core.presets)."""
+    if not chosen:
+        return {k: v for k, v in raw.items() if k != "preset"}
+    pack = presets.combined(chosen)
+    out = {k: v for k, v in raw.items() if k != "preset"}
+    out["actions"] = {**pack["actions"], **_mapping(raw, "actions", source)}
+    out["min_scores"] = {**pack["min_scores"], **_mapping(raw, "min_scores", source)}
+    responses = _mapping(raw, "responses", source)
+    out["responses"] = {
+        **responses,
+        "actions": {**pack["responses"]["actions"], **(responses.get("actions") or {})},
+    }
+    return out
 
 
 def _per_provider(raw: Any, source: str) -> dict[str, dict[str, Any]]:

@@ -20,7 +20,7 @@ Digest = Callable[[bytes], str]
 
 @dataclass(frozen=True)
 class Recorder:
-    policy_digest: str
+    policy_digest: Callable[[Exchange], str]  # the digest of the policy that decides it
     detector_version: str
     digest: Digest | None = None  # None: no body digests (scan/eval outside the proxy)
     clock: Callable[[], float] = field(default=time.perf_counter)
@@ -53,7 +53,7 @@ class Recorder:
             rules=rules,
             findings=findings,
             detector_version=self.detector_version,
-            policy_digest=self.policy_digest,
+            policy_digest=self.policy_digest(exchange),
             body_digest=self.digest(body) if body and self.digest else None,
             status=status,
             usage=dict(usage) if usage is not None else None,

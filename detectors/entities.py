@@ -57,6 +57,10 @@ ENTITIES: dict[str, Category] = {
     "EU_VAT": Category.PII,
     "PASSPORT": Category.PII,
     "MEDICAL_RECORD_NUMBER": Category.PII,
+    # payment card data beyond the number (PCI DSS sensitive authentication data)
+    "CARD_TRACK_DATA": Category.PII,
+    "CARD_VERIFICATION_CODE": Category.PII,
+    "CARD_PIN": Category.PII,
     # people and places (issue 15)
     "STREET_ADDRESS": Category.PII,
     "DATE_OF_BIRTH": Category.PII,

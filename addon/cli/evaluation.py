@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from llmwall.addon.cli.common import config_from
+from llmwall.core import presets
 
 EXAMPLE = "llmwall eval --dataset prompts.jsonl --text-field prompt --label-field label"
 
@@ -44,6 +45,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     source.add_argument(
         "--system", action="store_true", help="score texts as the app's system prompts"
     )
+    p.add_argument(
+        "--preset",
+        action="append",
+        default=[],
+        choices=presets.names(),
+        help="add a compliance preset to the policy (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print one machine-readable object")
     p.set_defaults(func=cmd_eval)
 
@@ -71,7 +79,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     cfg = config_from(args)
     detector = Detector(cfg.detectors)
-    inspector = Inspector(cfg.policy, Scanner(detector), cfg.routes)
+    policy = cfg.policy.with_presets(args.preset) if args.preset else cfg.policy
+    inspector = Inspector(policy, Scanner(detector), cfg.routes)
 
     def classify(text: str) -> bool:
         verdict, _ = inspector.inspect_text(text, indirect=args.indirect, system=args.system)

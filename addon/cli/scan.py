@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from llmwall.addon.cli.common import EXIT_BLOCKED, EXIT_OK, config_from
+from llmwall.core import presets
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -29,6 +30,16 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     source.add_argument(
         "--system", action="store_true", help="treat the text as the app's system prompt"
     )
+    scan.add_argument(
+        "--preset",
+        action="append",
+        default=[],
+        choices=presets.names(),
+        help="add a compliance preset to the policy (repeatable)",
+    )
+    scan.add_argument(
+        "--user", metavar="NAME", help="decide with this identity's policy (config `policies`)"
+    )
     scan.add_argument("text", nargs="?", default="-", help="the text, or - for standard input")
     scan.set_defaults(func=cmd_scan)
 
@@ -43,7 +54,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     detector = Detector(cfg.detectors)
     try:
-        inspector = Inspector(cfg.policy, Scanner(detector), cfg.routes)
+        policy = cfg.policy_set.for_user(args.user)
+        policy = policy.with_presets(args.preset) if args.preset else policy
+        inspector = Inspector(policy, Scanner(detector), cfg.routes)
         verdict, findings = inspector.inspect_text(text, indirect=args.indirect, system=args.system)
     finally:
         detector.close()

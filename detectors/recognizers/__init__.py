@@ -13,6 +13,10 @@ from llmwall.detectors.recognizers.base import FastPatternRecognizer, InjectionR
 from llmwall.detectors.recognizers.br_cnpj_recognizer import BrCnpjRecognizer
 from llmwall.detectors.recognizers.br_cpf_recognizer import BrCpfRecognizer
 from llmwall.detectors.recognizers.ca_sin_recognizer import CaSinRecognizer
+from llmwall.detectors.recognizers.card_track_data_recognizer import CardTrackDataRecognizer
+from llmwall.detectors.recognizers.card_verification_code_recognizer import (
+    CardVerificationCodeRecognizer,
+)
 from llmwall.detectors.recognizers.command_line_password_recognizer import (
     CommandLinePasswordRecognizer,
 )
@@ -74,6 +78,7 @@ from llmwall.detectors.recognizers.nl_bsn_recognizer import NlBsnRecognizer
 from llmwall.detectors.recognizers.openai_key_recognizer import OpenAiKeyRecognizer
 from llmwall.detectors.recognizers.passport_recognizer import PassportRecognizer
 from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
+from llmwall.detectors.recognizers.pin_block_recognizer import PinBlockRecognizer
 from llmwall.detectors.recognizers.pl_pesel_recognizer import PlPeselRecognizer
 from llmwall.detectors.recognizers.private_key_recognizer import PrivateKeyRecognizer
 from llmwall.detectors.recognizers.se_personnummer_recognizer import SePersonnummerRecognizer
@@ -99,6 +104,9 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
     EmailAddressRecognizer,
     PhoneNumberRecognizer,
     CreditCardNumberRecognizer,
+    CardTrackDataRecognizer,
+    CardVerificationCodeRecognizer,
+    PinBlockRecognizer,
     IbanCodeRecognizer,
     IpAddressRecognizer,
     UsSocialSecurityRecognizer,

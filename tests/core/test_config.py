@@ -138,3 +138,35 @@ def test_the_config_is_parsed_into_typed_objects(tmp_path: Path) -> None:
     (target,) = cfg.routes.routes[0].fallbacks
     # a fallback to a provider with a configured upstream goes there, not to the public host
     assert target.url(None, stream=False) == "https://llm-gw.internal:8443/anthropic/v1/messages"
+
+
+def test_policies_per_identity(tmp_path: Path) -> None:
+    (tmp_path / "finance.yaml").write_text("actions: {EMAIL_ADDRESS: block}\n")
+    cfg = load_config(
+        write(
+            tmp_path,
+            "identities: {groups: {finance: [alice, bob]}}\n"
+            "policies:\n"
+            "  - {match: {group: finance}, policy: finance.yaml}\n"
+            "  - {match: {user: 'svc-*'}, policy: {preset: [pci-dss]}}\n",
+        )
+    )
+    policies = cfg.policy_set
+    assert policies.for_user("alice").source == str(tmp_path / "finance.yaml")
+    assert policies.for_user("svc-batch").presets == ("pci-dss",)
+    assert policies.for_user("carol") is cfg.policy and policies.for_user(None) is cfg.policy
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("policies: [{match: {group: ops}, policy: {}}]\n", "match.group: 'ops' is not a group"),
+        ("policies: [{match: {team: x}, policy: {}}]\n", "policies[0].match: expected a mapping"),
+        ("policies: [{match: {user: x}}]\n", "policies[0]: expected a mapping with keys"),
+        ("policies: [{match: {user: x}, policy: {actions: {X: y}}}]\n", "policies[0].policy"),
+        ("identities: {groups: {a: alice}}\n", "identities.groups.a: expected a list"),
+    ],
+)
+def test_policies_errors(tmp_path: Path, text: str, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle.replace("[", r"\[").replace("]", r"\]")):
+        load_config(write(tmp_path, text))

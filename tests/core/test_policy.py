@@ -132,8 +132,37 @@ def test_per_provider_overrides_merge_into_the_base_policy() -> None:
     assert (local.injection_threshold, local.indirect_threshold) == (0.9, 0.7)
     assert local.actions["EMAIL_ADDRESS"] is Decision.BLOCK
     assert local.actions["pii"] is Decision.ALLOW
-    assert p.actions.get("pii") is None
+    # naming one entity lays it over the defaults: the rest of PII is still redacted
+    assert p.actions["pii"] is Decision.REDACT and p.actions["secret"] is Decision.REDACT
     assert p.injection_threshold == parse_policy({}, "d").injection_threshold
     # defaults merge too when the base policy names no actions
     q = parse_policy({"per_provider": {"ollama": {"actions": {"pii": "allow"}}}}, "p")
     assert q.for_provider("ollama").actions["secret"] is Decision.REDACT
+
+
+def test_presets_combine_strongest_first_and_the_policy_wins() -> None:
+    p = parse_policy({"preset": ["hipaa", "pci-dss"], "actions": {"PERSON": "allow"}}, "p")
+    assert p.presets == ("hipaa", "pci-dss")
+    assert p.actions["MEDICAL_RECORD_NUMBER"] is Decision.REDACT  # hipaa
+    assert p.actions["CARD_TRACK_DATA"] is Decision.BLOCK  # pci-dss
+    assert p.actions["PERSON"] is Decision.ALLOW  # the policy's own key wins
+    assert p.response_actions["CREDIT_CARD"] is Decision.BLOCK
+    assert p.min_scores["CREDIT_CARD"] == 0.4
+    strict = parse_policy({"preset": "secrets-strict"}, "p")
+    assert strict.actions["secret"] is Decision.BLOCK and strict.min_scores["API_TOKEN"] == 0.3
+    assert strict.digest != parse_policy({}, "p").digest
+    local = parse_policy({"per_provider": {"openai": {"preset": ["gdpr"]}}}, "p")
+    assert local.for_provider("openai").actions["FR_NIR"] is Decision.REDACT
+    assert "FR_NIR" not in local.actions
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        ({"preset": ["hippa"]}, "preset: unknown preset 'hippa'; use one of: gdpr, hipaa"),
+        ({"preset": 3}, "preset: expected a preset name or a list of them"),
+    ],
+)
+def test_preset_errors(raw: dict, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        parse_policy(raw, "p")
