@@ -89,7 +89,7 @@ def parse_policy_set(
         for key, value in match.items():
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}.match.{key}: expected a non-empty string")
-        group = match.get("group")
+        group: str | None = match.get("group")
         if group is not None and group not in groups:
             known = ", ".join(sorted(groups)) or "none defined"
             raise ConfigError(
