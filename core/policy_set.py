@@ -71,9 +71,9 @@ def parse_policy_set(
     """Validate the two blocks; `resolve` turns a policy file name into its path."""
     groups = _groups(identities, source)
     members: dict[str, set[str]] = {}
-    for group, users in groups.items():
+    for name, users in groups.items():
         for user in users:
-            members.setdefault(user, set()).add(group)
+            members.setdefault(user, set()).add(name)
     if policies is None:
         return PolicySet(base, (), {u: frozenset(g) for u, g in members.items()})
     if not isinstance(policies, list):
@@ -89,7 +89,7 @@ def parse_policy_set(
         for key, value in match.items():
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}.match.{key}: expected a non-empty string")
-        group: str | None = match.get("group")
+        group = match.get("group")
         if group is not None and group not in groups:
             known = ", ".join(sorted(groups)) or "none defined"
             raise ConfigError(
