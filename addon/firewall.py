@@ -79,9 +79,11 @@ class Firewall:
                 user=_user(flow),
                 started=time.perf_counter(),
             )
-            flow.metadata[KEY] = FlowState(exchange, get_dialect(dialect) if dialect else None)
+            state = FlowState(exchange, get_dialect(dialect) if dialect else None)
+            flow.metadata[KEY] = state
             # Streams must reach the inspector undecoded by nothing but us.
             flow.request.headers["accept-encoding"] = "identity"
+            state.spent += time.perf_counter() - exchange.started
         except Exception as exc:
             # No Exchange yet, so no record: the answer still carries a request id.
             reason = content_free_reason(exc)
@@ -100,6 +102,7 @@ class Firewall:
         state: FlowState | None = flow.metadata.get(KEY)
         if state is None or flow.response is not None:  # not ours, or answered already
             return
+        started = time.perf_counter()
         try:
             content = _content(flow.request)
             query = flow.request.path.partition("?")[2]
@@ -117,6 +120,7 @@ class Firewall:
             )
         self._apply_request(flow, state, verdict)
         await self._commit(flow, state)
+        state.spent += time.perf_counter() - started  # the upstream's time is not ours
         if state.answered or state.fail_open or state.plan is None:
             return
         try:
@@ -214,6 +218,7 @@ class Firewall:
         state: FlowState | None = flow.metadata.get(KEY)
         if state is None or state.answered or flow.response is None:
             return
+        started = time.perf_counter()
         response = flow.response
         try:
             if state.inspector is not None or state.stream_unscanned:
@@ -251,6 +256,7 @@ class Firewall:
         elif verdict.content is not None:
             response.content = verdict.content
         await self._commit(flow, state)
+        state.spent += time.perf_counter() - started
 
     def _stream_verdict(
         self, state: FlowState, status: int | None, rules: tuple[str, ...] = ()
@@ -285,6 +291,7 @@ class Firewall:
     # -- audit -------------------------------------------------------------------------
 
     def _append(self, state: FlowState, verdict: Verdict) -> None:
+        state.records.append(verdict.record)
         state.pending.append(self.rt.audit.submit(verdict.record))
 
     async def _commit(self, flow: http.HTTPFlow, state: FlowState) -> None:
@@ -376,6 +383,13 @@ def _safe_stream(
     broken = False
 
     def stream(chunk: bytes) -> list[bytes]:
+        started = time.perf_counter()
+        try:
+            return inspect(chunk)
+        finally:
+            state.spent += time.perf_counter() - started
+
+    def inspect(chunk: bytes) -> list[bytes]:
         nonlocal broken
         if broken:
             return [chunk] if fail_open and chunk else []

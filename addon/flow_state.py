@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmwall.audit.record import AuditRecord
 from llmwall.core.exchange import Exchange
 from llmwall.core.route_plan import RoutePlan
 from llmwall.core.stream_inspector import StreamInspector
@@ -48,6 +49,9 @@ class FlowState:
     inspector: StreamInspector | None = None
     stream_unscanned: bool = False  # a stream passed through without a stream dialect
     pending: list[Future[int]] = field(default_factory=list)  # audit appends in flight
+    records: list[AuditRecord] = field(default_factory=list)  # this flow's, in order
+    spent: float = 0.0  # seconds llmwall itself spent on the flow (its added latency)
+    reported: bool = False  # telemetry has seen the flow end
 
     @property
     def extra(self) -> dict[str, Any]:

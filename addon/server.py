@@ -1,4 +1,8 @@
-"""Run mitmproxy in-process with the Firewall addon, in the foreground."""
+"""Run mitmproxy in-process with llmwall's addons, in the foreground.
+
+Addons, in hook order: Admin (answers the admin listener's flows), Firewall (every
+decision), Telemetry (metrics and the request log line, once a flow is over), Ready.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ import signal
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
 
+from llmwall.addon.admin import Admin, admin_mode
 from llmwall.addon.firewall import Firewall
 from llmwall.addon.runtime import Runtime
+from llmwall.addon.telemetry import Telemetry
 
 log = logging.getLogger("llmwall")
 
@@ -22,8 +28,10 @@ class Ready:
     """Logs the one 'listening' line once mitmproxy's servers are up (the `running`
     hook fires after they bound), with the real address (port 0 resolves here)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, admin: str | None = None) -> None:
         self.rt = runtime
+        self.admin = admin  # the admin listener's mode spec, if any
+        self.ready = False  # /readyz
 
     def running(self) -> None:
         # Everything built at start-up (detector weights, recognizers, mitmproxy) lives
@@ -33,24 +41,34 @@ class Ready:
         gc.collect()
         gc.freeze()
         server = ctx.master.addons.get("proxyserver")
-        addrs = server.listen_addrs() if server else []
-        where = ", ".join(f"{h}:{p}" for h, p, *_ in addrs) or "?"
-        policy = self.rt.config.policy.source
+        proxy: list[str] = []
+        admin: list[str] = []
+        for instance in server.servers if server else ():
+            addrs = [f"{h}:{p}" for h, p, *_ in instance.listen_addrs]
+            (admin if instance.mode.full_spec == self.admin else proxy).extend(addrs)
         log.info(
-            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
-            where,
-            policy,
+            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s%s)",
+            ", ".join(proxy) or "?",
+            self.rt.config.policy.source,
             self.rt.config.fail_mode,
             self.rt.config.audit_db,
             self.rt.ca.cert,
+            f", admin {', '.join(admin)}" if admin else "",
         )
+        self.ready = True
+
+
+def _host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 async def serve(runtime: Runtime) -> None:
     cfg = runtime.config
-    opts = options.Options(
-        listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=["regular"]
-    )
+    modes = [f"regular@{_host(cfg.listen_host)}:{cfg.listen_port}"]
+    admin = admin_mode(*cfg.admin_listen) if cfg.admin_listen else None
+    if admin:
+        modes.append(admin)
+    opts = options.Options(mode=modes)
     master = DumpMaster(opts, with_termlog=False, with_dumper=False)
     opts.update(
         confdir=str(runtime.ca.confdir),
@@ -62,7 +80,11 @@ async def serve(runtime: Runtime) -> None:
         # Authenticated users are named in every audit record (flow.metadata["proxyauth"]).
         proxyauth=cfg.proxy_auth,
     )
-    master.addons.add(Firewall(runtime), Ready(runtime))
+    telemetry = Telemetry(runtime.breaker, cfg.log_format)
+    ready = Ready(runtime, admin)
+    if admin:
+        master.addons.add(Admin(telemetry, admin, ready))
+    master.addons.add(Firewall(runtime), telemetry, ready)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)

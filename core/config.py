@@ -50,6 +50,8 @@ class Config:
     routes: RouteTable = field(default_factory=RouteTable)
     proxy_auth: str | None = None  # mitmproxy proxyauth spec; users are named in the audit
     breaker: BreakerConfig = field(default_factory=BreakerConfig)
+    admin_listen: tuple[str, int] | None = None  # /metrics, /healthz, /readyz
+    log_format: str = "text"  # the per-request line on stdout: text, json, or "" for none
     source: str = "<defaults>"
 
     @property
@@ -80,6 +82,8 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "routes": ((list,), "a list of routes (see docs/ROUTES.md)"),
     "breaker": ((dict,), "a mapping with keys failures, window, cooldown, max_open"),
     "identities": ((dict,), "a mapping with key groups (see docs/CONFIGURATION.md)"),
+    "admin": ((dict,), "a mapping with key listen (HOST:PORT of /metrics, /healthz, /readyz)"),
+    "log": ((dict,), "a mapping with key format (json or text)"),
     "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
 }
 
@@ -176,6 +180,19 @@ def _build(
     if not isinstance(holdback, int) or isinstance(holdback, bool) or not 0 <= holdback <= 4096:
         raise ConfigError(f"{source}: stream.holdback: expected a whole number from 0 to 4096")
 
+    admin = dict(raw.get("admin", {}))
+    _check_keys(admin, {"listen"}, f"{source}: admin")
+    admin_listen = None
+    if "listen" in admin:
+        if not isinstance(admin["listen"], str):
+            raise ConfigError(f"{source}: admin.listen: expected a HOST:PORT string")
+        admin_listen = parse_listen(admin["listen"], f"{source}: admin.listen")
+    log_cfg = dict(raw.get("log", {}))
+    _check_keys(log_cfg, {"format"}, f"{source}: log")
+    log_format = log_cfg.get("format", "text")
+    if log_format not in ("json", "text", "off"):
+        raise ConfigError(f"{source}: log.format: {log_format!r} is not one of json, text, off")
+
     upstreams = {name: p.upstream for name, p in providers.items() if p.upstream}
     routes = parse_routes(raw.get("routes"), source, base_dir, upstreams=upstreams)
     policy = _policy(raw.get("policy"), source, text, rel)
@@ -205,6 +222,8 @@ def _build(
         routes=routes,
         proxy_auth=_proxy_auth(raw.get("proxy_auth"), source, rel),
         breaker=BreakerConfig.from_mapping(raw.get("breaker"), f"{source}: breaker"),
+        admin_listen=admin_listen,
+        log_format="" if log_format == "off" else log_format,
         source=source,
     )
 

@@ -79,6 +79,10 @@ class Breaker:
         self._circuits: dict[str, _Circuit] = {}
         self.counters: Counter[str] = Counter()
 
+    def upstreams(self) -> list[str]:
+        """The upstreams this breaker has seen."""
+        return list(self._circuits)
+
     def state(self, key: str) -> State:
         return self._circuits.get(key, _Circuit()).state
 
