@@ -64,6 +64,8 @@ class Firewall:
     # -- requests ----------------------------------------------------------------------
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
+        if flow.response is not None:  # answered by an addon before us (admin, front door)
+            return
         try:
             match = self.rt.table.identify(flow.request.pretty_host, flow.request.path)
             if match is None:
@@ -107,7 +109,11 @@ class Firewall:
             content = _content(flow.request)
             query = flow.request.path.partition("?")[2]
             verdict = await self.core.inspect_request(
-                state.exchange, content, query, signed=is_signed(flow.request.headers)
+                state.exchange,
+                content,
+                query,
+                signed=is_signed(flow.request.headers),
+                route=state.asked_route,
             )
         except Exception as exc:
             log.error(

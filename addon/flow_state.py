@@ -12,6 +12,7 @@ from llmwall.core.exchange import Exchange
 from llmwall.core.route_plan import RoutePlan
 from llmwall.core.stream_inspector import StreamInspector
 from llmwall.routing.dialects.base import Dialect
+from llmwall.routing.routes import Route
 
 KEY = "llmwall"
 
@@ -44,6 +45,7 @@ class FlowState:
     answered: bool = False  # llmwall answered the flow itself (a block): later hooks skip it
     fail_open: bool = False  # passed unscanned after an error (fail_mode: open)
     plan: RoutePlan | None = None
+    asked_route: Route | None = None  # the client asked for it (the front door's provider/model)
     run: RouteRun | None = None
     reroute: dict[str, Any] | None = None  # `extra.reroute` of this flow's next records
     inspector: StreamInspector | None = None

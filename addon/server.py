@@ -16,6 +16,7 @@ from mitmproxy.tools.dump import DumpMaster
 
 from llmwall.addon.admin import Admin, admin_mode
 from llmwall.addon.firewall import Firewall
+from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.telemetry import Telemetry
 
@@ -43,17 +44,24 @@ class Ready:
         server = ctx.master.addons.get("proxyserver")
         proxy: list[str] = []
         admin: list[str] = []
+        door: list[str] = []
         for instance in server.servers if server else ():
             addrs = [f"{h}:{p}" for h, p, *_ in instance.listen_addrs]
-            (admin if instance.mode.full_spec == self.admin else proxy).extend(addrs)
+            if instance.mode.full_spec == self.admin:
+                admin.extend(addrs)
+            elif instance.mode.full_spec.startswith("regular"):
+                proxy.extend(addrs)
+            else:
+                door.extend(addrs)
         log.info(
-            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s%s)",
+            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s%s%s)",
             ", ".join(proxy) or "?",
             self.rt.config.policy.source,
             self.rt.config.fail_mode,
             self.rt.config.audit_db,
             self.rt.ca.cert,
             f", admin {', '.join(admin)}" if admin else "",
+            f", front door {', '.join(door)}" if door else "",
         )
         self.ready = True
 
@@ -68,6 +76,9 @@ async def serve(runtime: Runtime) -> None:
     admin = admin_mode(*cfg.admin_listen) if cfg.admin_listen else None
     if admin:
         modes.append(admin)
+    door = front_door_mode(*cfg.front_door.listen) if cfg.front_door else None
+    if door:
+        modes.append(door)
     opts = options.Options(mode=modes)
     master = DumpMaster(opts, with_termlog=False, with_dumper=False)
     opts.update(
@@ -84,6 +95,8 @@ async def serve(runtime: Runtime) -> None:
     ready = Ready(runtime, admin)
     if admin:
         master.addons.add(Admin(telemetry, admin, ready))
+    if door and cfg.front_door:
+        master.addons.add(FrontDoorAddon(cfg.front_door, door, runtime.table))
     master.addons.add(Firewall(runtime), telemetry, ready)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llmwall.core.front_door import FrontDoor, parse_front_door
 from llmwall.core.policy import Policy, load_policy, parse_policy
 from llmwall.core.policy_set import PolicySet, parse_policy_set
 from llmwall.core.yaml_source import read_yaml, with_line
@@ -51,6 +52,7 @@ class Config:
     proxy_auth: str | None = None  # mitmproxy proxyauth spec; users are named in the audit
     breaker: BreakerConfig = field(default_factory=BreakerConfig)
     admin_listen: tuple[str, int] | None = None  # /metrics, /healthz, /readyz
+    front_door: FrontDoor | None = None  # the OpenAI-compatible reverse endpoint
     log_format: str = "text"  # the per-request line on stdout: text, json, or "" for none
     source: str = "<defaults>"
 
@@ -84,6 +86,7 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "identities": ((dict,), "a mapping with key groups (see docs/CONFIGURATION.md)"),
     "admin": ((dict,), "a mapping with key listen (HOST:PORT of /metrics, /healthz, /readyz)"),
     "log": ((dict,), "a mapping with key format (json or text)"),
+    "front_door": ((dict,), "a mapping with keys listen and keys (see docs/FRONT_DOOR.md)"),
     "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
 }
 
@@ -195,6 +198,7 @@ def _build(
 
     upstreams = {name: p.upstream for name, p in providers.items() if p.upstream}
     routes = parse_routes(raw.get("routes"), source, base_dir, upstreams=upstreams)
+    front_door = parse_front_door(raw.get("front_door"), source, parse_listen, base_dir, upstreams)
     policy = _policy(raw.get("policy"), source, text, rel)
     policies = parse_policy_set(policy, raw.get("identities"), raw.get("policies"), source, rel)
     for each in policies.all():
@@ -223,6 +227,7 @@ def _build(
         proxy_auth=_proxy_auth(raw.get("proxy_auth"), source, rel),
         breaker=BreakerConfig.from_mapping(raw.get("breaker"), f"{source}: breaker"),
         admin_listen=admin_listen,
+        front_door=front_door,
         log_format="" if log_format == "off" else log_format,
         source=source,
     )

@@ -42,7 +42,7 @@ from llmwall.errors import InspectionError
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get as get_dialect
 from llmwall.routing.dialects.base import StreamDialect
-from llmwall.routing.routes import RouteTable
+from llmwall.routing.routes import Route, RouteTable
 from llmwall.routing.segment import Direction, Extraction, Path, Role, Segment, Trust
 
 
@@ -101,15 +101,23 @@ class Inspector:
     # -- requests --------------------------------------------------------------------
 
     async def inspect_request(
-        self, exchange: Exchange, content: bytes, query: str = "", *, signed: bool = False
+        self,
+        exchange: Exchange,
+        content: bytes,
+        query: str = "",
+        *,
+        signed: bool = False,
+        route: Route | None = None,
     ) -> Verdict:
         """The whole request path for the proxy. Raises InspectionError (content-free)
-        for a body it cannot read; the caller turns that into `failure`."""
+        for a body it cannot read; the caller turns that into `failure`. `route` sends
+        the request along that route instead of to its provider (the front door's
+        `<provider>/<model>`)."""
         reading = self.read_request(exchange, content, query)
         if reading is None:
             return self.decide_request(exchange, content, None, ())
         scans = await self.scanner.ascan(reading.extraction)
-        return self.decide_request(exchange, content, reading, scans, signed=signed)
+        return self.decide_request(exchange, content, reading, scans, signed=signed, route=route)
 
     def read_request(self, exchange: Exchange, content: bytes, query: str) -> RequestReading | None:
         """None when there is nothing a dialect reads (no body, or no dialect)."""
@@ -132,6 +140,7 @@ class Inspector:
         scans: Scans | tuple[()],
         *,
         signed: bool = False,
+        route: Route | None = None,
     ) -> Verdict:
         policy = self.policy_for(exchange)
         if reading is None:
@@ -139,7 +148,9 @@ class Inspector:
         judged = judge(reading.extraction, scans, policy, Direction.REQUEST)
         extra: dict[str, Any] = {}
         plan: RoutePlan | None = None
-        if policy.reroute and judged.findings and exchange.dialect is not None:
+        if route is not None:
+            judged, plan = self._asked_route(exchange, reading, judged, route)
+        if plan is None and policy.reroute and judged.findings and exchange.dialect is not None:
             judged, plan = self._policy_route(exchange, reading, scans, policy, judged)
             if plan is not None:
                 extra["reroute"] = {"route": plan.route.name, "trigger": plan.trigger}
@@ -239,6 +250,19 @@ class Inspector:
         return Judgement(
             moved.decision, rules, moved.findings, moved.redactions, moved.rewrites
         ), plan
+
+    def _asked_route(
+        self, exchange: Exchange, reading: RequestReading, judged: Judgement, route: Route
+    ) -> tuple[Judgement, RoutePlan | None]:
+        """The client asked for a route (the front door's `<provider>/<model>`): the
+        request goes there or nowhere."""
+        dialect = exchange.dialect or ""
+        reason = unmovable_reason(route, dialect, reading.body)
+        if reason is not None:
+            rules = (*judged.rules, f"block:route:{route.name}:{reason}")
+            return Judgement(Decision.BLOCK, rules, judged.findings), None
+        plan = RoutePlan(route, fallbacks(route, dialect, reading.model), route.name)
+        return judged, plan
 
     def _signed(
         self,

@@ -243,7 +243,7 @@ def _target(
     provider = _BY_NAME.get(name) if isinstance(name, str) else None
     if provider is None:
         raise ConfigError(f"{where}.provider: {name!r} is not a known provider; known: {_KNOWN}")
-    dialect = raw.get("api") or _default_dialect(provider)
+    dialect = raw.get("api") or default_dialect(provider)
     if dialect not in TARGETS:
         raise ConfigError(f"{where}.api: {dialect!r} is not one of {', '.join(sorted(TARGETS))}")
     path = _target_path(provider, dialect)
@@ -325,7 +325,8 @@ def _seconds(raw: dict[str, Any], key: str, default: float, where: str) -> float
     return float(value)
 
 
-def _default_dialect(provider: Provider) -> str:
+def default_dialect(provider: Provider) -> str:
+    """The chat dialect llmwall speaks to `provider` (a fallback target, the front door)."""
     return provider.name if provider.name in ("anthropic", "gemini", "ollama") else "openai_chat"
 
 
