@@ -6,10 +6,12 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import Sequence
 
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
 
+from llmwall.addon import proxy_state
 from llmwall.addon.firewall import Firewall
 from llmwall.addon.runtime import Runtime
 
@@ -35,6 +37,17 @@ class Ready:
         server = ctx.master.addons.get("proxyserver")
         addrs = server.listen_addrs() if server else []
         where = ", ".join(f"{h}:{p}" for h, p, *_ in addrs) or "?"
+        modes = list(ctx.options.mode)
+        if any(m.startswith("local") for m in modes):
+            where += " + " + ", ".join(m for m in modes if m.startswith("local"))
+        # wrap/env/doctor read this to find the proxy and to check they match it.
+        proxy_state.write_state(
+            self.rt.config.home,
+            [(h, p) for h, p, *_ in addrs],
+            self.rt.ca.cert,
+            modes,
+            self.rt.config.source,
+        )
         policy = self.rt.policy.source
         log.info(
             "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
@@ -45,11 +58,18 @@ class Ready:
             self.rt.ca.cert,
         )
 
+    def done(self) -> None:
+        proxy_state.remove_state(self.rt.config.home)
 
-async def serve(runtime: Runtime) -> None:
+
+async def serve(
+    runtime: Runtime, modes: Sequence[str] = ("regular",), addons: Sequence[object] = ()
+) -> None:
+    """Run until SIGINT/SIGTERM. `modes` are mitmproxy mode specs: "regular" (the forward
+    proxy) and/or "local:<spec>" (capture, addon/capture.py); `addons` run after ours."""
     cfg = runtime.config
     opts = options.Options(
-        listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=["regular"]
+        listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=list(modes)
     )
     master = DumpMaster(opts, with_termlog=False, with_dumper=False)
     opts.update(
@@ -62,7 +82,7 @@ async def serve(runtime: Runtime) -> None:
         # Authenticated users are named in every audit record (flow.metadata["proxyauth"]).
         proxyauth=cfg.proxy_auth,
     )
-    master.addons.add(Firewall(runtime), Ready(runtime))
+    master.addons.add(Firewall(runtime), Ready(runtime), *addons)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
