@@ -26,7 +26,9 @@ def read_cacerts(data: bytes, password: str = "changeit") -> list[bytes]:
             store = pkcs12.load_pkcs12(data, pw)
         except ValueError:
             continue
-        return [c.certificate.public_bytes(serialization.Encoding.DER) for c in store.additional_certs]
+        return [
+            c.certificate.public_bytes(serialization.Encoding.DER) for c in store.additional_certs
+        ]
     raise ValueError("not a JKS file, and not a PKCS12 file readable with the password 'changeit'")
 
 

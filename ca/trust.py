@@ -206,9 +206,7 @@ def write_java_truststore(
         with warnings.catch_warnings():  # some public roots have a negative serial number
             warnings.simplefilter("ignore")
             entries = [
-                pkcs12.PKCS12Certificate(
-                    x509.load_der_x509_certificate(d), f"llmwall-{i}".encode()
-                )
+                pkcs12.PKCS12Certificate(x509.load_der_x509_certificate(d), f"llmwall-{i}".encode())
                 for i, d in enumerate(ders)
             ]
         data = pkcs12.serialize_java_truststore(

@@ -98,10 +98,7 @@ def test_the_preload_keeps_loopback_and_no_proxy_hosts_direct(
 ) -> None:
     """NO_PROXY and loopback bypass the tunnel: the fake (127.0.0.1) is reached directly,
     and that request never appears at the proxy."""
-    code = (
-        "const r = await fetch(process.argv[1] + '/v1/models');"
-        "console.log(r.status);"
-    )
+    code = "const r = await fetch(process.argv[1] + '/v1/models');console.log(r.status);"
     r = run(
         offline(wrap_cmd(proxy, [NODE, "--input-type=module", "-e", code, fake.url])),
         env=user_env(NODE_TLS_REJECT_UNAUTHORIZED="0"),

@@ -32,7 +32,7 @@ _SANDBOX_DIR = Path(tempfile.mkdtemp(prefix="llmwall-nodns-"))
 (_SANDBOX_DIR / "resolv.conf").write_text("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
 (_SANDBOX_DIR / "hosts").write_text("127.0.0.1 localhost\n::1 localhost\n")
 _SCRIPT = (
-    f'mount --bind {_SANDBOX_DIR}/resolv.conf /etc/resolv.conf && '
+    f"mount --bind {_SANDBOX_DIR}/resolv.conf /etc/resolv.conf && "
     f'mount --bind {_SANDBOX_DIR}/hosts /etc/hosts && exec "$@"'
 )
 
