@@ -8,6 +8,7 @@ store, and its key entries are skipped without being decrypted.
 from __future__ import annotations
 
 import struct
+import warnings
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -23,7 +24,9 @@ def read_cacerts(data: bytes, password: str = "changeit") -> list[bytes]:
         return _read_jks(data)
     for pw in (password.encode(), None):
         try:
-            store = pkcs12.load_pkcs12(data, pw)
+            with warnings.catch_warnings():  # public roots with a negative serial number
+                warnings.simplefilter("ignore")
+                store = pkcs12.load_pkcs12(data, pw)
         except ValueError:
             continue
         return [

@@ -123,6 +123,8 @@ def merged_trust(
 
     def add(origin: str, path: Path) -> None:
         try:
+            if not path.exists():
+                raise FileNotFoundError(2, "no such file or directory")
             ders = read_pem_certs(path.resolve())
             groups.append((TrustSource(origin, str(path), len(ders)), ders))
         except OSError as exc:
