@@ -3,7 +3,8 @@
     llmwall run [--config FILE] [--listen HOST:PORT] [--home DIR]
     llmwall ca path | ca bundle
     llmwall env
-    llmwall wrap -- CMD [ARGS...]
+    llmwall wrap [--capture] [--report FILE.html] -- CMD [ARGS...]
+    llmwall selftest
     llmwall scan [--json] [TEXT | -]
     llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
     llmwall audit verify | tail | stats | export | rotate | pubkey
@@ -21,11 +22,18 @@ import os
 import sys
 from collections.abc import Sequence
 
-from llmwall.addon.cli import audit, clients, evaluation, run, scan
+from llmwall.addon.cli import audit, clients, evaluation, run, scan, selftest
 from llmwall.addon.cli.common import EXIT_PIPE, EXIT_USAGE, common_parser
 from llmwall.errors import ConfigError
 
-COMMANDS = (run, clients, scan, evaluation, audit)  # each has register(subparsers, parents)
+COMMANDS = (
+    run,
+    clients,
+    selftest,
+    scan,
+    evaluation,
+    audit,
+)  # each has register(subparsers, parents)
 
 
 def build_parser() -> argparse.ArgumentParser:
