@@ -178,8 +178,9 @@ class ConnectionTally:
         self.path.write_text(json.dumps(dict(self.seen.most_common())))
 
 
-def run_captured(args: argparse.Namespace, cmd: list[str]) -> int:
-    """Start CMD paused, start the capture proxy on its PID, release CMD, wait."""
+def run_captured(args: argparse.Namespace, cmd: list[str]) -> tuple[int, dict[str, int]]:
+    """Start CMD paused, start the capture proxy on its PID, release CMD, wait.
+    Returns CMD's exit status and its connections by host (ConnectionTally)."""
     from llmwall.addon.cli.common import EXIT_FAILED, config_from
     from llmwall.ca.authority import ensure_ca
     from llmwall.ca.client_env import build_client_env
@@ -192,7 +193,7 @@ def run_captured(args: argparse.Namespace, cmd: list[str]) -> int:
         print(
             "  (nothing was run: running it uncaptured would be a silent bypass)", file=sys.stderr
         )
-        return EXIT_FAILED
+        return EXIT_FAILED, {}
     cfg = config_from(args)
     ca = ensure_ca(cfg.home)
     env = {**os.environ, **build_client_env(cfg.home, ca.cert, None).vars}
@@ -215,7 +216,7 @@ def run_captured(args: argparse.Namespace, cmd: list[str]) -> int:
         child.kill()
         child.wait()
         os.close(gate_w)
-        return EXIT_FAILED
+        return EXIT_FAILED, {}
     os.write(gate_w, b"go\n")
     os.close(gate_w)
     try:
@@ -229,8 +230,7 @@ def run_captured(args: argparse.Namespace, cmd: list[str]) -> int:
             proxy.wait(15)
         except subprocess.TimeoutExpired:
             proxy.kill()
-    _print_tally(tally)
-    return code
+    return code, _print_tally(tally)
 
 
 def _start_capture_proxy(
@@ -261,12 +261,14 @@ def _start_capture_proxy(
     return None
 
 
-def _print_tally(path: Path) -> None:
+def _print_tally(path: Path) -> dict[str, int]:
     try:
-        seen = json.loads(path.read_text())
+        seen: dict[str, int] = json.loads(path.read_text())
+        path.unlink()
     except (OSError, ValueError):
-        return
+        return {}
     if seen:
         print("llmwall wrap --capture: connections of the command:", file=sys.stderr)
         for what, n in seen.items():
             print(f"  {n:4}  {what}", file=sys.stderr)
+    return seen

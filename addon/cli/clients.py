@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from llmwall.addon.cli.common import EXIT_FAILED, EXIT_USAGE, config_from
@@ -211,10 +212,11 @@ def cmd_wrap(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     started = time.time()
+    connections: dict[str, int] = {}
     if args.capture:
         from llmwall.addon.capture import run_captured
 
-        code = run_captured(args, cmd)
+        code, connections = run_captured(args, cmd)
     else:
         prepared = _prepare(args, "wrap")
         if isinstance(prepared, int):
@@ -229,6 +231,13 @@ def cmd_wrap(args: argparse.Namespace) -> int:
         from llmwall.addon.report import write_session_report
 
         cfg = config_from(args)
-        path = write_session_report(cfg.audit_db, args.report, since=started, title=" ".join(cmd))
+        # the program's name only: its arguments may carry a prompt or a key
+        path = write_session_report(
+            cfg.audit_db,
+            args.report,
+            since=started,
+            title=Path(cmd[0]).name,
+            connections=connections,
+        )
         print(f"llmwall wrap: report written to {path}", file=sys.stderr)
     return code
