@@ -5,6 +5,7 @@
     llmwall env
     llmwall wrap [--capture] [--report FILE.html] -- CMD [ARGS...]
     llmwall selftest
+    llmwall doctor [-- CMD [ARGS...]]
     llmwall scan [--json] [TEXT | -]
     llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
     llmwall audit verify | tail | stats | export | rotate | pubkey
@@ -22,7 +23,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from llmwall.addon.cli import audit, clients, evaluation, run, scan, selftest
+from llmwall.addon.cli import audit, clients, doctor, evaluation, run, scan, selftest
 from llmwall.addon.cli.common import EXIT_PIPE, EXIT_USAGE, common_parser
 from llmwall.errors import ConfigError
 
@@ -30,6 +31,7 @@ COMMANDS = (
     run,
     clients,
     selftest,
+    doctor,
     scan,
     evaluation,
     audit,
