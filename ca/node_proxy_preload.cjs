@@ -104,38 +104,50 @@
   }
 
   // --- fetch: the Agent class of Node's bundled undici, with a tunnelling connect ----------
+  // Installed on the first fetch call, not at start-up: loading the bundled undici costs
+  // ~35 ms, which a program that never calls fetch should not pay.
   const DISPATCHER = Symbol.for("undici.globalDispatcher.1");
-  if (typeof globalThis.fetch === "function") {
+  function installDispatcher(nativeFetch) {
     // The bundled undici loads (and installs its global Agent) on the first fetch call; a
     // data: URL loads it without any network access.
-    globalThis.fetch("data:,").catch(() => {});
+    nativeFetch("data:,").catch(() => {});
     const current = globalThis[DISPATCHER];
-    if (current && typeof current.constructor === "function") {
-      const Agent = current.constructor;
-      const direct = new Agent();
-      const tunnelled = new Agent({
-        connect(opts, callback) {
-          const port = Number(opts.port) || (opts.protocol === "https:" ? 443 : 80);
-          tunnel(opts.hostname, port, (err, sock) => {
-            if (err) return callback(err);
-            if (opts.protocol !== "https:") return callback(null, sock);
-            const options = { host: opts.hostname, servername: opts.servername, ALPNProtocols: ["http/1.1"] };
-            secure(sock, options, callback);
-          });
-        },
-      });
-      // The global dispatcher: a real Agent of the same class that routes each origin to
-      // the direct or the tunnelling Agent (NO_PROXY, loopback).
-      class Router extends Agent {
-        dispatch(opts, handler) {
-          const origin = new URL(String(opts.origin));
-          const port = origin.port || (origin.protocol === "https:" ? 443 : 80);
-          return (bypass(origin.hostname, port) ? direct : tunnelled).dispatch(opts, handler);
-        }
+    if (!current || typeof current.constructor !== "function") return;
+    const Agent = current.constructor;
+    const direct = new Agent();
+    const tunnelled = new Agent({
+      connect(opts, callback) {
+        const port = Number(opts.port) || (opts.protocol === "https:" ? 443 : 80);
+        tunnel(opts.hostname, port, (err, sock) => {
+          if (err) return callback(err);
+          if (opts.protocol !== "https:") return callback(null, sock);
+          const options = { host: opts.hostname, servername: opts.servername, ALPNProtocols: ["http/1.1"] };
+          secure(sock, options, callback);
+        });
+      },
+    });
+    // The global dispatcher: a real Agent of the same class that routes each origin to
+    // the direct or the tunnelling Agent (NO_PROXY, loopback).
+    class Router extends Agent {
+      dispatch(opts, handler) {
+        const origin = new URL(String(opts.origin));
+        const port = origin.port || (origin.protocol === "https:" ? 443 : 80);
+        return (bypass(origin.hostname, port) ? direct : tunnelled).dispatch(opts, handler);
       }
-      const router = new Router();
-      globalThis[DISPATCHER] = router;
     }
+    globalThis[DISPATCHER] = new Router();
+  }
+  if (typeof globalThis.fetch === "function") {
+    const nativeFetch = globalThis.fetch;
+    let installed = false;
+    const fetch = function fetch(...args) {
+      if (!installed) {
+        installed = true;
+        installDispatcher(nativeFetch);
+      }
+      return nativeFetch.apply(this, args);
+    };
+    Object.defineProperty(globalThis, "fetch", { value: fetch, writable: true, configurable: true, enumerable: true });
   }
 
   // --- http / https modules: the global agents tunnel too ------------------------------------
