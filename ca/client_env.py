@@ -78,6 +78,7 @@ def build_client_env(
     bundle = str(trust.pem)
     out: dict[str, str] = {var: bundle for var in USER_TRUST_FILE_VARS if var != "PIP_CERT"}
     out["DENO_CERT"] = bundle
+    out["PHP_INI_SCAN_DIR"] = _php_ini_dir(trust, environ.get("PHP_INI_SCAN_DIR"))
     out["LLMWALL_HOME"] = str(home)
     dropped: tuple[str, ...] = ()
     if proxy_url is not None:
@@ -157,6 +158,20 @@ def user_java_truststore(java_tool_options: str) -> tuple[Path | None, str]:
 
 def shell_exports(env: Mapping[str, str]) -> str:
     return "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items())
+
+
+def _php_ini_dir(trust: MergedTrust, user: str | None) -> str:
+    """PHP's curl extension and streams ignore SSL_CERT_FILE: an extra ini directory
+    (PHP_INI_SCAN_DIR; an empty entry keeps PHP's own directory) sets curl.cainfo and
+    openssl.cafile to the bundle."""
+    d = trust.pem.with_name(trust.pem.stem + "-php")
+    ini = d / "llmwall.ini"
+    if not ini.exists():
+        d.mkdir(exist_ok=True)
+        ini.write_text(f'curl.cainfo="{trust.pem}"\nopenssl.cafile="{trust.pem}"\n')
+    if user is not None and str(d) in user.split(os.pathsep):
+        return user
+    return f"{'' if user is None else user}{os.pathsep}{d}"
 
 
 def _node_options(user: str) -> str:
