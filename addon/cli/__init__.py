@@ -8,7 +8,7 @@
     llmwall doctor [-- CMD [ARGS...]]
     llmwall scan [--json] [TEXT | -]
     llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
-    llmwall audit verify | tail | stats | export | rotate | pubkey
+    llmwall audit verify | tail | stats | export | report | rotate | pubkey
 
 Every subcommand lives in its own module here and is registered in `COMMANDS`, one
 explicit list: a module that fails to import is a bug that fails loudly, never a

@@ -1,4 +1,4 @@
-"""`llmwall audit ...`: verify, tail, stats, export, rotate, pubkey.
+"""`llmwall audit ...`: verify, tail, stats, export, report, rotate, pubkey.
 
 Each command is a thin shell over `audit.*`; errors become one line on stderr and exit 2.
 """
