@@ -37,8 +37,8 @@ def capture_problems() -> list[str]:
     """What stops mitmproxy's local mode here, each with the fix; [] when it can run."""
     if platform.system() != "Linux":
         return [
-            "capture mode uses mitmproxy's Linux redirector; on macOS/Windows run "
-            "`mitmdump --mode local` under llmwall's addon is not wired yet (see docs/CLIENTS.md)"
+            "capture mode is built on mitmproxy's Linux redirector; on macOS and Windows "
+            "mitmproxy's local mode uses other redirectors that llmwall does not drive yet"
         ]
     problems: list[str] = []
     try:
