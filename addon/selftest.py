@@ -74,13 +74,74 @@ class SelftestResult:
         return bool(self.cases) and all(c.ok for c in self.cases)
 
 
+def run_selftest_running(home: Path, proxy_url: str, audit_db: Path) -> SelftestResult:
+    """The same cases through an already running proxy. Its upstream is whatever its
+    config says (the real provider, by default): the requests carry an invalid API key,
+    so the provider refuses them; what llmwall did is read back from the audit."""
+    result = SelftestResult(proxy_url, "the proxy's configured upstream")
+    for name, text, expected, _planted in CASES:
+        before = _max_seq(audit_db)
+        status = _post(proxy_url, home, text)
+        decision, findings = _last_request_record(audit_db, before)
+        outcome = {"redact": "redact", "block": "block", "allow": "allow"}.get(decision, "error")
+        left = None if outcome == "block" else f"(from the audit) findings: {findings or 'none'}"
+        result.cases.append(CaseResult(name, expected, outcome, status, left))
+    result.audit_records = _count_records(audit_db)
+    return result
+
+
+def _post(proxy_url: str, home: Path, text: str) -> int:
+    import httpx
+
+    from llmwall.ca.authority import ensure_ca
+    from llmwall.ca.client_env import build_client_env
+
+    env = build_client_env(home, ensure_ca(home).cert, proxy_url, {}).vars
+    verify = ssl.create_default_context(cafile=env["SSL_CERT_FILE"])
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": text}]}
+    with httpx.Client(proxy=env["HTTPS_PROXY"], verify=verify, timeout=60) as client:
+        r = client.post(
+            "https://api.openai.com/v1/chat/completions",
+            json=body,
+            headers={"authorization": "Bearer sk-llmwall-selftest-invalid"},
+        )
+    return r.status_code
+
+
+def _max_seq(db: Path) -> int:
+    import sqlite3
+
+    if not db.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0])
+
+
+def _last_request_record(db: Path, after: int) -> tuple[str, str]:
+    import sqlite3
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            rows = conn.execute(
+                "SELECT record FROM records WHERE seq > ? ORDER BY seq", (after,)
+            ).fetchall()
+        for (raw,) in rows:
+            rec = json.loads(raw)
+            if rec["kind"] == "request":
+                found = ", ".join(f"{f['entity']}x{f['count']}" for f in rec["findings"])
+                return rec["decision"], found
+        time.sleep(0.1)
+    return "none", ""
+
+
 def run_selftest(config_path: str | None, timeout: float = 120.0) -> SelftestResult:
     with tempfile.TemporaryDirectory(prefix="llmwall-selftest-") as tmp:
         root = Path(tmp)
         provider = SelftestProvider(root / "provider")
         try:
             with _proxy(root, provider, config_path, timeout) as (url, home):
-                result = SelftestResult(url, provider.url)
+                result = SelftestResult(url, f"local fake provider {provider.url}")
                 for name, text, expected, planted in CASES:
                     result.cases.append(_send(url, home, provider, name, text, expected, planted))
                 result.audit_records = _count_records(home / "audit.db")
@@ -183,7 +244,7 @@ def _count_records(db: Path) -> int:
 
 
 def render(result: SelftestResult) -> str:
-    lines = [f"llmwall selftest: proxy {result.proxy} -> local fake provider {result.provider}"]
+    lines = [f"llmwall selftest: proxy {result.proxy} -> {result.provider}"]
     for c in result.cases:
         mark = "ok  " if c.ok else "FAIL"
         what = {
@@ -195,6 +256,8 @@ def render(result: SelftestResult) -> str:
         lines.append(f"  {mark} {c.name:18} {what}; expected {c.expected}")
         if c.left is None:
             lines.append("       the provider received nothing")
+        elif c.left.startswith("(from the audit)"):
+            lines.append(f"       {c.left}")
         elif c.outcome == "redact":
             lines.append(f"       the provider received: {json.dumps(c.left)}")
         if c.leaked:

@@ -93,15 +93,32 @@ def test_without_wrap_node_fails_to_resolve_so_a_bypass_would_show(fake: FakePro
     assert fake.received == []
 
 
-def test_the_preload_keeps_loopback_and_no_proxy_hosts_direct(
-    proxy: Proxy, fake: FakeProvider
-) -> None:
-    """NO_PROXY and loopback bypass the tunnel: the fake (127.0.0.1) is reached directly,
-    and that request never appears at the proxy."""
-    code = "const r = await fetch(process.argv[1] + '/v1/models');console.log(r.status);"
-    r = run(
-        offline(wrap_cmd(proxy, [NODE, "--input-type=module", "-e", code, fake.url])),
-        env=user_env(NODE_TLS_REJECT_UNAUTHORIZED="0"),
+LOOPBACK_JS = """
+const https = require("node:https");
+const [fake] = process.argv.slice(1);
+const viaHttps = (url) => new Promise((ok, no) =>
+  https.get(url, (r) => { r.resume(); ok(r.statusCode); }).on("error", no));
+(async () => {
+  console.log("fetch", (await fetch(fake + "/v1/models")).status);
+  console.log("https", await viaHttps(fake + "/v1/models"));
+  try { await fetch("https://api.openai.com/v1/models"); console.log("llm reached"); }
+  catch (e) { console.log("llm", e.cause ? e.cause.message : e.message); }
+})();
+"""
+
+
+def test_the_preload_keeps_loopback_direct_and_tunnels_the_rest(fake: FakeProvider) -> None:
+    """With the proxy pointed at a dead port, loopback still answers (fetch and https go
+    direct), while an LLM host fails at the proxy (the preload does tunnel it)."""
+    from llmwall.ca.client_env import node_preload_path
+
+    env = user_env(
+        HTTPS_PROXY="http://127.0.0.1:1",
+        NODE_OPTIONS=f"--require {node_preload_path()}",
+        NODE_TLS_REJECT_UNAUTHORIZED="0",
     )
+    r = run(offline([NODE, "-e", LOOPBACK_JS, fake.url]), env=env)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert r.stdout.strip() == "200"
+    lines = r.stdout.splitlines()
+    assert lines[:2] == ["fetch 200", "https 200"]
+    assert lines[2].startswith("llm ") and "ECONNREFUSED" in lines[2], lines

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.e2e.conftest import Proxy
 from tests.e2e.wrapped import run
 
 
@@ -29,3 +30,11 @@ def test_selftest_with_a_policy_that_allows_everything_fails(tmp_path: Path) -> 
     assert r.returncode == 1, r.stdout + r.stderr
     assert "FAIL PII and a secret" in r.stdout
     assert r.stdout.rstrip().endswith("selftest FAILED")
+
+
+def test_selftest_against_the_running_proxy_reads_the_audit(proxy: Proxy) -> None:
+    r = proxy.cli("selftest", "--running")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"proxy {proxy.url}" in r.stdout
+    assert "(from the audit) findings: " in r.stdout and "US_SSNx1" in r.stdout
+    assert "BLOCKED (HTTP 403)" in r.stdout and "selftest passed" in r.stdout
