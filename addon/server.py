@@ -48,7 +48,7 @@ class Ready:
             modes,
             self.rt.config.source,
         )
-        policy = self.rt.policy.source
+        policy = self.rt.config.policy.source
         log.info(
             "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
             where,

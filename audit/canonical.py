@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.decision import Decision
 from llmwall.errors import AuditEncodingError
 
 GENESIS = hashlib.sha256(b"llmwall-audit-genesis-v1").hexdigest()
@@ -97,6 +98,10 @@ def dumps(obj: Any) -> str:
     return _ENCODER.encode(obj)
 
 
+# Values written as they are (a Decision is a str: JSON writes its value).
+_PLAIN = frozenset({str, int, bool, Decision})
+
+
 def encode_record(record: AuditRecord, digest: Digest) -> str:
     """The canonical JSON of `record` (see the module docstring)."""
     if not isinstance(record, AuditRecord):
@@ -104,7 +109,7 @@ def encode_record(record: AuditRecord, digest: Digest) -> str:
     obj: dict[str, Any] = {}
     for name in FIELDS:
         value = getattr(record, name)
-        if value is None or type(value) is str or type(value) is int or type(value) is bool:
+        if value is None or type(value) in _PLAIN:
             obj[name] = value  # the common case, kept fast: this runs on every request
             continue
         if name == "findings":
@@ -125,6 +130,8 @@ def decode_record(text: str) -> AuditRecord:
     )
     if kwargs.get("extra") is None:
         kwargs["extra"] = {}
+    if "decision" in kwargs:
+        kwargs["decision"] = Decision(kwargs["decision"])
     return AuditRecord(**kwargs)
 
 

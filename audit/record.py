@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmwall.decision import Decision
+
 
 @dataclass(frozen=True, slots=True)
 class FindingSummary:
@@ -17,13 +19,13 @@ class FindingSummary:
 class AuditRecord:
     """Filled by the addon. Content appears only as keyed digests (`AuditLog.digest`).
 
-    `kind` is "request" or "response". `decision` is one of allow, redact, block,
-    reroute, unscanned (fail-open pass), error (upstream or stream failure).
+    `kind` is "request" or "response"; `decision` speaks the one vocabulary of
+    `llmwall.decision` (allow, redact, block, reroute, unscanned, error).
     """
 
     request_id: str
     kind: str
-    decision: str
+    decision: Decision
     client: str = ""
     identity: str | None = None
     provider: str = ""

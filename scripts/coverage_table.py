@@ -1,4 +1,4 @@
-"""Print the coverage matrix (tests/matrix) as the markdown tables the README shows.
+"""Print the coverage matrix (tests/matrix) as the markdown tables docs/INSPECTED.md shows.
 
 python scripts/coverage_table.py
 """

@@ -133,7 +133,7 @@ def _guard(func: Any) -> Any:
 
 
 def _home_and_dbs(args: argparse.Namespace) -> tuple[Path, list[Path]]:
-    from llmwall.addon.config import load_config
+    from llmwall.core.config import load_config
 
     config = load_config(getattr(args, "config", None), home=getattr(args, "home", None))
     return config.home, list(args.db or [config.audit_db])

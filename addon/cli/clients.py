@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from llmwall.addon.cli.common import EXIT_FAILED, EXIT_USAGE, config_from
-from llmwall.addon.config import DEFAULT_LISTEN, Config, parse_listen
+from llmwall.core.config import DEFAULT_LISTEN, Config, parse_listen
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:

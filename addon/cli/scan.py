@@ -34,26 +34,22 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from llmwall.addon.pipeline import decide
-    from llmwall.addon.policy import Action
-    from llmwall.detectors.engine import Detector, DetectorConfig
-    from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
+    from llmwall.core.inspect import Inspector
+    from llmwall.core.scanner import Scanner
+    from llmwall.decision import Decision
+    from llmwall.detectors.engine import Detector
 
     cfg = config_from(args)
     text = sys.stdin.read() if args.text == "-" else args.text
-    policy = cfg.load_policy()
-    detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
+    detector = Detector(cfg.detectors)
     try:
-        trust = Trust.EXTERNAL if args.indirect else Trust.SYSTEM if args.system else Trust.USER
-        findings = detector.scan(text, indirect=args.indirect, instructions=args.system)
-        role = Role.SYSTEM if args.system else Role.USER
-        extraction = Extraction((Segment(text, role, trust, ("text",)),))
-        decision = decide(extraction, [findings], policy, Direction.REQUEST)
+        inspector = Inspector(cfg.policy, Scanner(detector), cfg.routes)
+        verdict, findings = inspector.inspect_text(text, indirect=args.indirect, system=args.system)
     finally:
         detector.close()
-    result = {
-        "decision": decision.action.value,
-        "rules": list(decision.rules),
+    result: dict[str, Any] = {
+        "decision": verdict.decision.value,
+        "rules": list(verdict.rules),
         "findings": [
             {
                 "type": f.entity,
@@ -65,7 +61,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             }
             for f in findings
         ],
-        "redacted": decision.replacements.get(("text",)),
+        "redacted": verdict.rewrites.get(("text",)),
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -81,4 +77,4 @@ def cmd_scan(args: argparse.Namespace) -> int:
         )
         if result["redacted"] is not None:
             print(f"redacted: {result['redacted']}")
-    return EXIT_BLOCKED if decision.action is Action.BLOCK else EXIT_OK
+    return EXIT_BLOCKED if verdict.decision is Decision.BLOCK else EXIT_OK

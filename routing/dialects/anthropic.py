@@ -193,6 +193,21 @@ class AnthropicStream(StreamDialect):
         return frame(Anthropic().error(403, message, code).body, "error")
 
 
+API_VERSION = "2023-06-01"  # the `anthropic-version` llmwall's own requests send
+# HTTP status -> Anthropic's error `type` (their SDKs map types to exception classes)
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    503: "overloaded_error",
+    529: "overloaded_error",
+}
+
+
 class Anthropic(Dialect):
     name = "anthropic"
     stream = AnthropicStream()
@@ -215,11 +230,11 @@ class Anthropic(Dialect):
         collect_blocks(c, body.get("content"), ("content",), Role.ASSISTANT, Trust.MODEL)
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
-        kind = {400: "invalid_request_error", 403: "permission_error", 413: "request_too_large"}
-        return ErrorShape(
-            status,
-            {"type": "error", "error": {"type": kind.get(status, "api_error"), "message": message}},
-        )
+        kind = ERROR_TYPES.get(status, "api_error")
+        return ErrorShape(status, {"type": "error", "error": {"type": kind, "message": message}})
+
+    def upstream_headers(self, api_key: str | None) -> dict[str, str]:
+        return {"anthropic-version": API_VERSION, **({"x-api-key": api_key} if api_key else {})}
 
 
 DIALECT = Anthropic()

@@ -258,3 +258,8 @@ class Dialect(ABC):
     def portable(self, body: Any) -> bool:
         """Can this request be moved to another provider (no server-side state)?"""
         return True
+
+    def upstream_headers(self, api_key: str | None) -> dict[str, str]:
+        """The headers llmwall's own requests in this dialect carry (a fallback target):
+        the credential in the header this dialect expects, and any version header."""
+        return {"authorization": f"Bearer {api_key}"} if api_key else {}

@@ -503,6 +503,9 @@ class Gemini(Dialect):
             _collect_response(c, body, ())
         return c.build()
 
+    def upstream_headers(self, api_key: str | None) -> dict[str, str]:
+        return {"x-goog-api-key": api_key} if api_key else {}
+
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         state = _STATUS.get(status, "INTERNAL" if status >= 500 else "FAILED_PRECONDITION")
         detail = {

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmwall.addon.pipeline import decide
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.judge import judge
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.engine import Detector
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get as get_dialect
@@ -74,8 +74,8 @@ def run_body(case: Case, secret: str) -> Any:
     extraction = extract(body)
     det = detector()
     scans = [det.scan(s.text, indirect=s.trust.value == "external") for s in extraction.segments]
-    decision = decide(extraction, scans, load_policy(None), direction)
-    return jsonpath.set_many(body, decision.replacements)
+    decision = judge(extraction, scans, load_policy(None), direction)
+    return jsonpath.set_many(body, decision.rewrites)
 
 
 def run_stream(case: Case, secret: str, *, seed: int = 0, holdback: int = 64) -> bytes:

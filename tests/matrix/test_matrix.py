@@ -1,4 +1,4 @@
-"""Runs every dialect's coverage cases; prints the matrix size (see README)."""
+"""Runs every dialect's coverage cases; prints the matrix size (see docs/INSPECTED.md)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from botocore.parsers import create_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.pipeline import decide
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.judge import judge
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.bedrock_converse import DIALECT
@@ -192,8 +192,8 @@ def test_a_finding_in_signed_reasoning_blocks_instead_of_rewriting() -> None:
     }
     ex = DIALECT.extract_request(body)
     scans = [detector().scan(s.text, indirect=False) for s in ex.segments]
-    decision = decide(ex, scans, load_policy(None), Direction.REQUEST)
-    assert decision.action.value == "block" and not decision.replacements
+    decision = judge(ex, scans, load_policy(None), Direction.REQUEST)
+    assert decision.decision.value == "block" and not decision.rewrites
 
 
 def test_response_output_positions() -> None:

@@ -11,8 +11,8 @@ from botocore.exceptions import EventStreamError as BotoEventStreamError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.bedrock_invoke import DIALECT, chunk_family, request_family

@@ -7,7 +7,8 @@ over many small deltas is still seen whole. Held text is flushed when its channe
 closes. Tool-call arguments are held until their call completes and scanned as JSON.
 A block ends the stream with the provider's own error event; the rest is swallowed.
 
-Pure: no mitmproxy. The addon wraps an instance as `flow.response.stream`.
+Pure: no mitmproxy. Every window is judged by `llmwall.core.judge`, like a whole body;
+the addon wraps an instance as `flow.response.stream`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmwall.addon.pipeline import decide, redact
-from llmwall.addon.policy import Action, Policy
 from llmwall.audit.record import FindingSummary
+from llmwall.core.judge import Judgement, judge, redact
+from llmwall.core.policy import Policy
+from llmwall.decision import Decision
 from llmwall.detectors.finding import Finding
 from llmwall.errors import TruncatedStream
 from llmwall.routing import jsonpath
@@ -32,7 +34,7 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from llmwall.routing.segment import Direction, Role, Trust
+from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
 Scan = Callable[[str, bool], tuple[Finding, ...]]
 
@@ -66,7 +68,7 @@ class _Channel:
 class StreamStats:
     """What the audit record of a streamed response needs: no content."""
 
-    action: Action = Action.ALLOW
+    action: Decision = Decision.ALLOW
     rules: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -83,10 +85,12 @@ class StreamStats:
             FindingSummary(e, self.counts[e], round(self.scores[e], 4)) for e in sorted(self.counts)
         )
 
-    def fire(self, rule: str, action: Action) -> None:
+    def fire(self, rule: str, action: Decision) -> None:
         if rule not in self.rules:
             self.rules.append(rule)
-        if action is Action.BLOCK or (action is Action.REDACT and self.action is Action.ALLOW):
+        if action is Decision.BLOCK or (
+            action is Decision.REDACT and self.action is Decision.ALLOW
+        ):
             self.action = action
 
 
@@ -150,8 +154,8 @@ class StreamInspector:
     def _event(self, event: StreamEvent) -> list[bytes]:
         self.stats.events += 1
         if event.meta.get("undecodable"):
-            if self.policy.unknown_content is not Action.ALLOW:
-                self.stats.fire("block:unknown_content", Action.BLOCK)
+            if self.policy.unknown_content is not Decision.ALLOW:
+                self.stats.fire("block:unknown_content", Decision.BLOCK)
                 raise StreamBlocked("unknown_content")
             return [event.raw]
         if self.dialect.is_error(event):
@@ -220,7 +224,9 @@ class StreamInspector:
     def _closing(key: Hashable, closing: Any) -> bool:
         if closing is ALL_CHANNELS:
             return True
-        groups = list(closing)  # type: ignore[call-overload]
+        if not isinstance(closing, Iterable):
+            return False
+        groups = list(closing)
         return key in groups or (isinstance(key, tuple) and bool(key) and key[0] in groups)
 
     def _channel(self, piece: TextPiece) -> _Channel:
@@ -243,11 +249,7 @@ class StreamInspector:
             return ""
         off = len(ch.context)
         whole = ch.context + ch.pending
-        redactions = self._judge(whole, ch.trust, off)
-        if redactions and not ch.writable:
-            rule = f"block:{redactions[0].entity}:read-only"
-            self.stats.fire(rule, Action.BLOCK)
-            raise StreamBlocked(rule)
+        redactions = self._judge(ch, whole, off)
         cut = len(ch.pending)
         if not final:
             cut -= self.holdback
@@ -269,25 +271,23 @@ class StreamInspector:
         ch.released.append(text)
         return text
 
-    def _judge(self, text: str, trust: Trust, off: int) -> list[Finding]:
-        """Findings to redact in `text` (those ending after `off`); raises on block."""
-        out = []
-        for f in self.scan(text, trust is Trust.EXTERNAL):
-            if f.end <= off:
-                continue
-            act = self.policy.action_for(f, text[f.start : f.end], trust, Direction.RESPONSE)
-            if act is None:
-                continue
-            self.stats.counts[f.entity] += 1
-            self.stats.scores[f.entity] = max(self.stats.scores[f.entity], f.score)
-            if act is Action.BLOCK:
-                rule = f"block:{f.entity}:{f.rule}"
-                self.stats.fire(rule, Action.BLOCK)
-                raise StreamBlocked(rule)
-            if act is Action.REDACT:
-                self.stats.fire(f"redact:{f.entity}", Action.REDACT)
-                out.append(f)
-        return out
+    def _judge(self, ch: _Channel, text: str, off: int) -> list[Finding]:
+        """Findings to redact in `text` (those ending after `off`, the left context
+        already released); raises StreamBlocked on a block."""
+        fresh = [f for f in self.scan(text, ch.trust is Trust.EXTERNAL) if f.end > off]
+        window = Extraction((Segment(text, ch.role, ch.trust, (), ch.writable),))
+        judged = judge(window, [fresh], self.policy, Direction.RESPONSE)
+        self._count(judged)
+        if judged.decision is Decision.BLOCK:
+            raise StreamBlocked(judged.block_rule)
+        return list(judged.redactions.get(0, ()))
+
+    def _count(self, judged: Judgement) -> None:
+        for f in judged.findings:
+            self.stats.counts[f.entity] += f.count
+            self.stats.scores[f.entity] = max(self.stats.scores[f.entity], f.max_score)
+        for rule in judged.rules:
+            self.stats.fire(rule, judged.decision)
 
     def _structured(self, ch: _Channel) -> str:
         c = Collector()
@@ -306,16 +306,12 @@ class StreamInspector:
         event.data = jsonpath.set_many(event.data, {path: new}) if path else new
         return True
 
-    def _apply(self, extraction: Any, node: Any) -> Any:
+    def _apply(self, extraction: Extraction, node: Any) -> Any:
         scans = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in extraction.segments]
-        decision = decide(extraction, scans, self.policy, Direction.RESPONSE)
-        for f in decision.findings:
-            self.stats.counts[f.entity] += f.count
-            self.stats.scores[f.entity] = max(self.stats.scores[f.entity], f.max_score)
-        for rule in decision.rules:
-            self.stats.fire(rule, decision.action)
-        if decision.action is Action.BLOCK:
-            raise StreamBlocked(decision.rules[0] if decision.rules else "block")
-        if decision.replacements:
-            return jsonpath.set_many(node, decision.replacements)
+        judged = judge(extraction, scans, self.policy, Direction.RESPONSE)
+        self._count(judged)
+        if judged.decision is Decision.BLOCK:
+            raise StreamBlocked(judged.block_rule)
+        if judged.rewrites:
+            return jsonpath.set_many(node, judged.rewrites)
         return node

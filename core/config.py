@@ -1,21 +1,29 @@
-"""The llmwall config file: YAML, every key optional, validated where it is built.
+"""The llmwall config file: YAML, every key optional, parsed once into typed objects.
 
-Errors name the key and what is allowed, e.g.
-`config.yaml: fail_mode: 'shut' is not one of closed, open`.
+Each block is validated where it is built (the policy in `llmwall.core.policy`, routes
+in `llmwall.routing.routes`, the breaker in `llmwall.routing.breaker`, detectors in
+`llmwall.detectors.engine`); this module parses the top level, hands each block to its
+owner, and points every error at its file and line, e.g.
+`config.yaml:3: fail_mode: 'shut' is not one of closed, open`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llmwall.addon.policy import Policy, load_policy, parse_policy
-from llmwall.addon.yaml_lines import read_yaml, with_line
+from llmwall.core.policy import Policy, load_policy, parse_policy
+from llmwall.core.yaml_source import read_yaml, with_line
+from llmwall.detectors.engine import DetectorConfig
 from llmwall.errors import ConfigError
+from llmwall.routing.breaker import BreakerConfig
+from llmwall.routing.providers import PROVIDER_NAMES
+from llmwall.routing.routes import RouteTable, parse_routes
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
+DEFAULT_HOLDBACK = 64
 
 
 @dataclass(frozen=True)
@@ -27,33 +35,20 @@ class ProviderOverride:
 @dataclass(frozen=True)
 class Config:
     home: Path
+    policy: Policy
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
     audit_path: Path | None = None  # default: home / "audit.db"
-    policy: Any = None  # path (str) or inline mapping; None = built-in default
+    audit: dict[str, Any] = field(default_factory=dict)  # llmwall.audit.log.AuditLog options
     fail_mode: str = "closed"
     upstream_ca: Path | None = None
     providers: dict[str, ProviderOverride] = field(default_factory=dict)
-    detectors: dict[str, Any] = field(default_factory=dict)
-    stream: dict[str, Any] = field(default_factory=dict)
-    audit: dict[str, Any] = field(default_factory=dict)
-    routes: list[Any] = field(default_factory=list)
+    detectors: DetectorConfig = field(default_factory=DetectorConfig)
+    holdback: int = DEFAULT_HOLDBACK  # characters held back per stream channel
+    routes: RouteTable = field(default_factory=RouteTable)
     proxy_auth: str | None = None  # mitmproxy proxyauth spec; users are named in the audit
-    breaker: dict[str, float] = field(default_factory=dict)  # routing.breaker.BreakerConfig fields
+    breaker: BreakerConfig = field(default_factory=BreakerConfig)
     source: str = "<defaults>"
-    base_dir: Path = field(default_factory=Path.cwd)
-    text: str = ""  # the file's YAML, for pointing errors at lines
-
-    def load_policy(self) -> Policy:
-        """The policy this config names (file, inline mapping or built-in default)."""
-        if not isinstance(self.policy, dict):
-            return load_policy(self.policy)
-        try:
-            return parse_policy(self.policy, "policy")
-        except ConfigError as exc:
-            rest = str(exc).removeprefix("policy: ")
-            message = with_line(f"{self.source}: policy.{rest}", self.source, self.text)
-            raise ConfigError(message) from None
 
     @property
     def audit_db(self) -> Path:
@@ -73,10 +68,10 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "fail_mode": ((str,), "closed or open"),
     "upstream_ca": ((str,), "a PEM file path"),
     "providers": ((dict,), "a mapping of provider name to {upstream: URL, hosts: [...]}"),
-    "detectors": ((dict,), "a mapping (see README: detectors)"),
+    "detectors": ((dict,), "a mapping (see docs/CONFIGURATION.md: detectors)"),
     "stream": ((dict,), "a mapping with key holdback"),
     "proxy_auth": ((str,), '"@/path/htpasswd", "user:password", "ldap[s]:..." or "any"'),
-    "routes": ((list,), "a list of routes (see README: routes)"),
+    "routes": ((list,), "a list of routes (see docs/ROUTES.md)"),
     "breaker": ((dict,), "a mapping with keys failures, window, cooldown, max_open"),
 }
 
@@ -99,28 +94,31 @@ def load_config(
     home: str | os.PathLike[str] | None = None,
     listen: str | None = None,
 ) -> Config:
-    """Build a Config from an optional YAML file; command-line values win over the file."""
-    raw: dict[str, Any] = {}
-    source = "<defaults>"
-    base_dir = Path.cwd()
-    if path is not None:
-        source = str(path)
-        base_dir = Path(path).resolve().parent
-        text, loaded = read_yaml(path, "config file")
-        if loaded is None:
-            loaded = {}
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{source}: the top level must be a mapping of keys")
-        raw = loaded
-        try:
-            return replace(_build(raw, source, base_dir, home=home, listen=listen), text=text)
-        except ConfigError as exc:
-            raise ConfigError(with_line(str(exc), source, text)) from None
-    return _build(raw, source, base_dir, home=home, listen=listen)
+    """Build a Config from an optional YAML file; command-line values win over the file.
+    Every block is parsed here, once; a mistake anywhere raises ConfigError naming the
+    file, the line and the key."""
+    if path is None:
+        return _build({}, "<defaults>", Path.cwd(), "", home=home, listen=listen)
+    source = str(path)
+    text, loaded = read_yaml(path, "config file")
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys")
+    try:
+        return _build(loaded, source, Path(path).resolve().parent, text, home=home, listen=listen)
+    except ConfigError as exc:
+        raise ConfigError(with_line(str(exc), source, text)) from None
 
 
 def _build(
-    raw: dict[str, Any], source: str, base_dir: Path, *, home: Any, listen: str | None
+    raw: dict[str, Any],
+    source: str,
+    base_dir: Path,
+    text: str,
+    *,
+    home: Any,
+    listen: str | None,
 ) -> Config:
     for key, value in raw.items():
         if key not in _TOP_LEVEL:
@@ -154,9 +152,9 @@ def _build(
         audit, {"checkpoint_every", "checkpoint_seconds", "synchronous"}, f"{source}: audit"
     )
 
-    providers = {}
-    for name, spec in raw.get("providers", {}).items():
-        providers[name] = _provider(name, spec, source)
+    providers = {
+        name: _provider(name, spec, source) for name, spec in raw.get("providers", {}).items()
+    }
 
     upstream_ca = None
     if "upstream_ca" in raw:
@@ -164,55 +162,54 @@ def _build(
         if not upstream_ca.is_file():
             raise ConfigError(f"{source}: upstream_ca: {upstream_ca} is not a readable PEM file")
 
-    policy = raw.get("policy")
-    if isinstance(policy, str):
-        policy = str(rel(policy))
-
     stream = dict(raw.get("stream", {}))
     _check_keys(stream, {"holdback"}, f"{source}: stream")
-    if "holdback" in stream and (
-        not isinstance(stream["holdback"], int) or not 0 <= stream["holdback"] <= 4096
-    ):
+    holdback = stream.get("holdback", DEFAULT_HOLDBACK)
+    if not isinstance(holdback, int) or isinstance(holdback, bool) or not 0 <= holdback <= 4096:
         raise ConfigError(f"{source}: stream.holdback: expected a whole number from 0 to 4096")
 
-    breaker = dict(raw.get("breaker", {}))
-    _check_keys(breaker, {"failures", "window", "cooldown", "max_open"}, f"{source}: breaker")
-    for key, value in breaker.items():
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or value <= 0
-            or (key == "failures" and not isinstance(value, int))
-        ):
+    upstreams = {name: p.upstream for name, p in providers.items() if p.upstream}
+    routes = parse_routes(raw.get("routes"), source, base_dir, upstreams=upstreams)
+    policy = _policy(raw.get("policy"), source, text, rel)
+    for key, name in policy.reroute.items():
+        if routes.get(name) is None:
+            known = ", ".join(sorted(routes.names)) or "none configured"
+            where = f"{source}: policy." if policy.source == "policy" else f"{policy.source}: "
             raise ConfigError(
-                f"{source}: breaker.{key}: expected a number above 0"
-                + (" (a whole number)" if key == "failures" else "")
+                f"{where}reroute.{key}: {name!r} is not a route in {source} (routes: {known})"
             )
-
-    from llmwall.routing.routes import (
-        parse_routes,  # validated here so that a bad route fails at load
-    )
-
-    parse_routes(raw.get("routes"), source, base_dir)
 
     return Config(
         home=home_path or default_home(),
+        policy=policy,
         listen_host=host,
         listen_port=port,
         audit_path=audit_path,
-        policy=policy,
+        audit=audit,
         fail_mode=fail_mode,
         upstream_ca=upstream_ca,
         providers=providers,
-        detectors=dict(raw.get("detectors", {})),
-        stream=stream,
-        audit=audit,
-        routes=list(raw.get("routes", [])),
+        detectors=DetectorConfig.from_mapping(raw.get("detectors"), f"{source}: detectors"),
+        holdback=holdback,
+        routes=routes,
         proxy_auth=_proxy_auth(raw.get("proxy_auth"), source, rel),
-        breaker=breaker,
+        breaker=BreakerConfig.from_mapping(raw.get("breaker"), f"{source}: breaker"),
         source=source,
-        base_dir=base_dir,
     )
+
+
+def _policy(spec: Any, source: str, text: str, rel: Any) -> Policy:
+    """A policy file (its own errors name its own lines), an inline mapping (errors name
+    the config's lines under `policy.`), or the built-in default."""
+    if isinstance(spec, str):
+        return load_policy(str(rel(spec)))
+    if not isinstance(spec, dict):
+        return load_policy(None)
+    try:
+        return parse_policy(spec, "policy")
+    except ConfigError as exc:
+        rest = str(exc).removeprefix("policy: ")
+        raise ConfigError(with_line(f"{source}: policy.{rest}", source, text)) from None
 
 
 def _proxy_auth(value: str | None, source: str, rel: Any) -> str | None:
@@ -240,9 +237,6 @@ def _check_keys(mapping: dict[str, Any], allowed: set[str], where: str) -> None:
 
 
 def _provider(name: str, spec: Any, source: str) -> ProviderOverride:
-    # Imported here: the provider table lives in routing, the one source of provider names.
-    from llmwall.routing.providers import PROVIDER_NAMES
-
     where = f"{source}: providers.{name}"
     if name not in PROVIDER_NAMES:
         raise ConfigError(f"{where}: unknown provider; known: {', '.join(sorted(PROVIDER_NAMES))}")

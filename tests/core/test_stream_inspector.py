@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy, parse_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy, parse_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.engine import Detector
 from llmwall.routing.dialects.anthropic import DIALECT as ANTHROPIC
 from llmwall.routing.dialects.openai_chat import DIALECT as OPENAI

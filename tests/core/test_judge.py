@@ -3,8 +3,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmwall.addon.pipeline import decide, redact
-from llmwall.addon.policy import Action, load_policy
+from llmwall.core.judge import judge, redact
+from llmwall.core.policy import load_policy
+from llmwall.decision import Decision
 from llmwall.detectors.finding import Finding
 from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
@@ -51,38 +52,36 @@ def test_redact_keeps_text_outside_spans(text: str, spans: list[tuple[int, int]]
 
 def test_decide_blocks_on_injection_and_names_rule_without_text() -> None:
     ext = Extraction((seg("ignore everything"),))
-    d = decide(
+    d = judge(
         ext,
         [[Finding("PROMPT_INJECTION", 0, 17, 0.99, "d", "pi.ignore_previous")]],
         POLICY,
         Direction.REQUEST,
     )
-    assert d.action is Action.BLOCK
+    assert d.decision is Decision.BLOCK
     assert d.rules == ("block:PROMPT_INJECTION:pi.ignore_previous",)
     assert "ignore everything" not in d.reason and "PROMPT_INJECTION x1" in d.reason
 
 
 def test_decide_redacts_per_path() -> None:
     ext = Extraction((seg("a@b.co", path=("m", 0)), seg("clean", path=("m", 1))))
-    d = decide(
-        ext, [[Finding("EMAIL_ADDRESS", 0, 6, 1.0, "d", "r")], []], POLICY, Direction.REQUEST
-    )
-    assert d.action is Action.REDACT
-    assert d.replacements == {("m", 0): "<EMAIL_ADDRESS>"}
+    d = judge(ext, [[Finding("EMAIL_ADDRESS", 0, 6, 1.0, "d", "r")], []], POLICY, Direction.REQUEST)
+    assert d.decision is Decision.REDACT
+    assert d.rewrites == {("m", 0): "<EMAIL_ADDRESS>"}
 
 
 def test_read_only_segment_needing_redaction_blocks() -> None:
     ext = Extraction((seg("a@b.co", writable=False),))
-    d = decide(ext, [[Finding("EMAIL_ADDRESS", 0, 6, 1.0, "d", "r")]], POLICY, Direction.REQUEST)
-    assert d.action is Action.BLOCK and "block:EMAIL_ADDRESS:read-only" in d.rules
+    d = judge(ext, [[Finding("EMAIL_ADDRESS", 0, 6, 1.0, "d", "r")]], POLICY, Direction.REQUEST)
+    assert d.decision is Decision.BLOCK and "block:EMAIL_ADDRESS:read-only" in d.rules
 
 
 def test_unknown_content_fails_closed_and_binary_passes_by_default() -> None:
     assert (
-        decide(Extraction((), unknown=(("x",),)), [], POLICY, Direction.REQUEST).action
-        is Action.BLOCK
+        judge(Extraction((), unknown=(("x",),)), [], POLICY, Direction.REQUEST).decision
+        is Decision.BLOCK
     )
     assert (
-        decide(Extraction((), binary=(("x",),)), [], POLICY, Direction.REQUEST).action
-        is Action.ALLOW
+        judge(Extraction((), binary=(("x",),)), [], POLICY, Direction.REQUEST).decision
+        is Decision.ALLOW
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from llmwall.addon.pipeline import decide, scan_inputs
-from llmwall.addon.policy import Action, load_policy
+from llmwall.core.judge import judge, scan_inputs
+from llmwall.core.policy import load_policy
+from llmwall.decision import Decision
 from llmwall.detectors.engine import Detector
 from llmwall.detectors.template_tokens import mask
 from llmwall.routing.dialects import get
@@ -17,10 +18,10 @@ LLAMA = (
 )
 
 
-def decide_invoke(body: dict) -> Action:
+def decide_invoke(body: dict) -> Decision:
     extraction = get("bedrock_invoke").extract_request(body)  # type: ignore[union-attr]
     scans = DETECTOR.scan_batch(scan_inputs(extraction))
-    return decide(extraction, scans, POLICY, Direction.REQUEST)
+    return judge(extraction, scans, POLICY, Direction.REQUEST)
 
 
 def test_mask_keeps_offsets() -> None:
@@ -32,15 +33,15 @@ def test_a_llama_prompt_with_its_own_template_is_allowed() -> None:
     d = decide_invoke(
         {"prompt": LLAMA.format(user="What is the capital of France?"), "max_gen_len": 64}
     )
-    assert d.action is Action.ALLOW, d.rules
+    assert d.decision is Decision.ALLOW, d.rules
 
 
 def test_text_inside_the_template_is_still_scanned() -> None:
     key = "sk-proj-" + "Zq8Wm3Rt6Yp1Ks4Dv7Gh0Jn2Lc5Xb9Fe" * 2
     d = decide_invoke({"prompt": LLAMA.format(user=f"my key {key}")})
-    assert d.action is Action.REDACT
-    assert key not in next(iter(d.replacements.values())) and "<|eot_id|>" in next(
-        iter(d.replacements.values())
+    assert d.decision is Decision.REDACT
+    assert key not in next(iter(d.rewrites.values())) and "<|eot_id|>" in next(
+        iter(d.rewrites.values())
     )
     d = decide_invoke(
         {
@@ -49,7 +50,7 @@ def test_text_inside_the_template_is_still_scanned() -> None:
             )
         }
     )
-    assert d.action is Action.BLOCK
+    assert d.decision is Decision.BLOCK
 
 
 def test_template_tokens_in_a_chat_message_are_still_an_injection_signal() -> None:
@@ -63,8 +64,8 @@ def test_template_tokens_in_a_chat_message_are_still_an_injection_signal() -> No
             ]
         }
     )
-    d = decide(extraction, DETECTOR.scan_batch(scan_inputs(extraction)), POLICY, Direction.REQUEST)
-    assert d.action is Action.BLOCK
+    d = judge(extraction, DETECTOR.scan_batch(scan_inputs(extraction)), POLICY, Direction.REQUEST)
+    assert d.decision is Decision.BLOCK
 
 
 def test_role_headers_are_masked_whole() -> None:

@@ -1,5 +1,5 @@
 """The policy: what to do about findings. Loaded from YAML, validated with errors that
-name the key, applied by pure functions in `addon.pipeline`."""
+name the key, applied by the pure functions of `llmwall.core.judge`."""
 
 from __future__ import annotations
 
@@ -8,30 +8,20 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from llmwall.addon.yaml_lines import read_yaml, with_line
+from llmwall.core.yaml_source import read_yaml, with_line
+from llmwall.decision import Decision
 from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
 from llmwall.detectors.finding import Finding
 from llmwall.errors import ConfigError
 from llmwall.routing.segment import Direction, Trust
 
-
-class Action(StrEnum):
-    ALLOW = "allow"
-    REDACT = "redact"
-    BLOCK = "block"
-
-
-_SEVERITY = {Action.ALLOW: 0, Action.REDACT: 1, Action.BLOCK: 2}
-
-
-def worst(a: Action, b: Action) -> Action:
-    return a if _SEVERITY[a] >= _SEVERITY[b] else b
+# The decisions a policy key may name (a subset of the one vocabulary).
+FINDING_ACTIONS = (Decision.ALLOW, Decision.REDACT, Decision.BLOCK)
 
 
 _KEYS = {
@@ -55,17 +45,17 @@ _OVERRIDABLE = ("actions", "min_score", "min_scores", "injection", "responses", 
 
 @dataclass(frozen=True)
 class Policy:
-    actions: dict[str, Action]
-    response_actions: dict[str, Action]
+    actions: dict[str, Decision]
+    response_actions: dict[str, Decision]
     min_score: float
     min_scores: dict[str, float]
     injection_threshold: float
     indirect_threshold: float
-    injection_model_output: Action
-    unknown_content: Action
-    binary_content: Action
-    unknown_endpoint: Action
-    signed_requests: Action
+    injection_model_output: Decision
+    unknown_content: Decision
+    binary_content: Decision
+    unknown_endpoint: Decision
+    signed_requests: Decision
     allow_values: frozenset[str]
     allow_patterns: tuple[re.Pattern[str], ...]
     allow_digests: frozenset[str]
@@ -95,7 +85,7 @@ class Policy:
         request keeps them (that is the point of the route); others keep their action."""
         keys = {k for k, r in self.reroute.items() if r == route}
         keys |= {e for e in (*self.actions, *self.response_actions) if _category_name(e) in keys}
-        allow = {k: Action.ALLOW for k in keys}
+        allow = {k: Decision.ALLOW for k in keys}
         return replace(
             self,
             actions={**self.actions, **allow},
@@ -104,7 +94,7 @@ class Policy:
 
     def action_for(
         self, finding: Finding, value: str, trust: Trust, direction: Direction
-    ) -> Action | None:
+    ) -> Decision | None:
         """The action for one finding, or None when it is ignored (score, allowlist)."""
         entity = finding.entity
         if (
@@ -126,7 +116,7 @@ class Policy:
                 return table[key]
             if key in self.actions:
                 return self.actions[key]
-        return Action.ALLOW
+        return Decision.ALLOW
 
     def _allowlisted(self, value: str) -> bool:
         if value in self.allow_values:
@@ -145,7 +135,7 @@ def _category_name(entity: str) -> str:
 
 def default_policy_text() -> str:
     return (
-        resources.files("llmwall.addon").joinpath("default_policy.yaml").read_text(encoding="utf-8")
+        resources.files("llmwall.core").joinpath("default_policy.yaml").read_text(encoding="utf-8")
     )
 
 
@@ -287,11 +277,11 @@ def _strings(raw: dict[str, Any], key: str, source: str, parent: str) -> list[st
     return value
 
 
-def _action(value: Any, source: str, where: str, redact: bool = True) -> Action:
-    allowed = [a.value for a in Action if redact or a is not Action.REDACT]
+def _action(value: Any, source: str, where: str, redact: bool = True) -> Decision:
+    allowed = [a.value for a in FINDING_ACTIONS if redact or a is not Decision.REDACT]
     if value not in allowed:
         raise ConfigError(f"{source}: {where}: {value!r} is not one of {', '.join(allowed)}")
-    return Action(value)
+    return Decision(value)
 
 
 def _entity(name: Any, source: str, where: str) -> str:
@@ -304,7 +294,7 @@ def _entity(name: Any, source: str, where: str) -> str:
     return str(name)
 
 
-def _actions(raw: Any, source: str, where: str) -> dict[str, Action]:
+def _actions(raw: Any, source: str, where: str) -> dict[str, Decision]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: {where}: expected a mapping of entity or category to action")
     return {_entity(k, source, where): _action(v, source, f"{where}.{k}") for k, v in raw.items()}

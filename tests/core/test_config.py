@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from llmwall.addon.config import load_config
+from llmwall.core.config import load_config
 from llmwall.errors import ConfigError
 
 
@@ -70,18 +70,16 @@ def test_errors_point_at_the_line(tmp_path: Path) -> None:
 
 
 def test_inline_policy_errors_point_at_the_config_line(tmp_path: Path) -> None:
-    cfg = load_config(
-        write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n")
-    )
+    cfg = write(tmp_path, "fail_mode: closed\npolicy:\n  injection:\n    treshold: 0.5\n")
     with pytest.raises(ConfigError) as err:
-        cfg.load_policy()
+        load_config(cfg)
     assert str(err.value).startswith(
         f"{tmp_path / 'config.yaml'}:4: policy.injection.treshold: unknown key"
     )
 
 
 def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
-    from llmwall.addon.policy import load_policy
+    from llmwall.core.policy import load_policy
 
     p = tmp_path / "policy.yaml"
     p.write_text("version: 1\nactions:\n  secret: redact\n  EMAIL_ADDRESS: redcat\n")
@@ -103,3 +101,40 @@ def test_proxy_auth_specs(tmp_path: Path) -> None:
     for bad in ("proxy_auth: '@missing.htpasswd'\n", "proxy_auth: alice\n"):
         with pytest.raises(ConfigError, match="proxy_auth"):
             load_config(write(tmp_path, bad))
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix"),
+    [
+        ("listen: 127.0.0.1:8080\ndetectors:\n  cache_size: -1\n", ":3: detectors.cache_size"),
+        ("detectors:\n  custom: ['nosuch.module:X']\n", ":2: detectors.custom: cannot import"),
+        ("breaker:\n  failures: 0\n", ":2: breaker.failures: expected a number above 0"),
+        ("routes:\n  - fallbacks:\n      - provider: antropic\n", ":3: routes[0].fallbacks[0]"),
+        ("policy: {reroute: {pii: nowhere}}\n", "reroute.pii: 'nowhere' is not a route"),
+    ],
+)
+def test_every_block_is_validated_at_load_with_file_and_line(
+    tmp_path: Path, text: str, prefix: str
+) -> None:
+    cfg = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    message = str(err.value)
+    assert message.startswith(f"{cfg}{prefix}" if prefix.startswith(":") else str(cfg)), message
+    assert prefix in message
+
+
+def test_the_config_is_parsed_into_typed_objects(tmp_path: Path) -> None:
+    cfg = load_config(
+        write(
+            tmp_path,
+            "providers: {anthropic: {upstream: 'https://llm-gw.internal:8443/anthropic'}}\n"
+            "stream: {holdback: 128}\nbreaker: {failures: 5}\n"
+            "routes:\n  - match: {provider: openai}\n    fallbacks: [{provider: anthropic}]\n",
+        )
+    )
+    assert cfg.holdback == 128 and cfg.breaker.failures == 5
+    assert cfg.policy.source == "<built-in default policy>"
+    (target,) = cfg.routes.routes[0].fallbacks
+    # a fallback to a provider with a configured upstream goes there, not to the public host
+    assert target.url(None, stream=False) == "https://llm-gw.internal:8443/anthropic/v1/messages"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from llmwall.addon.policy import Action, load_policy, parse_policy
+from llmwall.core.policy import load_policy, parse_policy
+from llmwall.decision import Decision
 from llmwall.detectors.finding import Finding
 from llmwall.errors import ConfigError
 from llmwall.routing.segment import Direction, Trust
@@ -15,26 +16,30 @@ def f(entity: str, score: float = 1.0) -> Finding:
 def test_default_policy_loads_and_has_a_stable_digest() -> None:
     a, b = load_policy(None), load_policy(None)
     assert a.digest == b.digest and len(a.digest) == 64
-    assert a.action_for(f("EMAIL_ADDRESS"), "a@b.c", Trust.USER, Direction.REQUEST) is Action.REDACT
-    assert a.action_for(f("OPENAI_API_KEY"), "sk-x", Trust.USER, Direction.REQUEST) is Action.REDACT
+    assert (
+        a.action_for(f("EMAIL_ADDRESS"), "a@b.c", Trust.USER, Direction.REQUEST) is Decision.REDACT
+    )
+    assert (
+        a.action_for(f("OPENAI_API_KEY"), "sk-x", Trust.USER, Direction.REQUEST) is Decision.REDACT
+    )
     assert (
         a.action_for(f("PROMPT_INJECTION", 0.99), "x", Trust.USER, Direction.REQUEST)
-        is Action.BLOCK
+        is Decision.BLOCK
     )
 
 
 @pytest.mark.parametrize(
     ("trust", "score", "expected"),
     [
-        (Trust.USER, 0.95, Action.BLOCK),
+        (Trust.USER, 0.95, Decision.BLOCK),
         (Trust.USER, 0.1, None),
-        (Trust.EXTERNAL, 0.75, Action.BLOCK),
+        (Trust.EXTERNAL, 0.75, Decision.BLOCK),
         (Trust.EXTERNAL, 0.65, None),
-        (Trust.MODEL, 0.99, Action.ALLOW),
+        (Trust.MODEL, 0.99, Decision.ALLOW),
     ],
 )
 def test_injection_thresholds_depend_on_the_source(
-    trust: Trust, score: float, expected: Action | None
+    trust: Trust, score: float, expected: Decision | None
 ) -> None:
     p = parse_policy({"injection": {"threshold": 0.9, "indirect_threshold": 0.7}}, "t")
     assert p.action_for(f("PROMPT_INJECTION", score), "x", trust, Direction.REQUEST) is expected
@@ -48,10 +53,12 @@ def test_entity_wins_over_category_and_responses_override() -> None:
         },
         "t",
     )
-    assert p.action_for(f("IP_ADDRESS"), "1.2.3.4", Trust.USER, Direction.REQUEST) is Action.ALLOW
-    assert p.action_for(f("EMAIL_ADDRESS"), "a@b.c", Trust.USER, Direction.REQUEST) is Action.REDACT
-    assert p.action_for(f("JWT"), "e", Trust.USER, Direction.REQUEST) is Action.BLOCK
-    assert p.action_for(f("JWT"), "e", Trust.MODEL, Direction.RESPONSE) is Action.REDACT
+    assert p.action_for(f("IP_ADDRESS"), "1.2.3.4", Trust.USER, Direction.REQUEST) is Decision.ALLOW
+    assert (
+        p.action_for(f("EMAIL_ADDRESS"), "a@b.c", Trust.USER, Direction.REQUEST) is Decision.REDACT
+    )
+    assert p.action_for(f("JWT"), "e", Trust.USER, Direction.REQUEST) is Decision.BLOCK
+    assert p.action_for(f("JWT"), "e", Trust.MODEL, Direction.RESPONSE) is Decision.REDACT
 
 
 def test_allowlist_values_patterns_digests() -> None:
@@ -64,7 +71,9 @@ def test_allowlist_values_patterns_digests() -> None:
     )
     for value in ("a@b.c", "x@example.org", "ops@corp.example"):
         assert p.action_for(f("EMAIL_ADDRESS"), value, Trust.USER, Direction.REQUEST) is None
-    assert p.action_for(f("EMAIL_ADDRESS"), "z@y.x", Trust.USER, Direction.REQUEST) is Action.REDACT
+    assert (
+        p.action_for(f("EMAIL_ADDRESS"), "z@y.x", Trust.USER, Direction.REQUEST) is Decision.REDACT
+    )
 
 
 def test_min_score_drops_weak_findings() -> None:
@@ -72,7 +81,7 @@ def test_min_score_drops_weak_findings() -> None:
     assert p.action_for(f("EMAIL_ADDRESS", 0.5), "x", Trust.USER, Direction.REQUEST) is None
     assert p.action_for(f("PHONE_NUMBER", 0.8), "x", Trust.USER, Direction.REQUEST) is None
     assert (
-        p.action_for(f("PHONE_NUMBER", 0.95), "x", Trust.USER, Direction.REQUEST) is Action.REDACT
+        p.action_for(f("PHONE_NUMBER", 0.95), "x", Trust.USER, Direction.REQUEST) is Decision.REDACT
     )
 
 
@@ -121,10 +130,10 @@ def test_per_provider_overrides_merge_into_the_base_policy() -> None:
     assert p.for_provider("openai") is p
     # nested mappings merge key by key: the base's other keys stay
     assert (local.injection_threshold, local.indirect_threshold) == (0.9, 0.7)
-    assert local.actions["EMAIL_ADDRESS"] is Action.BLOCK
-    assert local.actions["pii"] is Action.ALLOW
+    assert local.actions["EMAIL_ADDRESS"] is Decision.BLOCK
+    assert local.actions["pii"] is Decision.ALLOW
     assert p.actions.get("pii") is None
     assert p.injection_threshold == parse_policy({}, "d").injection_threshold
     # defaults merge too when the base policy names no actions
     q = parse_policy({"per_provider": {"ollama": {"actions": {"pii": "allow"}}}}, "p")
-    assert q.for_provider("ollama").actions["secret"] is Action.REDACT
+    assert q.for_provider("ollama").actions["secret"] is Decision.REDACT
