@@ -10,10 +10,12 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import Sequence
 
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
 
+from llmwall.addon import proxy_state
 from llmwall.addon.admin import Admin, admin_mode
 from llmwall.addon.firewall import Firewall
 from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
@@ -45,17 +47,27 @@ class Ready:
         proxy: list[str] = []
         admin: list[str] = []
         door: list[str] = []
+        proxy_addrs = []
         for instance in server.servers if server else ():
             addrs = [f"{h}:{p}" for h, p, *_ in instance.listen_addrs]
             if instance.mode.full_spec == self.admin:
                 admin.extend(addrs)
-            elif instance.mode.full_spec.startswith("regular"):
+            elif instance.mode.full_spec.startswith(("regular", "local")):
                 proxy.extend(addrs)
+                proxy_addrs += [(h, p) for h, p, *_ in instance.listen_addrs]
             else:
                 door.extend(addrs)
+        modes = list(ctx.options.mode)
+        where = ", ".join(proxy) or "?"
+        if any(m.startswith("local") for m in modes):
+            where += " + " + ", ".join(m for m in modes if m.startswith("local"))
+        # wrap/env/doctor read this to find the proxy and to check they match it.
+        proxy_state.write_state(
+            self.rt.config.home, proxy_addrs, self.rt.ca.cert, modes, self.rt.config.source
+        )
         log.info(
             "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s%s%s)",
-            ", ".join(proxy) or "?",
+            where,
             self.rt.config.policy.source,
             self.rt.config.fail_mode,
             self.rt.config.audit_db,
@@ -65,21 +77,31 @@ class Ready:
         )
         self.ready = True
 
+    def done(self) -> None:
+        proxy_state.remove_state(self.rt.config.home)
+
 
 def _host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-async def serve(runtime: Runtime) -> None:
+async def serve(
+    runtime: Runtime, modes: Sequence[str] = ("regular",), addons: Sequence[object] = ()
+) -> None:
+    """Run until SIGINT/SIGTERM. `modes` are mitmproxy mode specs: "regular" (the forward
+    proxy) and/or "local:<spec>" (capture, addon/capture.py); `addons` run after ours."""
     cfg = runtime.config
-    modes = [f"regular@{_host(cfg.listen_host)}:{cfg.listen_port}"]
+    specs = [
+        f"regular@{_host(cfg.listen_host)}:{cfg.listen_port}" if m == "regular" else m
+        for m in modes
+    ]
     admin = admin_mode(*cfg.admin_listen) if cfg.admin_listen else None
     if admin:
-        modes.append(admin)
+        specs.append(admin)
     door = front_door_mode(*cfg.front_door.listen) if cfg.front_door else None
     if door:
-        modes.append(door)
-    opts = options.Options(mode=modes)
+        specs.append(door)
+    opts = options.Options(mode=specs)
     master = DumpMaster(opts, with_termlog=False, with_dumper=False)
     opts.update(
         confdir=str(runtime.ca.confdir),
@@ -97,7 +119,7 @@ async def serve(runtime: Runtime) -> None:
         master.addons.add(Admin(telemetry, admin, ready))
     if door and cfg.front_door:
         master.addons.add(FrontDoorAddon(cfg.front_door, door, runtime.table))
-    master.addons.add(Firewall(runtime), telemetry, ready)
+    master.addons.add(Firewall(runtime), telemetry, ready, *addons)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)

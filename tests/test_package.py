@@ -94,4 +94,5 @@ def test_the_wheel_installs_only_llmwall(wheel: Path) -> None:
     # the data the runtime reads is in it; the training corpora are not
     assert "llmwall/core/default_policy.yaml" in names
     assert "llmwall/detectors/models/injection_model.json" in names
+    assert "llmwall/ca/node_proxy_preload.cjs" in names  # wrap gives it to Node < 22.21
     assert not any("training" in n or "synthetic_attacks" in n for n in names)

@@ -1,4 +1,4 @@
-"""`llmwall audit ...`: verify, tail, stats, export, rotate, pubkey.
+"""`llmwall audit ...`: verify, tail, stats, export, report, rotate, pubkey.
 
 Each command is a thin shell over `audit.*`; errors become one line on stderr and exit 2.
 """
@@ -74,6 +74,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
+
+    p = add(
+        "report",
+        cmd_report,
+        "write a self-contained HTML report (plots, no content) of the records in a window",
+        "llmwall audit report --since 2h --html report.html",
+    )
+    p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
+    p.add_argument("--html", required=True, type=Path, metavar="FILE", help="output file")
 
     from llmwall.audit.export import FORMATS
 
@@ -238,6 +247,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"\nby {section}:")
         for key, count in result[section].items():
             print(f"  {count:>8}  {key}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The HTML report of addon/report.py for the records since --since (default: all)."""
+    from llmwall.addon.report import write_session_report
+    from llmwall.audit.export import parse_since
+
+    _open_db(args)  # the same checks and errors as the other audit commands
+    _, dbs = _home_and_dbs(args)
+    since = parse_since(args.since) if args.since else ""
+    path = write_session_report(dbs[0], args.html, since=since, title="")
+    print(path)
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import certifi
 
 from llmwall.ca.authority import ensure_ca, upstream_trust
-from llmwall.ca.client_env import client_env, shell_exports
+from llmwall.ca.client_env import build_client_env, shell_exports
 
 
 def test_the_ca_is_made_once_with_private_files(tmp_path: Path) -> None:
@@ -31,9 +31,10 @@ def test_upstream_trust_adds_an_extra_root_to_the_public_ones(tmp_path: Path) ->
     assert trust is not None and trust.read_text().endswith(extra.read_text())
 
 
-def test_client_env_points_every_runtime_at_the_proxy_and_bundle(tmp_path: Path) -> None:
+def test_client_env_points_every_runtime_at_the_proxy_and_merged_bundle(tmp_path: Path) -> None:
     ca = ensure_ca(tmp_path)
-    env = client_env(ca, "http://127.0.0.1:8080")
+    env = build_client_env(tmp_path, ca.cert, "http://127.0.0.1:8080", {}).vars
     assert env["HTTPS_PROXY"] == env["https_proxy"] == "http://127.0.0.1:8080"
-    assert env["SSL_CERT_FILE"] == env["REQUESTS_CA_BUNDLE"] == str(ca.bundle)
+    assert env["SSL_CERT_FILE"] == env["REQUESTS_CA_BUNDLE"] == env["NODE_EXTRA_CA_CERTS"]
+    assert ca.cert.read_text() in Path(env["SSL_CERT_FILE"]).read_text()  # merged, see test_trust
     assert "export HTTPS_PROXY=http://127.0.0.1:8080\n" in shell_exports(env)

@@ -104,7 +104,7 @@ def test_every_command_has_help_and_an_example() -> None:
     cli_audit.register(sub, parents=[])
     audit = sub.choices["audit"]
     commands = audit._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert set(commands) == {"verify", "tail", "stats", "export", "rotate", "pubkey"}
+    assert set(commands) == {"verify", "tail", "stats", "export", "rotate", "pubkey", "report"}
     for name, p in commands.items():
         assert p.description and "example: llmwall audit " + name in (p.epilog or "")
 
