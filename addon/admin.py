@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from mitmproxy import http
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from llmwall.addon.telemetry import Telemetry
 
@@ -41,7 +41,7 @@ class Admin:
         if request.method not in ("GET", "HEAD"):
             flow.response = _json(405, {"error": "only GET is served here"})
         elif path == "/metrics":
-            body = generate_latest(self.telemetry.registry)
+            body = self.telemetry.exposition()
             flow.response = http.Response.make(200, body, {"content-type": CONTENT_TYPE_LATEST})
         elif path == "/healthz":
             flow.response = _json(200, {"status": "ok"})

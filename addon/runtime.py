@@ -51,7 +51,9 @@ def parse_upstream(url: str) -> Upstream:
     return Upstream(parts.scheme, parts.hostname or "", port, parts.path.rstrip("/"))
 
 
-def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtime:
+def build_runtime(
+    config: Config, *, detector: Detector | None = None, worker: int | None = None
+) -> Runtime:
     """Build the detectors, the CA and the audit log a config names (its blocks were
     all validated when it was loaded)."""
     detector = detector or Detector(config.detectors)
@@ -59,7 +61,9 @@ def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtim
     ca = ensure_ca(config.home)
     audit = AuditWriter(AuditLog.open(config.audit_db, config.home, **config.audit))
     trust = upstream_trust(config.home, config.upstream_ca)
-    inspector = Inspector(config.policy_set, Scanner(detector), config.routes, digest=audit.digest)
+    inspector = Inspector(
+        config.policy_set, Scanner(detector), config.routes, digest=audit.digest, worker=worker
+    )
     return Runtime(
         config=config,
         table=ProviderTable.from_config(config.providers),

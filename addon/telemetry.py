@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter as Tally
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mitmproxy import http
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -83,13 +84,26 @@ class Telemetry:
             registry=r,
         )
         self.audit_records = Counter("llmwall_audit_records", "audit records committed", registry=r)
-        r.register(_BreakerCollector(breaker))
+        self._breaker = _BreakerCollector(breaker)
+        r.register(self._breaker)
         if log_format and not request_log.handlers:
             handler = logging.StreamHandler(sys.stdout)
             handler.setFormatter(logging.Formatter("%(message)s"))
             request_log.addHandler(handler)
             request_log.propagate = False
             request_log.setLevel(logging.INFO)
+
+    def exposition(self) -> bytes:
+        """/metrics. With several workers (llmwall.addon.workers) the counters live in
+        prometheus_client's shared directory and are summed over the workers; the
+        breaker gauge is this worker's own."""
+        shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if not shared:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=shared)
+        registry.register(self._breaker)
+        return generate_latest(registry)
 
     # -- mitmproxy hooks (after the Firewall's) ----------------------------------------
 

@@ -53,6 +53,7 @@ class Config:
     breaker: BreakerConfig = field(default_factory=BreakerConfig)
     admin_listen: tuple[str, int] | None = None  # /metrics, /healthz, /readyz
     front_door: FrontDoor | None = None  # the OpenAI-compatible reverse endpoint
+    workers: int = 1  # processes serving `listen` (llmwall.addon.workers)
     log_format: str = "text"  # the per-request line on stdout: text, json, or "" for none
     source: str = "<defaults>"
 
@@ -87,6 +88,7 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "admin": ((dict,), "a mapping with key listen (HOST:PORT of /metrics, /healthz, /readyz)"),
     "log": ((dict,), "a mapping with key format (json or text)"),
     "front_door": ((dict,), "a mapping with keys listen and keys (see docs/FRONT_DOOR.md)"),
+    "workers": ((int,), "the number of processes serving the listen address (1 or more)"),
     "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
 }
 
@@ -228,9 +230,16 @@ def _build(
         breaker=BreakerConfig.from_mapping(raw.get("breaker"), f"{source}: breaker"),
         admin_listen=admin_listen,
         front_door=front_door,
+        workers=_workers(raw.get("workers", 1), source),
         log_format="" if log_format == "off" else log_format,
         source=source,
     )
+
+
+def _workers(value: Any, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 256:
+        raise ConfigError(f"{source}: workers: expected a whole number from 1 to 256")
+    return value
 
 
 def _policy(spec: Any, source: str, text: str, rel: Any) -> Policy:

@@ -67,6 +67,7 @@ class Inspector:
         *,
         digest: Digest | None = None,
         clock: Callable[[], float] | None = None,
+        worker: int | None = None,
     ) -> None:
         self.policies = policy if isinstance(policy, PolicySet) else PolicySet(policy)
         self.scanner = scanner
@@ -76,6 +77,7 @@ class Inspector:
             scanner.version,
             digest,
             clock or time.perf_counter,
+            worker,
         )
 
     @property
@@ -91,6 +93,7 @@ class Inspector:
             self.routes,
             digest=self.recorder.digest,
             clock=self.recorder.clock,
+            worker=self.recorder.worker,
         )
 
     def policy_for(self, exchange: Exchange) -> Policy:

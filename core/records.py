@@ -24,6 +24,7 @@ class Recorder:
     detector_version: str
     digest: Digest | None = None  # None: no body digests (scan/eval outside the proxy)
     clock: Callable[[], float] = field(default=time.perf_counter)
+    worker: int | None = None  # with several processes, each record names its own
 
     def record(
         self,
@@ -59,5 +60,5 @@ class Recorder:
             usage=dict(usage) if usage is not None else None,
             latency_ms=round((self.clock() - exchange.started) * 1000, 3),
             fail_open=fail_open,
-            extra=dict(extra or {}),
+            extra={**(extra or {}), "worker": self.worker} if self.worker else dict(extra or {}),
         )

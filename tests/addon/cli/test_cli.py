@@ -206,3 +206,17 @@ def test_eval_names_a_bad_record(tmp_path: Path, capsys: pytest.CaptureFixture[s
     data.write_text('{"text": "x", "label": 0}\n{"body": "y", "label": 1}\n')
     assert main(["eval", "--home", str(tmp_path), "--dataset", str(data)]) == 2
     assert "bad.jsonl:2" in capsys.readouterr().err
+
+
+def test_a_busy_port_names_llmwall_s_own_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["run", "--listen", f"127.0.0.1:{port}", "--home", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port} is already in use" in err and "--listen" in err
