@@ -28,7 +28,7 @@ from llmwall.addon.flow_state import KEY, FlowState
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.verdicts import http_response
 from llmwall.core.exchange import Exchange
-from llmwall.core.inspect import content_free_reason
+from llmwall.core.inspect import Inspector, content_free_reason
 from llmwall.core.refusal import refusal
 from llmwall.core.stream_inspector import StreamInspector
 from llmwall.core.verdict import Verdict
@@ -48,6 +48,11 @@ class Firewall:
         self.core = runtime.inspector
         self.fallback = Fallback(runtime.inspector, runtime.breaker, runtime.upstream_ca)
         self._ticker: asyncio.Task[None] | None = None
+
+    def use(self, inspector: Inspector) -> None:
+        """Decide by another inspector from the next request on (a policy reload)."""
+        self.core = inspector
+        self.fallback.inspector = inspector
 
     # -- connection level: intercept only LLM hosts ------------------------------------
 

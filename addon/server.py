@@ -19,6 +19,7 @@ from llmwall.addon import proxy_state
 from llmwall.addon.admin import Admin, admin_mode
 from llmwall.addon.firewall import Firewall
 from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
+from llmwall.addon.reload import Reloader
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.telemetry import Telemetry
 
@@ -119,10 +120,13 @@ async def serve(
         master.addons.add(Admin(telemetry, admin, ready))
     if door and cfg.front_door:
         master.addons.add(FrontDoorAddon(cfg.front_door, door, runtime.table))
-    master.addons.add(Firewall(runtime), telemetry, ready, *addons)
+    firewall = Firewall(runtime)
+    reloader = Reloader(runtime, firewall)
+    master.addons.add(firewall, telemetry, ready, reloader, *addons)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
+    loop.add_signal_handler(signal.SIGHUP, reloader.reload)
     try:
         await master.run()
     finally:

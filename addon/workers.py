@@ -85,8 +85,14 @@ def supervise(count: int, argv: Sequence[str], listen: str) -> int:
             if proc.poll() is None:
                 proc.send_signal(signum)
 
+    def reload(signum: int, _frame: object) -> None:  # every worker reloads its policy
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGHUP)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, stop)
+    signal.signal(signal.SIGHUP, reload)
     for n in range(1, count + 1):
         start(n)
     log.info("llmwall: %d workers serving %s", count, listen)
