@@ -169,7 +169,8 @@ def main() -> None:
         for p in procs:
             p.terminate()
     print(
-        f"\n{args.clients} clients, {args.seconds:.0f} s each, 1 KB chat, loopback; {os.cpu_count()} cores\n"
+        f"\n{args.clients} clients, {args.seconds:.0f} s each, 1 KB chat, loopback;"
+        f" {os.cpu_count()} cores\n"
     )
     print("| proxy | requests/s | p50 ms | p99 ms | proxy CPU ms per request |")
     print("|---|---|---|---|---|")
