@@ -119,6 +119,7 @@ class Firewall:
                 query,
                 signed=is_signed(flow.request.headers),
                 route=state.asked_route,
+                headers=tuple(flow.request.headers.items(multi=True)),
             )
         except Exception as exc:
             log.error(
@@ -160,6 +161,7 @@ class Firewall:
             return
         if verdict.content is not None:
             flow.request.content = verdict.content
+        _rewrite_envelope(flow.request, verdict)
         self._to_upstream(flow, state)
 
     def _to_upstream(self, flow: http.HTTPFlow, state: FlowState) -> None:
@@ -192,7 +194,7 @@ class Firewall:
             )
             if ctype not in STREAM_CONTENT_TYPES and not streamed_json:
                 return
-            stream = state.dialect.stream if state.dialect else None
+            stream = self.core.stream_dialect(state.exchange, ctype)
             if stream is None or state.fail_open:
                 response.stream = True
                 state.stream_unscanned = True
@@ -242,6 +244,7 @@ class Firewall:
                     model=state.model,
                     fail_open=state.fail_open,
                     extra=state.extra,
+                    content_type=response.headers.get("content-type", ""),
                 )
         except Exception as exc:
             log.error(
@@ -355,9 +358,23 @@ def _user(flow: http.HTTPFlow) -> str | None:
 
 def _content(message: http.Message) -> bytes:
     try:
+        if message.headers.get("content-encoding", "").strip().lower() == "x-gzip":
+            # the old name of gzip (RFC 9110 8.4.1.3); mitmproxy knows only "gzip"
+            message.headers["content-encoding"] = "gzip"
         return message.get_content(strict=True) or b""
     except ValueError:
         raise InspectionError("body has an unsupported or corrupt content-encoding") from None
+
+
+def _rewrite_envelope(request: http.Request, verdict: Verdict) -> None:
+    """The redacted URL query/path and header values of a Verdict, applied."""
+    if verdict.url is not None:
+        request.path = verdict.url
+    if verdict.headers:
+        fields = list(request.headers.fields)
+        for index, name, value in verdict.headers:
+            fields[index] = (name.encode("latin-1", "replace"), value.encode("utf-8"))
+        request.headers.fields = tuple(fields)
 
 
 Decoder = Callable[[bytes], bytes]

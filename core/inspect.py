@@ -2,7 +2,9 @@
 
 Read it top to bottom to follow a request:
 
-    read_request(exchange, content)      parse the body, let the dialect extract segments
+    read_request(exchange, content)      decode the body by content type (routing.body), let
+                                         the dialect (or the generic extractor) extract
+                                         segments; add the query and headers
     scanner.ascan(extraction)            the detectors, off the event loop when slow
     decide_request(...)                  policy -> allow | redact | block | reroute | unscanned
         judge(...)                       every finding against the policy (llmwall.core.judge)
@@ -22,8 +24,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from llmwall.core.exchange import Exchange
@@ -39,21 +41,46 @@ from llmwall.core.verdict import Verdict
 from llmwall.decision import Decision
 from llmwall.detectors.finding import Finding
 from llmwall.errors import InspectionError
-from llmwall.routing import jsonpath
+from llmwall.routing import body as body_codec
+from llmwall.routing import envelope, jsonpath, media
+from llmwall.routing.body import Body
+from llmwall.routing.body.lines import JSONL_TYPES
 from llmwall.routing.dialects import get as get_dialect
-from llmwall.routing.dialects.base import StreamDialect
+from llmwall.routing.dialects.base import Dialect, StreamDialect
+from llmwall.routing.dialects.generic import GENERIC, NDJSON_STREAM, SSE_STREAM
+from llmwall.routing.envelope import Envelope
+from llmwall.routing.providers import provider_named
 from llmwall.routing.routes import Route, RouteTable
 from llmwall.routing.segment import Direction, Extraction, Path, Role, Segment, Trust
 
 
 @dataclass(frozen=True)
 class RequestReading:
-    """A request body as its dialect reads it."""
+    """A request as its dialect reads it: `body` is the decoded tree (the JSON parse
+    for JSON bodies), `decoded` its codec (None for a bodiless request), `envelope` the
+    query, path and headers that were scanned with it."""
 
     body: Any
     extraction: Extraction
     model: str | None
     stream: bool
+    decoded: Body | None = None
+    envelope: Envelope | None = None
+
+    def encode(
+        self, rewrites: Mapping[Path, str]
+    ) -> tuple[bytes | None, str | None, tuple[tuple[int, str, str], ...]]:
+        """(the body to send or None if unchanged, the new URL path or None, header
+        rewrites) with `rewrites` written back where each came from."""
+        if not rewrites:
+            return None, None, ()
+        body, env = envelope.split(rewrites)
+        url, headers = self.envelope.apply(env) if self.envelope and env else (None, ())
+        if not body:
+            return None, url, headers
+        if self.decoded is None:
+            return rewritten(self.body, body), url, headers
+        return self.decoded.apply(body), url, headers
 
 
 class Inspector:
@@ -111,28 +138,77 @@ class Inspector:
         *,
         signed: bool = False,
         route: Route | None = None,
+        headers: Sequence[tuple[str, str]] = (),
     ) -> Verdict:
         """The whole request path for the proxy. Raises InspectionError (content-free)
         for a body it cannot read; the caller turns that into `failure`. `route` sends
         the request along that route instead of to its provider (the front door's
-        `<provider>/<model>`)."""
-        reading = self.read_request(exchange, content, query)
+        `<provider>/<model>`). `headers` are the request's (name, value) pairs: the
+        content type picks the body codec, and non-credential, non-standard headers are
+        scanned like the body."""
+        reading = self.read_request(exchange, content, query, headers)
         if reading is None:
             return self.decide_request(exchange, content, None, ())
         scans = await self.scanner.ascan(reading.extraction)
         return self.decide_request(exchange, content, reading, scans, signed=signed, route=route)
 
-    def read_request(self, exchange: Exchange, content: bytes, query: str) -> RequestReading | None:
-        """None when there is nothing a dialect reads (no body, or no dialect)."""
-        dialect = get_dialect(exchange.dialect) if exchange.dialect else None
-        if dialect is None or not content:
+    def reader(self, exchange: Exchange) -> Dialect | None:
+        """The dialect that reads this exchange: its endpoint's, else (a path on an LLM
+        host no dialect knows) the generic extractor, unless the policy says
+        `unknown_endpoint: allow|block`."""
+        if exchange.dialect:
+            return get_dialect(exchange.dialect)
+        if self.policy_for(exchange).unknown_endpoint == "scan":
+            return GENERIC
+        return None
+
+    def stream_dialect(self, exchange: Exchange, content_type: str) -> StreamDialect | None:
+        """How to read a streamed answer: the endpoint dialect's stream, else the
+        generic stream (SSE or NDJSON by content type); None: not read (unknown_endpoint
+        allow or block)."""
+        dialect = self.reader(exchange)
+        if dialect is None:
             return None
-        body = parse_json(content, "request")
+        if dialect.stream is not None and dialect is not GENERIC:
+            return dialect.stream
+        ndjson = media.media_type(content_type) in JSONL_TYPES
+        return NDJSON_STREAM if ndjson else SSE_STREAM
+
+    def read_request(
+        self,
+        exchange: Exchange,
+        content: bytes,
+        query: str,
+        headers: Sequence[tuple[str, str]] = (),
+    ) -> RequestReading | None:
+        """None when nothing is read: no body and nothing in the envelope, or no dialect
+        (unknown_endpoint allow or block)."""
+        dialect = self.reader(exchange)
+        if dialect is None:
+            return None
+        env = Envelope.read(
+            exchange.path,
+            query,
+            headers,
+            auth_headers=_auth_headers(exchange.provider),
+            scan_path=not content or exchange.dialect is None,
+        )
+        if not content:
+            if not env.segments:
+                return None
+            return RequestReading(None, Extraction(tuple(env.segments)), None, False, None, env)
+        decoded = body_codec.decode(content, _content_type(headers))
+        extraction = dialect.read_request(decoded)
+        if env.segments:
+            extraction = replace(extraction, segments=(*extraction.segments, *env.segments))
+        tree = decoded.tree
         return RequestReading(
-            body,
-            dialect.extract_request(body),
-            dialect.model(body, exchange.path),
-            dialect.wants_stream(body, exchange.path, query),
+            tree,
+            extraction,
+            dialect.model(tree, exchange.path),
+            dialect.wants_stream(tree, exchange.path, query),
+            decoded,
+            env,
         )
 
     def decide_request(
@@ -149,6 +225,8 @@ class Inspector:
         if reading is None:
             return self._unread_request(exchange, policy, content)
         judged = judge(reading.extraction, scans, policy, Direction.REQUEST)
+        if reading.decoded is None and not judged.rules:
+            judged = replace(judged, rules=("no_body",))  # only the envelope was read
         extra: dict[str, Any] = {}
         plan: RoutePlan | None = None
         if route is not None:
@@ -168,6 +246,7 @@ class Inspector:
         if judged.decision is Decision.REDACT and signed:
             return self._signed(exchange, content, reading, judged, policy, unmovable)
         decision = Decision.REROUTE if plan is not None and not plan.primary else judged.decision
+        body, url, header_rewrites = reading.encode(judged.rewrites)
         record = self.recorder.record(
             exchange,
             "request",
@@ -184,7 +263,9 @@ class Inspector:
             judged.rules,
             judged.findings,
             rewrites=judged.rewrites,
-            content=rewritten(reading.body, judged.rewrites),
+            content=body,
+            url=url,
+            headers=header_rewrites,
             plan=plan,
             unmovable=unmovable,
             model=reading.model,
@@ -208,11 +289,12 @@ class Inspector:
         )
 
     def _unread_request(self, exchange: Exchange, policy: Policy, content: bytes) -> Verdict:
-        """No body, or a path on an LLM host that no dialect reads."""
-        if not content:
+        """No body (and nothing in the envelope), or a path on an LLM host that no
+        dialect knows under `unknown_endpoint: allow|block`."""
+        if not content and (exchange.dialect is not None or policy.unknown_endpoint == "scan"):
             record = self.recorder.record(exchange, "request", Decision.ALLOW, rules=("no_body",))
             return Verdict(Decision.ALLOW, record, ("no_body",))
-        if policy.unknown_endpoint is Decision.BLOCK:
+        if policy.unknown_endpoint == "block":
             rules = ("block:unknown_endpoint",)
             return self._refuse(
                 exchange,
@@ -331,12 +413,14 @@ class Inspector:
         model: str | None = None,
         fail_open: bool = False,
         extra: Mapping[str, Any] | None = None,
+        content_type: str = "",
     ) -> Verdict:
         """A non-streamed answer; `read` gives its decoded body (called only when the
-        body is scanned: decoding may raise InspectionError). Error statuses pass
-        unscanned (they are the provider's own messages about the request); so does
-        everything after a fail-open request."""
-        dialect = get_dialect(exchange.dialect) if exchange.dialect else None
+        body is scanned: decoding may raise InspectionError), `content_type` picks its
+        codec. Error statuses pass unscanned (they are the provider's own messages about
+        the request); so does everything after a fail-open request, and the answers of
+        an unknown endpoint under `unknown_endpoint: allow` (recorded as unscanned)."""
+        dialect = self.reader(exchange)
         if fail_open:
             record = self.recorder.record(
                 exchange,
@@ -349,13 +433,26 @@ class Inspector:
             )
             return Verdict(Decision.UNSCANNED, record, model=model, fail_open=True)
         content = b"" if dialect is None or status >= 400 else read()
+        if dialect is None and exchange.dialect is None and exchange.provider:
+            rules = ("unknown_endpoint",)
+            record = self.recorder.record(
+                exchange,
+                "response",
+                Decision.UNSCANNED,
+                rules=rules,
+                status=status,
+                model=model,
+                extra=extra,
+            )
+            return Verdict(Decision.UNSCANNED, record, rules, model=model)
         if dialect is None or not content:
             record = self.recorder.record(
                 exchange, "response", Decision.ALLOW, status=status, model=model, extra=extra
             )
             return Verdict(Decision.ALLOW, record, model=model)
-        body = parse_json(content, "response")
-        extraction = dialect.extract_response(body)
+        decoded = body_codec.decode(content, content_type)
+        body = decoded.tree
+        extraction = dialect.read_response(decoded)
         scans = await self.scanner.ascan(extraction)
         judged = judge(extraction, scans, self.policy_for(exchange), Direction.RESPONSE)
         refused = None
@@ -385,7 +482,7 @@ class Inspector:
             judged.rules,
             judged.findings,
             rewrites=judged.rewrites,
-            content=rewritten(body, judged.rewrites),
+            content=decoded.apply(judged.rewrites) if judged.rewrites else None,
             refusal=refused,
             model=model,
         )
@@ -595,6 +692,18 @@ def rewritten(body: Any, rewrites: Mapping[Path, str]) -> bytes | None:
     if not rewrites:
         return None
     return json.dumps(jsonpath.set_many(body, rewrites), ensure_ascii=False).encode()
+
+
+def _content_type(headers: Sequence[tuple[str, str]]) -> str:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value
+    return ""
+
+
+def _auth_headers(provider: str) -> tuple[str, ...]:
+    found = provider_named(provider)
+    return found.auth_headers if found is not None else ()
 
 
 def parse_json(raw: bytes, what: str) -> Any:

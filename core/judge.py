@@ -88,7 +88,7 @@ def judge(
             if act is Decision.ALLOW:
                 continue
             if act is Decision.REDACT and not segment.writable:
-                fire(f"block:{f.entity}:read-only", Decision.BLOCK)
+                fire(f"block:{f.entity}:{segment.locked or 'read-only'}", Decision.BLOCK)
                 continue
             fire(f"{act.value}:{f.entity}" + (f":{f.rule}" if act is Decision.BLOCK else ""), act)
             if act is Decision.REDACT:
@@ -99,9 +99,9 @@ def judge(
     for _ in extraction.unknown:
         if policy.unknown_content is not Decision.ALLOW:
             fire(f"{policy.unknown_content.value}:unknown_content", policy.unknown_content)
-    for _ in extraction.binary:
-        if policy.binary_content is not Decision.ALLOW:
-            fire(f"{policy.binary_content.value}:binary_content", policy.binary_content)
+    if extraction.binary:
+        # named in the record whatever the policy says: content llmwall could not read
+        fire(f"{policy.binary_content.value}:binary_content", policy.binary_content)
     if extraction.unknown and policy.unknown_content is Decision.REDACT:
         # an unknown block cannot be redacted in place: treat as block
         fire("block:unknown_content", Decision.BLOCK)

@@ -64,7 +64,9 @@ class Policy:
     injection_model_output: Decision
     unknown_content: Decision
     binary_content: Decision
-    unknown_endpoint: Decision
+    # "scan" (the generic extractor reads it; what it cannot read is unknown_content),
+    # "allow" (forwarded unscanned, recorded as such) or "block"
+    unknown_endpoint: str
     signed_requests: Decision
     allow_values: frozenset[str]
     allow_patterns: tuple[re.Pattern[str], ...]
@@ -235,9 +237,7 @@ def parse_policy(raw: Any, source: str) -> Policy:
         injection_model_output=_action(inj["model_output"], source, "injection.model_output"),
         unknown_content=_action(merged["unknown_content"], source, "unknown_content"),
         binary_content=_action(merged["binary_content"], source, "binary_content", redact=False),
-        unknown_endpoint=_action(
-            merged["unknown_endpoint"], source, "unknown_endpoint", redact=False
-        ),
+        unknown_endpoint=_choice(merged["unknown_endpoint"], source, "unknown_endpoint"),
         signed_requests=_action(merged["signed_requests"], source, "signed_requests", redact=False),
         allow_values=frozenset(_strings(allow, "values", source, "allowlist")),
         allow_patterns=tuple(patterns),
@@ -324,6 +324,17 @@ def _action(value: Any, source: str, where: str, redact: bool = True) -> Decisio
     if value not in allowed:
         raise ConfigError(f"{source}: {where}: {value!r} is not one of {', '.join(allowed)}")
     return Decision(value)
+
+
+UNKNOWN_ENDPOINT = ("scan", "allow", "block")
+
+
+def _choice(value: Any, source: str, where: str) -> str:
+    if value not in UNKNOWN_ENDPOINT:
+        raise ConfigError(
+            f"{source}: {where}: {value!r} is not one of {', '.join(UNKNOWN_ENDPOINT)}"
+        )
+    return str(value)
 
 
 def _entity(name: Any, source: str, where: str) -> str:

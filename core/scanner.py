@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from llmwall.core import joins
 from llmwall.core.judge import scan_inputs
 from llmwall.detectors.engine import Detector
 from llmwall.detectors.finding import Finding
@@ -35,15 +36,16 @@ class Scanner:
         return self.detector.needs_offload or sum(len(t) for t, *_ in items) > OFFLOAD_CHARS
 
     def scan(self, extraction: Extraction) -> Scans:
-        """Findings per segment, on this thread (CLI, tests)."""
-        return self.detector.scan_batch(scan_inputs(extraction))
+        """Findings per segment, on this thread (CLI, tests). Text split in parts is
+        scanned whole too (`llmwall.core.joins`)."""
+        return joins.fold(extraction, self.detector.scan_batch(scan_inputs(joins.view(extraction))))
 
     async def ascan(self, extraction: Extraction) -> Scans:
         """Findings per segment, off the event loop when the scan would stall it."""
-        items = scan_inputs(extraction)
+        items = scan_inputs(joins.view(extraction))
         if self.offloads(items):
-            return await asyncio.to_thread(self.detector.scan_batch, items)
-        return self.detector.scan_batch(items)
+            return joins.fold(extraction, await asyncio.to_thread(self.detector.scan_batch, items))
+        return joins.fold(extraction, self.detector.scan_batch(items))
 
     def scan_text(self, text: str, indirect: bool) -> tuple[Finding, ...]:
         """One stream window (the stream inspector runs inside mitmproxy's stream

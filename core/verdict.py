@@ -31,6 +31,9 @@ class Verdict:
     findings: tuple[FindingSummary, ...] = ()
     rewrites: Mapping[Path, str] = field(default_factory=dict)
     content: bytes | None = None  # the body with `rewrites` applied, to send instead
+    url: str | None = None  # the request path and query with redactions, to send instead
+    # (index in the request's header list, name, new value) for redacted headers
+    headers: tuple[tuple[int, str, str], ...] = ()
     refusal: ErrorShape | None = None
     plan: RoutePlan | None = None
     unmovable: tuple[str, str] | None = None  # (route, reason): a route matched, it can't move

@@ -256,3 +256,8 @@ class ProviderTable:
         for provider in candidates:
             return Match(provider, provider.endpoint_for(path))
         return None
+
+
+def provider_named(name: str) -> Provider | None:
+    """The built-in provider called `name` (None for "" or an unknown name)."""
+    return _BY_NAME.get(name)

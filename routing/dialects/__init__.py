@@ -22,6 +22,7 @@ _MODULES: dict[str, str] = {
     "ollama": "llmwall.routing.dialects.ollama",
     "bedrock_converse": "llmwall.routing.dialects.bedrock_converse",
     "bedrock_invoke": "llmwall.routing.dialects.bedrock_invoke",
+    "generic": "llmwall.routing.dialects.generic",
 }
 
 

@@ -16,10 +16,13 @@ import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmwall.routing import jsonpath
-from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
+from llmwall.routing import jsonpath, media
+from llmwall.routing.segment import BASE64, Extraction, Path, Role, Segment, Trust
+
+if TYPE_CHECKING:
+    from llmwall.routing.body import Body
 
 
 class Collector:
@@ -30,6 +33,7 @@ class Collector:
         self._unknown: list[Path] = []
         self._binary: list[Path] = []
         self._opaque: list[str] = []
+        self._joins: list[tuple[int, ...]] = []
 
     def text(
         self,
@@ -40,19 +44,55 @@ class Collector:
         *,
         writable: bool = True,
         template: bool = False,
+        locked: str = "",
     ) -> None:
         if isinstance(value, str) and value:
-            self._segments.append(Segment(value, role, trust, path, writable, template))
+            self._segments.append(Segment(value, role, trust, path, writable, template, locked))
+
+    def encoded(self, value: Any, path: Path, label: Any, role: Role, trust: Trust) -> None:
+        """A base64 string or `data:` URL (its media type is `label`, else the URL's own).
+        Text (whatever the label says: text under an image label is still text) is
+        scanned and written back re-encoded; a PDF is read as text that cannot be
+        rewritten; a part that cannot be decoded, though labelled text or PDF, is
+        unknown; anything else is binary."""
+        if not isinstance(value, str) or not value:
+            return
+        mt = media.media_type(label) or (media.data_url_type(value) if is_data_url(value) else "")
+        raw = media.decode_payload(value)
+        text = media.utf8_text(raw) if raw is not None else None
+        if text is not None:
+            self.text(text, (*path, BASE64), role, trust)
+        elif raw is not None and (mt == media.PDF or raw.startswith(b"%PDF-")):
+            pdf = media.pdf_text(raw)
+            if pdf is None:
+                self.unknown(path)
+            else:
+                self.text(pdf, path, role, trust, writable=False, locked="pdf")
+        elif media.is_text(mt) or mt == media.PDF:
+            self.unknown(path)
+        else:
+            self.binary(path)
+
+    def joined(self, start: int) -> None:
+        """The segments added since `start` are one text in parts (a message's text
+        parts): scan their concatenation too."""
+        if len(self._segments) - start > 1:
+            self._joins.append(tuple(range(start, len(self._segments))))
+
+    @property
+    def count(self) -> int:
+        return len(self._segments)
 
     def leaves(self, node: Any, path: Path, role: Role, trust: Trust) -> None:
-        """Every string inside a JSON value (tool inputs, schemas, function responses)."""
-        for leaf_path, value in jsonpath.string_leaves(node, path):
+        """Every string inside a JSON value (tool inputs, schemas, function responses),
+        object keys included: argument and property names carry text too."""
+        for leaf_path, value in jsonpath.string_leaves(node, path, keys=True):
             self.text(value, leaf_path, role, trust)
 
     def json_string(self, value: Any, path: Path, role: Role, trust: Trust) -> None:
-        """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves."""
+        """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves and keys."""
         if isinstance(value, str) and value:
-            for leaf_path, leaf in jsonpath.json_string_leaves(value, path):
+            for leaf_path, leaf in jsonpath.json_string_leaves(value, path, keys=True):
                 self.text(leaf, leaf_path, role, trust)
 
     def unknown(self, path: Path) -> None:
@@ -67,7 +107,11 @@ class Collector:
 
     def build(self) -> Extraction:
         return Extraction(
-            tuple(self._segments), tuple(self._unknown), tuple(self._binary), tuple(self._opaque)
+            tuple(self._segments),
+            tuple(self._unknown),
+            tuple(self._binary),
+            tuple(self._opaque),
+            tuple(self._joins),
         )
 
 
@@ -209,6 +253,16 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
+
+    def read_request(self, body: Body) -> Extraction:
+        """Every text position of a decoded request body (`routing.body`): JSON dialects
+        read its tree; a body of another kind they do not know is one unknown position.
+        Dialects of multipart or text endpoints override this."""
+        return self.extract_request(body.tree)
+
+    def read_response(self, body: Body) -> Extraction:
+        """As read_request, for a non-streamed response body."""
+        return self.extract_response(body.tree)
 
     def extract_request(self, body: Any) -> Extraction:
         """Every text position of a request body. A body that is not a JSON object is one

@@ -90,7 +90,7 @@ def test_a_block_carries_the_provider_shaped_refusal(scanner: Scanner) -> None:
 @pytest.mark.parametrize(
     ("dialect", "content", "policy", "decision", "rule"),
     [
-        (None, b'{"x": 1}', {}, Decision.UNSCANNED, "unknown_endpoint"),
+        (None, b'{"x": 1}', {"unknown_endpoint": "allow"}, Decision.UNSCANNED, "unknown_endpoint"),
         (
             None,
             b'{"x": 1}',

@@ -18,7 +18,12 @@ from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.bedrock_converse import DIALECT
 from llmwall.routing.framing.eventstream import event_message
-from llmwall.routing.segment import Direction, Role, Trust
+from llmwall.routing.segment import (
+    KEY,  # keys are covered in test_generic_and_keys
+    Direction,
+    Role,
+    Trust,
+)
 from tests.matrix import sdk_bedrock
 from tests.matrix.cases_bedrock_converse import CITATION_STREAM, stream
 from tests.matrix.harness import PLACEHOLDER, as_text, detector, planted_secret, run_stream
@@ -26,7 +31,7 @@ from tests.matrix.harness import PLACEHOLDER, as_text, detector, planted_secret,
 
 def _texts(body: Any, response: bool = False) -> dict[tuple, tuple[str, Role, Trust, bool]]:
     ex = (DIALECT.extract_response if response else DIALECT.extract_request)(body)
-    return {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments}
+    return {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments if KEY not in s.path}
 
 
 def test_registered() -> None:

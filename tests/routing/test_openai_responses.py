@@ -19,7 +19,12 @@ from llmwall.detectors.finding import Finding
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.openai_responses import DIALECT
-from llmwall.routing.segment import JSON, Role, Trust
+from llmwall.routing.segment import (
+    JSON,
+    KEY,  # keys are covered in test_generic_and_keys
+    Role,
+    Trust,
+)
 from tests.matrix.cases_openai_responses import message, response, stream
 
 SECRET = re.compile(r"SECRET-[A-Z0-9]{12}")
@@ -34,7 +39,7 @@ def fake_scan(text: str, indirect: bool) -> tuple[Finding, ...]:
 
 
 def seg_table(extraction) -> set[tuple]:
-    return {(s.path, s.role, s.trust, s.writable) for s in extraction.segments}
+    return {(s.path, s.role, s.trust, s.writable) for s in extraction.segments if KEY not in s.path}
 
 
 U, A, SY = (Role.USER, Trust.USER), (Role.ASSISTANT, Trust.MODEL), (Role.SYSTEM, Trust.SYSTEM)
