@@ -83,8 +83,9 @@ class JsonBody(Body):
 def dumps(tree: Any, original: str | bytes, rewrites: Mapping[Path, str]) -> str:
     """`tree` as JSON; when it holds a number no float can carry (the parse of `1e400`),
     the original is parsed again keeping every number's literal and rewritten again."""
+    separators = _separators(original)
     try:
-        return json.dumps(tree, ensure_ascii=False, allow_nan=False)
+        return json.dumps(tree, ensure_ascii=False, allow_nan=False, separators=separators)
     except ValueError:
         pass
     nonce = secrets.token_hex(8)
@@ -100,6 +101,15 @@ def dumps(tree: Any, original: str | bytes, rewrites: Mapping[Path, str]) -> str
     for i, literal in enumerate(literals):
         text = text.replace(json.dumps(f"\x00{nonce}:{i}\x00"), literal, 1)
     return text
+
+
+def _separators(original: str | bytes) -> tuple[str, str]:
+    """Compact when the client sent compact JSON (an SDK's own encoding), so a rewritten
+    body stays close to the original (prompt caches are prefix-based)."""
+    head = original[:4096]
+    sample = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    compact = '", "' not in sample and '": ' not in sample
+    return (",", ":") if compact else (", ", ": ")
 
 
 class _Literal:

@@ -95,7 +95,7 @@ def test_claude_bodies_use_the_anthropic_collectors() -> None:
         ("messages", 0, "content", 1, "input", "q"): ("a", Role.TOOL_CALL, Trust.MODEL, True),
         ("messages", 1, "content", 0, "content"): ("r", Role.TOOL_RESULT, Trust.EXTERNAL, True),
     }
-    assert ex.binary == (("messages", 1, "content", 1, "source"),)
+    assert ex.binary == (("messages", 1, "content", 1, "source", "data"),)
 
 
 def test_unknown_shapes_are_unknown_and_embeddings_carry_no_text() -> None:

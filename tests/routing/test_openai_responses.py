@@ -297,14 +297,14 @@ UNREADABLE = [
             ]
         },
         [],
-        [("input", 0, "content", 0)],
+        [("input", 0, "content", 0, "image_url")],
         [],
     ),
     (
         "file_data is binary",
         {"input": [{"role": "user", "content": [{"type": "input_file", "file_data": "JVBERi0"}]}]},
         [],
-        [("input", 0, "content", 0)],
+        [("input", 0, "content", 0, "file_data")],
         [],
     ),
     (
