@@ -105,6 +105,17 @@ class Collector:
         if reason not in self._opaque:
             self._opaque.append(reason)
 
+    def under(self, prefix: Path) -> Collector:
+        """A view of this collector that puts `prefix` before every path: a dialect's
+        collector run on a body nested in another (a batch line's `body`)."""
+        return _Prefixed(self, prefix)
+
+    def locked(self, reason: str) -> Collector:
+        """A view of this collector whose text cannot be rewritten (a byte slice of an
+        upload: redaction would change its length): a finding there that needs
+        redaction blocks, with `reason` in the rule."""
+        return _Prefixed(self, (), reason)
+
     def build(self) -> Extraction:
         return Extraction(
             tuple(self._segments),
@@ -113,6 +124,48 @@ class Collector:
             tuple(self._opaque),
             tuple(self._joins),
         )
+
+
+class _Prefixed(Collector):
+    def __init__(self, parent: Collector, prefix: Path, lock: str = "") -> None:
+        self._segments = parent._segments
+        self._unknown = parent._unknown
+        self._binary = parent._binary
+        self._opaque = parent._opaque
+        self._joins = parent._joins
+        self._parent = parent
+        self._prefix = prefix
+        self._lock = lock
+
+    def text(
+        self,
+        value: Any,
+        path: Path,
+        role: Role,
+        trust: Trust,
+        *,
+        writable: bool = True,
+        template: bool = False,
+        locked: str = "",
+    ) -> None:
+        self._parent.text(
+            value,
+            (*self._prefix, *path),
+            role,
+            trust,
+            writable=writable and not self._lock,
+            template=template,
+            locked=locked or self._lock,
+        )
+
+    def unknown(self, path: Path) -> None:
+        self._parent.unknown((*self._prefix, *path))
+
+    def binary(self, path: Path) -> None:
+        self._parent.binary((*self._prefix, *path))
+
+    def opaque(self, reason: str) -> None:
+        self._parent.opaque(reason)
 
 
 def is_data_url(value: Any) -> bool:

@@ -31,6 +31,7 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
+from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.dialects.openai_responses_items import (
     collect_item,
@@ -38,7 +39,6 @@ from llmwall.routing.dialects.openai_responses_items import (
     collect_part,
     collect_tools,
 )
-from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.framing.sse import SSEFraming, frame
 from llmwall.routing.segment import JSON, Extraction, Path, Role, Segment, Trust
 
