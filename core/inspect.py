@@ -197,7 +197,7 @@ class Inspector:
             if not env.segments:
                 return None
             return RequestReading(None, Extraction(tuple(env.segments)), None, False, None, env)
-        decoded = body_codec.decode(content, _content_type(headers))
+        decoded = body_codec.decode(content, _content_type(headers), raw=dialect.raw_bodies)
         extraction = dialect.read_request(decoded)
         if env.segments:
             extraction = replace(extraction, segments=(*extraction.segments, *env.segments))

@@ -49,11 +49,15 @@ def param(label: str, name: str) -> str:
     return ""
 
 
-def decode(content: bytes, label: str = "") -> Body:
+def decode(content: bytes, label: str = "", *, raw: bool = False) -> Body:
     """The body of `content` as its content type `label` says (sniffed when the label
     says nothing useful). Raises InspectionError for a body that claims a kind it is
-    not (JSON that does not parse, a charset that does not decode)."""
+    not (JSON that does not parse, a charset that does not decode). `raw`: the body is
+    a slice of a file whatever its label says (Gemini's resumable chunks are labelled
+    application/json): a JSON label is only a hint."""
     mt = media.media_type(label)
+    if raw and (mt == "application/json" or mt.endswith("+json")):
+        mt, label = "", ""
     charset = param(label, "charset")
     if mt.startswith("multipart/"):
         from llmwall.routing.body.multipart import MultipartBody
@@ -67,7 +71,7 @@ def decode(content: bytes, label: str = "") -> Body:
         try:
             return JsonBody(content, charset)
         except InspectionError:
-            if not mt and not looks_like_jsonl(content.decode("utf-8", "replace")):
+            if not mt and not raw and not looks_like_jsonl(content.decode("utf-8", "replace")):
                 raise  # unlabelled and broken JSON: refused, not guessed at
             # labelled otherwise (text, octet-stream): read it as its label says
     if mt == FORM:

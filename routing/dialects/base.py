@@ -306,6 +306,9 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
+    # Bodies are file slices whatever their content type says (resumable uploads):
+    # decoded by sniffing, never refused as malformed JSON.
+    raw_bodies: ClassVar[bool] = False
 
     def read_request(self, body: Body) -> Extraction:
         """Every text position of a decoded request body (`routing.body`): JSON dialects

@@ -22,6 +22,7 @@ def _is_start(tree: Any) -> bool:
 
 class GeminiFiles(Dialect):
     name = "gemini_files"
+    raw_bodies = True
 
     def read_request(self, body: Body) -> Extraction:
         c = Collector()

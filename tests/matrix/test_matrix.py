@@ -8,7 +8,15 @@ import pkgutil
 import pytest
 
 import tests.matrix as matrix_pkg
-from tests.matrix.harness import PLACEHOLDER, Case, as_text, planted_secret, run_body, run_stream
+from tests.matrix.harness import (
+    PLACEHOLDER,
+    Case,
+    as_text,
+    exposed,
+    planted_secret,
+    run_body,
+    run_stream,
+)
 
 
 def _all_cases() -> list[Case]:
@@ -50,7 +58,7 @@ def test_planted_secret_is_redacted(case: Case) -> None:
                 assert PLACEHOLDER in assembled
     else:
         out = run_body(case, secret)
-        text = as_text(out)
+        text = exposed(as_text(out))
         assert secret not in text
         assert PLACEHOLDER in text
         if case.accept:
