@@ -59,15 +59,16 @@ class Collector:
             return
         mt = media.media_type(label) or (media.data_url_type(value) if is_data_url(value) else "")
         raw = media.decode_payload(value)
-        text = media.utf8_text(raw) if raw is not None else None
-        if text is not None:
-            self.text(text, (*path, BASE64), role, trust)
-        elif raw is not None and (mt == media.PDF or raw.startswith(b"%PDF-")):
+        if raw is not None and (mt == media.PDF or raw.startswith(b"%PDF-")):
             pdf = media.pdf_text(raw)
             if pdf is None:
                 self.unknown(path)
             else:
                 self.text(pdf, path, role, trust, writable=False, locked="pdf")
+            return
+        text = media.utf8_text(raw) if raw is not None else None
+        if text is not None:
+            self.text(text, (*path, BASE64), role, trust)
         elif media.is_text(mt) or mt == media.PDF:
             self.unknown(path)
         else:

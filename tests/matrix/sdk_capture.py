@@ -12,6 +12,7 @@ the case.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -52,7 +53,9 @@ def openai_request(call: Call, reply: Any = None) -> tuple[str, Wire]:
         max_retries=0,
     )
     try:
-        call(client)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # Assistants
+            call(client)
     except Exception:
         if not seen:
             raise
@@ -71,7 +74,9 @@ def openai_parse(call: Call, body: bytes, ctype: str = "application/json") -> An
         http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
         max_retries=0,
     )
-    return call(client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return call(client)
 
 
 def anthropic_request(call: Call, reply: Any = None) -> tuple[str, Wire]:
@@ -91,7 +96,9 @@ def anthropic_request(call: Call, reply: Any = None) -> tuple[str, Wire]:
         max_retries=0,
     )
     try:
-        call(client)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # Assistants
+            call(client)
     except Exception:
         if not seen:
             raise
@@ -110,7 +117,9 @@ def anthropic_parse(call: Call, body: bytes, ctype: str = "application/json") ->
         http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
         max_retries=0,
     )
-    return call(client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return call(client)
 
 
 def genai_requests(call: Call, replies: list[tuple[dict[str, str], Any]] | None = None) -> list[tuple[str, Wire]]:
@@ -135,7 +144,9 @@ def genai_requests(call: Call, replies: list[tuple[dict[str, str], Any]] | None 
         ),
     )
     try:
-        call(client)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # Assistants
+            call(client)
     except Exception:
         if not seen:
             raise
@@ -156,7 +167,9 @@ def genai_parse(call: Call, body: bytes) -> Any:
             httpx_client=httpx.Client(transport=httpx.MockTransport(handler)),
         ),
     )
-    return call(client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return call(client)
 
 
 def dumps(obj: Any) -> bytes:

@@ -9,6 +9,7 @@ upload chunk) must be blocked with the lock's reason in the rule."""
 from __future__ import annotations
 
 import asyncio
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -106,6 +107,7 @@ def check_wire(case: WireCase, secret: str) -> None:
         assert any(case.lock in rule for rule in verdict.rules), verdict.rules
         return
     assert verdict.decision is Decision.REDACT, verdict.rules
+    rest = urllib.parse.unquote_plus(rest)
     text = body.decode("utf-8", "replace") + rest
     assert secret not in text and secret not in body.decode("utf-16", "replace")
     assert PLACEHOLDER.encode() in body or PLACEHOLDER in rest or _placeholder_encoded(body)
