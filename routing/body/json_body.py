@@ -97,7 +97,12 @@ def dumps(tree: Any, original: str | bytes, rewrites: Mapping[Path, str]) -> str
 
     exact = json.loads(original, object_pairs_hook=_unique, parse_float=keep)
     exact = jsonpath.set_many(exact, rewrites)
-    text = json.dumps(exact, ensure_ascii=False, default=lambda o: f"\x00{nonce}:{o.index}\x00")
+    text = json.dumps(
+        exact,
+        ensure_ascii=False,
+        separators=separators,
+        default=lambda o: f"\x00{nonce}:{o.index}\x00",
+    )
     for i, literal in enumerate(literals):
         text = text.replace(json.dumps(f"\x00{nonce}:{i}\x00"), literal, 1)
     return text

@@ -9,6 +9,7 @@ from typing import Any
 
 from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
 from llmwall.routing.dialects.gemini import DIALECT as GEMINI
+from llmwall.routing.dialects.gemini import _collect_response as collect_answer
 from llmwall.routing.dialects.gemini import field
 from llmwall.routing.dialects.gemini_embed import DIALECT as EMBED
 from llmwall.routing.dialects.generic import collect_json
@@ -72,7 +73,7 @@ def _answers(c: Collector, node: Any, path: Path) -> None:
     wherever the operation puts it); display names and errors as text."""
     if isinstance(node, dict):
         if "candidates" in node:
-            GEMINI.collect_response(c.under(path), node)
+            collect_answer(c, node, path)
             return
         for key, child in node.items():
             if key in ("displayName", "display_name", "message") and isinstance(child, str):

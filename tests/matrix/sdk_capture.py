@@ -122,7 +122,9 @@ def anthropic_parse(call: Call, body: bytes, ctype: str = "application/json") ->
         return call(client)
 
 
-def genai_requests(call: Call, replies: list[tuple[dict[str, str], Any]] | None = None) -> list[tuple[str, Wire]]:
+def genai_requests(
+    call: Call, replies: list[tuple[dict[str, str], Any]] | None = None
+) -> list[tuple[str, Wire]]:
     """Every request of a google-genai call (a file upload is two: start, then bytes)."""
     from google import genai
     from google.genai import types

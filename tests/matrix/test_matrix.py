@@ -8,7 +8,6 @@ import pkgutil
 import pytest
 
 import tests.matrix as matrix_pkg
-from tests.matrix.wire import WireCase, check_wire
 from tests.matrix.harness import (
     PLACEHOLDER,
     Case,
@@ -18,6 +17,7 @@ from tests.matrix.harness import (
     run_body,
     run_stream,
 )
+from tests.matrix.wire import WireCase, check_wire
 
 
 def _all_cases() -> list[Case]:

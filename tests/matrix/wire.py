@@ -81,9 +81,7 @@ def run_wire(case: WireCase, secret: str) -> tuple[Verdict, bytes, str]:
     ins, ex = inspector(), exchange(case)
     headers = (("content-type", wire.content_type), *wire.headers)
     if case.direction == "request":
-        verdict = asyncio.run(
-            ins.inspect_request(ex, wire.content, wire.query, headers=headers)
-        )
+        verdict = asyncio.run(ins.inspect_request(ex, wire.content, wire.query, headers=headers))
         url = verdict.url if verdict.url is not None else f"{case.path}?{wire.query}"
         sent_headers = dict(enumerate(headers))
         for i, name, value in verdict.headers:
@@ -91,9 +89,7 @@ def run_wire(case: WireCase, secret: str) -> tuple[Verdict, bytes, str]:
         rest = url + "\n" + "\n".join(f"{n}: {v}" for n, v in sent_headers.values())
     else:
         verdict = asyncio.run(
-            ins.inspect_response(
-                ex, 200, lambda: wire.content, content_type=wire.content_type
-            )
+            ins.inspect_response(ex, 200, lambda: wire.content, content_type=wire.content_type)
         )
         rest = ""
     body = verdict.content if verdict.content is not None else wire.content

@@ -14,7 +14,7 @@ WAV = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
-def _sdk(call, path: str):  # noqa: ANN001, ANN202
+def _sdk(call, path: str):
     def build(secret: str) -> Wire:
         got, wire = cap.openai_request(lambda c: call(c, secret))
         assert got == path, got
@@ -64,7 +64,10 @@ REQUESTS = [
         "openai_files",
         "/v1/files",
         "multipart file (batch JSONL line body.messages[].content)",
-        _sdk(lambda c, s: c.files.create(file=("b.jsonl", _batch_line(s)), purpose="batch"), "/v1/files"),
+        _sdk(
+            lambda c, s: c.files.create(file=("b.jsonl", _batch_line(s)), purpose="batch"),
+            "/v1/files",
+        ),
     ),
     (
         "openai_files",
@@ -90,7 +93,10 @@ REQUESTS = [
         "openai_files",
         "/v1/files",
         "multipart filename",
-        _sdk(lambda c, s: c.files.create(file=(f"{s} .txt", b"hello"), purpose="user_data"), "/v1/files"),
+        _sdk(
+            lambda c, s: c.files.create(file=(f"{s} .txt", b"hello"), purpose="user_data"),
+            "/v1/files",
+        ),
     ),
     (
         "openai_uploads",
@@ -289,7 +295,9 @@ REQUESTS = [
         "generic",
         "/v1/some/new/endpoint",
         "unknown endpoint JSONL body",
-        lambda s: Wire(b'{"a": 1}\n' + json.dumps({"k": s}).encode() + b"\n", "application/x-ndjson"),
+        lambda s: Wire(
+            b'{"a": 1}\n' + json.dumps({"k": s}).encode() + b"\n", "application/x-ndjson"
+        ),
     ),
     (
         "generic",
@@ -380,7 +388,9 @@ BLOCKED = [
                                 "file": {
                                     "filename": "a.pdf",
                                     "file_data": "data:application/pdf;base64,"
-                                    + __import__("base64").b64encode(pdf_with_text(f"key {s}")).decode(),
+                                    + __import__("base64")
+                                    .b64encode(pdf_with_text(f"key {s}"))
+                                    .decode(),
                                 },
                             }
                         ],
@@ -412,12 +422,18 @@ def _message(s: str) -> dict:
     }
 
 
-def _accept(call):  # noqa: ANN001, ANN202
+def _accept(call):
     return lambda body: cap.openai_parse(call, body)
 
 
 RESPONSES = [
-    ("openai_files", "/v1/files/file_1/content", "file content (batch output JSONL)", _batch_output, None),
+    (
+        "openai_files",
+        "/v1/files/file_1/content",
+        "file content (batch output JSONL)",
+        _batch_output,
+        None,
+    ),
     (
         "openai_files",
         "/v1/files/file_1",
@@ -489,7 +505,9 @@ RESPONSES = [
         "openai_images",
         "/v1/images/generations",
         "data[].revised_prompt",
-        lambda s: _json({"created": 1, "data": [{"revised_prompt": f"a {s}", "url": "https://x/y.png"}]}),
+        lambda s: _json(
+            {"created": 1, "data": [{"revised_prompt": f"a {s}", "url": "https://x/y.png"}]}
+        ),
         _accept(lambda c: c.images.generate(prompt="p")),
     ),
     (

@@ -139,7 +139,9 @@ def test_request_positions_roles_and_trust() -> None:
             True,
         ),
     }
-    assert DIALECT.extract_request(body).binary == (("contents", 0, "parts", 1, "inlineData", "data"),)
+    assert DIALECT.extract_request(body).binary == (
+        ("contents", 0, "parts", 1, "inlineData", "data"),
+    )
 
 
 def test_signed_thought_text_is_read_only_in_requests_only() -> None:
