@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -125,6 +126,17 @@ def decode_base64_text(value: Any) -> tuple[str, str]:
         raise PathError("not base64 UTF-8 text") from exc
 
 
+# Object keys made only of letters and underscores, up to 24 of them (`type`,
+# `properties`, `displayName`), cannot hold what the detectors look for (a secret, an
+# address, a number); they are not scanned, which keeps schemas and generic bodies
+# cheap. Every other key is.
+_PLAIN_KEY = re.compile(r"[A-Za-z_]{1,24}")
+
+
+def scanned_key(key: object) -> bool:
+    return isinstance(key, str) and bool(key) and _PLAIN_KEY.fullmatch(key) is None
+
+
 def string_leaves(
     node: Any, prefix: Path = (), *, keys: bool = False
 ) -> Iterator[tuple[Path, str]]:
@@ -134,7 +146,7 @@ def string_leaves(
         yield prefix, node
     elif isinstance(node, dict):
         for key, child in node.items():
-            if keys and isinstance(key, str) and key:
+            if keys and scanned_key(key):
                 yield (*prefix, KEY, key), key
             yield from string_leaves(child, (*prefix, key), keys=keys)
     elif isinstance(node, list):

@@ -106,7 +106,7 @@ def pdf_text(raw: bytes) -> str | None:
         if reader.is_encrypted:
             return None
         parts = [page.extract_text() or "" for page in reader.pages]
-        meta = reader.metadata or {}
+        meta: dict[str, Any] = dict(reader.metadata or {})
         parts.extend(str(v) for v in meta.values() if isinstance(v, str))
         fields = reader.get_fields() or {}
         parts.extend(str(f.get("/V")) for f in fields.values() if isinstance(f.get("/V"), str))

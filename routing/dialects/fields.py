@@ -10,6 +10,7 @@ from typing import Any
 
 from llmwall.routing.dialects.base import Collector
 from llmwall.routing.dialects.generic import collect_json
+from llmwall.routing.jsonpath import scanned_key
 from llmwall.routing.segment import KEY, Role, Trust
 
 
@@ -25,5 +26,6 @@ def collect_rest(c: Collector, body: dict[str, Any], known: frozenset[str]) -> N
     its name and everything in it."""
     for name, value in body.items():
         if name not in known:
-            c.text(name, (KEY, name), Role.USER, Trust.USER)
+            if scanned_key(name):
+                c.text(name, (KEY, name), Role.USER, Trust.USER)
             collect_json(c, value, (name,), Role.USER, Trust.USER)

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from llmwall.routing.body import Body
+from llmwall.routing.jsonpath import scanned_key
 from llmwall.routing.body.base import ReadOnlyText
 from llmwall.routing.body.multipart import MultipartBody
 from llmwall.routing.dialects.base import (
@@ -76,7 +77,7 @@ def collect_json(
         collect_string(c, node, path, role, trust, depth)
     elif isinstance(node, dict):
         for key, child in node.items():
-            if key:
+            if scanned_key(key):
                 c.text(key, (*path, KEY, key), role, trust)
             collect_json(c, child, (*path, key), role, trust, depth + 1)
     elif isinstance(node, list):
