@@ -21,7 +21,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from llmwall.routing.body import decode
 from llmwall.routing.dialects import get
 
-WORDS = "the report team meeting schedule project budget review customer feedback".split()
+WORDS = (
+    "the",
+    "report",
+    "team",
+    "meeting",
+    "schedule",
+    "project",
+    "budget",
+    "review",
+    "customer",
+    "feedback",
+)
 
 
 def generic_body(size: int, rng: random.Random) -> bytes:

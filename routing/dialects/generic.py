@@ -18,7 +18,6 @@ import re
 from typing import Any
 
 from llmwall.routing.body import Body
-from llmwall.routing.jsonpath import scanned_key
 from llmwall.routing.body.base import ReadOnlyText
 from llmwall.routing.body.multipart import MultipartBody
 from llmwall.routing.dialects.base import (
@@ -34,6 +33,7 @@ from llmwall.routing.dialects.base import (
 )
 from llmwall.routing.framing.ndjson import NDJSONFraming
 from llmwall.routing.framing.sse import SSEFraming, frame
+from llmwall.routing.jsonpath import scanned_key
 from llmwall.routing.segment import JSON, KEY, Extraction, Path, Role, Trust
 
 BLOB_CHARS = 1024  # base64-only strings at least this long are decoded, not scanned raw
