@@ -60,7 +60,7 @@ def main() -> None:
         req = cells[("request", False)]
         resp = cells[("response", False)]
         stream = cells[("response", True)]
-        framing = FRAMING.get(dialect, "?")
+        framing = FRAMING.get(dialect, "none")
         print(f"| {dialect} | {framing} | {len(req)} | {len(resp)} | {len(stream)} |")
     print()
     print("<details><summary>Every position in the matrix</summary>\n")
