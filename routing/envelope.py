@@ -67,7 +67,7 @@ STANDARD_HEADERS = frozenset(
         "x-llmwall-request-id",
     }
 )
-STANDARD_PREFIXES = ("x-stainless-", ":", "sec-", "x-amz-", "access-control-")
+STANDARD_PREFIXES = ("x-stainless-", ":", "sec-", "x-amz-", "amz-sdk-", "x-ms-", "access-control-")
 # Always credentials, whatever the provider's table row says.
 CREDENTIAL_HEADERS = frozenset(
     {
