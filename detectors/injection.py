@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from llmwall.detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.finding import Finding
+from llmwall.detectors.injection_frame import FRAMED_CAP, mask, quoted_frame
 from llmwall.detectors.model import InjectionModel, mask_urls, tokens
 from llmwall.detectors.normalize import normalize
 from llmwall.detectors.recognizers.base import InjectionRuleRecognizer
@@ -180,13 +181,33 @@ class InjectionScorer:
                 detector = b2[4] if b2 else "InjectionModel"
 
         risk = combine(rule_score, model_score, capped)
-        if risk < MIN_REPORT:
-            return None
         if model_score > rule_score:
             rule, detector = MODEL_RULE, "InjectionModel"
             if not best:
                 span = (0, len(text))
+        if risk > FRAMED_CAP and rule.endswith(".encoded") is False:
+            risk, rule = self._framed(norm.text, indirect, capped, risk, rule)
+        if risk < MIN_REPORT:
+            return None
         return Finding(PROMPT_INJECTION, span[0], span[1], round(risk, 4), detector, rule)
+
+    def _framed(
+        self, lowered: str, indirect: bool, capped: bool, risk: float, rule: str
+    ) -> tuple[float, str]:
+        """A quoted attack inside a discussion or translation frame is data
+        (detectors/injection_frame.py): the risk of the text with its quotes masked, or
+        FRAMED_CAP when the quoted part alone scored higher (rule id suffixed
+        ".quoted")."""
+        spans = quoted_frame(lowered)
+        if spans is None:
+            return risk, rule
+        r_m, m_m, _ = self._score_plain(mask(lowered, spans), indirect)
+        masked = combine(r_m, m_m, capped)
+        if masked >= risk:
+            return risk, rule
+        if masked >= FRAMED_CAP:
+            return masked, rule
+        return FRAMED_CAP, rule + ".quoted"
 
 
 def combine(rule: float, model: float, capped: bool) -> float:

@@ -71,7 +71,13 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
                 "pi.priority_claim",
                 r"\b(?:this|these|my|the\s+following)\s+(?:instructions?|message|request|rules?)\s+"
                 r"(?:takes?|has|have|get|gets)\s+(?:precedence|priority)\b|\b(?:supersedes?|"
-                r"overrides?)\s+(?:all|any|your|the)\s+(?:previous|prior|other|system|original)",
+                # what a contract or a policy supersedes (agreements, versions, drafts,
+                # instructions "given by the Client") is not the model's instructions
+                r"overrides?)\s+(?:all|any|your|the)\s+(?:previous|prior|other|system|original)"
+                r"\s+(?:\w+\s+)?(?:instructions?|prompts?|directives?|programming|rules|"
+                r"guidelines|commands?)\b(?!\s+(?:given|issued|provided|sent|made)\s+by\b)"
+                r"(?!\s+(?:for|on|regarding|about|concerning)\s+(?!(?:this|the)\s+(?:ai|model|"
+                r"assistant|chat|conversation)))",
                 0.6,
             ),
             words("precedence priority supersede supersedes override overrides"),
