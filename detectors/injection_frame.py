@@ -62,9 +62,8 @@ _HIJACK = re.compile(r"\b(?:pwned|pwnd|hacked|haha|i\s+have\s+been)\b")
 def quoted_frame(lowered: str) -> list[tuple[int, int]] | None:
     """The spans of `lowered` (normalized, lowercase) to mask when they sit inside a
     discussion or translation frame; None when the text has no such frame."""
-    if "'" not in lowered and '"' not in lowered and "`" not in lowered and ":" not in lowered:
-        if not any(c in lowered for c in "«「『"):
-            return None
+    if not any(c in lowered for c in "'\"`:«「『"):
+        return None
     spans = [m.span() for m in _QUOTED.finditer(lowered)]
     translated = _TRANSLATE_COLON.search(lowered)
     if translated is not None and not any(s <= translated.end() < e for s, e in spans):

@@ -94,8 +94,10 @@ def main() -> None:
     if args.json:
         print(json.dumps(out, indent=2))
     else:
-        print(f"{args.split}: hard-benign FPR {out['benign_fpr']} (n={out['benign_n']}), "
-              f"attack recall {out['attack_recall']} (n={out['attack_n']})")
+        print(
+            f"{args.split}: hard-benign FPR {out['benign_fpr']} (n={out['benign_n']}), "
+            f"attack recall {out['attack_recall']} (n={out['attack_n']})"
+        )
         for k, v in out["by_kind"].items():
             print(f"  {k}: {v}")
     if args.show:

@@ -32,6 +32,9 @@ from llmwall.detectors.recognizers.injection_exfiltration_recognizer import (
 )
 from llmwall.detectors.recognizers.injection_framing_recognizer import InjectionFramingRecognizer
 from llmwall.detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
+from llmwall.detectors.recognizers.injection_multilingual_indirect_recognizer import (
+    InjectionMultilingualIndirectRecognizer,
+)
 from llmwall.detectors.recognizers.injection_multilingual_recognizer import (
     InjectionMultilingualRecognizer,
 )
@@ -96,6 +99,7 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionRepeatedTokenRecognizer,
     InjectionMultilingualRecognizer,
     InjectionCjkArabicRecognizer,
+    InjectionMultilingualIndirectRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION
