@@ -1,6 +1,7 @@
 """The detection engine the proxy, `llmwall scan` and `llmwall eval` share.
 
     Detector(config).scan(text, indirect=False) -> tuple[Finding, ...]
+    Detector(config).scan_conversation([(text, indirect), ...]) -> ConversationFinding | None
 
 Per segment: cache lookup by digest; prefilter (anchors, digit runs); the selected
 recognizers' fast paths; overlap resolution; optional NER from the process pool; the
@@ -18,6 +19,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from llmwall.detectors import recognizers as registry
 from llmwall.detectors.cache import FindingCache, segment_key
+from llmwall.detectors.conversation import ConversationFinding, ConversationScorer
 from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.injection import InjectionScorer
@@ -159,6 +161,9 @@ class Detector:
             if PROMPT_INJECTION not in disabled
             else None
         )
+        self._conversation = (
+            ConversationScorer(self._injection) if self._injection is not None else None
+        )
         self._cache = FindingCache(config.cache_size)
         self._ner = None
         if config.nlp_model:
@@ -202,6 +207,23 @@ class Detector:
         result = tuple(findings)
         self._cache.put(key, result)
         return result
+
+    def scan_conversation(self, turns: Sequence[tuple[str, bool]]) -> ConversationFinding | None:
+        """Prompt injection across turns (detectors/conversation.py): `turns` are the
+        request's user turns and tool results in order, as (text, indirect). Returns the
+        turn whose risk the conversation raises above what its turns score alone, with a
+        PROMPT_INJECTION finding spanning that whole turn, or None. Compare its score with
+        the threshold of that turn's source (indirect_threshold for tool results). The
+        single-turn scans it needs come from scan() and its cache."""
+        if self._conversation is None or len(turns) < 2:
+            return None
+
+        def single(i: int) -> float:
+            text, indirect = turns[i]
+            found = self.scan(text, indirect=indirect)
+            return max((f.score for f in found if f.entity == PROMPT_INJECTION), default=0.0)
+
+        return self._conversation.scan(turns, single)
 
     def scan_batch(self, items: Sequence[tuple[str, bool, bool]]) -> list[tuple[Finding, ...]]:
         """scan() of each (text, indirect, instructions), as addon.pipeline.scan_inputs
