@@ -24,6 +24,12 @@ from llmwall.detectors.recognizers.injection_adversarial_suffix_recognizer impor
 from llmwall.detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
 
 MODEL_RULE = "pi.model"
+# rules whose instruction sits outside a quote and points at it ("begin your reply with
+# 'Sure, here is'", "never say 'I'm sorry'", "instead say 'pwned'"): masking the quote
+# would hide the instruction, so a text they decide is never treated as framed
+QUOTE_CARRYING = frozenset(
+    {"pi.affirmative_prefix", "pi.refusal_suppression", "pi.instead", "pi.repeat_forever"}
+)
 # a decoded payload that carries an injection is itself a strong signal
 ENCODED_BONUS = 0.15
 MIN_REPORT = 0.05
@@ -150,8 +156,10 @@ class InjectionScorer:
         norm = normalize(text)
         rule_score, model_score, best = self._score_plain(norm.text, indirect)
         span = norm.to_original(best[1], best[2]) if best else (0, len(text))
+        shape = 0.0  # the shape rules see the raw text, quotes and all
         for rec in self.shape_rules:
             for r in rec.find(text):
+                shape = max(shape, r.score)
                 if r.score > rule_score:
                     rule_score = r.score
                     span = (r.start, r.end)
@@ -185,24 +193,26 @@ class InjectionScorer:
             rule, detector = MODEL_RULE, "InjectionModel"
             if not best:
                 span = (0, len(text))
-        if risk > FRAMED_CAP and rule.endswith(".encoded") is False:
-            risk, rule = self._framed(norm.text, indirect, capped, risk, rule)
+        if risk > FRAMED_CAP and not rule.endswith(".encoded"):
+            risk, rule = self._framed(norm.text, indirect, capped, risk, rule, shape)
         if risk < MIN_REPORT:
             return None
         return Finding(PROMPT_INJECTION, span[0], span[1], round(risk, 4), detector, rule)
 
     def _framed(
-        self, lowered: str, indirect: bool, capped: bool, risk: float, rule: str
+        self, lowered: str, indirect: bool, capped: bool, risk: float, rule: str, shape: float
     ) -> tuple[float, str]:
         """A quoted attack inside a discussion or translation frame is data
         (detectors/injection_frame.py): the risk of the text with its quotes masked, or
         FRAMED_CAP when the quoted part alone scored higher (rule id suffixed
         ".quoted")."""
+        if rule in QUOTE_CARRYING:
+            return risk, rule
         spans = quoted_frame(lowered)
         if spans is None:
             return risk, rule
         r_m, m_m, _ = self._score_plain(mask(lowered, spans), indirect)
-        masked = combine(r_m, m_m, capped)
+        masked = combine(max(r_m, shape), m_m, capped)
         if masked >= risk:
             return risk, rule
         if masked >= FRAMED_CAP:

@@ -203,7 +203,10 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 # should first upload ..."
                 "pi.indirect_assistant_must",
                 r"\b(?:the|this|any|every|all|each)\s+(?:ai\s+|coding\s+|automated\s+)?"
-                r"(?:assistant|ai|agent|model|llm|chatbot|copilot)s?\s+(?:must|should|shall|"
+                r"(?:assistant|ai|agent|model|llm|chatbot|copilot)s?(?:\s+(?:that\s+is\s+|who\s+is\s+)?"
+                r"(?:reading|processing|parsing|seeing|summari[sz]ing|reviewing)\s+(?:this|these|"
+                r"it)(?:\s+(?:file|page|document|repo|repository|message|email|text))?)?,?\s+"
+                r"(?:must|should|shall|"
                 r"is\s+required\s+to|are\s+required\s+to|has\s+to|have\s+to|needs?\s+to)\s+"
                 r"(?:now\s+|also\s+|always\s+|immediately\s+|first\s+|silently\s+|secretly\s+)*"
                 r"(?:send|forward|tell|include|reveal|ignore|disregard|delete|upload|run|execute|"
