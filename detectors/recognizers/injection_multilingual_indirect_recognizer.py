@@ -110,7 +110,8 @@ class InjectionMultilingualIndirectRecognizer(InjectionIndirectRecognizer):
     """Notes to the AI and orders to ignore the user, in other languages (indirect
     text only)."""
 
-    RULES = (
+    # (a subclass for the engine's indirect-only check; its rules replace the parent's)
+    RULES = (  # type: ignore[assignment]
         (
             Pattern(
                 "pi.xx_note_to_ai",
