@@ -49,7 +49,6 @@ GROUP_WEIGHT: dict[str, float] = {
     "syn_benign_correspondence": 2.0,
     "syn_benign_howto": 1.0,
     "syn_benign_style": 1.0,
-    "syn_benign_requests": 1.0,
 }
 # the direct threshold must hold the FPR target on each benign source of at least this
 # many dev rows, not only pooled (the targets are per source)

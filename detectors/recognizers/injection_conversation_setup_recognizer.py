@@ -24,7 +24,8 @@ class InjectionConversationSetupRecognizer(InjectionRuleRecognizer):
                 r"\b(?:whenever|when|if|every\s+time|each\s+time|once|after)\s+(?:i|you\s+see|you\s+"
                 r"read|you\s+hear)\s+(?:say|type|write|send|use|mention|the\s+word|the\s+phrase|"
                 r"the\s+code)?\s*(?:the\s+)?(?:word|phrase|code\s*word|keyword|trigger)?\s*"
-                r"[\"'`]?[\w-]{2,30}[\"'`]?\s*[,:-]?\s*(?:you\s+(?:will|must|should|drop|forget|"
+                r"(?:[\"'`][^\"'`\n]{1,30}[\"'`]|[\w-]{2,30})\s*[,:-]?\s*(?:you\s+(?:will|must|"
+                r"should|drop|forget|"
                 r"ignore|switch|become|are|answer|stop|treat|have)|then\b|everything\b|all\s+"
                 r"(?:your|the|previous)|it\s+means)",
                 0.5,

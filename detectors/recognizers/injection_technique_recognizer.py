@@ -75,7 +75,7 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.priority_claim",
-                r"\b(?:this|these|my|the\s+following)\s+(?:instructions?|message|request|rules?)\s+"
+                r"\b(?:this|these|my|the\s+following)\s+(?:instructions?|message|request|rules?|tool)\s+"
                 r"(?:takes?|has|have|get|gets)\s+(?:precedence|priority)\b|\b(?:supersedes?|"
                 # what a contract or a policy supersedes (agreements, versions, drafts,
                 # instructions "given by the Client") is not the model's instructions
