@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from llmwall.detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.finding import Finding
-from llmwall.detectors.injection_frame import FRAMED_CAP, mask, quoted_frame
+from llmwall.detectors.injection_frame import (
+    FRAME_MAX_CHARS,
+    FRAME_MIN,
+    FRAMED_CAP,
+    mask,
+    quoted_frame,
+)
 from llmwall.detectors.model import InjectionModel, mask_urls, tokens
 from llmwall.detectors.normalize import normalize
 from llmwall.detectors.recognizers.base import InjectionRuleRecognizer
@@ -193,7 +199,7 @@ class InjectionScorer:
             rule, detector = MODEL_RULE, "InjectionModel"
             if not best:
                 span = (0, len(text))
-        if risk > FRAMED_CAP and not rule.endswith(".encoded"):
+        if risk > FRAME_MIN and len(text) <= FRAME_MAX_CHARS and not rule.endswith(".encoded"):
             risk, rule = self._framed(norm.text, indirect, capped, risk, rule, shape)
         if risk < MIN_REPORT:
             return None

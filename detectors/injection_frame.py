@@ -20,6 +20,12 @@ import re
 # the masked score decides; the quoted attack alone may add up to this much risk, below
 # both default thresholds
 FRAMED_CAP = 0.45
+# framing is looked for only where it can change a decision (risk above this, just below
+# the lowest default threshold, 0.51) and in texts of at most FRAME_MAX_CHARS: a question
+# or request that quotes an attack. Longer texts would pay a pass over their quotes and a
+# second scoring pass (about 8 ms at 20 KB, measured with scripts/bench_detectors.py)
+FRAME_MIN = 0.5
+FRAME_MAX_CHARS = 4096
 # a quote token for the model and the rules: a quoted span becomes one neutral word
 QUOTE_TOKEN = ' "__quote__" '
 

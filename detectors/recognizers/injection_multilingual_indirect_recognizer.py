@@ -143,9 +143,9 @@ class InjectionMultilingualIndirectRecognizer(InjectionIndirectRecognizer):
                 0.6,
             ),
             words(
-                "给 致 对 給 對 ai 人工智能 アシスタント 人工知能 言語モデル チャットボット "
-                "어시스턴트 인공지능 모델 챗봇 "
-                + _folded("एआई सहायक असिस्टेंट ملاحظة تعليمات تنبيه رسالة")
+                # non-ASCII only: these are substrings, and "ai" is in every English text
+                "给 致 对 給 對 请注意 請注意 への アシスタントへ 에게 께 "
+                + _folded("लिए ملاحظة تعليمات تنبيه رسالة")
             ),
         ),
         (
