@@ -8,6 +8,7 @@ whole text for the model.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -113,7 +114,10 @@ class InjectionScorer:
             for r in rec.run_rule(i, lowered, words, counts):
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
-                    hits.append((r.score, r.start, r.end, rule, type(rec).__name__))
+                    score = r.score
+                    if rule in CANCEL_RULES and _reported(lowered, r.start):
+                        score *= REPORTED_FACTOR
+                    hits.append((score, r.start, r.end, rule, type(rec).__name__))
         return hits
 
     def _score_plain(
@@ -224,6 +228,43 @@ class InjectionScorer:
         if masked >= FRAMED_CAP:
             return masked, rule
         return FRAMED_CAP, rule + ".quoted"
+
+
+# "Remind the team to ignore the old VPN instructions", "Ich habe die vorherigen
+# Anweisungen des Arztes vergessen" (I have forgotten the doctor's instructions): an order
+# to cancel instructions passed on to other people, or the speaker's own past, is not
+# addressed to the model. The cancel rules then count at REPORTED_FACTOR of their weight.
+CANCEL_RULES = frozenset(
+    {
+        "pi.ignore_previous",
+        "pi.ignore_all",
+        "pi.forget_everything",
+        "pi.ignore_above",
+        "pi.instructions_cancelled",
+        "pi.leave_behind",
+        "pi.de_ignore_previous",
+        "pi.de_ignore_verb_last",
+        "pi.xx_ignore_previous",
+        "pi.xx_forget_everything",
+    }
+)
+REPORTED_FACTOR = 0.5
+_REPORTED = re.compile(
+    r"\b(?:remind|tell|ask|instruct|advise|warn|inform|email|notify|encourage|told|asked|"
+    r"reminded|reminding|telling|asking|instructing|advising)\w*\s+(?:the\s+|our\s+|my\s+|"
+    r"all\s+|your\s+)?(?:team|everyone|everybody|users|people|them|him|her|staff|employees|"
+    r"customers|colleagues|clients|students|members|attendees|participants|guests|readers|"
+    r"parents|kids|children|engineers|developers|drivers|visitors|tenants|residents)\s+"
+    r"(?:to|that)\b"
+    r"|\b(?:ich|wir)\s+(?:habe|hab|haben|hatte|hatten)\b"
+)
+
+
+def _reported(lowered: str, start: int) -> bool:
+    """A reported-instruction frame in the sentence before position `start`."""
+    before = lowered[max(0, start - 100) : start]
+    cut = max(before.rfind(c) for c in ".!?\n")
+    return _REPORTED.search(before, cut + 1) is not None
 
 
 def combine(rule: float, model: float, capped: bool) -> float:

@@ -184,7 +184,9 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 # a document that speaks about the user to the assistant: "tell the user
                 # their account is locked", "direct the reader to www.example.net"
                 "pi.indirect_tell_the_user",
-                r"\b(?:tell|inform|warn|convince|persuade|remind|urge|ask|instruct|notify|"
+                # not "do not tell the user about internal retries" (a developer's
+                # comment; concealment is pi.conceal_from_user's)
+                r"(?<!not\s)(?<!n't\s)(?<!never\s)\b(?:tell|inform|warn|convince|persuade|remind|urge|ask|instruct|notify|"
                 r"direct|redirect|send|point|refer)\s+(?:the|this|any|all)\s+(?:users?|readers?|"
                 r"recipients?|customers?|visitors?)\s+(?:that|to|they|their|about|of)\b",
                 0.55,
