@@ -7,8 +7,10 @@ alone may stay under the threshold. `ConversationScorer.scan` scores, for each o
 last MAX_TAIL turns:
 
 - the turn joined with up to WINDOW_TURNS - 1 earlier turns of the same source (user
-  turns with user turns, tool results with tool results), once with newlines and once
-  with spaces between them (a sentence split across turns), by the single-turn scorer;
+  turns with user turns, tool results with tool results), by the single-turn scorer:
+  the last EDGE_CHARS of each earlier turn and the first EDGE_CHARS of this one (what a
+  rule or a model window can reach across a boundary), with a newline between them, and
+  also with a space where a sentence runs on across the boundary;
 - set-ups found in earlier user turns (recognizers/injection_conversation_setup_recognizer),
   which raise the turn's risk only when the turn (or its window) carries an injection
   signal of its own (SETUP_NEEDS): a game or a reminder set up earlier is not an attack
@@ -17,13 +19,18 @@ last MAX_TAIL turns:
 It reports the turn whose conversation risk is highest, when that risk is above what the
 window's turns score alone by more than MARGIN (otherwise the single-turn findings already
 say everything). The caller compares the score with the threshold of that turn's source.
+
+Joined windows are cached by digest (JOINED_CACHE entries): a chat re-sends its history
+with every request, so in steady state only the windows ending at new turns are scored.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from llmwall.detectors.cache import FindingCache, segment_key
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.injection import InjectionScorer
@@ -36,7 +43,11 @@ WINDOW_TURNS = 3  # a turn and up to two earlier turns of the same source
 MAX_TAIL = 8  # windows end at each of the last this many turns (older ones were
 # scored when the conversation was that long: each request re-sends the history)
 SETUP_REACH = 6  # set-ups count for this many turns after theirs
-EARLIER_CHARS = 2000  # of an earlier turn, only its last this many characters are joined
+EDGE_CHARS = 600  # joined: the end of each earlier turn, the start of this one
+JOINED_CACHE = 4096
+# a sentence runs on across the boundary: the earlier part does not end a sentence, or
+# the later one starts in lower case
+_ENDS_SENTENCE = frozenset(".!?:;。！？")
 SETUP_NEEDS = 0.2  # a set-up counts only when the later turn's own risk reaches this
 MARGIN = 0.05
 CONVERSATION_RULE = "pi.conversation"
@@ -51,9 +62,11 @@ class ConversationFinding:
 
 
 class ConversationScorer:
-    def __init__(self, scorer: InjectionScorer) -> None:
+    def __init__(self, scorer: InjectionScorer, cache_size: int = JOINED_CACHE) -> None:
         self.scorer = scorer
         self.setup = InjectionConversationSetupRecognizer()
+        self._joined = FindingCache(cache_size)
+        self._setups = FindingCache(cache_size)
 
     def scan(
         self,
@@ -82,9 +95,16 @@ class ConversationScorer:
             joined = 0.0
             joined_rule = ""
             if len(window) > 1:
-                parts = [turns[k][0][-EARLIER_CHARS:] for k in window[:-1]] + [text]
-                for sep in ("\n", " "):
-                    f = self.scorer.scan(sep.join(parts), indirect)
+                parts = [turns[k][0][-EDGE_CHARS:].strip() for k in window[:-1]]
+                parts.append(text[:EDGE_CHARS].strip())
+                seps = ["\n"]
+                if any(
+                    a and b and (a[-1] not in _ENDS_SENTENCE or b[0].islower())
+                    for a, b in itertools.pairwise(parts)
+                ):
+                    seps.append(" ")
+                for sep in seps:
+                    f = self._scan_joined(sep.join(parts), indirect)
                     if f is not None and f.score > joined:
                         joined, joined_rule = f.score, f.rule
             setup = max(setups[max(0, i - SETUP_REACH) : i], default=0.0)
@@ -104,6 +124,27 @@ class ConversationScorer:
         )
         return ConversationFinding(i, finding)
 
+    def _scan_joined(self, text: str, indirect: bool) -> Finding | None:
+        key = segment_key(text, indirect)
+        cached = self._joined.get(key)
+        if cached is not None:
+            return cached[0] if cached else None
+        found = self.scorer.scan(text, indirect)
+        self._joined.put(key, (found,) if found is not None else ())
+        return found
+
     def _setup(self, text: str) -> float:
+        key = segment_key(text, False)
+        cached = self._setups.get(key)
+        if cached is not None:
+            return cached[0].score if cached else 0.0
         lowered = normalize(text).text
-        return max((r.score for r in self.setup.find(lowered)), default=0.0)
+        hits = self.setup.find(lowered)
+        best = max(hits, key=lambda r: r.score, default=None)
+        if best is None:
+            self._setups.put(key, ())
+            return 0.0
+        rule = best.recognition_metadata["rule"]
+        finding = Finding(PROMPT_INJECTION, best.start, best.end, best.score, "setup", rule)
+        self._setups.put(key, (finding,))
+        return best.score

@@ -162,7 +162,9 @@ class Detector:
             else None
         )
         self._conversation = (
-            ConversationScorer(self._injection) if self._injection is not None else None
+            ConversationScorer(self._injection, config.cache_size)
+            if self._injection is not None
+            else None
         )
         self._cache = FindingCache(config.cache_size)
         self._ner = None
