@@ -46,6 +46,9 @@ from llmwall.detectors.recognizers.injection_persona_recognizer import Injection
 from llmwall.detectors.recognizers.injection_repeated_token_recognizer import (
     InjectionRepeatedTokenRecognizer,
 )
+from llmwall.detectors.recognizers.injection_reply_directive_recognizer import (
+    InjectionReplyDirectiveRecognizer,
+)
 from llmwall.detectors.recognizers.injection_technique_recognizer import (
     InjectionTechniqueRecognizer,
 )
@@ -100,6 +103,7 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionMultilingualRecognizer,
     InjectionCjkArabicRecognizer,
     InjectionMultilingualIndirectRecognizer,
+    InjectionReplyDirectiveRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION
