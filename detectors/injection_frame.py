@@ -52,7 +52,11 @@ _DISCUSSION = re.compile(
     r"dangerous|malicious|vulnerab\w*|exploit\w*|security|owasp|llm01|defen[cs]es?|"
     r"mitigat\w*|guardrails?|blog\s+post|article|write-?up|slides?|titled|labell?ed|"
     r"phrase|quote[ds]?|(?:what|how)\s+(?:does|do|did|would|is|are)\b[^?\n]{0,60}\bmean|"
-    r"meaning|stands\s+for|famous|so-called)\b"
+    r"meaning|stands\s+for|famous|so-called|tricks?|explain\s+(?:why|how|what)|"
+    # someone else's words reported: "users write '…'", "typing '…' does nothing"
+    r"(?:users?|people|someone|somebody|attackers?|hackers?|they|kids?|customers?|he|she|i)\s+"
+    r"(?:\w+\s+)?(?:write|writes|wrote|type|types|typed|say|says|said|enter|enters|entered|"
+    r"send|sends|sent|paste|pastes|pasted)|typing|pasting|entering)\b"
 )
 _TRANSLATION = re.compile(
     r"\b(?:translat\w*|how\s+(?:do|would|can)\s+(?:you|i|we)\s+(?:say|write)|"
