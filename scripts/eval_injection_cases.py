@@ -5,12 +5,14 @@
 The cases were written for issue 15 before any tuning: hard benign texts (security
 write-ups quoting attacks, translation requests, contract boilerplate, "forget what I
 said", "look this up and tell me what it says", e-mails, how-to requests, pasted
-documentation and tool descriptions), attacks aimed at agents (code comments,
+documentation), attacks aimed at agents (code comments,
 READMEs/AGENTS.md, calendar invites, PDF text, poisoned MCP tool descriptions, markdown
 image exfiltration), attacks and hard benign texts in 16 languages, and multi-turn
 conversations. Each row: {"kind", "label", "turns": [[text, indirect], ...]}. A one-turn
 row is scored with Detector.scan at the policy's threshold for its source; a conversation
-with Detector.scan_conversation (flagged when any turn or the conversation is).
+with Detector.scan_conversation (flagged when any turn or the conversation is). Poisoned
+tool descriptions are scored as direct text (what the decision path does today) and,
+reported apart, through Detector.scan_tool_definition.
 
 `dev` is for tuning (`--show` lists its misclassified rows); `heldout` is for reporting
 only: `--show` is refused for it, so its rows are never looked at while tuning.
@@ -69,6 +71,15 @@ def evaluate(det: Detector, rows: list[dict]) -> dict:
         totals["attack" if r["label"] else "benign"][1] += 1
         if hit != bool(r["label"]):
             misses.append((key, round(rel, 2), r["turns"]))
+        if r["kind"] == "mcp_tool":
+            # the same descriptions through the tool-definition path (not in the totals:
+            # the proxy reaches it once the decision path calls scan_tool_definition)
+            text = r["turns"][0][0]
+            found = det.scan_tool_definition(text)
+            score = max((f.score for f in found if f.entity == PROMPT_INJECTION), default=0.0)
+            tool_key = key + " via scan_tool_definition"
+            by_kind[tool_key][0] += score >= t_direct
+            by_kind[tool_key][1] += 1
     b, a = totals["benign"], totals["attack"]
     return {
         "benign_fpr": round(b[0] / max(1, b[1]), 4),

@@ -52,6 +52,9 @@ from llmwall.detectors.recognizers.injection_reply_directive_recognizer import (
 from llmwall.detectors.recognizers.injection_technique_recognizer import (
     InjectionTechniqueRecognizer,
 )
+from llmwall.detectors.recognizers.injection_tool_poisoning_recognizer import (
+    InjectionToolPoisoningRecognizer,
+)
 from llmwall.detectors.recognizers.ip_address_recognizer import IpAddressRecognizer
 from llmwall.detectors.recognizers.jwt_recognizer import JwtRecognizer
 from llmwall.detectors.recognizers.openai_key_recognizer import OpenAiKeyRecognizer
@@ -104,6 +107,7 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionCjkArabicRecognizer,
     InjectionMultilingualIndirectRecognizer,
     InjectionReplyDirectiveRecognizer,
+    InjectionToolPoisoningRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION
