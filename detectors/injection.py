@@ -260,6 +260,7 @@ CANCEL_RULES = frozenset(
         "pi.leave_behind",
         "pi.de_ignore_previous",
         "pi.de_ignore_verb_last",
+        "pi.de_leave_behind",
         "pi.xx_ignore_previous",
         "pi.xx_forget_everything",
     }
