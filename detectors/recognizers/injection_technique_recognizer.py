@@ -100,7 +100,7 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.payload_splitting",
-                r"\b[a-z]\w{0,2}\s*=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]\s*[a-z]\w{0,2}\s*=\s*"
+                r"\b[a-z]\w{0,2}\s*=\s*[\"'][^\"'\n]{1,30}[\"']\s*(?:[;,\n]|and\b)\s*[a-z]\w{0,2}\s*=\s*"
                 r"[\"'][^\"'\n]{1,30}[\"'][\s\S]{0,120}?\b[a-z]\w{0,2}\s*\+\s*[a-z]\w{0,2}\b",
                 0.45,
             ),
@@ -121,5 +121,5 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
     )
     # payload splitting needs two quoted assignments in a row: `= "…"` then `;`/`,`/newline
     GATES: ClassVar[dict[str, str]] = {
-        "pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]"
+        "pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*(?:[;,\n]|and\b)"
     }
