@@ -9,14 +9,14 @@ from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 # what a rule-breaking request is after: the protected secret or the hidden instructions
 _SECRET = (
     r"(?:password|passcode|passphrase|secrets?|confidential|(?:system|hidden|initial|original)"
-    r"\s+(?:prompt|instructions|rules)|credentials|(?:access|secret|door|admin|security|pin)\s+"
-    r"code|forbidden\s+topic)"
+    r"\s+prompt|hidden\s+(?:instructions|rules)|credentials|(?:door|pin)\s+code|forbidden\s+"
+    r"topic)"
 )
 # every match of _SECRET holds one of these words: few in any text, so they gate the rules
 # and seed their windows in long texts
 _SECRET_WORDS = (
-    "password passcode passphrase secret secrets confidential prompt credentials instructions "
-    "rules code topic"
+    "password passcode passphrase secret secrets confidential prompt credentials hidden door "
+    "pin forbidden"
 )
 
 
@@ -125,8 +125,7 @@ class InjectionFramingRecognizer(InjectionRuleRecognizer):
                 r"\b(?:hints?|clues?|first\s+(?:letter|character|digit)|last\s+(?:letter|"
                 r"character|digit)|how\s+many\s+(?:letters|characters|digits)|rhymes?\s+with|"
                 r"starts?\s+with|ends?\s+with)\b[^.\n]{0,40}?\b(?:the|your|this|that)\s+"
-                r"(?:secret(?:\s+(?:word|key|code|phrase))?|password|passcode|passphrase|access\s+"
-                r"code|pin)\b"
+                r"(?:secret(?:\s+(?:word|key|code|phrase))?|password|passcode|passphrase|pin)\b"
                 r"|\b(?:the|your)\s+(?:secret(?:\s+(?:word|key|code|phrase))?|password|passcode|"
                 r"passphrase)\b[^.\n]{0,40}?\b(?:rhymes?\s+with|starts?\s+with|ends?\s+with|"
                 r"first\s+letter|hint|clue)\b",
@@ -134,7 +133,7 @@ class InjectionFramingRecognizer(InjectionRuleRecognizer):
             ),
             words(
                 "hint hints clue clues first last many rhyme rhymes start starts end ends",
-                "secret password passcode passphrase code pin",
+                "secret password passcode passphrase pin",
             ),
         ),
     )

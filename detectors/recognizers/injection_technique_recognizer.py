@@ -28,18 +28,12 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
                 r"\b(?:do\s+not|don't|never|without)\s+(?:\w+\s+)?(?:tell(?:ing)?|mention(?:ing)?|"
                 r"inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|warn(?:ing)?|let(?:ting)?)\s+"
                 r"(?:it\s+to\s+)?(?:the|your|this)\s+(?:user|human|person)\b(?!['-]?s?\s*(?:agent|name))"
-                r"|\bthis\s+(?:could|would|might|will)\s+(?:upset|worry|alarm|confuse)\s+the\s+user\b"
-                # "do not mention this step to the user", "the user must not be told"
-                r"|\b(?:do\s+not|don't|never)\s+(?:mention|reveal|show|explain|disclose)\s+"
-                r"(?:this|it|that|these|the\s+\w+)(?:\s+\w+)?\s+to\s+the\s+(?:user|human)\b"
-                r"|\bthe\s+user\s+(?:must|should|may)\s+not\s+(?:be\s+told|know|find\s+out|be\s+"
-                r"informed|notice|see)\b",
+                r"|\bthis\s+(?:could|would|might|will)\s+(?:upset|worry|alarm|confuse)\s+the\s+user\b",
                 0.45,
             ),
             words(
                 "tell telling mention mentioning inform informing notify notifying alert "
-                "alerting warn warning let letting upset worry alarm confuse reveal show "
-                "explain disclose told know find informed notice see",
+                "alerting warn warning let letting upset worry alarm confuse",
                 "user human person",
             ),
         ),

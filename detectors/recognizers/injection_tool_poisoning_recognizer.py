@@ -43,6 +43,11 @@ _REDIRECT_RX = (
 _CONCEAL_RX = (
     r"\b(?:must|should|may)\s+not\s+be\s+(?:shown|told|revealed|mentioned|displayed|disclosed)"
     r"\s+to\s+the\s+user\b"
+    # "do not mention this step to the user", "the user must not be told"
+    r"|\b(?:do\s+not|don't|never)\s+(?:mention|reveal|show|explain|disclose)\s+"
+    r"(?:this|it|that|these|the\s+\w+)(?:\s+\w+)?\s+to\s+the\s+(?:user|human)\b"
+    r"|\bthe\s+user\s+(?:must|should|may)\s+not\s+(?:be\s+told|know|find\s+out|be\s+"
+    r"informed|notice|see)\b"
     r"|\b(?:do\s+not|don't|never)\s+(?:tell|inform|show|notify)\s+(?:them|him|her)\b"
     r"|\bwithout\s+(?:telling|asking|informing|notifying)\s+(?:them|him|her|anyone)\b"
     r"|\b(?:silently|secretly|quietly|covertly)\s+(?:send|forward|upload|copy|add|append|"
@@ -108,7 +113,7 @@ class InjectionToolPoisoningRecognizer(InjectionIndirectRecognizer):
             words(
                 "shown told revealed mentioned displayed disclosed tell inform show notify "
                 "telling asking informing notifying silently secretly quietly covertly "
-                "implementation"
+                "implementation mention reveal explain disclose know find informed notice see"
             ),
         ),
         (
