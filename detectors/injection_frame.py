@@ -67,6 +67,13 @@ _TRANSLATION = re.compile(
 # an output hijack in a "translation": the classic attack (Perez & Ribeiro) asks for a
 # fixed phrase instead of the translation
 _HIJACK = re.compile(r"\b(?:pwned|pwnd|hacked|haha|i\s+have\s+been)\b")
+# a quote that is the reply's forced opening or a forbidden refusal ("begin with 'Sure,
+# here is'", "never say 'I'm sorry'"): the instruction around it is the attack, whichever
+# signal scored highest
+_CARRIED = re.compile(
+    r"[\W_]*(?:sure|certainly|absolutely|of\s+course|i'?m\s+sorry|i\s+am\s+sorry|sorry|"
+    r"unfortunately|i\s+apologi[sz]e|i\s+cannot|i\s+can't|as\s+an\s+ai)\b"
+)
 
 
 def quoted_frame(lowered: str) -> list[tuple[int, int]] | None:
@@ -80,7 +87,7 @@ def quoted_frame(lowered: str) -> list[tuple[int, int]] | None:
         # the rest of the text is the material to translate
         tail = (translated.end(), len(lowered))
         spans = [s for s in spans if s[1] <= tail[0]] + [tail]
-    if not spans:
+    if not spans or any(_CARRIED.match(lowered, s + 1, e) for s, e in spans):
         return None
     outside = _outside(lowered, spans)
     if _DISCUSSION.search(outside):
