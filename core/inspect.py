@@ -149,7 +149,7 @@ class Inspector:
         reading = self.read_request(exchange, content, query, headers)
         if reading is None:
             return self.decide_request(exchange, content, None, ())
-        scans = await self.scanner.ascan(reading.extraction)
+        scans = await self.scanner.ascan(reading.extraction, conversation=True)
         return self.decide_request(exchange, content, reading, scans, signed=signed, route=route)
 
     def reader(self, exchange: Exchange) -> Dialect | None:

@@ -17,11 +17,13 @@ from llmwall.core import joins
 from llmwall.core.judge import scan_inputs
 from llmwall.detectors.engine import Detector
 from llmwall.detectors.finding import Finding
-from llmwall.routing.segment import Extraction
+from llmwall.routing.segment import Extraction, Role, Trust
 
 OFFLOAD_CHARS = 64_000  # bodies with more text than this are scanned in a worker thread
 
 Scans = list[tuple[Finding, ...]]
+# the turns a conversation is scored over: what users and tools put in, in order
+CONVERSATION_ROLES = frozenset({Role.USER, Role.TOOL_RESULT, Role.DOCUMENT})
 
 
 class Scanner:
@@ -35,17 +37,46 @@ class Scanner:
     def offloads(self, items: Sequence[tuple[str, bool, bool]]) -> bool:
         return self.detector.needs_offload or sum(len(t) for t, *_ in items) > OFFLOAD_CHARS
 
-    def scan(self, extraction: Extraction) -> Scans:
-        """Findings per segment, on this thread (CLI, tests). Text split in parts is
-        scanned whole too (`llmwall.core.joins`)."""
-        return joins.fold(extraction, self.detector.scan_batch(scan_inputs(joins.view(extraction))))
+    def scan(self, extraction: Extraction, *, conversation: bool = False) -> Scans:
+        """Findings per segment, on this thread (CLI, tests)."""
+        return self._scan(extraction, conversation)
 
-    async def ascan(self, extraction: Extraction) -> Scans:
-        """Findings per segment, off the event loop when the scan would stall it."""
-        items = scan_inputs(joins.view(extraction))
-        if self.offloads(items):
-            return joins.fold(extraction, await asyncio.to_thread(self.detector.scan_batch, items))
-        return joins.fold(extraction, self.detector.scan_batch(items))
+    async def ascan(self, extraction: Extraction, *, conversation: bool = False) -> Scans:
+        """Findings per segment, off the event loop when the scan would stall it.
+        `conversation`: a request, whose turns are also scored together."""
+        if self.offloads(scan_inputs(extraction)):
+            return await asyncio.to_thread(self._scan, extraction, conversation)
+        return self._scan(extraction, conversation)
+
+    def _scan(self, extraction: Extraction, conversation: bool) -> Scans:
+        """Every segment (and the whole of text split in parts, `llmwall.core.joins`);
+        tool definitions by their own rules; then, for a request, the conversation: a
+        set-up in one turn and its payload in a later one (the finding goes to the
+        later turn's segment)."""
+        view = joins.view(extraction)
+        found = [
+            self.detector.scan_tool_definition(text)
+            if segment.role is Role.TOOL_DEFINITION
+            else self.detector.scan(text, indirect=indirect, instructions=instructions)
+            for segment, (text, indirect, instructions) in zip(
+                view.segments, scan_inputs(view), strict=True
+            )
+        ]
+        scans = joins.fold(extraction, found)
+        if conversation:
+            turns = [
+                i for i, seg in enumerate(extraction.segments) if seg.role in CONVERSATION_ROLES
+            ]
+            hit = self.detector.scan_conversation(
+                [
+                    (extraction.segments[i].text, extraction.segments[i].trust is Trust.EXTERNAL)
+                    for i in turns
+                ]
+            )
+            if hit is not None:
+                index = turns[hit.turn]
+                scans[index] = (*scans[index], hit.finding)
+        return scans
 
     def scan_text(self, text: str, indirect: bool) -> tuple[Finding, ...]:
         """One stream window (the stream inspector runs inside mitmproxy's stream

@@ -52,6 +52,9 @@ from llmwall.detectors.recognizers.injection_exfiltration_recognizer import (
 )
 from llmwall.detectors.recognizers.injection_framing_recognizer import InjectionFramingRecognizer
 from llmwall.detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
+from llmwall.detectors.recognizers.injection_multilingual_indirect_recognizer import (
+    InjectionMultilingualIndirectRecognizer,
+)
 from llmwall.detectors.recognizers.injection_multilingual_recognizer import (
     InjectionMultilingualRecognizer,
 )
@@ -63,8 +66,14 @@ from llmwall.detectors.recognizers.injection_persona_recognizer import Injection
 from llmwall.detectors.recognizers.injection_repeated_token_recognizer import (
     InjectionRepeatedTokenRecognizer,
 )
+from llmwall.detectors.recognizers.injection_reply_directive_recognizer import (
+    InjectionReplyDirectiveRecognizer,
+)
 from llmwall.detectors.recognizers.injection_technique_recognizer import (
     InjectionTechniqueRecognizer,
+)
+from llmwall.detectors.recognizers.injection_tool_poisoning_recognizer import (
+    InjectionToolPoisoningRecognizer,
 )
 from llmwall.detectors.recognizers.ip_address_recognizer import IpAddressRecognizer
 from llmwall.detectors.recognizers.it_fiscal_code_recognizer import ItFiscalCodeRecognizer
@@ -177,6 +186,9 @@ INJECTION: tuple[type[InjectionRuleRecognizer], ...] = (
     InjectionRepeatedTokenRecognizer,
     InjectionMultilingualRecognizer,
     InjectionCjkArabicRecognizer,
+    InjectionMultilingualIndirectRecognizer,
+    InjectionReplyDirectiveRecognizer,
+    InjectionToolPoisoningRecognizer,
 )
 
 ALL = PII_AND_SECRETS + INJECTION

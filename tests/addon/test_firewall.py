@@ -126,7 +126,7 @@ async def test_an_exception_inside_inspection_blocks(
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("boom with secret text")
 
-    monkeypatch.setattr(fw.rt.detector, "scan_batch", boom)
+    monkeypatch.setattr(fw.rt.detector, "scan", boom)
     with taddons.context(fw):
         flow = chat_flow("hello")
         await send(fw, flow)
