@@ -1,6 +1,7 @@
 # llmwall's two entry points for a fresh machine:
 #   make run    start llmwall on 127.0.0.1:8080 with the built-in default policy
-#   make test   run the whole test suite
+#   make test   run the whole test suite (installs the client runtimes the end-to-end
+#               tests drive, from Debian's packages, where it runs as root; else they skip)
 # Both create .venv from the pinned lock files on first use (PyPI only; nothing else
 # is downloaded, at install time or at run time).
 
@@ -27,6 +28,7 @@ run: $(BIN)/.runtime
 	$(BIN)/llmwall run $(ARGS)
 
 test: $(BIN)/.dev
+	scripts/test-prereqs
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: $(BIN)/.dev

@@ -1,68 +1,58 @@
-"""The mitmproxy addon: a thin adapter between flows and llmwall's pure functions.
+"""The mitmproxy addon: hooks that turn a flow into core inputs and apply the Verdict.
+
+    requestheaders   identify the endpoint (routing), start the FlowState
+    request          core.inspect_request -> Verdict; apply it; commit its record;
+                     carry out its route plan, if any (llmwall.addon.fallback)
+    responseheaders  a stream? hand it to the core's stream inspector
+    response         core.inspect_response (or the stream's verdict); apply; commit
+    error            the record of a flow that failed upstream
 
 Every hook catches at its boundary: mitmproxy forwards a flow unchanged when a hook
-raises, so an exception here would let a request through unscanned. Instead the flow is
-blocked (fail closed) or, with `fail_mode: open`, passed and marked.
+raises, so an exception here would let a request through unscanned. Instead the core
+turns it into a block (fail closed) or, with `fail_mode: open`, a visible pass.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
 import zlib
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass, field
-from typing import Any
 
 from mitmproxy import http, tls
 
-from llmwall.addon.pipeline import Decision, decide, scan_inputs
-from llmwall.addon.policy import Action, Policy
-from llmwall.addon.reroute import Rerouter
+from llmwall.addon.fallback import Fallback
+from llmwall.addon.flow_state import KEY, FlowState
 from llmwall.addon.runtime import Runtime
-from llmwall.addon.stream_inspector import StreamInspector
-from llmwall.audit.record import AuditRecord
+from llmwall.addon.verdicts import http_response
+from llmwall.core.exchange import Exchange
+from llmwall.core.inspect import Inspector, content_free_reason
+from llmwall.core.refusal import refusal
+from llmwall.core.stream_inspector import StreamInspector
+from llmwall.core.verdict import Verdict
 from llmwall.errors import InspectionError
-from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get as get_dialect
-from llmwall.routing.dialects.base import Dialect, ErrorShape
-from llmwall.routing.providers import Match
-from llmwall.routing.segment import Direction, Extraction
+from llmwall.routing.framing import STREAM_CONTENT_TYPES
 from llmwall.routing.signing import is_signed
 
 log = logging.getLogger("llmwall")
 
-STREAM_TYPES = ("text/event-stream", "application/x-ndjson", "application/vnd.amazon.eventstream")
-OFFLOAD_CHARS = 64_000  # scan bodies larger than this in a worker thread
-METADATA_KEY = "llmwall"
 CHECKPOINT_TICK_S = 5.0  # how often a time-due audit checkpoint is signed on a quiet proxy
-
-
-@dataclass
-class FlowState:
-    request_id: str
-    match: Match
-    dialect: Dialect | None
-    started: float
-    client: str
-    model: str | None = None
-    stream: bool = False
-    blocked: bool = False
-    fail_open: bool = False
-    inspector: StreamInspector | None = None
-    request_action: str = "allow"
-    extra: dict[str, Any] = field(default_factory=dict)
-    pending: list[Future[int]] = field(default_factory=list)  # audit appends in flight
 
 
 class Firewall:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.reroute = Rerouter(runtime)  # fallback and policy routing (addon/reroute.py)
+        self.core = runtime.inspector
+        self.fallback = Fallback(runtime.inspector, runtime.breaker, runtime.upstream_ca)
+        self._ticker: asyncio.Task[None] | None = None
+
+    def use(self, inspector: Inspector) -> None:
+        """Decide by another inspector from the next request on (a policy reload)."""
+        self.core = inspector
+        self.fallback.inspector = inspector
 
     # -- connection level: intercept only LLM hosts ------------------------------------
 
@@ -76,153 +66,107 @@ class Firewall:
         except Exception:  # deciding nothing means intercepting: the safe side
             log.exception("tls_clienthello failed; intercepting the connection")
 
-    # -- requests ------------------------------------------------------------------------
+    # -- requests ----------------------------------------------------------------------
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
+        if flow.response is not None:  # answered by an addon before us (admin, front door)
+            return
         try:
             match = self.rt.table.identify(flow.request.pretty_host, flow.request.path)
             if match is None:
                 return
-            endpoint = match.endpoint
-            state = FlowState(
+            dialect = match.endpoint.dialect if match.endpoint else None
+            exchange = Exchange(
                 request_id=uuid.uuid4().hex,
-                match=match,
-                dialect=get_dialect(endpoint.dialect) if endpoint else None,
-                started=time.perf_counter(),
+                provider=match.provider.name,
+                dialect=dialect,
+                host=flow.request.pretty_host,
+                path=flow.request.path.split("?", 1)[0],
                 client=_peer(flow),
+                user=_user(flow),
+                started=time.perf_counter(),
             )
-            flow.metadata[METADATA_KEY] = state
+            state = FlowState(exchange, get_dialect(dialect) if dialect else None)
+            flow.metadata[KEY] = state
             # Streams must reach the inspector undecoded by nothing but us.
             flow.request.headers["accept-encoding"] = "identity"
+            state.spent += time.perf_counter() - exchange.started
         except Exception as exc:
-            self._fail_request(flow, None, exc)
+            # No Exchange yet, so no record: the answer still carries a request id.
+            reason = content_free_reason(exc)
+            log.error("requestheaders failed: %s", reason)
+            if not self.rt.config.fail_open:
+                status = 400 if isinstance(exc, InspectionError) else 403
+                message = (
+                    f"llmwall could not inspect this request ({reason}); blocked (fail closed)"
+                )
+                shape = refusal(
+                    None, status, message, "llmwall_inspection_failed", uuid.uuid4().hex
+                )
+                flow.response = http_response(shape)
 
     async def request(self, flow: http.HTTPFlow) -> None:
-        state: FlowState | None = flow.metadata.get(METADATA_KEY)
-        if (
-            state is None or flow.response is not None
-        ):  # already answered (blocked in requestheaders)
+        state: FlowState | None = flow.metadata.get(KEY)
+        if state is None or flow.response is not None:  # not ours, or answered already
+            return
+        started = time.perf_counter()
+        try:
+            content = _content(flow.request)
+            query = flow.request.path.partition("?")[2]
+            verdict = await self.core.inspect_request(
+                state.exchange,
+                content,
+                query,
+                signed=is_signed(flow.request.headers),
+                route=state.asked_route,
+                headers=tuple(flow.request.headers.items(multi=True)),
+            )
+        except Exception as exc:
+            log.error(
+                "request inspection failed for %s: %s",
+                state.exchange.request_id,
+                content_free_reason(exc),
+            )
+            verdict = self.core.failure(
+                state.exchange, "request", exc, fail_open=self.rt.config.fail_open
+            )
+        self._apply_request(flow, state, verdict)
+        await self._commit(flow, state)
+        state.spent += time.perf_counter() - started  # the upstream's time is not ours
+        if state.answered or state.fail_open or state.plan is None:
             return
         try:
-            await self._inspect_request(flow, state)
+            await self.fallback.run(flow, state, state.plan)
         except Exception as exc:
-            self._fail_request(flow, state, exc)
-        await self._committed(flow, state)
-        try:
-            await self.reroute.forward(flow, state)
-        except Exception as exc:
-            log.error("routing failed for %s: %s", state.request_id, _reason(exc))
+            log.error(
+                "routing failed for %s: %s", state.exchange.request_id, content_free_reason(exc)
+            )
             if not self.rt.config.fail_open:
-                self._block(
-                    flow,
-                    state,
-                    502,
-                    "llmwall could not route this request; blocked (fail closed)",
-                    "llmwall_route_failed",
-                    rules=("fail_closed",),
-                )
-                await self._committed(flow, state)
+                self._apply_request(flow, state, self.core.route_failure(state.exchange))
+                await self._commit(flow, state)
 
-    def _policy(self, state: FlowState) -> Policy:
-        """The policy for this flow's provider (its `per_provider` overrides, if any)."""
-        return self.rt.policy.for_provider(state.match.provider.name)
-
-    async def _inspect_request(self, flow: http.HTTPFlow, state: FlowState) -> None:
-        policy = self._policy(state)
-        dialect = state.dialect
-        body_bytes = _content(flow.request)
-        if dialect is None or not body_bytes:
-            action = policy.unknown_endpoint if (dialect is None and body_bytes) else Action.ALLOW
-            rule = "unknown_endpoint" if dialect is None and body_bytes else "no_body"
-            if action is Action.BLOCK:
-                return self._block(
-                    flow,
-                    state,
-                    403,
-                    f"llmwall blocks {rule} by policy",
-                    "llmwall_policy_block",
-                    rules=(f"block:{rule}",),
-                )
-            self._audit(
-                state,
-                "request",
-                "unscanned" if rule == "unknown_endpoint" else "allow",
-                flow,
-                rules=(rule,),
-            )
-            self._route(flow, state)
+    def _apply_request(self, flow: http.HTTPFlow, state: FlowState, verdict: Verdict) -> None:
+        state.model, state.stream = verdict.model or state.model, verdict.stream or state.stream
+        state.fail_open = state.fail_open or verdict.fail_open
+        if verdict.plan is not None:
+            state.plan = verdict.plan
+        if verdict.unmovable is not None:
+            route, reason = verdict.unmovable
+            state.reroute = {"route": route, "not_movable": reason}
+        self._append(state, verdict)
+        if verdict.refusal is not None:
+            # The record is committed before the client sees the block.
+            state.answered = True
+            flow.response = http_response(verdict.refusal)
             return
-        body = _json(body_bytes, "request")
-        state.model = dialect.model(body, flow.request.path)
-        path, _, query = flow.request.path.partition("?")
-        state.stream = dialect.wants_stream(body, path, query)
-        extraction = dialect.extract_request(body)
-        decision = await self._decide(extraction, Direction.REQUEST, policy)
-        decision = await self.reroute.policy_decision(
-            flow, state, body, decision, lambda p: self._decide(extraction, Direction.REQUEST, p)
-        )
-        state.request_action = decision.action.value
-        if decision.action is Action.BLOCK:
-            self._block(
-                flow,
-                state,
-                403,
-                f"llmwall blocked this request: {decision.reason}",
-                "llmwall_policy_block",
-                decision=decision,
-            )
-            return
-        if decision.action is Action.REDACT and is_signed(flow.request.headers):
-            # A signed body (SigV4) cannot be changed: the policy chooses block or allow.
-            rule = f"{policy.signed_requests.value}:signed_request"
-            if policy.signed_requests is Action.BLOCK:
-                message = (
-                    f"llmwall blocked this signed request: it needs redaction ({decision.reason})"
-                )
-                self._block(
-                    flow,
-                    state,
-                    403,
-                    message,
-                    "llmwall_policy_block",
-                    decision=decision,
-                    rules=(rule,),
-                )
-                return
-            state.extra["signed_unredacted"] = True
-            self._audit(
-                state,
-                "request",
-                "allow",
-                flow,
-                decision=decision,
-                rules=(*decision.rules, rule),
-                body=body_bytes,
-                extra={"signed_unredacted": True},
-            )
-            self._route(flow, state)
-            return
-        if decision.action is Action.REDACT:
-            body = jsonpath.set_many(body, decision.replacements)
-            flow.request.content = json.dumps(body, ensure_ascii=False).encode()
-        self._audit(
-            state, "request", decision.action.value, flow, decision=decision, body=body_bytes
-        )
-        self._route(flow, state)
+        if verdict.content is not None:
+            flow.request.content = verdict.content
+        _rewrite_envelope(flow.request, verdict)
+        self._to_upstream(flow, state)
 
-    async def _decide(
-        self, extraction: Extraction, direction: Direction, policy: Policy
-    ) -> Decision:
-        items = scan_inputs(extraction)
-        detector = self.rt.detector
-        if detector.needs_offload or sum(len(text) for text, *_ in items) > OFFLOAD_CHARS:
-            scans = await asyncio.to_thread(detector.scan_batch, items)
-        else:
-            scans = detector.scan_batch(items)
-        return decide(extraction, scans, policy, direction)
-
-    def _route(self, flow: http.HTTPFlow, state: FlowState) -> None:
-        upstream = self.rt.upstreams.get(state.match.provider.name)
+    def _to_upstream(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        """A provider's configured `upstream` replaces its public host."""
+        upstream = self.rt.upstreams.get(state.exchange.provider)
         if upstream is None:
             return
         flow.request.scheme = upstream.scheme
@@ -231,42 +175,36 @@ class Firewall:
         if upstream.prefix:
             flow.request.path = upstream.prefix + flow.request.path
 
-    # -- responses -----------------------------------------------------------------------
+    # -- responses ---------------------------------------------------------------------
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
-        state: FlowState | None = flow.metadata.get(METADATA_KEY)
-        if state is None or state.blocked or flow.response is None:
+        state: FlowState | None = flow.metadata.get(KEY)
+        if state is None or state.answered or flow.response is None:
             return
         try:
             response = flow.response
             if state.fail_open:
                 response.headers["x-llmwall-scan"] = "skipped"
-            response.headers["x-llmwall-request-id"] = state.request_id
-            self.reroute.responseheaders(flow)
+            response.headers["x-llmwall-request-id"] = state.exchange.request_id
+            self.fallback.restore_url(flow, state)
             ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
             # Gemini without alt=sse streams a JSON array labelled application/json.
             streamed_json = (
                 state.stream and ctype == "application/json" and response.status_code == 200
             )
-            if ctype not in STREAM_TYPES and not streamed_json:
+            if ctype not in STREAM_CONTENT_TYPES and not streamed_json:
                 return
-            stream = state.dialect.stream if state.dialect else None
+            stream = self.core.stream_dialect(state.exchange, ctype)
             if stream is None or state.fail_open:
                 response.stream = True
-                state.extra["stream_unscanned"] = True
+                state.stream_unscanned = True
                 return
-            inspector = StreamInspector(
-                stream,
-                lambda text, indirect: self.rt.detector.scan(text, indirect=indirect),
-                self._policy(state),
-                holdback=self.rt.holdback,
-                block_message=lambda rule: f"llmwall blocked this response: policy rule {rule}",
-            )
+            inspector = self.core.stream_inspector(state.exchange, stream, self.rt.holdback)
             state.inspector = inspector
             decoder = _decoder(response.headers.get("content-encoding", ""))
             if decoder is not None:
                 del response.headers["content-encoding"]
-            decoder = self.reroute.chain(flow, decoder)  # a fallback's stream, translated
+            decoder = self.fallback.chain(state, decoder)  # a fallback's stream, translated
             response.headers.pop("content-length", None)
             if not flow.request.is_http2:
                 # HTTP/1 clients get chunked framing whatever the upstream spoke (an
@@ -274,95 +212,103 @@ class Firewall:
                 response.headers["transfer-encoding"] = "chunked"
             response.stream = _safe_stream(inspector, decoder, state, self.rt.config.fail_open)
         except Exception as exc:
-            log.error("responseheaders failed for %s: %s", state.request_id, type(exc).__name__)
+            log.error(
+                "responseheaders failed for %s: %s",
+                state.exchange.request_id,
+                content_free_reason(exc),
+            )
             if not self.rt.config.fail_open:
-                self._replace_response(
-                    flow,
-                    state,
+                shape = refusal(
+                    state.exchange.dialect,
                     502,
                     "llmwall could not inspect the response stream",
                     "llmwall_inspection_failed",
+                    state.exchange.request_id,
                 )
+                flow.response = http_response(shape)
 
     async def response(self, flow: http.HTTPFlow) -> None:
-        state: FlowState | None = flow.metadata.get(METADATA_KEY)
-        if state is None or state.blocked or flow.response is None:
+        state: FlowState | None = flow.metadata.get(KEY)
+        if state is None or state.answered or flow.response is None:
             return
-        try:
-            if state.inspector is not None or state.extra.get("stream_unscanned"):
-                self._audit_stream(flow, state)
-            else:
-                await self._inspect_response(flow, state)
-            await self._committed(flow, state)
-        except Exception as exc:
-            log.error("response inspection failed for %s: %s", state.request_id, _reason(exc))
-            if self.rt.config.fail_open:
-                flow.response.headers["x-llmwall-scan"] = "skipped"
-                self._audit(
-                    state, "response", "unscanned", flow, rules=("fail_open",), fail_open=True
-                )
-            else:
-                self._replace_response(
-                    flow,
-                    state,
-                    502,
-                    f"llmwall could not inspect the response: {_reason(exc)}",
-                    "llmwall_inspection_failed",
-                )
-                self._audit(state, "response", "block", flow, rules=("fail_closed",))
-
-    async def _inspect_response(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        started = time.perf_counter()
         response = flow.response
-        assert response is not None
-        dialect = state.dialect
-        if dialect is None or response.status_code >= 400 or state.fail_open:
-            decision = "unscanned" if state.fail_open else "allow"
-            self._audit(state, "response", decision, flow, fail_open=state.fail_open)
-            return
-        raw = _content(response)
-        if not raw:
-            self._audit(state, "response", "allow", flow)
-            return
-        body = _json(raw, "response")
-        extraction = dialect.extract_response(body)
-        decision = await self._decide(extraction, Direction.RESPONSE, self._policy(state))
-        if decision.action is Action.BLOCK:
-            self._replace_response(
-                flow,
-                state,
-                403,
-                f"llmwall blocked this response: {decision.reason}",
-                "llmwall_policy_block",
+        try:
+            if state.inspector is not None or state.stream_unscanned:
+                verdict = self._stream_verdict(state, response.status_code)
+            else:
+                verdict = await self.core.inspect_response(
+                    state.exchange,
+                    response.status_code,
+                    lambda: _content(response),
+                    model=state.model,
+                    fail_open=state.fail_open,
+                    extra=state.extra,
+                    content_type=response.headers.get("content-type", ""),
+                )
+        except Exception as exc:
+            log.error(
+                "response inspection failed for %s: %s",
+                state.exchange.request_id,
+                content_free_reason(exc),
             )
-        elif decision.action is Action.REDACT:
-            body = jsonpath.set_many(body, decision.replacements)
-            response.content = json.dumps(body, ensure_ascii=False).encode()
-        self._audit(
-            state,
-            "response",
-            decision.action.value,
-            flow,
-            decision=decision,
-            body=raw,
-            usage=dialect.usage(body),
+            fail_open = self.rt.config.fail_open
+            verdict = self.core.failure(
+                state.exchange,
+                "response",
+                exc,
+                fail_open=fail_open,
+                status=response.status_code,
+                model=state.model,
+                extra=state.extra,
+            )
+            if fail_open:
+                response.headers["x-llmwall-scan"] = "skipped"
+        self._append(state, verdict)
+        if verdict.refusal is not None:
+            flow.response = http_response(verdict.refusal)
+        elif verdict.content is not None:
+            response.content = verdict.content
+        await self._commit(flow, state)
+        state.spent += time.perf_counter() - started
+
+    def _stream_verdict(
+        self, state: FlowState, status: int | None, rules: tuple[str, ...] = ()
+    ) -> Verdict:
+        return self.core.stream_verdict(
+            state.exchange,
+            state.inspector.stats if state.inspector is not None else None,
+            status=status,
+            rules=rules,
+            model=state.model,
+            fail_open=state.fail_open,
+            extra=state.extra,
         )
 
     def error(self, flow: http.HTTPFlow) -> None:
-        state: FlowState | None = flow.metadata.get(METADATA_KEY)
-        if state is None or state.blocked:
+        state: FlowState | None = flow.metadata.get(KEY)
+        if state is None or state.answered:
             return
         try:
             rules = ("upstream_error",)
+            status = flow.response.status_code if flow.response is not None else None
             if state.inspector is not None:
-                self._audit_stream(flow, state, rules=rules)
+                verdict = self._stream_verdict(state, status, rules)
             else:
-                self._audit(state, "response", "error", flow, rules=rules)
+                verdict = self.core.upstream_error(
+                    state.exchange, status=status, model=state.model, extra=state.extra
+                )
+            self._append(state, verdict)
         except Exception:
             log.exception("audit of a failed flow failed")
 
     # -- audit -------------------------------------------------------------------------
 
-    async def _committed(self, flow: http.HTTPFlow, state: FlowState) -> None:
+    def _append(self, state: FlowState, verdict: Verdict) -> None:
+        state.records.append(verdict.record)
+        state.pending.append(self.rt.audit.submit(verdict.record))
+
+    async def _commit(self, flow: http.HTTPFlow, state: FlowState) -> None:
         """Wait until this flow's audit records are committed. A decision that cannot be
         recorded is not carried out: the flow is blocked (fail closed)."""
         pending, state.pending = state.pending, []
@@ -370,16 +316,19 @@ class Firewall:
             for fut in pending:
                 await asyncio.wrap_future(fut)
         except Exception as exc:
-            log.error("audit append failed for %s: %s", state.request_id, type(exc).__name__)
+            log.error(
+                "audit append failed for %s: %s", state.exchange.request_id, type(exc).__name__
+            )
             if not self.rt.config.fail_open:
-                state.blocked = True
-                flow.response = self._error_response(
-                    state.dialect,
+                state.answered = True
+                shape = refusal(
+                    state.exchange.dialect,
                     403,
                     "llmwall could not record this decision (audit unavailable); blocked",
                     "llmwall_audit_failed",
-                    state.request_id,
+                    state.exchange.request_id,
                 )
+                flow.response = http_response(shape)
 
     async def running(self) -> None:
         self._ticker = asyncio.create_task(self._tick())
@@ -390,161 +339,11 @@ class Firewall:
             self.rt.audit.tick()
 
     def done(self) -> None:
-        ticker = getattr(self, "_ticker", None)
-        if ticker is not None:
-            ticker.cancel()
-
-    # -- helpers -----------------------------------------------------------------------
-
-    def _audit_stream(
-        self, flow: http.HTTPFlow, state: FlowState, rules: tuple[str, ...] = ()
-    ) -> None:
-        ins = state.inspector
-        if ins is None:
-            self._audit(
-                state,
-                "response",
-                "unscanned",
-                flow,
-                rules=("stream_unscanned", *rules),
-                fail_open=state.fail_open,
-            )
-            return
-        stats = ins.stats
-        decision = stats.action.value
-        if stats.truncated or stats.upstream_error or rules:
-            decision = "block" if stats.action is Action.BLOCK else "error"
-        extra = {
-            "stream": {
-                "events": stats.events,
-                "bytes_in": stats.bytes_in,
-                "bytes_out": stats.bytes_out,
-                "truncated": stats.truncated,
-                "upstream_error": stats.upstream_error,
-            }
-        }
-        self._audit(
-            state,
-            "response",
-            decision,
-            flow,
-            rules=(*stats.rules, *rules),
-            findings=stats.findings(),
-            usage=stats.usage,
-            extra=extra,
-        )
-
-    def _block(
-        self,
-        flow: http.HTTPFlow,
-        state: FlowState,
-        status: int,
-        message: str,
-        code: str,
-        *,
-        decision: Decision | None = None,
-        rules: tuple[str, ...] = (),
-    ) -> None:
-        # The record is committed before the client sees the block.
-        state.blocked = True
-        self._audit(state, "request", "block", flow, decision=decision, rules=rules, status=status)
-        flow.response = self._error_response(state.dialect, status, message, code, state.request_id)
-
-    def _replace_response(
-        self, flow: http.HTTPFlow, state: FlowState, status: int, message: str, code: str
-    ) -> None:
-        flow.response = self._error_response(state.dialect, status, message, code, state.request_id)
-
-    @staticmethod
-    def _error_response(
-        dialect: Dialect | None, status: int, message: str, code: str, request_id: str
-    ) -> http.Response:
-        shape = (
-            dialect.error(status, message, code)
-            if dialect
-            else ErrorShape(
-                status, {"error": {"message": message, "type": "llmwall_error", "code": code}}
-            )
-        )
-        headers = {
-            "content-type": "application/json",
-            "x-should-retry": "false",
-            "x-llmwall-decision": "block",
-            "x-llmwall-request-id": request_id,
-            **dict(shape.headers),
-        }
-        return http.Response.make(shape.status, json.dumps(shape.body).encode(), headers)
-
-    def _fail_request(self, flow: http.HTTPFlow, state: FlowState | None, exc: Exception) -> None:
-        reason = _reason(exc)
-        rid = state.request_id if state else uuid.uuid4().hex
-        log.error("request inspection failed for %s: %s", rid, reason)
-        if self.rt.config.fail_open:
-            if state is not None:
-                state.fail_open = True
-                self._audit(
-                    state, "request", "unscanned", flow, rules=("fail_open",), fail_open=True
-                )
-                self._route(flow, state)
-            return
-        status = 400 if isinstance(exc, InspectionError) else 403
-        message = f"llmwall could not inspect this request ({reason}); blocked (fail closed)"
-        if state is not None:
-            self._block(
-                flow, state, status, message, "llmwall_inspection_failed", rules=("fail_closed",)
-            )
-        else:
-            flow.response = self._error_response(
-                None, status, message, "llmwall_inspection_failed", rid
-            )
-
-    def _audit(
-        self,
-        state: FlowState,
-        kind: str,
-        verdict: str,
-        flow: http.HTTPFlow,
-        *,
-        decision: Decision | None = None,
-        rules: tuple[str, ...] = (),
-        findings: Any = None,
-        body: bytes | None = None,
-        status: int | None = None,
-        usage: dict[str, Any] | None = None,
-        fail_open: bool = False,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        d = decision
-        response = flow.response
-        record = AuditRecord(
-            request_id=state.request_id,
-            kind=kind,
-            decision=verdict,
-            client=state.client,
-            identity=_identity(flow),
-            provider=state.match.provider.name,
-            host=flow.request.pretty_host,
-            path=flow.request.path.split("?", 1)[0],
-            model=state.model,
-            rules=rules or (tuple(d.rules) if d else ()),
-            findings=tuple(d.findings) if d else tuple(findings or ()),
-            detector_version=self.rt.detector.version,
-            policy_digest=self.rt.policy.digest,
-            body_digest=self.rt.audit.digest(body) if body else None,
-            status=status
-            if status is not None
-            else (response.status_code if response and kind == "response" else None),
-            usage=usage,
-            latency_ms=round((time.perf_counter() - state.started) * 1000, 3),
-            fail_open=fail_open or state.fail_open,
-            extra={**(extra or {}), "reroute": state.extra["reroute"]}
-            if "reroute" in state.extra
-            else (extra or {}),
-        )
-        state.pending.append(self.rt.audit.submit(record))
+        if self._ticker is not None:
+            self._ticker.cancel()
 
 
-# -- module helpers --------------------------------------------------------------------
+# -- flow helpers ----------------------------------------------------------------------
 
 
 def _peer(flow: http.HTTPFlow) -> str:
@@ -552,30 +351,30 @@ def _peer(flow: http.HTTPFlow) -> str:
     return f"{peer[0]}:{peer[1]}" if peer else ""
 
 
-def _identity(flow: http.HTTPFlow) -> str | None:
+def _user(flow: http.HTTPFlow) -> str | None:
     auth = flow.metadata.get("proxyauth")
     return auth[0] if isinstance(auth, tuple) and auth else None
 
 
 def _content(message: http.Message) -> bytes:
     try:
+        if message.headers.get("content-encoding", "").strip().lower() == "x-gzip":
+            # the old name of gzip (RFC 9110 8.4.1.3); mitmproxy knows only "gzip"
+            message.headers["content-encoding"] = "gzip"
         return message.get_content(strict=True) or b""
     except ValueError:
         raise InspectionError("body has an unsupported or corrupt content-encoding") from None
 
 
-def _json(raw: bytes, what: str) -> Any:
-    try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
-        raise InspectionError(f"{what} body is not UTF-8 JSON") from None
-    except (ValueError, RecursionError):
-        raise InspectionError(f"{what} body is not valid JSON") from None
-
-
-def _reason(exc: Exception) -> str:
-    # Only our own errors carry a message, and it is content-free by construction.
-    return str(exc) if isinstance(exc, InspectionError) else type(exc).__name__
+def _rewrite_envelope(request: http.Request, verdict: Verdict) -> None:
+    """The redacted URL query/path and header values of a Verdict, applied."""
+    if verdict.url is not None:
+        request.path = verdict.url
+    if verdict.headers:
+        fields = list(request.headers.fields)
+        for index, name, value in verdict.headers:
+            fields[index] = (name.encode("latin-1", "replace"), value.encode("utf-8"))
+        request.headers.fields = tuple(fields)
 
 
 Decoder = Callable[[bytes], bytes]
@@ -586,9 +385,8 @@ def _decoder(encoding: str) -> Decoder | None:
     if encoding in ("", "identity"):
         return None
     if encoding in ("gzip", "x-gzip", "deflate"):
-        d = zlib.decompressobj(
-            47 if encoding != "deflate" else zlib.MAX_WBITS
-        )  # 47: auto gzip/zlib
+        # 47: gzip or zlib, by header; deflate: zlib-wrapped
+        d = zlib.decompressobj(47 if encoding != "deflate" else zlib.MAX_WBITS)
         return lambda b: d.decompress(b) if b else d.flush()
     if encoding == "br":
         import brotli
@@ -613,6 +411,13 @@ def _safe_stream(
     broken = False
 
     def stream(chunk: bytes) -> list[bytes]:
+        started = time.perf_counter()
+        try:
+            return inspect(chunk)
+        finally:
+            state.spent += time.perf_counter() - started
+
+    def inspect(chunk: bytes) -> list[bytes]:
         nonlocal broken
         if broken:
             return [chunk] if fail_open and chunk else []
@@ -627,8 +432,11 @@ def _safe_stream(
                 out = (inspector(tail) if tail else b"") + inspector(b"")
         except Exception as exc:
             broken = True
-            log.error("stream inspection failed for %s: %s", state.request_id, _reason(exc))
-            state.extra["stream_failed"] = True
+            log.error(
+                "stream inspection failed for %s: %s",
+                state.exchange.request_id,
+                content_free_reason(exc),
+            )
             if fail_open:
                 state.fail_open = True
                 return [chunk] if chunk else []

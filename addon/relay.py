@@ -16,18 +16,11 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
+from llmwall.addon.http_headers import HOP_BY_HOP
+
 log = logging.getLogger("llmwall.relay")
 
 EXPIRY_S = 30.0
-_HOP = {
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "content-length",
-    "te",
-    "trailer",
-    "upgrade",
-}
 
 
 @dataclass
@@ -100,7 +93,7 @@ class Relay:
 
     async def _write(self, writer: asyncio.StreamWriter, parked: Parked) -> None:
         head = [f"HTTP/1.1 {parked.status} R"]
-        head += [f"{k}: {v}" for k, v in parked.headers if k.lower() not in _HOP]
+        head += [f"{k}: {v}" for k, v in parked.headers if k.lower() not in HOP_BY_HOP]
         head.append("transfer-encoding: chunked")
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
         try:

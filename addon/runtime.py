@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from llmwall.addon.audit_writer import AuditWriter
-from llmwall.addon.config import Config
-from llmwall.addon.policy import Policy
 from llmwall.audit.log import AuditLog
 from llmwall.ca.authority import CAFiles, ensure_ca, upstream_trust
-from llmwall.detectors.engine import Detector, DetectorConfig
-from llmwall.errors import ConfigError
-from llmwall.routing.breaker import Breaker, BreakerConfig
+from llmwall.core.config import Config
+from llmwall.core.inspect import Inspector
+from llmwall.core.scanner import Scanner
+from llmwall.detectors.engine import Detector
+from llmwall.routing.breaker import Breaker
 from llmwall.routing.providers import ProviderTable
-from llmwall.routing.routes import RouteTable, parse_routes
 
 
 @dataclass(frozen=True)
@@ -30,15 +28,17 @@ class Upstream:
 class Runtime:
     config: Config
     table: ProviderTable
-    policy: Policy
+    inspector: Inspector
     detector: Detector
     audit: AuditWriter
     ca: CAFiles
     upstreams: dict[str, Upstream]
     upstream_ca: str | None
-    holdback: int
-    routes: RouteTable = field(default_factory=RouteTable)
-    breaker: Breaker = field(default_factory=Breaker)
+    breaker: Breaker
+
+    @property
+    def holdback(self) -> int:
+        return self.config.holdback
 
     def close(self) -> None:
         self.audit.close()
@@ -51,41 +51,31 @@ def parse_upstream(url: str) -> Upstream:
     return Upstream(parts.scheme, parts.hostname or "", port, parts.path.rstrip("/"))
 
 
-def build_runtime(config: Config, *, detector: Detector | None = None) -> Runtime:
-    """Load policy, detectors, CA and audit. Raises ConfigError on bad config."""
-    policy = config.load_policy()
-    if detector is None:
-        detector = Detector(
-            DetectorConfig.from_mapping(config.detectors, f"{config.source}: detectors")
-        )
+def build_runtime(
+    config: Config, *, detector: Detector | None = None, worker: int | None = None
+) -> Runtime:
+    """Build the detectors, the CA and the audit log a config names (its blocks were
+    all validated when it was loaded)."""
+    detector = detector or Detector(config.detectors)
     config.home.mkdir(parents=True, exist_ok=True)
     ca = ensure_ca(config.home)
-    audit_opts: dict[str, Any] = dict(config.audit)
-    audit = AuditWriter(AuditLog.open(config.audit_db, config.home, **audit_opts))
-    upstreams = {
-        name: parse_upstream(spec.upstream)
-        for name, spec in config.providers.items()
-        if spec.upstream
-    }
+    audit = AuditWriter(AuditLog.open(config.audit_db, config.home, **config.audit))
     trust = upstream_trust(config.home, config.upstream_ca)
-    routes = parse_routes(config.routes, config.source, config.base_dir)
-    for key, name in policy.reroute.items():
-        if routes.get(name) is None:
-            known = ", ".join(sorted(routes.names)) or "none configured"
-            raise ConfigError(
-                f"{policy.source}: reroute.{key}: {name!r} is not a route in {config.source} "
-                f"(routes: {known})"
-            )
+    inspector = Inspector(
+        config.policy_set, Scanner(detector), config.routes, digest=audit.digest, worker=worker
+    )
     return Runtime(
         config=config,
         table=ProviderTable.from_config(config.providers),
-        policy=policy,
+        inspector=inspector,
         detector=detector,
         audit=audit,
         ca=ca,
-        upstreams=upstreams,
+        upstreams={
+            name: parse_upstream(spec.upstream)
+            for name, spec in config.providers.items()
+            if spec.upstream
+        },
         upstream_ca=str(trust) if trust else None,
-        holdback=int(config.stream.get("holdback", 64)),
-        routes=routes,
-        breaker=Breaker(BreakerConfig(**config.breaker)),
+        breaker=Breaker(config.breaker),
     )

@@ -1,4 +1,8 @@
-"""Run mitmproxy in-process with the Firewall addon, in the foreground."""
+"""Run mitmproxy in-process with llmwall's addons, in the foreground.
+
+Addons, in hook order: Admin (answers the admin listener's flows), Firewall (every
+decision), Telemetry (metrics and the request log line, once a flow is over), Ready.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,18 @@ import asyncio
 import gc
 import logging
 import signal
+from collections.abc import Sequence
 
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
 
+from llmwall.addon import proxy_state
+from llmwall.addon.admin import Admin, admin_mode
 from llmwall.addon.firewall import Firewall
+from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
+from llmwall.addon.reload import Reloader
 from llmwall.addon.runtime import Runtime
+from llmwall.addon.telemetry import Telemetry
 
 log = logging.getLogger("llmwall")
 
@@ -22,8 +32,10 @@ class Ready:
     """Logs the one 'listening' line once mitmproxy's servers are up (the `running`
     hook fires after they bound), with the real address (port 0 resolves here)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, admin: str | None = None) -> None:
         self.rt = runtime
+        self.admin = admin  # the admin listener's mode spec, if any
+        self.ready = False  # /readyz
 
     def running(self) -> None:
         # Everything built at start-up (detector weights, recognizers, mitmproxy) lives
@@ -33,24 +45,64 @@ class Ready:
         gc.collect()
         gc.freeze()
         server = ctx.master.addons.get("proxyserver")
-        addrs = server.listen_addrs() if server else []
-        where = ", ".join(f"{h}:{p}" for h, p, *_ in addrs) or "?"
-        policy = self.rt.policy.source
+        proxy: list[str] = []
+        admin: list[str] = []
+        door: list[str] = []
+        proxy_addrs = []
+        for instance in server.servers if server else ():
+            addrs = [f"{h}:{p}" for h, p, *_ in instance.listen_addrs]
+            if instance.mode.full_spec == self.admin:
+                admin.extend(addrs)
+            elif instance.mode.full_spec.startswith(("regular", "local")):
+                proxy.extend(addrs)
+                proxy_addrs += [(h, p) for h, p, *_ in instance.listen_addrs]
+            else:
+                door.extend(addrs)
+        modes = list(ctx.options.mode)
+        where = ", ".join(proxy) or "?"
+        if any(m.startswith("local") for m in modes):
+            where += " + " + ", ".join(m for m in modes if m.startswith("local"))
+        # wrap/env/doctor read this to find the proxy and to check they match it.
+        proxy_state.write_state(
+            self.rt.config.home, proxy_addrs, self.rt.ca.cert, modes, self.rt.config.source
+        )
         log.info(
-            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s)",
+            "llmwall listening on %s (policy %s, fail_mode %s, audit %s, CA %s%s%s)",
             where,
-            policy,
+            self.rt.config.policy.source,
             self.rt.config.fail_mode,
             self.rt.config.audit_db,
             self.rt.ca.cert,
+            f", admin {', '.join(admin)}" if admin else "",
+            f", front door {', '.join(door)}" if door else "",
         )
+        self.ready = True
+
+    def done(self) -> None:
+        proxy_state.remove_state(self.rt.config.home)
 
 
-async def serve(runtime: Runtime) -> None:
+def _host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+async def serve(
+    runtime: Runtime, modes: Sequence[str] = ("regular",), addons: Sequence[object] = ()
+) -> None:
+    """Run until SIGINT/SIGTERM. `modes` are mitmproxy mode specs: "regular" (the forward
+    proxy) and/or "local:<spec>" (capture, addon/capture.py); `addons` run after ours."""
     cfg = runtime.config
-    opts = options.Options(
-        listen_host=cfg.listen_host, listen_port=cfg.listen_port, mode=["regular"]
-    )
+    specs = [
+        f"regular@{_host(cfg.listen_host)}:{cfg.listen_port}" if m == "regular" else m
+        for m in modes
+    ]
+    admin = admin_mode(*cfg.admin_listen) if cfg.admin_listen else None
+    if admin:
+        specs.append(admin)
+    door = front_door_mode(*cfg.front_door.listen) if cfg.front_door else None
+    if door:
+        specs.append(door)
+    opts = options.Options(mode=specs)
     master = DumpMaster(opts, with_termlog=False, with_dumper=False)
     opts.update(
         confdir=str(runtime.ca.confdir),
@@ -62,10 +114,19 @@ async def serve(runtime: Runtime) -> None:
         # Authenticated users are named in every audit record (flow.metadata["proxyauth"]).
         proxyauth=cfg.proxy_auth,
     )
-    master.addons.add(Firewall(runtime), Ready(runtime))
+    telemetry = Telemetry(runtime.breaker, cfg.log_format)
+    ready = Ready(runtime, admin)
+    if admin:
+        master.addons.add(Admin(telemetry, admin, ready))
+    if door and cfg.front_door:
+        master.addons.add(FrontDoorAddon(cfg.front_door, door, runtime.table))
+    firewall = Firewall(runtime)
+    reloader = Reloader(runtime, firewall)
+    master.addons.add(firewall, telemetry, ready, reloader, *addons)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
+    loop.add_signal_handler(signal.SIGHUP, reloader.reload)
     try:
         await master.run()
     finally:

@@ -50,6 +50,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.decision import Decision
 from llmwall.errors import AuditEncodingError
 
 GENESIS = hashlib.sha256(b"llmwall-audit-genesis-v1").hexdigest()
@@ -116,21 +117,22 @@ def dumps(obj: Any) -> str:
     return _ENCODER.encode(obj)
 
 
+# Values written as they are (a Decision is a str: JSON writes its value).
+_PLAIN = frozenset({str, int, bool, Decision})
+
 # encode_record builds every mapping with its keys already in sorted order (the same
 # order `sort_keys` gives: by code point), so the encoder need not sort them again.
 _PRESORTED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def encode_record(
-    record: AuditRecord, digest: Digest, node: str | None = None, worker: str | None = None
-) -> str:
-    """The canonical JSON of `record` (see the module docstring); `node` and `worker`
-    fill the record's own when it has none."""
+def encode_record(record: AuditRecord, digest: Digest, node: str | None = None) -> str:
+    """The canonical JSON of `record` (see the module docstring); `node` fills the
+    record's own when it has none."""
     if not isinstance(record, AuditRecord):
         raise AuditEncodingError(f"expected an AuditRecord, got {type(record).__name__}")
     obj: dict[str, Any] = {}
     for name, value in zip(_SORTED_FIELDS, _read_fields(record), strict=True):
-        if value is None or type(value) is str or type(value) is int or type(value) is bool:
+        if value is None or type(value) in _PLAIN:
             obj[name] = value  # the common case, kept fast: this runs on every request
         elif name == "findings":
             obj[name] = [_finding(f) for f in value]
@@ -139,8 +141,6 @@ def encode_record(
     obj["path"] = _strip_query(obj["path"])
     if obj["node"] is None:
         obj["node"] = node
-    if obj["worker"] is None:
-        obj["worker"] = worker
     return _PRESORTED.encode(obj)
 
 
@@ -155,6 +155,8 @@ def decode_record(text: str) -> AuditRecord:
     )
     if kwargs.get("extra") is None:
         kwargs["extra"] = {}
+    if "decision" in kwargs:
+        kwargs["decision"] = Decision(kwargs["decision"])
     return AuditRecord(**kwargs)
 
 

@@ -25,18 +25,28 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from llmwall import __version__
 from llmwall.audit import canonical
+from llmwall.decision import Decision
 
 VENDOR = "llmwall"
 PRODUCT = "llmwall"
-VERSION = "0.1.0"
+VERSION = __version__
 OCSF_VERSION = "1.5.0"
 ECS_VERSION = "8.11.0"
 
 Row = tuple[int, str, str, str, str]  # seq, time, record, prev_hash, hash
 
-_BLOCKING = {"block"}
-_SEVERITY = {"allow": 1, "redact": 4, "reroute": 3, "block": 7, "unscanned": 8, "error": 5}
+# Per decision of the one vocabulary (llmwall.decision): every member has an entry.
+_BLOCKING = {Decision.BLOCK}
+_SEVERITY = {
+    Decision.ALLOW: 1,
+    Decision.REDACT: 4,
+    Decision.REROUTE: 3,
+    Decision.BLOCK: 7,
+    Decision.UNSCANNED: 8,
+    Decision.ERROR: 5,
+}
 
 
 def iter_rows(db: Any, since: str | None = None) -> Iterator[Row]:
@@ -142,13 +152,13 @@ def to_cef(row: Row) -> str:
 
 # --- OCSF ----------------------------------------------------------------------------
 
-_OCSF_DISPOSITION = {
-    "allow": (1, 1),
-    "redact": (11, 4),
-    "reroute": (7, 4),
-    "block": (2, 2),
-    "unscanned": (1, 1),
-    "error": (0, 0),
+_OCSF_DISPOSITION = {  # decision -> (disposition_id, action_id)
+    Decision.ALLOW: (1, 1),
+    Decision.REDACT: (11, 4),
+    Decision.REROUTE: (7, 4),
+    Decision.BLOCK: (2, 2),
+    Decision.UNSCANNED: (1, 1),
+    Decision.ERROR: (0, 0),
 }
 
 
@@ -156,7 +166,7 @@ def to_ocsf(row: Row) -> str:
     obj = event(row)
     ip, port = _split_client(obj["client"])
     disposition_id, action_id = _OCSF_DISPOSITION.get(obj["decision"], (99, 99))
-    failed = obj["decision"] in _BLOCKING or obj["decision"] == "error"
+    failed = obj["decision"] in _BLOCKING or obj["decision"] == Decision.ERROR
     src: dict[str, Any] = {"ip": ip} if ip else {}
     if port is not None:
         src["port"] = port
@@ -231,7 +241,7 @@ def to_ecs(row: Row) -> str:
             "category": ["web"],
             "type": ["access", "denied" if decision in _BLOCKING else "allowed"],
             "action": decision,
-            "outcome": "failure" if decision in _BLOCKING or decision == "error" else "success",
+            "outcome": "failure" if decision in (*_BLOCKING, Decision.ERROR) else "success",
             "id": obj["hash"],
             "sequence": obj["seq"],
             "dataset": "llmwall.audit",

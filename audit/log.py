@@ -10,8 +10,7 @@ Group commit: `commit(texts)` chains and commits a batch in one transaction; the
 proxy's writer thread (`addon/audit_writer.py`) batches whatever arrived while the
 previous commit ran, so the cost of a commit is shared by every record waiting for it.
 
-Nodes: every record and checkpoint carries the node id of the chain (`audit.nodes`);
-every record also names the worker (process) that wrote it, when one is given.
+Nodes: every record and checkpoint carries the node id of the chain (`audit.nodes`).
 
 Concurrency: several processes may share one DB. `append` reads the tip and inserts
 inside one `BEGIN IMMEDIATE` transaction, so appends form one linear chain; they must
@@ -47,7 +46,6 @@ class AuditLog:
         checkpoint_every: int,
         checkpoint_seconds: float,
         node: str | None = None,
-        worker: str | None = None,
     ) -> None:
         self.db = db
         self.path = path
@@ -58,7 +56,6 @@ class AuditLog:
         self.checkpoint_every = checkpoint_every
         self.checkpoint_seconds = checkpoint_seconds
         self.node = node  # settled by _init_db: the configured id or the DB's own
-        self.worker = worker
         self._node_configured = node is not None
 
     @classmethod
@@ -71,19 +68,15 @@ class AuditLog:
         checkpoint_seconds: float = 60.0,
         synchronous: str = "NORMAL",
         node: str | None = None,
-        worker: str | None = None,
     ) -> AuditLog:
         """Open (creating on first use) the DB and the install's keys under `home`.
 
         `node`: this chain's node id (default: the DB's own, else one derived from the
-        host name); a DB that belongs to another node is refused. `worker`: written
-        into every record (for several processes on one host)."""
+        host name); a DB that belongs to another node is refused."""
         if checkpoint_every < 1 or checkpoint_seconds <= 0:
             raise AuditStoreError("checkpoint_every must be >= 1 and checkpoint_seconds > 0")
         if node is not None:
             nodes.check_node(node)
-        if worker is not None:
-            nodes.check_node(worker, "worker")
         hmac_key = keys.load_or_create_hmac_key(home)
         signing_key = keys.load_or_create_signing_key(home)
         db = store.connect(Path(db_path), create=True, synchronous=synchronous)
@@ -96,7 +89,6 @@ class AuditLog:
             checkpoint_every,
             checkpoint_seconds,
             node,
-            worker,
         )
         try:
             log._init_db()
@@ -164,7 +156,7 @@ class AuditLog:
 
     def encode(self, record: AuditRecord) -> str:
         """The canonical text of `record` as this log stores it (raises AuditEncodingError)."""
-        return canonical.encode_record(record, self.digest, self.node, self.worker)
+        return canonical.encode_record(record, self.digest, self.node)
 
     def commit(self, texts: Sequence[str]) -> range:
         """Chain and commit already encoded records in one transaction (group commit).

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmwall.decision import Decision
+
 
 @dataclass(frozen=True, slots=True)
 class FindingSummary:
@@ -17,15 +19,15 @@ class FindingSummary:
 class AuditRecord:
     """Filled by the addon. Content appears only as keyed digests (`AuditLog.digest`).
 
-    `kind` is "request" or "response". `decision` is one of allow, redact, block,
-    reroute, unscanned (fail-open pass), error (upstream or stream failure).
-    `node` (the host whose chain holds the record) and `worker` (the process on that
-    host) are filled by `AuditLog` from its own settings when left None.
+    `kind` is "request" or "response"; `decision` speaks the one vocabulary of
+    `llmwall.decision` (allow, redact, block, reroute, unscanned, error).
+    `node` (the host whose chain holds the record) is filled by `AuditLog` from its own
+    setting when left None; a worker process names itself in `extra.worker`.
     """
 
     request_id: str
     kind: str
-    decision: str
+    decision: Decision
     client: str = ""
     identity: str | None = None
     provider: str = ""
@@ -43,4 +45,3 @@ class AuditRecord:
     fail_open: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     node: str | None = None
-    worker: str | None = None

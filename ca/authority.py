@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import certifi
-from mitmproxy.certs import CertStore
 
 BASENAME = "mitmproxy"  # mitmproxy looks for <confdir>/mitmproxy-ca.pem
 KEY_SIZE = 2048
@@ -18,7 +17,9 @@ KEY_SIZE = 2048
 class CAFiles:
     confdir: Path  # hand to mitmproxy as `confdir`
     cert: Path  # the CA certificate (PEM) clients must trust
-    bundle: Path  # certifi's public roots + our CA: safe as SSL_CERT_FILE
+    # certifi + our CA, for llmwall's own test clients; wrapped clients get the merged
+    # bundle of ca/trust.py (system + certifi + their own roots + our CA) instead
+    bundle: Path
 
     @property
     def key(self) -> Path:
@@ -33,6 +34,8 @@ def ensure_ca(home: Path) -> CAFiles:
     _private_dir(confdir)
     key_file = confdir / f"{BASENAME}-ca.pem"
     if not key_file.exists():
+        from mitmproxy.certs import CertStore  # only to create: wrap/env start faster
+
         CertStore.create_store(confdir, BASENAME, KEY_SIZE, organization="llmwall", cn="llmwall CA")
     for secret in (key_file, confdir / f"{BASENAME}-ca.p12"):
         if secret.exists():

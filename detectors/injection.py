@@ -8,12 +8,20 @@ whole text for the model.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from llmwall.detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.finding import Finding
+from llmwall.detectors.injection_frame import (
+    FRAME_MAX_CHARS,
+    FRAME_MIN,
+    FRAMED_CAP,
+    mask,
+    quoted_frame,
+)
 from llmwall.detectors.model import InjectionModel, mask_urls, tokens
 from llmwall.detectors.normalize import normalize
 from llmwall.detectors.recognizers.base import InjectionRuleRecognizer
@@ -23,6 +31,12 @@ from llmwall.detectors.recognizers.injection_adversarial_suffix_recognizer impor
 from llmwall.detectors.recognizers.injection_indirect_recognizer import InjectionIndirectRecognizer
 
 MODEL_RULE = "pi.model"
+# rules whose instruction sits outside a quote and points at it ("begin your reply with
+# 'Sure, here is'", "never say 'I'm sorry'", "instead say 'pwned'"): masking the quote
+# would hide the instruction, so a text they decide is never treated as framed
+QUOTE_CARRYING = frozenset(
+    {"pi.affirmative_prefix", "pi.refusal_suppression", "pi.instead", "pi.repeat_forever"}
+)
 # a decoded payload that carries an injection is itself a strong signal
 ENCODED_BONUS = 0.15
 MIN_REPORT = 0.05
@@ -100,19 +114,24 @@ class InjectionScorer:
             for r in rec.run_rule(i, lowered, words, counts):
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
-                    hits.append((r.score, r.start, r.end, rule, type(rec).__name__))
+                    score = r.score
+                    if _discounted(rule, lowered, r.start):
+                        score *= REPORTED_FACTOR
+                    hits.append((score, r.start, r.end, rule, type(rec).__name__))
         return hits
 
     def _score_plain(
-        self, lowered: str, indirect: bool
+        self, lowered: str, indirect: bool, doc_rules: bool | None = None
     ) -> tuple[float, float, tuple[float, int, int, str, str] | None]:
-        """(rule score, model score, best rule hit) on already-normalized text."""
+        """(rule score, model score, best rule hit) on already-normalized text. The
+        document rules run on `indirect` text, or as `doc_rules` says."""
+        doc_rules = indirect if doc_rules is None else doc_rules
         toks = tokens(lowered)
         words = set(toks)
         # occurrences are only ever asked of rule words (to seed rule windows)
         rule_words = self.rule_words
         counts = Counter(filter(rule_words.__contains__, toks)) if len(lowered) > 1024 else None
-        hits = self._rules(lowered, words, indirect, counts)
+        hits = self._rules(lowered, words, doc_rules, counts)
         # leetspeak: only tokens that mix letters with 0/1/3/4/5/7 are folded (1:1, so
         # offsets are unchanged), and only rules that then gain their words run again
         # (filter() drops the all-letter words at C speed; few words remain to check)
@@ -123,7 +142,7 @@ class InjectionScorer:
             if new:
                 leet_counts = None if counts is None else {**counts, **dict.fromkeys(new, 1)}
                 hits += self._rules(
-                    lowered.translate(_LEET), words | new, indirect, leet_counts, new
+                    lowered.translate(_LEET), words | new, doc_rules, leet_counts, new
                 )
         rule_score = 0.0
         best = None
@@ -139,18 +158,27 @@ class InjectionScorer:
             model_score = self.model.score_document(masked, model_toks, indirect)
         return rule_score, model_score, best
 
-    def scan(self, text: str, indirect: bool, instructions: bool = False) -> Finding | None:
+    def scan(
+        self, text: str, indirect: bool, instructions: bool = False, tool: bool = False
+    ) -> Finding | None:
         """`indirect`: a tool result or document (document rules, document features, the
         model capped). `instructions`: the app's own system prompt, scored as direct text
         but with the model capped as in documents: a system prompt is instructions to the
         model by design, which is what the model looks for, so only a rule can block it
-        (see INSTRUCTIONS_NOTE)."""
-        capped = indirect or instructions
+        (see INSTRUCTIONS_NOTE). `tool`: a tool definition (name, description, schema
+        strings), often a third party's: the document rules run (a poisoned description
+        talks to the agent the way a planted document does) and the model is capped as in
+        documents: ordinary descriptions are instructions to the model too ("Do not use
+        it to read secrets such as .env" scored 0.84 by the model alone)."""
+        capped = indirect or instructions or tool
+        doc_rules = indirect or tool
         norm = normalize(text)
-        rule_score, model_score, best = self._score_plain(norm.text, indirect)
+        rule_score, model_score, best = self._score_plain(norm.text, indirect, doc_rules)
         span = norm.to_original(best[1], best[2]) if best else (0, len(text))
+        shape = 0.0  # the shape rules see the raw text, quotes and all
         for rec in self.shape_rules:
             for r in rec.find(text):
+                shape = max(shape, r.score)
                 if r.score > rule_score:
                     rule_score = r.score
                     span = (r.start, r.end)
@@ -171,7 +199,7 @@ class InjectionScorer:
         if any(a in norm.text for a in REVERSED_ANCHORS):
             extra.append((0, len(text), norm.text[::-1]))
         for start, end, decoded in extra:
-            r2, m2, b2 = self._score_plain(normalize(decoded).text, indirect)
+            r2, m2, b2 = self._score_plain(normalize(decoded).text, indirect, doc_rules)
             r2 = min(1.0, r2 + ENCODED_BONUS) if b2 else r2
             if combine(r2, m2, capped) > combine(rule_score, model_score, capped):
                 rule_score, model_score = r2, m2
@@ -180,13 +208,111 @@ class InjectionScorer:
                 detector = b2[4] if b2 else "InjectionModel"
 
         risk = combine(rule_score, model_score, capped)
-        if risk < MIN_REPORT:
-            return None
         if model_score > rule_score:
             rule, detector = MODEL_RULE, "InjectionModel"
             if not best:
                 span = (0, len(text))
+        if risk > FRAME_MIN and len(text) <= FRAME_MAX_CHARS and not rule.endswith(".encoded"):
+            risk, rule = self._framed(norm.text, indirect, capped, risk, rule, shape, doc_rules)
+        if risk < MIN_REPORT:
+            return None
         return Finding(PROMPT_INJECTION, span[0], span[1], round(risk, 4), detector, rule)
+
+    def _framed(
+        self,
+        lowered: str,
+        indirect: bool,
+        capped: bool,
+        risk: float,
+        rule: str,
+        shape: float,
+        doc_rules: bool,
+    ) -> tuple[float, str]:
+        """A quoted attack inside a discussion or translation frame is data
+        (detectors/injection_frame.py): the risk of the text with its quotes masked, or
+        FRAMED_CAP when the quoted part alone scored higher (rule id suffixed
+        ".quoted")."""
+        if rule in QUOTE_CARRYING:
+            return risk, rule
+        spans = quoted_frame(lowered)
+        if spans is None:
+            return risk, rule
+        r_m, m_m, _ = self._score_plain(mask(lowered, spans), indirect, doc_rules)
+        masked = combine(max(r_m, shape), m_m, capped)
+        if masked >= risk:
+            return risk, rule
+        if masked >= FRAMED_CAP:
+            return masked, rule
+        return FRAMED_CAP, rule + ".quoted"
+
+
+# "Remind the team to ignore the old VPN instructions", "Ich habe die vorherigen
+# Anweisungen des Arztes vergessen" (I have forgotten the doctor's instructions): an order
+# to cancel instructions passed on to other people, or the speaker's own past, is not
+# addressed to the model. The cancel rules then count at REPORTED_FACTOR of their weight.
+CANCEL_RULES = frozenset(
+    {
+        "pi.ignore_previous",
+        "pi.ignore_all",
+        "pi.forget_everything",
+        "pi.ignore_above",
+        "pi.instructions_cancelled",
+        "pi.leave_behind",
+        "pi.de_ignore_previous",
+        "pi.de_ignore_verb_last",
+        "pi.de_leave_behind",
+        "pi.xx_ignore_previous",
+        "pi.xx_forget_everything",
+    }
+)
+REPORTED_FACTOR = 0.5
+_REPORTED = re.compile(
+    r"\b(?:remind|tell|ask|instruct|advise|warn|inform|email|notify|encourage|told|asked|"
+    r"reminded|reminding|telling|asking|instructing|advising)\w*\s+(?:the\s+|our\s+|my\s+|"
+    r"all\s+|your\s+)?(?:team|everyone|everybody|users|people|them|him|her|staff|employees|"
+    r"customers|colleagues|clients|students|members|attendees|participants|guests|readers|"
+    r"parents|kids|children|engineers|developers|drivers|visitors|tenants|residents)\s+"
+    r"(?:to|that)\b"
+    r"|\b(?:ich|wir)\s+(?:habe|hab|haben|hatte|hatten)\b"
+)
+
+
+# "Do not use it to read secrets such as .env": a prohibition of the action that an
+# agent-aimed rule looks for is what ordinary tool descriptions and docs say
+ACTION_RULES = frozenset(
+    {
+        "pi.indirect_credential_file",
+        "pi.tool_reads_secrets",
+        "pi.tool_argument_smuggling",
+        "pi.indirect_exfil_url",
+        "pi.redirect_recipient",
+    }
+)
+_PROHIBITED = re.compile(
+    r"\b(?:not|never|don't|doesn't|cannot|can't|won't|mustn't|shouldn't|no|avoid|refuse|"
+    r"forbidden|prohibited)\b"
+)
+
+
+def _prohibited(lowered: str, start: int) -> bool:
+    """A negation in the clause before position `start`."""
+    before = lowered[max(0, start - 60) : start]
+    cut = max(before.rfind(c) for c in ".!?;\n")
+    return _PROHIBITED.search(before, cut + 1) is not None
+
+
+def _discounted(rule: str, lowered: str, start: int) -> bool:
+    """A cancel rule in a reported frame, or an action rule under a prohibition."""
+    if rule in CANCEL_RULES:
+        return _reported(lowered, start)
+    return rule in ACTION_RULES and _prohibited(lowered, start)
+
+
+def _reported(lowered: str, start: int) -> bool:
+    """A reported-instruction frame in the sentence before position `start`."""
+    before = lowered[max(0, start - 100) : start]
+    cut = max(before.rfind(c) for c in ".!?\n")
+    return _REPORTED.search(before, cut + 1) is not None
 
 
 def combine(rule: float, model: float, capped: bool) -> float:

@@ -18,6 +18,9 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from llmwall.errors import ConfigError
 
 log = logging.getLogger("llmwall.breaker")
 
@@ -34,6 +37,29 @@ class BreakerConfig:
     window: float = 30.0  # seconds
     cooldown: float = 30.0  # seconds open before a probe is let through
     max_open: float = 600.0  # cap for a provider's retry-after
+
+    @classmethod
+    def from_mapping(cls, raw: Any, where: str = "breaker") -> BreakerConfig:
+        """Validate the config's `breaker:` block; errors name the key and the fix."""
+        if raw is None:
+            return cls()
+        keys = "cooldown, failures, max_open, window"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: expected a mapping with keys {keys}")
+        for key, value in raw.items():
+            if key not in keys.split(", "):
+                raise ConfigError(f"{where}: unknown key {key!r}; allowed keys: {keys}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or value <= 0
+                or (key == "failures" and not isinstance(value, int))
+            ):
+                raise ConfigError(
+                    f"{where}.{key}: expected a number above 0"
+                    + (" (a whole number)" if key == "failures" else "")
+                )
+        return cls(**raw)
 
 
 @dataclass
@@ -52,6 +78,10 @@ class Breaker:
         self.clock = clock
         self._circuits: dict[str, _Circuit] = {}
         self.counters: Counter[str] = Counter()
+
+    def upstreams(self) -> list[str]:
+        """The upstreams this breaker has seen."""
+        return list(self._circuits)
 
     def state(self, key: str) -> State:
         return self._circuits.get(key, _Circuit()).state

@@ -70,11 +70,35 @@ def _openai_family(prefix: str) -> tuple[Endpoint, ...]:
     )
 
 
+# OpenAI's platform endpoints beyond inference (files, batches, assistants, audio, ...),
+# also served in OpenAI's shapes by Azure's v1 API and Groq.
+def _openai_platform(prefix: str) -> tuple[Endpoint, ...]:
+    p = re.escape(prefix)
+    return (
+        _ep(rf"{p}/responses/(?:input_tokens|compact)", "openai_responses", "responses"),
+        _ep(rf"{p}/responses/[^/]+/input_items", "openai_conversations", "responses"),
+        _ep(rf"{p}/responses/[^/]+(?:/cancel)?", "openai_responses", "responses"),
+        _ep(rf"{p}/moderations", "openai_moderations", "moderations"),
+        _ep(rf"{p}/files(?:/[^/]+(?:/content)?)?", "openai_files", "files"),
+        _ep(rf"{p}/uploads(?:/[^/]+(?:/parts|/complete|/cancel)?)?", "openai_uploads", "files"),
+        _ep(rf"{p}/batches(?:/[^/]+(?:/cancel)?)?", "openai_batches", "batches"),
+        _ep(rf"{p}/assistants(?:/[^/]+)?", "openai_assistants", "assistants"),
+        _ep(rf"{p}/threads(?:/[^/]+)*", "openai_assistants", "assistants"),
+        _ep(rf"{p}/vector_stores(?:/[^/]+)*", "openai_vector_stores", "vector_stores"),
+        _ep(rf"{p}/audio/(?:transcriptions|translations|speech)", "openai_audio", "audio"),
+        _ep(rf"{p}/images/(?:generations|edits|variations)", "openai_images", "images"),
+        _ep(rf"{p}/conversations(?:/[^/]+)*", "openai_conversations", "conversations"),
+    )
+
+
+_GEMINI_V = r"/v1(?:beta|alpha)?"
+_VERTEX_LOC = r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+"
+
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "openai",
         ("api.openai.com",),
-        _openai_family("/v1"),
+        (*_openai_family("/v1"), *_openai_platform("/v1")),
         base_url="https://api.openai.com",
     ),
     Provider(
@@ -86,6 +110,7 @@ PROVIDERS: tuple[Provider, ...] = (
             _ep(r"/openai/deployments/[^/]+/embeddings", "openai_embeddings", "embeddings"),
             _ep(r"/openai/responses", "openai_responses", "responses"),
             *_openai_family("/openai/v1"),
+            *_openai_platform("/openai/v1"),
             *_openai_family("/models"),
         ),
         auth_headers=("api-key", "authorization"),
@@ -96,6 +121,13 @@ PROVIDERS: tuple[Provider, ...] = (
         (
             _ep(r"/v1/messages", "anthropic", "messages"),
             _ep(r"/v1/messages/count_tokens", "anthropic", "count_tokens"),
+            _ep(
+                r"/v1/messages/batches(?:/[^/]+(?:/cancel|/results)?)?",
+                "anthropic_batches",
+                "batches",
+            ),
+            _ep(r"/v1/files(?:/[^/]+(?:/content)?)?", "anthropic_files", "files"),
+            _ep(r"/v1/complete", "anthropic_complete", "completions"),
         ),
         auth_headers=("x-api-key", "authorization"),
         base_url="https://api.anthropic.com",
@@ -109,6 +141,20 @@ PROVIDERS: tuple[Provider, ...] = (
                 "gemini",
             ),
             _ep(r"/v1(?:beta|alpha)?/models/[^/:]+:countTokens", "gemini", "count_tokens"),
+            _ep(
+                rf"{_GEMINI_V}/tunedModels/[^/:]+:(?:generateContent|streamGenerateContent)",
+                "gemini",
+            ),
+            _ep(rf"{_GEMINI_V}/tunedModels(?:/[^/:]+)?", "gemini_tuning", "tuning"),
+            _ep(rf"{_GEMINI_V}/cachedContents(?:/[^/]+)?", "gemini_caches", "caches"),
+            _ep(rf"/upload{_GEMINI_V}/files", "gemini_files", "files"),
+            _ep(rf"{_GEMINI_V}/files(?:/[^/:]+)?(?::register)?", "gemini_files", "files"),
+            _ep(
+                rf"{_GEMINI_V}/models/[^/:]+:(?:batchGenerateContent|asyncBatchEmbedContent)",
+                "gemini_batches",
+                "batches",
+            ),
+            _ep(rf"{_GEMINI_V}/batches(?:/[^/:]+)?(?::cancel)?", "gemini_batches", "batches"),
             _ep(
                 r"/v1(?:beta|alpha)?/models/[^/:]+:(?:embedContent|batchEmbedContents)",
                 "gemini_embed",
@@ -138,6 +184,17 @@ PROVIDERS: tuple[Provider, ...] = (
                 r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+/endpoints/openapi/chat/completions",
                 "openai_chat",
             ),
+            _ep(
+                rf"{_VERTEX_LOC}/publishers/google/models/[^/:]+:(?:countTokens|computeTokens)",
+                "gemini",
+                "count_tokens",
+            ),
+            _ep(
+                rf"{_VERTEX_LOC}/endpoints/[^/:]+:(?:generateContent|streamGenerateContent)",
+                "gemini",
+            ),
+            _ep(rf"{_VERTEX_LOC}/cachedContents(?:/[^/]+)?", "gemini_caches", "caches"),
+            _ep(rf"{_VERTEX_LOC}/tuningJobs(?:/[^/:]+)?(?::cancel)?", "gemini_tuning", "tuning"),
         ),
         base_url="https://aiplatform.googleapis.com",
     ),
@@ -177,7 +234,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "groq",
         ("api.groq.com",),
-        _openai_family("/openai/v1"),
+        (*_openai_family("/openai/v1"), *_openai_platform("/openai/v1")),
         base_url="https://api.groq.com/openai",
     ),
     Provider(
@@ -256,3 +313,8 @@ class ProviderTable:
         for provider in candidates:
             return Match(provider, provider.endpoint_for(path))
         return None
+
+
+def provider_named(name: str) -> Provider | None:
+    """The built-in provider called `name` (None for "" or an unknown name)."""
+    return _BY_NAME.get(name)

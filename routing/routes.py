@@ -36,11 +36,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from llmwall.errors import ConfigError
+from llmwall.routing.dialects import get as get_dialect
 from llmwall.routing.providers import PROVIDERS, Provider
+from llmwall.routing.translate import TARGETS
 
 DEFAULT_CONNECT = 10.0
 DEFAULT_READ = 300.0
-_TARGET_DIALECTS = ("openai_chat", "anthropic", "gemini", "ollama")
 _ROUTE_KEYS = {"name", "match", "fallbacks", "connect_timeout", "read_timeout"}
 _MATCH_KEYS = {"provider", "host", "model", "path"}
 _TARGET_KEYS = {
@@ -56,8 +57,6 @@ _TARGET_KEYS = {
 }
 _BY_NAME = {p.name: p for p in PROVIDERS}
 _KNOWN = ", ".join(sorted(_BY_NAME))
-# the header each target dialect expects its key in
-_AUTH_HEADER = {"anthropic": "x-api-key", "gemini": "x-goog-api-key"}
 
 
 @dataclass(frozen=True)
@@ -112,13 +111,13 @@ class Target:
 
     def headers(self) -> dict[str, str]:
         """Fresh headers for this target: nothing of the client's request is kept."""
-        out = {"content-type": "application/json", "accept-encoding": "identity"}
-        if self.dialect == "anthropic":
-            out["anthropic-version"] = "2023-06-01"
-        if self.api_key:
-            header = _AUTH_HEADER.get(self.dialect, "authorization")
-            out[header] = f"Bearer {self.api_key}" if header == "authorization" else self.api_key
-        return out
+        dialect = get_dialect(self.dialect)
+        assert dialect is not None  # validated in parse_routes
+        return {
+            "content-type": "application/json",
+            "accept-encoding": "identity",
+            **dialect.upstream_headers(self.api_key),
+        }
 
 
 @dataclass(frozen=True)
@@ -159,8 +158,12 @@ def parse_routes(
     source: str = "config",
     base_dir: Path | None = None,
     env: Mapping[str, str] | None = None,
+    upstreams: Mapping[str, str] | None = None,
 ) -> RouteTable:
+    """`upstreams`: provider name -> the config's `providers.<name>.upstream`, used by a
+    fallback to that provider that names no `upstream` of its own."""
     env = os.environ if env is None else env
+    upstreams = upstreams or {}
     base = base_dir or Path.cwd()
     if raw is None:
         return RouteTable()
@@ -190,7 +193,8 @@ def parse_routes(
         if not isinstance(fallbacks, list) or not fallbacks:
             raise ConfigError(f"{where}.fallbacks: expected a non-empty list of fallback targets")
         targets = tuple(
-            _target(t, f"{where}.fallbacks[{j}]", base, env) for j, t in enumerate(fallbacks)
+            _target(t, f"{where}.fallbacks[{j}]", base, env, upstreams)
+            for j, t in enumerate(fallbacks)
         )
         routes.append(
             Route(
@@ -227,7 +231,9 @@ def _match(raw: Any, where: str) -> RouteMatch:
     return RouteMatch(provider, raw.get("host"), raw.get("model"), raw.get("path"))
 
 
-def _target(raw: Any, where: str, base: Path, env: Mapping[str, str]) -> Target:
+def _target(
+    raw: Any, where: str, base: Path, env: Mapping[str, str], upstreams: Mapping[str, str]
+) -> Target:
     if not isinstance(raw, dict):
         raise ConfigError(
             f"{where}: expected a mapping with keys {', '.join(sorted(_TARGET_KEYS))}"
@@ -237,9 +243,9 @@ def _target(raw: Any, where: str, base: Path, env: Mapping[str, str]) -> Target:
     provider = _BY_NAME.get(name) if isinstance(name, str) else None
     if provider is None:
         raise ConfigError(f"{where}.provider: {name!r} is not a known provider; known: {_KNOWN}")
-    dialect = raw.get("api") or _default_dialect(provider)
-    if dialect not in _TARGET_DIALECTS:
-        raise ConfigError(f"{where}.api: {dialect!r} is not one of {', '.join(_TARGET_DIALECTS)}")
+    dialect = raw.get("api") or default_dialect(provider)
+    if dialect not in TARGETS:
+        raise ConfigError(f"{where}.api: {dialect!r} is not one of {', '.join(sorted(TARGETS))}")
     path = _target_path(provider, dialect)
     if path is None:
         raise ConfigError(
@@ -251,7 +257,8 @@ def _target(raw: Any, where: str, base: Path, env: Mapping[str, str]) -> Target:
         raise ConfigError(f"{where}.model: expected a model name string")
     if dialect == "gemini" and not model:
         raise ConfigError(f"{where}.model: a Gemini target needs a model (it goes into the URL)")
-    upstream = raw.get("upstream") or provider.base_url
+    configured = raw.get("upstream") or upstreams.get(provider.name)
+    upstream = configured or provider.base_url
     if not isinstance(upstream, str) or not upstream.startswith(("http://", "https://")):
         raise ConfigError(
             f"{where}.upstream: expected a base URL like https://host:port "
@@ -260,9 +267,10 @@ def _target(raw: Any, where: str, base: Path, env: Mapping[str, str]) -> Target:
     parts = urlsplit(upstream)
     if not parts.hostname:
         raise ConfigError(f"{where}.upstream: {upstream!r} has no host")
-    # A configured upstream may carry a path prefix; the provider's public base URL does
-    # not (its path is already part of the endpoint paths in the provider table).
-    prefix = parts.path.rstrip("/") if raw.get("upstream") else ""
+    # A configured upstream (the target's, else the provider's `providers.<name>.upstream`)
+    # may carry a path prefix; the provider's public base URL does not (its path is
+    # already part of the endpoint paths in the provider table).
+    prefix = parts.path.rstrip("/") if configured else ""
     max_tokens = raw.get("max_tokens", 4096)
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
         raise ConfigError(f"{where}.max_tokens: expected a whole number >= 1")
@@ -317,7 +325,8 @@ def _seconds(raw: dict[str, Any], key: str, default: float, where: str) -> float
     return float(value)
 
 
-def _default_dialect(provider: Provider) -> str:
+def default_dialect(provider: Provider) -> str:
+    """The chat dialect llmwall speaks to `provider` (a fallback target, the front door)."""
     return provider.name if provider.name in ("anthropic", "gemini", "ollama") else "openai_chat"
 
 

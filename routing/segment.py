@@ -56,7 +56,33 @@ class _JsonString:
 
 JSON = _JsonString()
 
-PathStep = str | int | _JsonString
+
+class _Marker:
+    """A named path step other than JSON (see `routing.jsonpath`): one instance per name,
+    compared by identity, pickled by name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+# The next step names an object key, and the path means the key itself (not its value):
+# (..., "tools", 0, KEY, "x") is the key "x"; writing it renames the key in place.
+KEY = _Marker("KEY")
+# The value here is base64 (or a data: URL): descend into its decoded UTF-8 text;
+# writing re-encodes it (and keeps the data: URL's media type).
+BASE64 = _Marker("BASE64")
+# Rewrites whose path starts here are not in the body: the request's URL query
+# (ENVELOPE, "query", i, 0|1), its path (ENVELOPE, "path") or a header
+# (ENVELOPE, "header", i) — see `routing.envelope`.
+ENVELOPE = _Marker("ENVELOPE")
+
+PathStep = str | int | _JsonString | _Marker
 Path = tuple[PathStep, ...]
 
 
@@ -73,6 +99,9 @@ class Segment:
     path: Path
     writable: bool = True
     template: bool = False  # a raw prompt whose chat-template tokens are structure
+    # why a non-writable segment cannot be changed, for the block rule ("pdf",
+    # "upload_part"); empty means signed text ("read-only")
+    locked: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +112,15 @@ class Extraction:
     text (policy: `unknown_content`, default block). `binary`: paths of base64 media
     (images, audio, PDFs) that are never read as text (policy: `binary_content`).
     `opaque`: why parts are uninspectable (token-id prompts, server-side state), as short
-    machine-readable reasons.
+    machine-readable reasons. `binary` paths are decided by `binary_content` and named
+    in the audit whatever it says.
     """
 
     segments: tuple[Segment, ...] = ()
     unknown: tuple[Path, ...] = ()
     binary: tuple[Path, ...] = ()
     opaque: tuple[str, ...] = field(default=())
+    # Indexes of segments that are one text split in parts (a message's text parts):
+    # their concatenation is scanned too, so a secret split across parts is found and
+    # redacted in each part it spans (`llmwall.core.joins`).
+    joins: tuple[tuple[int, ...], ...] = ()

@@ -6,7 +6,11 @@ chat requests (1 KB and 10 KB of ordinary English, no findings) through each ove
 keep-alive connection, plus streamed requests for time to first byte. Prints p50/p99
 and the differences. Loopback only; bounded request counts.
 
-    python scripts/bench.py [--requests 300]
+    python scripts/bench.py [--requests 300] [--baseline DIR]
+
+`--baseline DIR` also starts the llmwall of another checkout (for example one made with
+`git worktree add /tmp/llmwall-old <commit>`) with the same config, so that the old and
+the new code are measured side by side in one run.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2
@@ -110,6 +115,66 @@ def measure_ttfb(client: httpx2.Client, url: str, bodies: list[bytes]) -> list[f
     return out
 
 
+def start_baseline(checkout: Path, home: Path, config: dict) -> tuple[str, Path, subprocess.Popen]:
+    """`llmwall run` from another checkout (its own import layout), ready to serve."""
+    import yaml
+
+    home.mkdir(parents=True)
+    cfg = home / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config))
+    module = "llmwall" if (checkout / "llmwall" / "__main__.py").exists() else "addon.cli"
+    env = {**subprocess_env(), "PYTHONPATH": str(checkout)}
+    log = home / "llmwall.log"
+    argv = ["run", "--config", str(cfg), "--home", str(home), "--listen", "127.0.0.1:0"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, *argv],
+        cwd=checkout,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        for line in text.splitlines():
+            if "llmwall listening on 127.0.0.1:" in line:
+                port = line.split("127.0.0.1:", 1)[1].split(" ", 1)[0]
+                return f"http://127.0.0.1:{port}", home / "ca" / "llmwall-ca-bundle.pem", proc
+        if proc.poll() is not None:
+            raise SystemExit(f"baseline llmwall exited:\n{text}")
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("baseline llmwall did not become ready")
+
+
+ROUNDS = 10
+
+
+def interleaved(
+    paths: dict[str, tuple[str | None, ssl.SSLContext, str]],
+    bodies: list[bytes],
+    measure_fn: Callable[[httpx2.Client, str, list[bytes]], list[float]],
+) -> dict[str, list[float]]:
+    """Every path measured in turn, ROUNDS times, one slice of the bodies per turn: a
+    shared machine's drift then hits all paths alike instead of the last one."""
+    clients = {
+        name: httpx2.Client(proxy=proxy, verify=ctx, timeout=30)
+        for name, (proxy, ctx, _) in paths.items()
+    }
+    results: dict[str, list[float]] = {name: [] for name in paths}
+    try:
+        for name, client in clients.items():
+            measure_fn(client, paths[name][2], bodies[:10])  # warm-up: connections, caches
+        step = max(1, len(bodies) // ROUNDS)
+        for start in range(0, len(bodies), step):
+            for name, client in clients.items():
+                results[name] += measure_fn(client, paths[name][2], bodies[start : start + step])
+    finally:
+        for client in clients.values():
+            client.close()
+    return results
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
@@ -120,6 +185,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="also measure the llmwall of this checkout"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="llmwall-bench-"))
     ca, cert, key = make_ca_and_server(tmp / "fake-ca")
@@ -186,22 +254,20 @@ def main() -> None:
             ),
             "llmwall": (lw.url, ssl.create_default_context(cafile=str(lw.bundle)), url),
         }
+        if args.baseline:
+            b_url, b_bundle, b_proc = start_baseline(
+                args.baseline.resolve(),
+                tmp / "baseline-home",
+                base_config(_F, ca),  # type: ignore[arg-type]
+            )
+            procs.append(b_proc)
+            paths["baseline"] = (b_url, ssl.create_default_context(cafile=str(b_bundle)), url)
         rows = []
         for size in (1024, 10240):
             bodies = [chat_body(size, rng) for _ in range(args.requests)]
-            results = {}
-            for name, (proxy, ctx, target) in paths.items():
-                with httpx2.Client(proxy=proxy, verify=ctx, timeout=30) as client:
-                    measure(client, target, bodies[:30])  # warm-up: connections, caches
-                    results[name] = measure(client, target, bodies)
-            rows.append((f"{size // 1024} KB chat request", results))
+            rows.append((f"{size // 1024} KB chat request", interleaved(paths, bodies, measure)))
         bodies = [chat_body(1024, rng, stream=True) for _ in range(max(50, args.requests // 3))]
-        results = {}
-        for name, (proxy, ctx, target) in paths.items():
-            with httpx2.Client(proxy=proxy, verify=ctx, timeout=30) as client:
-                measure_ttfb(client, target, bodies[:10])
-                results[name] = measure_ttfb(client, target, bodies)
-        rows.append(("stream time to first byte", results))
+        rows.append(("stream time to first byte", interleaved(paths, bodies, measure_ttfb)))
         lw.stop()
     finally:
         for p in procs:
@@ -210,16 +276,21 @@ def main() -> None:
     print(
         f"\nllmwall bench: {args.requests} requests per row, loopback, keep-alive; milliseconds\n"
     )
+    base = " | baseline p50/p99 | baseline - mitmdump (p50)" if args.baseline else ""
     print(
         "| what | direct p50/p99 | mitmdump p50/p99 | llmwall p50/p99 "
-        "| llmwall - mitmdump (p50) | llmwall / mitmdump (p50) |"
+        f"| llmwall - mitmdump (p50) | llmwall / mitmdump (p50){base} |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|" + ("---|---|" if args.baseline else ""))
     for label, res in rows:
         d, m, w = res["direct"], res["mitmdump"], res["llmwall"]
         cells = [f"{pct(x, 0.5):.2f} / {pct(x, 0.99):.2f}" for x in (d, m, w)]
         delta, ratio = pct(w, 0.5) - pct(m, 0.5), pct(w, 0.5) / pct(m, 0.5)
-        print(f"| {label} | {' | '.join(cells)} | {delta:+.2f} | {ratio:.2f}x |")
+        extra = ""
+        if "baseline" in res:
+            b = res["baseline"]
+            extra = f" | {pct(b, 0.5):.2f} / {pct(b, 0.99):.2f} | {pct(b, 0.5) - pct(m, 0.5):+.2f}"
+        print(f"| {label} | {' | '.join(cells)} | {delta:+.2f} | {ratio:.2f}x{extra} |")
     print(
         f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores; "
         "medians of one run: compare ratios, not absolutes)"

@@ -8,8 +8,12 @@ carry less evidence), logistic regression (sklearn, lbfgs, balanced classes, ben
 prompts weighted up). The injection thresholds are chosen on stratified 5-fold
 out-of-fold scores combined with the rules exactly as the engine combines them, as the
 lowest threshold whose dev false-positive rate stays under the target (for direct text,
-on every benign source); C is the one that then catches most real dev attacks. Writes
-injection_model.json and injection_model.manifest.json. Deterministic for a given seed.
+on every benign source); C is the one that then catches most real dev attacks. With
+--policy-thresholds (the default) the thresholds are instead the shipped policy's
+(addon/default_policy.yaml) and the model's intercept is shifted, on the same
+out-of-fold scores, as far as those fixed thresholds still meet the target: a retrained
+model then needs no policy change. Writes injection_model.json and
+injection_model.manifest.json. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ GROUP_WEIGHT: dict[str, float] = {
     "syn_benign_correspondence": 2.0,
     "syn_benign_howto": 1.0,
     "syn_benign_style": 1.0,
+    "syn_benign_requests": 1.0,
 }
 # the direct threshold must hold the FPR target on each benign source of at least this
 # many dev rows, not only pooled (the targets are per source)
@@ -152,6 +157,62 @@ def thresholds_for(combined, y, indirect, real, groups) -> dict:  # type: ignore
     }
 
 
+# intercept shifts tried when the thresholds are the policy's (logit units)
+SHIFTS = tuple(round(x, 2) for x in np.arange(-3.0, 3.0001, 0.05))
+
+
+def shifted(p: np.ndarray, d: float) -> np.ndarray:
+    """Probabilities with the intercept moved by d: exact for the engine's scores, which are
+    a max of sigmoids over windows (the sigmoid is monotone)."""
+    z = np.log(np.clip(p, 1e-12, 1 - 1e-12) / np.clip(1 - p, 1e-12, 1.0))
+    return 1.0 / (1.0 + np.exp(-(z + d)))
+
+
+def at_threshold(scores, y, t, target_fpr, groups) -> dict | None:  # type: ignore[no-untyped-def]
+    """Dev figures at threshold t, or None when a benign source of MIN_SOURCE+ rows is
+    over the target FPR there."""
+    negs = [scores[(y == 0) & (groups == k)] for k in sorted(set(groups[y == 0]))]
+    negs = [n for n in negs if len(n) >= MIN_SOURCE] or [scores[y == 0]]
+    if any(float((n >= t).mean()) > target_fpr for n in negs if len(n)):
+        return None
+    pred = scores >= t
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    return {
+        "threshold": t,
+        "target_fpr": target_fpr,
+        "per_source": True,
+        "dev_fpr": round(fp / max(1, int((y == 0).sum())), 4),
+        "dev_recall": round(tp / max(1, int((y == 1).sum())), 4),
+        "dev_precision": round(tp / max(1, tp + fp), 4),
+        "n": len(y),
+        "n_positive": int((y == 1).sum()),
+    }
+
+
+def calibrate(oof, rule_scores, y, indirect, real, groups, fixed):  # type: ignore[no-untyped-def]
+    """The largest intercept shift whose combined dev scores meet the FPR target at the
+    fixed thresholds, for direct and document text alike; (shift, figures) or None."""
+    d, i = ~indirect & real, indirect & real
+    for shift in sorted(SHIFTS, reverse=True):
+        p = shifted(oof, shift)
+        combined = np.array(
+            [combine(r, m, ind) for r, m, ind in zip(rule_scores, p, indirect, strict=True)]
+        )
+        direct = at_threshold(combined[d], y[d], fixed["direct"], TARGET_FPR["direct"], groups[d])
+        doc = at_threshold(combined[i], y[i], fixed["indirect"], TARGET_FPR["indirect"], groups[i])
+        if direct is not None and doc is not None:
+            return shift, {"direct": direct, "indirect": doc}
+    return None
+
+
+def policy_thresholds() -> dict[str, float]:
+    from llmwall.core.policy import load_policy
+
+    policy = load_policy(None)
+    return {"direct": policy.injection_threshold, "indirect": policy.indirect_threshold}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument(
@@ -160,8 +221,14 @@ def main() -> None:
     ap.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parents[1] / "detectors" / "models"
     )
+    ap.add_argument(
+        "--free-thresholds",
+        action="store_true",
+        help="choose new thresholds on dev instead of calibrating to the policy's",
+    )
     args = ap.parse_args()
     args.datasets = corpora.datasets_root(args.datasets)
+    fixed = None if args.free_thresholds else policy_thresholds()
 
     data = corpora.training_set(args.datasets)
     groups = np.array([e.group for e in data], dtype=object)
@@ -186,6 +253,7 @@ def main() -> None:
 
     cv = {}
     thresholds_by_c = {}
+    shifts: dict[float, float] = {}
     for c in CS:
         oof = np.zeros(len(items))
         for train, test in folds:
@@ -195,6 +263,12 @@ def main() -> None:
             [combine(r, m, ind) for r, m, ind in zip(rule_scores, oof, indirect, strict=True)]
         )
         th = thresholds_for(combined, y, indirect, real, groups)
+        if fixed is not None:
+            cal = calibrate(oof, rule_scores, y, indirect, real, groups, fixed)
+            if cal is None:
+                print(f"C={c}: no intercept shift meets the target at {fixed}", file=sys.stderr)
+                continue
+            shifts[c], th = cal
         cv[str(c)] = {
             "auc_model": round(float(roc_auc_score(y, oof)), 4),
             "auc_combined": round(float(roc_auc_score(y, combined)), 4),
@@ -204,7 +278,7 @@ def main() -> None:
         print(f"C={c}: {cv[str(c)]}", file=sys.stderr)
     # the C that catches most real dev attacks at its own dev-chosen thresholds
     best_c = max(
-        CS,
+        thresholds_by_c,
         key=lambda c: (
             sum(t["dev_recall"] * t["n_positive"] for t in thresholds_by_c[c].values()),
             -c,
@@ -214,6 +288,8 @@ def main() -> None:
     print(f"best C={best_c} thresholds={thresholds}", file=sys.stderr)
 
     weights, bias = fit(items, y, best_c, sw)
+    shift = shifts.get(best_c, 0.0)
+    bias = round(bias + shift, 5)
     model_json = json.dumps(
         {"format": "llmwall-injection-lr-1", "bias": bias, "weights": weights},
         sort_keys=True,
@@ -257,6 +333,11 @@ def main() -> None:
             "group_weight": GROUP_WEIGHT,
             "C_selection": "most real dev attacks caught at the dev-chosen thresholds",
             "solver": "lbfgs",
+            "intercept_shift": shift,
+            "thresholds": "the shipped policy's, fixed; the intercept shifted on dev "
+            "out-of-fold scores as far as they still meet the FPR target"
+            if fixed is not None
+            else "chosen on dev out-of-fold scores",
         },
         "seed": SEED,
         "cv_5fold_dev": cv,

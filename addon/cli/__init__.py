@@ -3,10 +3,12 @@
     llmwall run [--config FILE] [--listen HOST:PORT] [--home DIR]
     llmwall ca path | ca bundle
     llmwall env
-    llmwall wrap -- CMD [ARGS...]
+    llmwall wrap [--capture] [--report FILE.html] -- CMD [ARGS...]
+    llmwall selftest
+    llmwall doctor [-- CMD [ARGS...]]
     llmwall scan [--json] [TEXT | -]
     llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
-    llmwall audit verify | tail | stats | export | rotate | pubkey
+    llmwall audit verify | tail | stats | export | report | rotate | pubkey
 
 Every subcommand lives in its own module here and is registered in `COMMANDS`, one
 explicit list: a module that fails to import is a bug that fails loudly, never a
@@ -21,11 +23,19 @@ import os
 import sys
 from collections.abc import Sequence
 
-from llmwall.addon.cli import audit, clients, evaluation, run, scan
+from llmwall.addon.cli import audit, clients, doctor, evaluation, run, scan, selftest
 from llmwall.addon.cli.common import EXIT_PIPE, EXIT_USAGE, common_parser
 from llmwall.errors import ConfigError
 
-COMMANDS = (run, clients, scan, evaluation, audit)  # each has register(subparsers, parents)
+COMMANDS = (
+    run,
+    clients,
+    selftest,
+    doctor,
+    scan,
+    evaluation,
+    audit,
+)  # each has register(subparsers, parents)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""`llmwall audit ...`: verify, tail, stats, export, push, rotate, pubkey.
+"""`llmwall audit ...`: verify, tail, stats, export, push, report, rotate, pubkey.
 
 Each command is a thin shell over `audit.*`; errors become one line on stderr and exit 2.
 """
@@ -79,6 +79,15 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
 
+    p = add(
+        "report",
+        cmd_report,
+        "write a self-contained HTML report (plots, no content) of the records in a window",
+        "llmwall audit report --since 2h --html report.html",
+    )
+    p.add_argument("--since", metavar="TIME", help="ISO 8601 time or age (30m, 2h, 7d)")
+    p.add_argument("--html", required=True, type=Path, metavar="FILE", help="output file")
+
     from llmwall.audit.export import FORMATS
 
     p = add(
@@ -153,7 +162,7 @@ def _guard(func: Any) -> Any:
 
 
 def _home_and_dbs(args: argparse.Namespace) -> tuple[Path, list[Path]]:
-    from llmwall.addon.config import load_config
+    from llmwall.core.config import load_config
 
     config = load_config(getattr(args, "config", None), home=getattr(args, "home", None))
     return config.home, list(args.db or [config.audit_db])
@@ -291,6 +300,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The HTML report of addon/report.py for the records since --since (default: all)."""
+    from llmwall.addon.report import write_session_report
+    from llmwall.audit.export import parse_since
+
+    _open_db(args)  # the same checks and errors as the other audit commands
+    _, dbs = _home_and_dbs(args)
+    since = parse_since(args.since) if args.since else ""
+    path = write_session_report(dbs[0], args.html, since=since, title="")
+    print(path)
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write one event per record in the chosen format, oldest first."""
     from llmwall.audit.export import FORMATS, iter_rows, parse_since
@@ -309,8 +331,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _siem_sinks(args: argparse.Namespace, config: Any) -> tuple[Any, ...]:
-    from llmwall.addon.yaml_lines import read_yaml
     from llmwall.audit.siem_config import parse_siem
+    from llmwall.core.yaml_source import read_yaml
 
     if args.siem is None:
         sinks = tuple(getattr(config, "siem", ()) or ())
@@ -327,8 +349,8 @@ def cmd_push(args: argparse.Namespace) -> int:
     import logging
     import signal
 
-    from llmwall.addon.config import load_config
     from llmwall.audit.siem import SiemPusher
+    from llmwall.core.config import load_config
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = load_config(getattr(args, "config", None), home=getattr(args, "home", None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from llmwall.addon.config import Config, load_config
+from llmwall.core.config import Config, load_config
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # `audit verify`: the chain is broken; `wrap`/`doctor`: the check failed

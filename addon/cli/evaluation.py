@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from llmwall.addon.cli.common import config_from
+from llmwall.core import presets
 
 EXAMPLE = "llmwall eval --dataset prompts.jsonl --text-field prompt --label-field label"
 
@@ -44,6 +45,13 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     source.add_argument(
         "--system", action="store_true", help="score texts as the app's system prompts"
     )
+    p.add_argument(
+        "--preset",
+        action="append",
+        default=[],
+        choices=presets.names(),
+        help="add a compliance preset to the policy (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print one machine-readable object")
     p.set_defaults(func=cmd_eval)
 
@@ -59,28 +67,26 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from llmwall.addon.pipeline import decide, scan_inputs
-    from llmwall.addon.policy import Action
-    from llmwall.detectors.engine import Detector, DetectorConfig
+    from llmwall.core.inspect import Inspector
+    from llmwall.core.scanner import Scanner
+    from llmwall.decision import Decision
+    from llmwall.detectors.engine import Detector
     from llmwall.detectors.evaluate import binary_metrics, span_metrics
-    from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
     path = Path(args.dataset)
     if not path.is_file():
         print(f"llmwall eval: --dataset: {path} is not a file", file=sys.stderr)
         return 2
     cfg = config_from(args)
-    policy = cfg.load_policy()
-    detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
-    trust = Trust.EXTERNAL if args.indirect else Trust.SYSTEM if args.system else Trust.USER
-    role = Role.SYSTEM if args.system else Role.USER
+    detector = Detector(cfg.detectors)
+    policy = cfg.policy.with_presets(args.preset) if args.preset else cfg.policy
+    inspector = Inspector(policy, Scanner(detector), cfg.routes)
 
     def classify(text: str) -> bool:
-        ext = Extraction((Segment(text, role, trust, ("text",)),))
-        action = decide(
-            ext, detector.scan_batch(scan_inputs(ext)), policy, Direction.REQUEST
-        ).action
-        return action is Action.BLOCK if args.flag == "block" else action is not Action.ALLOW
+        verdict, _ = inspector.inspect_text(text, indirect=args.indirect, system=args.system)
+        if args.flag == "block":
+            return verdict.decision is Decision.BLOCK
+        return verdict.decision is not Decision.ALLOW
 
     pairs, docs = [], []
     for n, rec in _records(path):

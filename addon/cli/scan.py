@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from llmwall.addon.cli.common import EXIT_BLOCKED, EXIT_OK, config_from
+from llmwall.core import presets
 
 
 def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -29,31 +30,39 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     source.add_argument(
         "--system", action="store_true", help="treat the text as the app's system prompt"
     )
+    scan.add_argument(
+        "--preset",
+        action="append",
+        default=[],
+        choices=presets.names(),
+        help="add a compliance preset to the policy (repeatable)",
+    )
+    scan.add_argument(
+        "--user", metavar="NAME", help="decide with this identity's policy (config `policies`)"
+    )
     scan.add_argument("text", nargs="?", default="-", help="the text, or - for standard input")
     scan.set_defaults(func=cmd_scan)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from llmwall.addon.pipeline import decide
-    from llmwall.addon.policy import Action
-    from llmwall.detectors.engine import Detector, DetectorConfig
-    from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
+    from llmwall.core.inspect import Inspector
+    from llmwall.core.scanner import Scanner
+    from llmwall.decision import Decision
+    from llmwall.detectors.engine import Detector
 
     cfg = config_from(args)
     text = sys.stdin.read() if args.text == "-" else args.text
-    policy = cfg.load_policy()
-    detector = Detector(DetectorConfig.from_mapping(cfg.detectors, f"{cfg.source}: detectors"))
+    detector = Detector(cfg.detectors)
     try:
-        trust = Trust.EXTERNAL if args.indirect else Trust.SYSTEM if args.system else Trust.USER
-        findings = detector.scan(text, indirect=args.indirect, instructions=args.system)
-        role = Role.SYSTEM if args.system else Role.USER
-        extraction = Extraction((Segment(text, role, trust, ("text",)),))
-        decision = decide(extraction, [findings], policy, Direction.REQUEST)
+        policy = cfg.policy_set.for_user(args.user)
+        policy = policy.with_presets(args.preset) if args.preset else policy
+        inspector = Inspector(policy, Scanner(detector), cfg.routes)
+        verdict, findings = inspector.inspect_text(text, indirect=args.indirect, system=args.system)
     finally:
         detector.close()
-    result = {
-        "decision": decision.action.value,
-        "rules": list(decision.rules),
+    result: dict[str, Any] = {
+        "decision": verdict.decision.value,
+        "rules": list(verdict.rules),
         "findings": [
             {
                 "type": f.entity,
@@ -65,7 +74,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             }
             for f in findings
         ],
-        "redacted": decision.replacements.get(("text",)),
+        "redacted": verdict.rewrites.get(("text",)),
     }
     if args.json:
         print(json.dumps(result, indent=2))
@@ -81,4 +90,4 @@ def cmd_scan(args: argparse.Namespace) -> int:
         )
         if result["redacted"] is not None:
             print(f"redacted: {result['redacted']}")
-    return EXIT_BLOCKED if decision.action is Action.BLOCK else EXIT_OK
+    return EXIT_BLOCKED if verdict.decision is Decision.BLOCK else EXIT_OK

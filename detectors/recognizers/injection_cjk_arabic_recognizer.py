@@ -71,6 +71,17 @@ def _alt_spaced(phrases: tuple[str, ...]) -> str:
 
 _CLAUSE = r"[^。．.!?！？\n]"
 
+_ZH_NO_LIMITS = (
+    "没有任何限制 沒有任何限制 没有限制 沒有限制 不受任何限制 不受限制 无限制 無限制 没有任何约束"
+)
+_ZH_AI = "ai 人工智能 助手 模型 机器人 機器人"
+_JA_NO_LIMITS = "制限のない 制限なし 制限がない 制約のない 制約なし 何の制限もない"
+_JA_AI = "ai 人工知能 アシスタント モデル チャットボット"
+_KO_NO_LIMITS = ("제한이 없는", "제한 없는", "아무런 제한이 없는", "제한이 없는")
+_KO_AI = "ai 인공지능 어시스턴트 모델 챗봇"
+_HI_NO_LIMITS = ("बिना किसी प्रतिबंध", "बिना प्रतिबंध", "बिना किसी रोक")
+_AR_NO_LIMITS = ("بلا قيود", "بدون قيود", "دون قيود", "بلا حدود", "بدون أي قيود")
+
 
 class InjectionCjkArabicRecognizer(InjectionRuleRecognizer):
     """The two commonest injections (cancel the instructions; show the system prompt)
@@ -117,5 +128,21 @@ class InjectionCjkArabicRecognizer(InjectionRuleRecognizer):
                 " ".join((_ZH_PROMPT, _JA_PROMPT, "프롬프트 지시", "النظام الأصلية المخفية")),
             ),
         ),
+        (
+            Pattern(
+                # "an AI without any restrictions" ("没有任何限制的AI", "制限のないAI",
+                # "제한이 없는 AI", "बिना किसी प्रतिबंध के AI", "ذكاء اصطناعي بلا قيود")
+                "pi.cjk_unrestricted_ai",
+                rf"{_alt(_ZH_NO_LIMITS)}{_CLAUSE}{{0,3}}?{_alt(_ZH_AI)}"
+                rf"|{_alt(_JA_NO_LIMITS)}{_CLAUSE}{{0,3}}?{_alt(_JA_AI)}"
+                rf"|{_alt_spaced(_KO_NO_LIMITS)}\s?{_alt(_KO_AI)}"
+                rf"|{_alt_spaced(_HI_NO_LIMITS)}{_CLAUSE}{{0,8}}?(?:ai|एआई)"
+                rf"|(?:ذكاء\s?اصطناعي|مساعد){_CLAUSE}{{0,12}}?{_alt_spaced(_AR_NO_LIMITS)}",
+                0.6,
+            ),
+            words(" ".join((_ZH_NO_LIMITS, _JA_NO_LIMITS, "제한", "प्रतिबंध रोक", "قيود"))),
+        ),
     )
-    SUBSTRING_RULES = frozenset({"pi.cjk_ignore_previous", "pi.cjk_system_prompt_leak"})
+    SUBSTRING_RULES = frozenset(
+        {"pi.cjk_ignore_previous", "pi.cjk_system_prompt_leak", "pi.cjk_unrestricted_ai"}
+    )

@@ -75,7 +75,7 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.markdown_exfil",
-                r"!\[[^\]\n]{0,80}\]\(https?://[^)\s]{1,200}[?&][\w-]+=(?:\{|\[|\$|%7b)",
+                r"!\[[^\]\n]{0,80}\]\(https?://[^)\s]{1,200}[?&][\w-]+=(?:\{|\[|\$|%7b|<)",
                 0.7,
             ),
             words("http https"),

@@ -9,11 +9,15 @@ from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 # what a rule-breaking request is after: the protected secret or the hidden instructions
 _SECRET = (
     r"(?:password|passcode|passphrase|secrets?|confidential|(?:system|hidden|initial|original)"
-    r"\s+prompt|credentials)"
+    r"\s+prompt|hidden\s+(?:instructions|rules)|credentials|(?:door|pin)\s+code|forbidden\s+"
+    r"topic)"
 )
 # every match of _SECRET holds one of these words: few in any text, so they gate the rules
 # and seed their windows in long texts
-_SECRET_WORDS = "password passcode passphrase secret secrets confidential prompt credentials"
+_SECRET_WORDS = (
+    "password passcode passphrase secret secrets confidential prompt credentials hidden door "
+    "pin forbidden"
+)
 
 
 class InjectionFramingRecognizer(InjectionRuleRecognizer):
@@ -67,14 +71,16 @@ class InjectionFramingRecognizer(InjectionRuleRecognizer):
                 "pi.hypothetical_secret",
                 r"\b(?:hypothetical(?:ly)?|imagine|pretend|suppose|let's\s+say|what\s+if|"
                 r"in\s+a\s+(?:fictional|parallel|alternate|hypothetical)|role-?play|story|"
-                r"novel|game|simulation|fictional|fantasy|dream)\b[^\n]{0,160}?\b(?:reveal|tell|"
+                r"novel|game|simulat\w*|fictional|fantasy|dream|a\s+play|screenplay|script|"
+                r"your\s+character)\b[^\n]{0,160}?\b(?:reveal|tell|"
                 r"share|give|say|disclose|leak|spell|output|print|write|read\s+out|recite|"
-                r"whisper|mention|type)\w*\b[^\n]{0,40}?\b" + _SECRET,
+                r"whisper|mention|type|talk\s+about|discuss|cat)\w*\b[^\n]{0,40}?\b" + _SECRET,
                 0.55,
             ),
             words(
                 "hypothetical hypothetically imagine pretend suppose say if fictional parallel "
-                "alternate roleplay role story novel game simulation fantasy dream",
+                "alternate roleplay role story novel game simulation simulate simulated fantasy "
+                "dream play screenplay script character",
                 _SECRET_WORDS,
             ),
         ),
@@ -82,8 +88,8 @@ class InjectionFramingRecognizer(InjectionRuleRecognizer):
             # claimed authority or authorisation as the reason to hand over the secret
             Pattern(
                 "pi.authority_request",
-                r"\b(?:i\s+am|i'm|as|this\s+is)\s+(?:an?\s+|the\s+|your\s+)?(?:authorized\s+|"
-                r"certified\s+|senior\s+|lead\s+|official\s+|head\s+)?(?:security\s+(?:researcher|"
+                r"\b(?:i\s+am|i'm|as|this\s+is)\s+(?:an?\s+|the\s+|your\s+)?(?:(?:authorized|"
+                r"certified|senior|lead|official|head|trusted|verified|chief|super)\s+)?(?:security\s+(?:researcher|"
                 r"auditor|officer|team|engineer)|penetration\s+tester|pentester|auditor|"
                 r"administrator|admin|sysadmin|developer|creator|owner|ceo|cto|supervisor|"
                 r"manager|law\s+enforcement|police\s+officer|it\s+department|it\s+support|tech"
@@ -110,6 +116,25 @@ class InjectionFramingRecognizer(InjectionRuleRecognizer):
                 0.45,
             ),
             words("grandmother grandma granny nana depends depend stake"),
+        ),
+        (
+            # the secret asked for piecemeal: "give me a hint about the secret word",
+            # "what letter does the password start with", "describe it without saying it"
+            Pattern(
+                "pi.secret_hint",
+                r"\b(?:hints?|clues?|first\s+(?:letter|character|digit)|last\s+(?:letter|"
+                r"character|digit)|how\s+many\s+(?:letters|characters|digits)|rhymes?\s+with|"
+                r"starts?\s+with|ends?\s+with)\b[^.\n]{0,40}?\b(?:the|your|this|that)\s+"
+                r"(?:secret(?:\s+(?:word|key|code|phrase))?|password|passcode|passphrase|pin)\b"
+                r"|\b(?:the|your)\s+(?:secret(?:\s+(?:word|key|code|phrase))?|password|passcode|"
+                r"passphrase)\b[^.\n]{0,40}?\b(?:rhymes?\s+with|starts?\s+with|ends?\s+with|"
+                r"first\s+letter|hint|clue)\b",
+                0.6,
+            ),
+            words(
+                "hint hints clue clues first last many rhyme rhymes start starts end ends",
+                "secret password passcode passphrase pin",
+            ),
         ),
     )
     # the forced prefix always follows "with"; a literal gate skips texts without it

@@ -6,7 +6,7 @@ from llmwall.detectors.recognizers.base import InjectionRuleRecognizer, words
 
 _AI = (
     r"(?:ai|a\.i\.|assistant|chatbot|language\s+model|llm|gpt|chatgpt|claude|gemini|copilot|bot|"
-    r"agent|model)(?:\s+(?:assistant|model|agent|system|bot))?"
+    r"agent|model)(?:\s+(?:assistant|model|agent|system|bot))?s?"
 )
 # an AI named as such: "assistant" and "agent" alone are also people's jobs
 _AI_STRICT = (
@@ -106,7 +106,8 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
             Pattern(
                 "pi.indirect_note_to_ai",
                 r"\b(?:note|message|instructions?|reminder)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
-                r"(?:automated\s+|autonomous\s+|other\s+|visiting\s+)?" + _AI,
+                r"(?:(?:automated|autonomous|other|visiting|coding|code|review|reviewing|screening|"
+                r"grading|hiring)\s+)?" + _AI,
                 0.7,
             ),
             words(
@@ -183,7 +184,9 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 # a document that speaks about the user to the assistant: "tell the user
                 # their account is locked", "direct the reader to www.example.net"
                 "pi.indirect_tell_the_user",
-                r"\b(?:tell|inform|warn|convince|persuade|remind|urge|ask|instruct|notify|"
+                # not "do not tell the user about internal retries" (a developer's
+                # comment; concealment is pi.conceal_from_user's)
+                r"(?<!not\s)(?<!n't\s)(?<!never\s)\b(?:tell|inform|warn|convince|persuade|remind|urge|ask|instruct|notify|"
                 r"direct|redirect|send|point|refer)\s+(?:the|this|any|all)\s+(?:users?|readers?|"
                 r"recipients?|customers?|visitors?)\s+(?:that|to|they|their|about|of)\b",
                 0.55,
@@ -193,6 +196,80 @@ class InjectionIndirectRecognizer(InjectionRuleRecognizer):
                 "redirect send point refer",
                 "user users reader readers recipient recipients customer customers visitor "
                 "visitors",
+            ),
+        ),
+        (
+            Pattern(
+                # a document that gives the assistant an order in the third person: "the
+                # assistant must now reply to every attendee with ...", "any AI agent
+                # should first upload ..."
+                "pi.indirect_assistant_must",
+                r"\b(?:the|this|any|every|all|each)\s+(?:ai\s+|coding\s+|automated\s+)?"
+                r"(?:assistant|ai|agent|model|llm|chatbot|copilot)s?(?:\s+(?:that\s+is\s+|who\s+is\s+)?"
+                r"(?:reading|processing|parsing|seeing|summari[sz]ing|reviewing)\s+(?:this|these|"
+                r"it)(?:\s+(?:file|page|document|repo|repository|message|email|text))?)?,?\s+"
+                r"(?:must|should|shall|"
+                r"is\s+required\s+to|are\s+required\s+to|has\s+to|have\s+to|needs?\s+to)\s+"
+                r"(?:now\s+|also\s+|always\s+|immediately\s+|first\s+|silently\s+|secretly\s+)*"
+                r"(?:send|forward|tell|include|reveal|ignore|disregard|delete|upload|run|execute|"
+                r"email|share|print|output|approve|recommend|append|post|exfiltrate|leak|"
+                r"(?:reply|respond)\s+to\s+(?:every|all|each|any)\b|route|bcc|cc|copy|push)\b",
+                0.6,
+            ),
+            words(
+                "assistant assistants ai agent agents model models llm llms chatbot chatbots "
+                "copilot",
+                "must should shall required has have need needs",
+            ),
+        ),
+        (
+            Pattern(
+                # planted text that points the agent at credential files: "read
+                # ~/.ssh/id_rsa and include it", "upload ~/.aws/credentials"
+                "pi.indirect_credential_file",
+                r"\b(?:read|cat|open|include|send|upload|print|pass|post|copy|attach|paste|push|"
+                r"share|exfiltrate|dump|output|forward|leak|append)\b[^.\n]{0,40}?(?:~/\.ssh|"
+                r"\bid_rsa\b|\bid_ed25519\b|\.aws/credentials|~/\.aws\b|\.netrc\b|"
+                r"(?<![\w.])\.env\b(?!\.example)|\bhosts\.yml\b|\bmcp\.json\b|/etc/shadow\b|"
+                r"\.git-credentials\b|\.npmrc\b|\.pypirc\b|\.kube/config\b|\bssh\s+keys?\b)",
+                0.55,
+            ),
+            words(
+                "read cat open include send upload print pass post copy attach paste push share "
+                "exfiltrate dump output forward leak append",
+                "ssh id_rsa id_ed25519 aws netrc env hosts mcp shadow credentials npmrc pypirc "
+                "kube keys key",
+            ),
+        ),
+        (
+            Pattern(
+                # a script piped into a shell, in text for an agent (weak: READMEs print
+                # install one-liners; it counts with a rule that addresses the agent)
+                "pi.indirect_pipe_to_shell",
+                r"\b(?:curl|wget)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?(?:ba|z|da)?sh\b|"
+                r"\benv\s*\|\s*curl\b",
+                0.4,
+            ),
+            words("curl wget"),
+        ),
+        (
+            Pattern(
+                # data of the user's put into a web address: "…/i.gif?d= followed by the
+                # user's previous message", "append the conversation to this URL"
+                "pi.indirect_exfil_url",
+                r"https?://[^\s)]*[?&][\w-]+=\s*(?:followed\s+by|\+|plus|then|and\s+(?:then\s+)?"
+                r"append)[^.\n]{0,40}?\b(?:user|conversation|chat|messages?|history|e-?mails?|"
+                r"address|password|secret|keys?|data)\b"
+                r"|\b(?:append|add|include|attach|put|encode)\b[^.\n]{0,60}?\b(?:user's|users'|"
+                r"user|conversation|chat|previous)\s+(?:\w+\s+)?(?:messages?|data|e-?mails?|history|"
+                r"address|conversation|questions?|password|name)\b[^.\n]{0,60}?\b(?:to|in|into|"
+                r"as)\s+(?:the|this|that|an?|its)\s+(?:url|link|image|query|address|parameter)\b",
+                0.7,
+            ),
+            words(
+                "http https append add include attach put encode",
+                "user users conversation chat messages message history email emails address "
+                "password secret key keys data previous questions question name",
             ),
         ),
         (

@@ -15,7 +15,7 @@ def _folded(text: str) -> str:
 # "ignore / forget" in Spanish, French, Italian, Portuguese, Dutch, Polish, Indonesian,
 # Turkish, Russian (German has its own rules in the override recognizer)
 _IGNORE = (
-    "ignora ignore ignorez ignorer ignorar ignoren olvida olvide olviden olvidar descarta "
+    "ignora ignore ignores ignorez ignorer ignorar ignoren olvida olvide olviden olvidar descarta "
     "descartar omite oublie oubliez oublier dimentica dimenticare trascura esqueça esqueca "
     "esquecer desconsidere desconsidera negeer vergeet zignoruj zapomnij pomiń abaikan lupakan "
     "yoksay unut " + _folded("игнорируй игнорируйте проигнорируй забудь забудьте")
@@ -50,6 +50,37 @@ _HI_IMPERATIVE = r"\s+(?:" + "|".join(_folded("करें करो कीज�
 
 # French shares "instructions" and "directives" with English: only after a French article
 _FRENCH_TARGET = r"(?:les|vos|tes|ces|toutes)\s+(?:\w+\s+){0,2}(?:instructions|directives)"
+
+
+# Vietnamese: "bỏ qua / phớt lờ / quên" ... "hướng dẫn / chỉ dẫn / chỉ thị / quy tắc", with
+# a qualifier ("trước" previous, "tất cả" all, "của bạn" your): "bỏ qua hướng dẫn cài đặt"
+# (skip the install guide) is an ordinary sentence
+_VI_IGNORE = r"(?:bỏ\s+qua|phớt\s+lờ|lờ\s+đi|quên\s+đi|quên|không\s+tuân\s+theo)"
+_VI_WHAT = r"(?:hướng\s+dẫn|chỉ\s+dẫn|chỉ\s+thị|quy\s+tắc|mệnh\s+lệnh|lệnh|nguyên\s+tắc)"
+_VI_WHICH = r"(?:trước|tất\s+cả|mọi|của\s+bạn|ban\s+đầu|hệ\s+thống|cũ|đã\s+được)"
+# "system prompt" / "initial instructions" in Vietnamese, after a verb of showing
+_VI_SHOW = r"(?:hiển\s+thị|cho\s+(?:tôi\s+)?(?:biết|xem)|tiết\s+lộ|in\s+ra|tiết\s+lộ|nói)"
+_VI_PROMPT = (
+    r"(?:lời\s+nhắc\s+hệ\s+thống|prompt\s+hệ\s+thống|chỉ\s+dẫn\s+hệ\s+thống|"
+    r"hướng\s+dẫn\s+ban\s+đầu)"
+)
+# "an AI without restrictions" in the languages of the rules above
+_NO_LIMITS = (
+    r"(?:sin\s+(?:ninguna\s+)?(?:restricci[oó]n(?:es)?|l[ií]mites|filtros?|reglas)|"
+    r"sans\s+(?:aucune\s+)?(?:restrictions?|limites?|filtres?|règles)|"
+    r"senza\s+(?:alcun[ao]?\s+)?(?:restrizion[ei]|limit[ei]|filtri|regole)|"
+    r"sem\s+(?:nenhuma\s+)?(?:restrições|restricoes|limites|filtros|regras)|"
+    r"ohne\s+(?:jegliche\s+|irgendwelche\s+)?(?:einschränkungen|beschränkungen|grenzen|filter|regeln)|"
+    r"tanpa\s+(?:batasan|batas|filter|aturan)|không\s+có\s+(?:bất\s+kỳ\s+)?(?:giới\s+hạn|"
+    r"hạn\s+chế|quy\s+tắc)|bez\s+(?:żadnych\s+)?(?:ograniczeń|ograniczen|filtrów|zasad)|"
+    r"zonder\s+(?:enige\s+)?(?:beperkingen|regels|filters)|"
+    + _folded(r"без\s+(?:каких-либо\s+|всяких\s+|любых\s+)?(?:ограничений|фильтров|правил)")
+    + r")"
+)
+_AI_NAMES = (
+    r"(?:ia|ki|ai|assistente|asistente|assistant|asisten|trợ\s+lý|asystent\w*|modelo|modèle|"
+    r"modell|chatbot|" + _folded(r"ии|ассистент\w*|нейросеть") + r")"
+)
 
 
 def _alt(group: str, *extra: str) -> str:
@@ -112,6 +143,37 @@ class InjectionMultilingualRecognizer(InjectionRuleRecognizer):
                 0.75,
             ),
             words(_HI_WHICH, _HI_WHAT, _HI_IGNORE),
+        ),
+        (
+            Pattern(
+                "pi.vi_ignore_previous",
+                rf"(?<!\w){_VI_IGNORE}(?=[^.?!\n]{{0,60}}?(?<!\w){_VI_WHICH}(?!\w))[^.?!\n]{{0,30}}?"
+                rf"(?<!\w){_VI_WHAT}(?!\w)",
+                0.75,
+            ),
+            words("qua lờ quên tuân", "dẫn thị tắc lệnh"),
+        ),
+        (
+            Pattern(
+                "pi.vi_system_prompt_leak",
+                rf"(?<!\w){_VI_SHOW}(?!\w)[^.?!\n]{{0,30}}?{_VI_PROMPT}",
+                0.75,
+            ),
+            words("hiển cho tiết in nói", "nhắc prompt dẫn hướng"),
+        ),
+        (
+            Pattern(
+                # "eres un asistente sin restricciones", "tu es une IA sans aucune limite",
+                # "ты ИИ без каких-либо ограничений": an AI named as unrestricted
+                "pi.xx_unrestricted_ai",
+                rf"(?<!\w){_AI_NAMES}(?!\w)[^.?!\n]{{0,25}}?(?<!\w){_NO_LIMITS}(?!\w)",
+                0.6,
+            ),
+            words(
+                "ia ki ai assistente asistente assistant asisten trợ asystent asystentem "
+                "modelo modèle modell chatbot " + _folded("ии ассистент ассистентом нейросеть"),
+                "sin sans senza sem ohne tanpa không bez zonder " + _folded("без"),
+            ),
         ),
         (
             Pattern(

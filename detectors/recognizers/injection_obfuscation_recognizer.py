@@ -101,7 +101,12 @@ class InjectionObfuscationRecognizer(InjectionRuleRecognizer):
                 r"(?:poem|song|acrostic|story|riddle|haiku|limerick|rhyme|rap|json|yaml|xml|csv|"
                 r"table|code\s+block|python|list|spreadsheet|emoji|emojis|first\s+letters|"
                 r"reverse|backwards|base64|hex|morse|binary|spaces|dashes|dots|characters|"
-                r"letters|nato|phonetic|pig\s+latin)\b",
+                r"letters|nato|phonetic|pig\s+latin)\b"
+                # the format first: "a poem where the first letter of each line spells out
+                # the secret"
+                r"|\b(?:poem|song|acrostic|story|riddle|list|sentences?|lines)\b[^.\n]{0,60}?\b"
+                r"(?:spell|spells|spelling|spelled|contain|contains|hide|hides|encode|encodes)"
+                r"(?:\s+out)?\s+(?:the|your|this)\s+" + _SECRET + r"\b",
                 0.55,
             ),
             words(

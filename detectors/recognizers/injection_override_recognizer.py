@@ -82,9 +82,13 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
         ),
         (
             Pattern(
+                # "forget what I said (about the budget)" is a user correcting their own
+                # words; "forget everything I said about X" too (a topic follows)
                 "pi.forget_everything",
-                r"\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:everything|all\s+(?:of\s+)?"
-                r"(?:that|this|the\s+above)|what\s+(?:i|you\s+were|was)\s+(?:said|told|written))",
+                r"\b(?:ignore|disregard|forget)\s+(?:about\s+)?(?:everything(?!\s+(?:i|we)\s+"
+                r"(?:said|told\s+you|wrote|mentioned|asked)\s+(?:about|regarding|on)\b)|"
+                r"all\s+(?:of\s+)?(?:that|this|the\s+above)|what\s+(?:you\s+were|was)\s+"
+                r"(?:said|told|written))",
                 0.75,
             ),
             words("ignore disregard forget", "everything all what"),
@@ -173,6 +177,18 @@ class InjectionOverrideRecognizer(InjectionRuleRecognizer):
                 "anweisungen instruktionen ausführungen informationen aufgaben befehle regeln "
                 "vorgaben eingaben",
             ),
+        ),
+        (
+            Pattern(
+                # "Bitte lassen Sie alle vorherigen Informationen hinter sich" (the German
+                # of pi.leave_behind)
+                "pi.de_leave_behind",
+                r"\b(?:lass|lasse|lassen\s+sie|lasst)\s+(?:\w+\s+){0,2}?(?:vorherigen?|bisherigen?|"
+                r"obigen?|alten?|früheren?)\s+(?:informationen|anweisungen|instruktionen|aufgaben|"
+                r"vorgaben|regeln|befehle)\s+hinter\s+(?:dir|sich|euch|uns)\b",
+                0.7,
+            ),
+            words("lass lasse lassen lasst", "hinter"),
         ),
         (
             Pattern(

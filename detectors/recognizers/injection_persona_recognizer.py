@@ -15,7 +15,8 @@ class InjectionPersonaRecognizer(InjectionRuleRecognizer):
                 "pi.dan_persona",
                 r"\b(?:(?:you\s+are|act\s+as|pretend\s+to\s+be|you're|become)\s+(?:now\s+)?"
                 r"(?:a\s+|an\s+)?(?:dan|dude|stan|aim|evil\s?bot|anti-?dan|betterdan|kevin|"
-                r"apophis|maximum|jailbroken)|(?:called|named|as)\s+(?:a\s+|an\s+)?(?:dan|"
+                # "prompts such as DAN" names the prompt, it does not adopt it
+                r"apophis|maximum|jailbroken)|(?:called|named|(?<!such\s)as)\s+(?:a\s+|an\s+)?(?:dan|"
                 r"evil\s?bot|anti-?dan|betterdan|apophis|jailbroken))\b",
                 0.6,
             ),

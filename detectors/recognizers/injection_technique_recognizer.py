@@ -69,9 +69,15 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.priority_claim",
-                r"\b(?:this|these|my|the\s+following)\s+(?:instructions?|message|request|rules?)\s+"
+                r"\b(?:this|these|my|the\s+following)\s+(?:instructions?|message|request|rules?|tool)\s+"
                 r"(?:takes?|has|have|get|gets)\s+(?:precedence|priority)\b|\b(?:supersedes?|"
-                r"overrides?)\s+(?:all|any|your|the)\s+(?:previous|prior|other|system|original)",
+                # what a contract or a policy supersedes (agreements, versions, drafts,
+                # instructions "given by the Client") is not the model's instructions
+                r"overrides?)\s+(?:all|any|your|the)\s+(?:previous|prior|other|system|original)"
+                r"\s+(?:\w+\s+)?(?:instructions?|prompts?|directives?|programming|rules|"
+                r"guidelines|commands?)\b(?!\s+(?:given|issued|provided|sent|made)\s+by\b)"
+                r"(?!\s+(?:for|on|regarding|about|concerning)\s+(?!(?:this|the)\s+(?:ai|model|"
+                r"assistant|chat|conversation)))",
                 0.6,
             ),
             words("precedence priority supersede supersedes override overrides"),
@@ -88,7 +94,7 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
         (
             Pattern(
                 "pi.payload_splitting",
-                r"\b[a-z]\w{0,2}\s*=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]\s*[a-z]\w{0,2}\s*=\s*"
+                r"\b[a-z]\w{0,2}\s*=\s*[\"'][^\"'\n]{1,30}[\"']\s*(?:[;,\n]|and\b)\s*[a-z]\w{0,2}\s*=\s*"
                 r"[\"'][^\"'\n]{1,30}[\"'][\s\S]{0,120}?\b[a-z]\w{0,2}\s*\+\s*[a-z]\w{0,2}\b",
                 0.45,
             ),
@@ -109,5 +115,5 @@ class InjectionTechniqueRecognizer(InjectionRuleRecognizer):
     )
     # payload splitting needs two quoted assignments in a row: `= "…"` then `;`/`,`/newline
     GATES: ClassVar[dict[str, str]] = {
-        "pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*[;,\n]"
+        "pi.payload_splitting": r"=\s*[\"'][^\"'\n]{1,30}[\"']\s*(?:[;,\n]|and\b)"
     }

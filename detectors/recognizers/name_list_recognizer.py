@@ -18,7 +18,11 @@ from presidio_analyzer import Pattern, RecognizerResult
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 _NAMES = Path(__file__).resolve().parents[1] / "names"
-_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’\-]*\.?")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
+# a word that starts with a capital letter (Latin, Greek, Cyrillic blocks)
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я][^\W\d_]*(?:['’\-][^\W\d_]+)*\.?")
+# the next word of a name: one space, then a word
+_NEXT = re.compile(r" ([^\W\d_]+(?:['’\-][^\W\d_]+)*\.?)")
 # given names in the list that are, more often than not, something else
 _NOT_GIVEN_WORDS = """
     will may mark bill grant rose hope joy faith june april august rich young long king
@@ -30,7 +34,7 @@ _NOT_GIVEN_WORDS = """
     sunday monday tuesday wednesday thursday friday saturday january february march july
     september october november december street road lane north south east west an in on
     at by is it be so do no go me my we us or to the and for but not all are was has had
-    his her can see say new one two"""
+    his her can see say new one two mi me mein mon ma mijn meu il la le el"""
 _NOT_GIVEN = frozenset(_NOT_GIVEN_WORDS.split())
 # words that end a firm or a street, not a name
 _NOT_SURNAME_WORDS = """
@@ -56,30 +60,36 @@ class NameListRecognizer(FastPatternRecognizer):
         self.given = _given_names()
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
-        """Names in the whole text (`spans` are ignored: every word is a candidate)."""
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        """Names in the whole text (`spans` are ignored: every capitalised word is a
+        candidate). Only capitalised words are visited: a regex whose first character is
+        an upper-case letter lets `re` skip the rest in C."""
         out: list[RecognizerResult] = []
-        i = 0
-        while i < len(tokens):
-            start, end, word = tokens[i]
-            if not _capitalised(word) or word.rstrip(".").lower() not in self.given:
-                i += 1
+        pos = 0
+        while (m := _CAPITALISED.search(text, pos)) is not None:
+            start, end, word = m.start(), m.end(), m.group()
+            pos = end
+            if (start and (text[start - 1].isalnum() or text[start - 1] in "'’-")) or (
+                not _capitalised(word) or word.rstrip(".").lower() not in self.given
+            ):
                 continue
-            j = i
-            while j + 1 < len(tokens) and j - i < self.MAX_WORDS - 1:
-                nstart, nend, nxt = tokens[j + 1]
-                core = nxt.rstrip(".").lower()
-                if text[tokens[j][1] : nstart] != " " or not _capitalised(nxt):
+            words = 1
+            while words < self.MAX_WORDS:
+                nxt = _NEXT.match(text, end)
+                if nxt is None:
                     break
-                if len(core) > 1 and (core in _NOT_SURNAME or nxt.isupper()):
+                following = nxt.group(1)
+                core = following.rstrip(".").lower()
+                if not _capitalised(following):
                     break
-                j += 1
-                end = nend
-            last = text[tokens[j][0] : end]
+                if len(core) > 1 and (core in _NOT_SURNAME or following.isupper()):
+                    break
+                end = nxt.end()
+                words += 1
+            last = text[start:end].rsplit(" ", 1)[-1]
             if last.endswith(".") and len(last) > 2:
                 end -= 1  # the sentence's full stop, not an initial's
             out.append(self.result(start, end, self.PATTERNS[0].score, self.PATTERNS[0].name))
-            i = j + 1
+            pos = end
         return out
 
 

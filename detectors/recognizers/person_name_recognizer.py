@@ -55,6 +55,10 @@ class PersonNameRecognizer(FastPatternRecognizer):
         Pattern(
             "pii.person_named",
             r"(?<!\w)(?i:my[ \t]+name[ \t]+is|my[ \t]+name['’]s|name[ \t]+is|"
+            r"ich[ \t]+hei(?:ß|ss)e|mein[ \t]+name[ \t]+ist|je[ \t]+m['’]appelle|"
+            r"me[ \t]+llamo|mi[ \t]+nombre[ \t]+es|mi[ \t]+chiamo|mijn[ \t]+naam[ \t]+is|"
+            r"ik[ \t]+heet|nazywam[ \t]+si[ęe]|jag[ \t]+heter|meu[ \t]+nome[ \t]+[ée]|"
+            r"меня[ \t]+зовут|"
             r"(?:first|last|full|sur)[ \t]*name[ \t]+is|call[ \t]+me|called|named|this[ \t]+is|"
             r"i['’]m|i[ \t]+am|name\?|said|says|asked|replied|told|"
             r"(?:my|our|your|his|her)[ \t]+(?:son|daughter|kid|child|wife|"
@@ -112,7 +116,8 @@ class PersonNameRecognizer(FastPatternRecognizer):
         "pii.person_named": (
             "my", "name", "first", "last", "full", "sur", "call", "called", "named", "this",
             "i'm", "i’m", "i am", "said", "says", "asked", "replied", "told", "our", "your",
-            "his", "her",
+            "his", "her", "ich hei", "mein name", "je m", "me llamo", "mi nombre", "mi chiamo",
+            "mijn naam", "ik heet", "nazywam", "jag heter", "meu nome", "меня зовут",
         ),
         "pii.person_label": (
             "name", "attn", "attention", "signed", "author", "from", "by", "candidate",
@@ -206,6 +211,9 @@ class PersonNameRecognizer(FastPatternRecognizer):
                 break
             count += 1
             kept_end = tok.end()
+            if word.endswith(".") and len(word) > 2 and tok.end() < end:
+                kept_end -= 1  # "Ana Lima. Thanks": the sentence ends the name
+                break
             if word.endswith(("'s", "’s")):
                 kept_end -= 2  # "Amanda's daughter": the possessive ends the name
                 break

@@ -63,8 +63,15 @@ _OTHER_WORDS = _words(
     zip postcode postal version build price total amount balance salary born dob
     date year policy claim member employee student patient record vin imei pin otp code
     line page row port step item chapter section room floor unit apt suite flight seat
-    lot batch model sku part"""
+    lot batch model sku part
+    nhs bsn nino sin tfn aadhaar aadhar cpf cnpj pesel nir insee dni nie nif steuer
+    steuernummer identifikationsnummer idnr mrn medicare routing aba rtn passport vat ust
+    tva iva btw itin tin uid pan personnummer pnr"""
 )
+# a compound naming another kind of number ("Bestellnummer", "Kundennr"); phone ones
+# ("Telefonnummer", "Handynummer") are phone nouns
+_OTHER_SUFFIXES = ("nummer", "nr", "numero", "número", "numéro")
+_PHONE_STEMS = ("telefon", "tel", "handy", "mobil", "fax", "ruf", "whatsapp", "notruf")
 # how many words may stand between each kind of word and the number
 _NOUN_REACH, _VERB_REACH, _NUMBER_REACH, _OTHER_REACH = 8, 4, 3, 2
 _SENTENCE_END = re.compile(r"[.!?][ \t\n]|\n[ \t]*\n")
@@ -79,6 +86,10 @@ _AFTER = re.compile(
     r"(?:(?:new|old|main|home|work|mobile|cell|contact|phone)[ \t]+)?number\b)",
     re.IGNORECASE,
 )
+# a national number written in groups the way phone numbers are: "020 7946 0958",
+# "415-555-2671", "030 1234 5678" (not one run of digits, not many small groups)
+_GROUPED = re.compile(r"\(?0?\d{2,5}\)?(?:[ \-]\d{3,4}){1,2}|\d{3}[.\-]\d{3}[.\-]\d{4}")
+pattern_score = 0.4
 _EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5}\b", re.IGNORECASE)
 _TRUNK = re.compile(r"\(0\)\s?")
 _WORD = re.compile(r"\w+")
@@ -123,6 +134,13 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
     )  # fmt: skip
     # characters before a number searched for a context word
     NEAR = 72
+    # scores without a phone word, by what the format alone says: a +country code and a
+    # number valid there; a +country code and a possible length; "(02) 9876-5432" or
+    # "28-64-66-98"; a national number valid in `regions` written in groups
+    INTERNATIONAL_VALID = 0.8
+    INTERNATIONAL_POSSIBLE = 0.55
+    AREA_CODE = 0.6
+    NATIONAL_GROUPED = 0.55
 
     def __init__(self, regions: Iterable[str] | None = None) -> None:
         super().__init__()
@@ -154,13 +172,12 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                 found = self._longest_valid(text, m.start(), m.end())
                 if found is None:
                     continue
-                span, near = found
+                span, near, score = found
                 if span in seen:
                     continue
                 # a shorter number leaves the rest of the run for the next search
                 pos = span[1]
                 seen.add(span)
-                score = pattern.score
                 if near:
                     # "+" and a phone word: a phone even where a card checksum matches
                     plus = text[span[0]] == "+"
@@ -197,8 +214,11 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                 return "other" if code else None
             if between and _SENTENCE_END.search(gap) and (len(word) > 3 or "." not in gap):
                 return None  # the previous sentence ("Dr. Ana Lima": not a full stop)
-            if word in _PHONE_NOUNS:
+            compound = len(word) > 6 and word.endswith(_OTHER_SUFFIXES)
+            if word in _PHONE_NOUNS or (compound and word.startswith(_PHONE_STEMS)):
                 return "phone"
+            if compound and between <= _OTHER_REACH:
+                return "other"
             if word in _PHONE_VERBS:
                 return "phone" if between <= _VERB_REACH else None
             if word in _WEAK_WORDS:
@@ -219,7 +239,7 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
 
     def _longest_valid(
         self, text: str, start: int, end: int
-    ) -> tuple[tuple[int, int], bool] | None:
+    ) -> tuple[tuple[int, int], bool, float] | None:
         """The longest acceptable prefix of the candidate (cut at spaces), and whether a
         phone word is next to it. With a phone word before the number (or after the whole
         candidate), any plausible shape is accepted; otherwise the number must be valid
@@ -253,22 +273,25 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
                 # "number" alone: a grouped number or a long one, not a bare ID
                 context = kind == "weak" or digits >= 10 or not candidate.isdigit()
             if context:
-                return (start, cut), True
+                return (start, cut), True, pattern_score
             if candidate[0] == "+" or _IDD.match(candidate):
                 if self._international(candidate):
-                    return (start, cut), False
+                    valid = self._valid(_IDD.sub("+", candidate, count=1), ())
+                    score = self.INTERNATIONAL_VALID if valid else self.INTERNATIONAL_POSSIBLE
+                    return (start, cut), False, score
                 continue
             if self.shapes and (
                 _AREA_CODE_SHAPE.fullmatch(candidate) or _PAIRS_SHAPE.fullmatch(candidate)
             ):
-                return (start, cut), False
+                return (start, cut), False, self.AREA_CODE
             if digits > 11 and candidate.isdigit():
                 continue  # a bare run this long is an ID or a timestamp without a word
             # a phone word lets national formats of every region count; "number" does not
             wide = (k == 0 and digits >= 10) or (near and kind != "number")
             regions = self.regions if wide else ("US",)
             if self._valid(candidate, regions):
-                return (start, cut), False
+                grouped = not candidate.isdigit() and _GROUPED.fullmatch(candidate) is not None
+                return (start, cut), False, self.NATIONAL_GROUPED if grouped else pattern_score
         return None
 
     def _international(self, candidate: str) -> bool:

@@ -15,6 +15,7 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
+from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.framing.sse import SSEFraming, frame
 from llmwall.routing.segment import Path, Role, Trust
 
@@ -23,6 +24,33 @@ _ROLES: dict[str, tuple[Role, Trust]] = {
     "assistant": (Role.ASSISTANT, Trust.MODEL),
     "system": (Role.SYSTEM, Trust.SYSTEM),
 }
+
+# Request fields with text outside the conversation, and every other field llmwall
+# knows; fields outside both are scanned generically.
+TEXT_FIELDS = ("metadata", "stop_sequences", "output_format")
+KNOWN_FIELDS = frozenset(
+    {
+        *TEXT_FIELDS,
+        "model",
+        "system",
+        "messages",
+        "tools",
+        "max_tokens",
+        "stream",
+        "temperature",
+        "top_p",
+        "top_k",
+        "tool_choice",
+        "thinking",
+        "service_tier",
+        "container",
+        "mcp_servers",  # their authorization_token is a credential for that server
+        "context_management",
+        "output_config",
+        "inference_geo",
+        "anthropic_version",  # Bedrock and Vertex put the version in the body
+    }
+)
 
 # Keys inside server-tool results that are opaque to us and must not be touched.
 _OPAQUE_KEYS = frozenset(
@@ -39,8 +67,10 @@ def collect_blocks(c: Collector, content: Any, path: Path, role: Role, trust: Tr
         if content is not None:
             c.unknown(path)
         return
+    start = c.count
     for j, block in enumerate(content):
         collect_block(c, block, (*path, j), role, trust)
+    c.joined(start)
 
 
 def collect_block(c: Collector, block: Any, p: Path, role: Role, trust: Trust) -> None:
@@ -84,7 +114,8 @@ def _source(c: Collector, source: Any, path: Path, role: Role, trust: Trust) -> 
     elif kind == "content":
         collect_blocks(c, source.get("content"), (*path, "content"), role, trust)
     elif kind == "base64":
-        c.binary(path)
+        # a text media type is text however it travels; a PDF is read as text
+        c.encoded(source.get("data"), (*path, "data"), source.get("media_type"), role, trust)
     elif kind == "file":
         c.opaque("file_reference")
 
@@ -193,6 +224,21 @@ class AnthropicStream(StreamDialect):
         return frame(Anthropic().error(403, message, code).body, "error")
 
 
+API_VERSION = "2023-06-01"  # the `anthropic-version` llmwall's own requests send
+# HTTP status -> Anthropic's error `type` (their SDKs map types to exception classes)
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    503: "overloaded_error",
+    529: "overloaded_error",
+}
+
+
 class Anthropic(Dialect):
     name = "anthropic"
     stream = AnthropicStream()
@@ -210,16 +256,18 @@ class Anthropic(Dialect):
         elif messages is not None:
             c.unknown(("messages",))
         collect_tools(c, body.get("tools"), ("tools",))
+        collect_fields(c, body, TEXT_FIELDS)
+        collect_rest(c, body, KNOWN_FIELDS)
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_blocks(c, body.get("content"), ("content",), Role.ASSISTANT, Trust.MODEL)
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
-        kind = {400: "invalid_request_error", 403: "permission_error", 413: "request_too_large"}
-        return ErrorShape(
-            status,
-            {"type": "error", "error": {"type": kind.get(status, "api_error"), "message": message}},
-        )
+        kind = ERROR_TYPES.get(status, "api_error")
+        return ErrorShape(status, {"type": "error", "error": {"type": kind, "message": message}})
+
+    def upstream_headers(self, api_key: str | None) -> dict[str, str]:
+        return {"anthropic-version": API_VERSION, **({"x-api-key": api_key} if api_key else {})}
 
 
 DIALECT = Anthropic()

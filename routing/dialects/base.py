@@ -16,10 +16,13 @@ import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from llmwall.routing import jsonpath
-from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
+from llmwall.routing import jsonpath, media
+from llmwall.routing.segment import BASE64, Extraction, Path, Role, Segment, Trust
+
+if TYPE_CHECKING:
+    from llmwall.routing.body import Body
 
 
 class Collector:
@@ -30,6 +33,7 @@ class Collector:
         self._unknown: list[Path] = []
         self._binary: list[Path] = []
         self._opaque: list[str] = []
+        self._joins: list[tuple[int, ...]] = []
 
     def text(
         self,
@@ -40,19 +44,56 @@ class Collector:
         *,
         writable: bool = True,
         template: bool = False,
+        locked: str = "",
     ) -> None:
         if isinstance(value, str) and value:
-            self._segments.append(Segment(value, role, trust, path, writable, template))
+            self._segments.append(Segment(value, role, trust, path, writable, template, locked))
+
+    def encoded(self, value: Any, path: Path, label: Any, role: Role, trust: Trust) -> None:
+        """A base64 string or `data:` URL (its media type is `label`, else the URL's own).
+        Text (whatever the label says: text under an image label is still text) is
+        scanned and written back re-encoded; a PDF is read as text that cannot be
+        rewritten; a part that cannot be decoded, though labelled text or PDF, is
+        unknown; anything else is binary."""
+        if not isinstance(value, str) or not value:
+            return
+        mt = media.media_type(label) or (media.data_url_type(value) if is_data_url(value) else "")
+        raw = media.decode_payload(value)
+        if raw is not None and (mt == media.PDF or raw.startswith(b"%PDF-")):
+            pdf = media.pdf_text(raw)
+            if pdf is None:
+                self.unknown(path)
+            else:
+                self.text(pdf, path, role, trust, writable=False, locked="pdf")
+            return
+        text = media.utf8_text(raw) if raw is not None else None
+        if text is not None:
+            self.text(text, (*path, BASE64), role, trust)
+        elif media.is_text(mt) or mt == media.PDF:
+            self.unknown(path)
+        else:
+            self.binary(path)
+
+    def joined(self, start: int) -> None:
+        """The segments added since `start` are one text in parts (a message's text
+        parts): scan their concatenation too."""
+        if len(self._segments) - start > 1:
+            self._joins.append(tuple(range(start, len(self._segments))))
+
+    @property
+    def count(self) -> int:
+        return len(self._segments)
 
     def leaves(self, node: Any, path: Path, role: Role, trust: Trust) -> None:
-        """Every string inside a JSON value (tool inputs, schemas, function responses)."""
-        for leaf_path, value in jsonpath.string_leaves(node, path):
+        """Every string inside a JSON value (tool inputs, schemas, function responses),
+        object keys included: argument and property names carry text too."""
+        for leaf_path, value in jsonpath.string_leaves(node, path, keys=True):
             self.text(value, leaf_path, role, trust)
 
     def json_string(self, value: Any, path: Path, role: Role, trust: Trust) -> None:
-        """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves."""
+        """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves and keys."""
         if isinstance(value, str) and value:
-            for leaf_path, leaf in jsonpath.json_string_leaves(value, path):
+            for leaf_path, leaf in jsonpath.json_string_leaves(value, path, keys=True):
                 self.text(leaf, leaf_path, role, trust)
 
     def unknown(self, path: Path) -> None:
@@ -65,10 +106,67 @@ class Collector:
         if reason not in self._opaque:
             self._opaque.append(reason)
 
+    def under(self, prefix: Path) -> Collector:
+        """A view of this collector that puts `prefix` before every path: a dialect's
+        collector run on a body nested in another (a batch line's `body`)."""
+        return _Prefixed(self, prefix)
+
+    def locked(self, reason: str) -> Collector:
+        """A view of this collector whose text cannot be rewritten (a byte slice of an
+        upload: redaction would change its length): a finding there that needs
+        redaction blocks, with `reason` in the rule."""
+        return _Prefixed(self, (), reason)
+
     def build(self) -> Extraction:
         return Extraction(
-            tuple(self._segments), tuple(self._unknown), tuple(self._binary), tuple(self._opaque)
+            tuple(self._segments),
+            tuple(self._unknown),
+            tuple(self._binary),
+            tuple(self._opaque),
+            tuple(self._joins),
         )
+
+
+class _Prefixed(Collector):
+    def __init__(self, parent: Collector, prefix: Path, lock: str = "") -> None:
+        self._segments = parent._segments
+        self._unknown = parent._unknown
+        self._binary = parent._binary
+        self._opaque = parent._opaque
+        self._joins = parent._joins
+        self._parent = parent
+        self._prefix = prefix
+        self._lock = lock
+
+    def text(
+        self,
+        value: Any,
+        path: Path,
+        role: Role,
+        trust: Trust,
+        *,
+        writable: bool = True,
+        template: bool = False,
+        locked: str = "",
+    ) -> None:
+        self._parent.text(
+            value,
+            (*self._prefix, *path),
+            role,
+            trust,
+            writable=writable and not self._lock,
+            template=template,
+            locked=locked or self._lock,
+        )
+
+    def unknown(self, path: Path) -> None:
+        self._parent.unknown((*self._prefix, *path))
+
+    def binary(self, path: Path) -> None:
+        self._parent.binary((*self._prefix, *path))
+
+    def opaque(self, reason: str) -> None:
+        self._parent.opaque(reason)
 
 
 def is_data_url(value: Any) -> bool:
@@ -209,6 +307,19 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
+    # Bodies are file slices whatever their content type says (resumable uploads):
+    # decoded by sniffing, never refused as malformed JSON.
+    raw_bodies: ClassVar[bool] = False
+
+    def read_request(self, body: Body) -> Extraction:
+        """Every text position of a decoded request body (`routing.body`): JSON dialects
+        read its tree; a body of another kind they do not know is one unknown position.
+        Dialects of multipart or text endpoints override this."""
+        return self.extract_request(body.tree)
+
+    def read_response(self, body: Body) -> Extraction:
+        """As read_request, for a non-streamed response body."""
+        return self.extract_response(body.tree)
 
     def extract_request(self, body: Any) -> Extraction:
         """Every text position of a request body. A body that is not a JSON object is one
@@ -258,3 +369,8 @@ class Dialect(ABC):
     def portable(self, body: Any) -> bool:
         """Can this request be moved to another provider (no server-side state)?"""
         return True
+
+    def upstream_headers(self, api_key: str | None) -> dict[str, str]:
+        """The headers llmwall's own requests in this dialect carry (a fallback target):
+        the credential in the header this dialect expects, and any version header."""
+        return {"authorization": f"Bearer {api_key}"} if api_key else {}

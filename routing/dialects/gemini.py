@@ -117,8 +117,10 @@ def collect_parts(
     c: Collector, parts: Any, path: Path, role: Role, trust: Trust, *, request: bool
 ) -> None:
     if isinstance(parts, list):
+        start = c.count
         for j, part in enumerate(parts):
             collect_part(c, part, (*path, j), role, trust, request=request)
+        c.joined(start)
     elif parts is not None:
         c.unknown(path)
 
@@ -172,6 +174,17 @@ def _function_response(
     collect_parts(c, parts, (*p, key), Role.TOOL_RESULT, Trust.EXTERNAL, request=request)
 
 
+def _inline_data(c: Collector, blob: Any, p: Path) -> None:
+    """base64 media: text types (text/plain, JSON, CSV, ...) are read and re-encoded, a
+    PDF is read as text, images and audio are binary."""
+    key, data = field(blob, "data")
+    _, mime = field(blob, "mimeType")
+    if isinstance(data, str):
+        c.encoded(data, (*p, key), mime, Role.DOCUMENT, Trust.EXTERNAL)
+    else:
+        c.binary(p)
+
+
 def _subfield(name: str, role: Role | None, trust: Trust | None) -> _Reader:
     def read(c: Collector, node: Any, p: Path, r: Role, t: Trust, request: bool) -> None:
         key, value = field(node, name)
@@ -191,7 +204,7 @@ def _server_tool(name: str, role: Role, trust: Trust) -> _Reader:
 _PART_READERS: dict[str, _Reader] = {
     "functionCall": _function_call,
     "functionResponse": _function_response,
-    "inlineData": lambda c, node, p, r, t, q: c.binary(p),
+    "inlineData": lambda c, node, p, r, t, q: _inline_data(c, node, p),
     "fileData": lambda c, node, p, r, t, q: c.opaque("file_reference"),
     "executableCode": _subfield("code", Role.ASSISTANT, Trust.MODEL),
     "codeExecutionResult": _subfield("output", Role.TOOL_RESULT, Trust.EXTERNAL),
@@ -502,6 +515,9 @@ class Gemini(Dialect):
         else:
             _collect_response(c, body, ())
         return c.build()
+
+    def upstream_headers(self, api_key: str | None) -> dict[str, str]:
+        return {"x-goog-api-key": api_key} if api_key else {}
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         state = _STATUS.get(status, "INTERNAL" if status >= 500 else "FAILED_PRECONDITION")

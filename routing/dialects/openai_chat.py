@@ -18,6 +18,7 @@ from llmwall.routing.dialects.base import (
     TextPiece,
     is_data_url,
 )
+from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.framing.sse import SSEFraming, frame
 from llmwall.routing.segment import Path, Role, Trust
 
@@ -30,6 +31,52 @@ _ROLES: dict[str, tuple[Role, Trust]] = {
     "function": (Role.TOOL_RESULT, Trust.EXTERNAL),
 }
 
+# Request fields with user text outside the messages (end-user ids, metadata, ...).
+TEXT_FIELDS = (
+    "user",
+    "safety_identifier",
+    "prompt_cache_key",
+    "metadata",
+    "stop",
+    "web_search_options",
+)
+# Every other field llmwall knows: read above, or settings without text. Fields outside
+# both are scanned generically.
+KNOWN_FIELDS = frozenset(
+    {
+        *TEXT_FIELDS,
+        "model",
+        "messages",
+        "tools",
+        "functions",
+        "response_format",
+        "prediction",
+        "stream",
+        "stream_options",
+        "temperature",
+        "top_p",
+        "n",
+        "max_tokens",
+        "max_completion_tokens",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "logprobs",
+        "top_logprobs",
+        "seed",
+        "tool_choice",
+        "parallel_tool_calls",
+        "function_call",
+        "service_tier",
+        "store",
+        "modalities",
+        "audio",
+        "reasoning_effort",
+        "verbosity",
+        "prompt_cache_retention",
+    }
+)
+
 _TEXT_PARTS = {"text": "text", "refusal": "refusal", "input_text": "text", "output_text": "text"}
 _BINARY_PARTS = {"image_url", "input_audio", "file", "input_image", "input_file"}
 
@@ -39,6 +86,7 @@ def collect_content(c: Collector, content: Any, path: Path, role: Role, trust: T
     if isinstance(content, str):
         c.text(content, path, role, trust)
     elif isinstance(content, list):
+        start = c.count
         for j, part in enumerate(content):
             p = (*path, j)
             if isinstance(part, str):
@@ -48,31 +96,56 @@ def collect_content(c: Collector, content: Any, path: Path, role: Role, trust: T
             if kind in _TEXT_PARTS:
                 c.text(part.get(_TEXT_PARTS[kind]), (*p, _TEXT_PARTS[kind]), role, trust)
             elif kind in _BINARY_PARTS:
-                collect_binary_part(c, part, p)
+                collect_binary_part(c, part, p, role, trust)
             else:
                 c.unknown(p)
+        c.joined(start)
     elif content is not None:
         c.unknown(path)
 
 
-def collect_binary_part(c: Collector, part: dict[str, Any], path: Path) -> None:
+def collect_binary_part(
+    c: Collector,
+    part: dict[str, Any],
+    path: Path,
+    role: Role = Role.USER,
+    trust: Trust = Trust.USER,
+) -> None:
+    """Images, audio and files. A `data:` URL or `file_data` whose content is text
+    (text/plain, JSON, CSV, ... or a PDF) is read as text; an http(s) image URL is
+    text too (its query may carry tokens or ids); the rest is binary."""
     kind = part["type"]
     inner = part.get(kind)
+    doc = Role.DOCUMENT, Trust.EXTERNAL
     if kind == "image_url":
+        url_path: Path = (*path, "image_url", "url") if isinstance(inner, dict) else (*path, kind)
         url = inner.get("url") if isinstance(inner, dict) else inner
-        if is_data_url(url):
-            c.binary(path)
-    elif (
-        kind == "input_audio"
-        or (isinstance(inner, dict) and inner.get("file_data"))
-        or (
-            kind in ("input_image", "input_file")
-            and (is_data_url(part.get("image_url")) or part.get("file_data"))
-        )
-    ):
+        _url_or_data(c, url, url_path, role, trust)
+    elif kind == "input_image":
+        _url_or_data(c, part.get("image_url"), (*path, "image_url"), role, trust)
+        if part.get("file_id"):
+            c.opaque("file_reference")
+    elif kind == "input_audio":
         c.binary(path)
+    elif isinstance(inner, dict) and inner.get("file_data"):  # chat `file`
+        c.encoded(inner["file_data"], (*path, kind, "file_data"), None, *doc)
+        c.text(inner.get("filename"), (*path, kind, "filename"), role, trust)
+    elif kind == "input_file" and part.get("file_data"):
+        c.encoded(part["file_data"], (*path, "file_data"), None, *doc)
+        c.text(part.get("filename"), (*path, "filename"), role, trust)
+    elif kind == "input_file" and isinstance(part.get("file_url"), str):
+        c.text(part["file_url"], (*path, "file_url"), role, trust)
     else:
+        if isinstance(inner, dict):
+            c.text(inner.get("filename"), (*path, kind, "filename"), role, trust)
         c.opaque("file_reference")
+
+
+def _url_or_data(c: Collector, url: Any, path: Path, role: Role, trust: Trust) -> None:
+    if is_data_url(url):
+        c.encoded(url, path, None, Role.DOCUMENT, Trust.EXTERNAL)
+    elif isinstance(url, str):
+        c.text(url, path, role, trust)
 
 
 def collect_tools(c: Collector, tools: Any, path: Path) -> None:
@@ -115,6 +188,7 @@ def collect_message(c: Collector, msg: Any, path: Path, default: tuple[Role, Tru
         c.unknown(path)
         return
     role, trust = _ROLES.get(msg.get("role", ""), default)
+    c.text(msg.get("name"), (*path, "name"), role, trust)  # a participant's name
     collect_content(c, msg.get("content"), (*path, "content"), role, trust)
     c.text(msg.get("refusal"), (*path, "refusal"), role, trust)
     for key in ("reasoning_content", "reasoning"):  # DeepSeek, OpenRouter, vLLM
@@ -268,6 +342,8 @@ class OpenAIChat(Dialect):
             collect_content(
                 c, pred.get("content"), ("prediction", "content"), Role.USER, Trust.USER
             )
+        collect_fields(c, body, TEXT_FIELDS)
+        collect_rest(c, body, KNOWN_FIELDS)
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         for i, choice in enumerate(body.get("choices") or ()):

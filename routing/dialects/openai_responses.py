@@ -31,6 +31,7 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
+from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.dialects.openai_responses_items import (
     collect_item,
@@ -284,6 +285,40 @@ def _get(data: dict[str, Any], path: Path) -> Any:
     return node
 
 
+# Request fields with text outside the input, and every other field llmwall knows;
+# fields outside both are scanned generically.
+TEXT_FIELDS = ("user", "safety_identifier", "prompt_cache_key", "metadata")
+KNOWN_FIELDS = frozenset(
+    {
+        *TEXT_FIELDS,
+        "model",
+        "input",
+        "instructions",
+        "tools",
+        "text",
+        "prompt",
+        "previous_response_id",
+        "conversation",
+        "stream",
+        "stream_options",
+        "temperature",
+        "top_p",
+        "max_output_tokens",
+        "max_tool_calls",
+        "tool_choice",
+        "parallel_tool_calls",
+        "reasoning",
+        "store",
+        "background",
+        "include",
+        "truncation",
+        "service_tier",
+        "top_logprobs",
+        "prompt_cache_retention",
+    }
+)
+
+
 class OpenAIResponses(Dialect):
     name = "openai_responses"
     stream = OpenAIResponsesStream()
@@ -304,6 +339,8 @@ class OpenAIResponses(Dialect):
         _prompt(c, body.get("prompt"))
         if body.get("previous_response_id") or body.get("conversation"):
             c.opaque("server_side_state")
+        collect_fields(c, body, TEXT_FIELDS)
+        collect_rest(c, body, KNOWN_FIELDS)
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_items(

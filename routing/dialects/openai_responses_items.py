@@ -62,8 +62,10 @@ def collect_parts(c: Collector, content: Any, path: Path, role: Role, trust: Tru
     if isinstance(content, str):
         c.text(content, path, role, trust)
     elif isinstance(content, list):
+        start = c.count
         for j, part in enumerate(content):
             collect_part(c, part, (*path, j), role, trust)
+        c.joined(start)
     elif content is not None:
         c.unknown(path)
 
@@ -73,18 +75,20 @@ def collect_part(c: Collector, part: Any, path: Path, role: Role, trust: Trust) 
     if kind in _TEXT_PARTS:
         c.text(part.get(_TEXT_PARTS[kind]), (*path, _TEXT_PARTS[kind]), role, trust)
     elif kind in ("input_image", "input_file", "input_audio"):
-        _media(c, part, path)
+        _media(c, part, path, role, trust)
     elif kind == "reasoning_text":
         c.text(part.get("text"), (*path, "text"), Role.ASSISTANT, Trust.MODEL)
     else:
         c.unknown(path)
 
 
-def _media(c: Collector, part: dict[str, Any], path: Path) -> None:
-    if part["type"] == "input_audio" or part.get("file_data") or is_data_url(part.get("image_url")):
+def _media(c: Collector, part: dict[str, Any], path: Path, role: Role, trust: Trust) -> None:
+    from llmwall.routing.dialects.openai_chat import collect_binary_part
+
+    if part["type"] == "input_audio" and not isinstance(part.get("input_audio"), dict):
         c.binary(path)
-    else:  # file_id, file_url, an https image URL: content we never see
-        c.opaque("file_reference")
+    else:  # text files and PDFs are read; URLs are text; file ids are server state
+        collect_binary_part(c, part, path, role, trust)
 
 
 def collect_item(

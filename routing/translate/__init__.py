@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from llmwall.errors import TranslationError
 from llmwall.routing.dialects import get as get_dialect
 from llmwall.routing.dialects.base import ErrorShape, StreamEvent
+from llmwall.routing.framing import NDJSON, SSE
 from llmwall.routing.framing.ndjson import NDJSONFraming
 from llmwall.routing.framing.sse import SSEFraming
 from llmwall.routing.translate import openai_anthropic as oa
@@ -37,18 +38,52 @@ __all__ = ["Translator", "movable", "translator"]
 SAME_DIALECT = frozenset(
     {"openai_chat", "anthropic", "ollama", "openai_responses", "openai_embeddings"}
 )
-TARGETS = frozenset({"openai_chat", "anthropic", "gemini", "ollama"})
+# The content type a translated stream is sent with, by the client's dialect.
 STREAM_CONTENT_TYPE = {
-    "openai_chat": "text/event-stream",
-    "anthropic": "text/event-stream",
-    "ollama": "application/x-ndjson",
-    "openai_responses": "text/event-stream",
+    "openai_chat": SSE,
+    "anthropic": SSE,
+    "ollama": NDJSON,
+    "openai_responses": SSE,
 }
 
 
 class EventStep(Protocol):
     def feed(self, event: StreamEvent) -> list[StreamEvent]: ...
     def finish(self) -> list[StreamEvent]: ...
+
+
+# Every translation goes through OpenAI Chat, the hub: client -> chat -> target for a
+# request, target -> chat -> client for an answer. One row per dialect and direction.
+_REQUEST_TO_CHAT: dict[str, Callable[[dict[str, Any], str | None], dict[str, Any]]] = {
+    "openai_chat": lambda body, model: body,
+    "anthropic": oa.anthropic_to_chat_request,
+}
+_REQUEST_FROM_CHAT: dict[str, Callable[[dict[str, Any], str | None, int], dict[str, Any]]] = {
+    "openai_chat": lambda chat, model, max_tokens: chat,
+    "anthropic": oa.chat_to_anthropic_request,
+    "gemini": lambda chat, model, max_tokens: og.chat_to_gemini_request(chat),
+    "ollama": lambda chat, model, max_tokens: oo.chat_to_ollama_request(chat, model),
+}
+_RESPONSE_TO_CHAT: dict[str, Callable[[dict[str, Any], str | None], Any]] = {
+    "openai_chat": lambda body, model: body,
+    "anthropic": lambda body, model: oa.anthropic_to_chat_response(body),
+    "gemini": og.gemini_to_chat_response,
+    "ollama": lambda body, model: oo.ollama_to_chat_response(body),
+}
+_RESPONSE_FROM_CHAT: dict[str, Callable[[Any], Any]] = {
+    "openai_chat": lambda chat: chat,
+    "anthropic": oa.chat_to_anthropic_response,
+}
+# stream steps: (model, include_usage) -> a step turning target events into chat chunks
+_STREAM_TO_CHAT: dict[str, Callable[[str | None, bool], EventStep]] = {
+    "anthropic": lambda model, usage: oa.AnthropicToChatStream(usage),
+    "gemini": og.GeminiToChatStream,
+    "ollama": lambda model, usage: oo.OllamaToChatStream(usage),
+}
+_STREAM_FROM_CHAT: dict[str, Callable[[], EventStep]] = {"anthropic": oa.ChatToAnthropicStream}
+_FRAMING: dict[str, Callable[[], Any]] = {"ollama": NDJSONFraming}  # the rest speak SSE
+
+TARGETS = frozenset(_REQUEST_FROM_CHAT)  # the dialects a fallback target may speak
 
 
 @dataclass(frozen=True)
@@ -70,16 +105,7 @@ class Translator:
         c, t = self.client, self.target
         if c == t:
             return {**body, "model": model} if model and c != "gemini" else dict(body)
-        chat = oa.anthropic_to_chat_request(body, model) if c == "anthropic" else body
-        if t == "openai_chat":
-            return chat
-        if t == "anthropic":
-            return oa.chat_to_anthropic_request(chat, model, max_tokens)
-        if t == "gemini":
-            return og.chat_to_gemini_request(chat)
-        if t == "ollama":
-            return oo.chat_to_ollama_request(chat, model)
-        raise TranslationError(f"no translation from {c} to {t}")
+        return _REQUEST_FROM_CHAT[t](_REQUEST_TO_CHAT[c](body, model), model, max_tokens)
 
     def response(self, body: Any, model: str | None = None) -> Any:
         """A successful non-stream response of the target, in the client's dialect."""
@@ -87,16 +113,7 @@ class Translator:
             return body
         if not isinstance(body, dict):
             raise TranslationError("response: not a JSON object")
-        t = self.target
-        if t == "anthropic":
-            chat = oa.anthropic_to_chat_response(body)
-        elif t == "gemini":
-            chat = og.gemini_to_chat_response(body, model)
-        elif t == "ollama":
-            chat = oo.ollama_to_chat_response(body)
-        else:
-            chat = body
-        return oa.chat_to_anthropic_response(chat) if self.client == "anthropic" else chat
+        return _RESPONSE_FROM_CHAT[self.client](_RESPONSE_TO_CHAT[self.target](body, model))
 
     def error(self, status: int, raw: bytes) -> ErrorShape:
         """A target's error response in the client's shape. Anthropic's 529 (overloaded)
@@ -110,16 +127,7 @@ class Translator:
             status = 503
         dialect = get_dialect(self.client)
         assert dialect is not None
-        shape = dialect.error(status, message, kind)
-        if self.client == "anthropic" and status in _ANTHROPIC_ERROR_TYPES:
-            shape = ErrorShape(
-                status,
-                {
-                    "type": "error",
-                    "error": {"type": _ANTHROPIC_ERROR_TYPES[status], "message": message},
-                },
-            )
-        return shape
+        return dialect.error(status, message, kind)
 
     def stream(self, client_body: Any, model: str | None = None) -> Callable[[bytes], bytes] | None:
         """A chunk callable turning the target's raw stream into the client's (b"" ends
@@ -128,29 +136,14 @@ class Translator:
         with the client dialect's error event."""
         if self.identity:
             return None
-        include_usage = bool(((client_body or {}).get("stream_options") or {}).get("include_usage"))
+        asked = bool(((client_body or {}).get("stream_options") or {}).get("include_usage"))
+        usage = asked or self.client == "anthropic"  # Anthropic streams always carry usage
         steps: list[EventStep] = []
-        t = self.target
-        if t == "anthropic":
-            steps.append(oa.AnthropicToChatStream(include_usage or self.client == "anthropic"))
-        elif t == "gemini":
-            steps.append(og.GeminiToChatStream(model, include_usage or self.client == "anthropic"))
-        elif t == "ollama":
-            steps.append(oo.OllamaToChatStream(include_usage or self.client == "anthropic"))
-        if self.client == "anthropic":
-            steps.append(oa.ChatToAnthropicStream())
-        framing = NDJSONFraming() if t == "ollama" else SSEFraming()
-        return _TranslatingStream(framing, steps)
-
-
-_ANTHROPIC_ERROR_TYPES = {
-    429: "rate_limit_error",
-    529: "overloaded_error",
-    500: "api_error",
-    503: "overloaded_error",
-    401: "authentication_error",
-    404: "not_found_error",
-}
+        if self.target in _STREAM_TO_CHAT:
+            steps.append(_STREAM_TO_CHAT[self.target](model, usage))
+        if self.client in _STREAM_FROM_CHAT:
+            steps.append(_STREAM_FROM_CHAT[self.client]())
+        return _TranslatingStream(_FRAMING.get(self.target, SSEFraming)(), steps)
 
 
 class _TranslatingStream:
@@ -201,6 +194,6 @@ def encode(event: StreamEvent) -> bytes:
 def translator(client: str, target: str) -> Translator | None:
     if client == target and client in SAME_DIALECT:
         return Translator(client, target)
-    if client in ("openai_chat", "anthropic") and target in TARGETS:
+    if client in _REQUEST_TO_CHAT and target in TARGETS:
         return Translator(client, target)
     return None

@@ -168,7 +168,7 @@ def mixed_documents(root: Path, count: int = 300) -> Iterator[Example]:
 
 
 def package_docs(files: int = 400, chunk: int = 2000) -> Iterator[Example]:
-    """Not a dataset of ../shared: the Markdown, reST and text documentation (READMEs, API
+    """Not one of the public datasets: the Markdown, reST and text documentation (READMEs, API
     references, licences, data notes) of the packages
     installed beside llmwall (pinned by the lock, so the same files everywhere), cut into
     chunks of `chunk` characters, as an agent's tool results or a RAG context would carry

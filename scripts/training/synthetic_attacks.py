@@ -385,6 +385,9 @@ def examples(root: Path) -> Iterator[tuple[str, int, str]]:
         yield _FILLERS[k % 3] * (3 + k % 6) + ask + ".", 0, "syn_benign_long"
     yield from howto_requests()
     yield from style_wishes()
+    from training.synthetic_requests import everyday_requests
+
+    yield from everyday_requests()
 
 
 # --- negatives: ordinary how-to requests in the frames harmful requests use ---

@@ -64,9 +64,9 @@ def test_bad_node_ids_are_refused_with_the_fix(bad: object, tmp_path: Path) -> N
             AuditLog.open(tmp_path / "a.db", tmp_path / "h", node=bad)
 
 
-def test_every_record_and_checkpoint_names_the_node_and_worker(tmp_path: Path) -> None:
+def test_every_record_and_checkpoint_names_the_node(tmp_path: Path) -> None:
     db = tmp_path / "audit.db"
-    with AuditLog.open(db, tmp_path / "h", checkpoint_every=3, node="gw-a", worker="w1") as log:
+    with AuditLog.open(db, tmp_path / "h", checkpoint_every=3, node="gw-a") as log:
         for i in range(7):
             log.append(sample(i))
     conn = sqlite3.connect(db)
@@ -74,7 +74,7 @@ def test_every_record_and_checkpoint_names_the_node_and_worker(tmp_path: Path) -
     cps = conn.execute("SELECT node FROM checkpoints").fetchall()
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     conn.close()
-    assert {(r["node"], r["worker"]) for r in records} == {("gw-a", "w1")}
+    assert {r["node"] for r in records} == {"gw-a"}
     assert cps and {n for (n,) in cps} == {"gw-a"}
     assert meta["node"] == "gw-a"
     res = verify.verify([db])

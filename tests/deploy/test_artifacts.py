@@ -27,10 +27,10 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from llmwall.addon import config as config_module
-from llmwall.addon.config import load_config
-from llmwall.addon.policy import load_policy
 from llmwall.audit.siem_config import parse_siem
+from llmwall.core import config as config_module
+from llmwall.core.config import load_config
+from llmwall.core.policy import load_policy
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"

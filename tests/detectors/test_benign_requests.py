@@ -7,7 +7,7 @@ now on", "act as", "system", "developer mode", "reveal", "new instructions".
 
 import pytest
 
-from llmwall.addon.policy import load_policy
+from llmwall.core.policy import load_policy
 from llmwall.detectors.engine import Detector
 from llmwall.detectors.entities import PROMPT_INJECTION
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmwall.addon.policy import load_policy
+from llmwall.core.policy import load_policy
 from llmwall.detectors.engine import Detector, DetectorConfig
 from llmwall.detectors.normalize import normalize
 from llmwall.detectors.recognizers.injection_cjk_arabic_recognizer import (

@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from llmwall.addon.policy import load_policy
+from llmwall.core.policy import load_policy
 from llmwall.detectors.engine import Detector, DetectorConfig
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.normalize import normalize

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from llmwall.addon.pipeline import decide, scan_inputs
-from llmwall.addon.policy import Action, load_policy
+from llmwall.core.judge import judge, scan_inputs
+from llmwall.core.policy import load_policy
+from llmwall.decision import Decision
 from llmwall.detectors.engine import Detector, DetectorConfig
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.injection import DOC_MODEL_CAP
@@ -83,8 +84,8 @@ def test_request_system_message_goes_to_the_detector_as_instructions(det: Detect
     extraction = get("openai_chat").extract_request(body)  # type: ignore[union-attr]
     items = scan_inputs(extraction)
     assert (SYSTEM_PROMPTS[3], False, True) in items
-    decision = decide(extraction, det.scan_batch(items), load_policy(None), Direction.REQUEST)
-    assert decision.action is Action.ALLOW, decision.reason
+    decision = judge(extraction, det.scan_batch(items), load_policy(None), Direction.REQUEST)
+    assert decision.decision is Decision.ALLOW, decision.reason
 
 
 POISONED_TOOL = (
@@ -122,14 +123,14 @@ def test_tool_definitions_keep_full_scoring(det: Detector) -> None:
     extraction = get("openai_chat").extract_request(body)  # type: ignore[union-attr]
     items = scan_inputs(extraction)
     assert (POISONED_TOOL, False, False) in items
-    decision = decide(extraction, det.scan_batch(items), load_policy(None), Direction.REQUEST)
-    assert decision.action is Action.BLOCK
+    decision = judge(extraction, det.scan_batch(items), load_policy(None), Direction.REQUEST)
+    assert decision.decision is Decision.BLOCK
     body["tools"] = body["tools"][1:]
     extraction = get("openai_chat").extract_request(body)  # type: ignore[union-attr]
-    clean = decide(
+    clean = judge(
         extraction, det.scan_batch(scan_inputs(extraction)), load_policy(None), Direction.REQUEST
     )
-    assert clean.action is Action.ALLOW
+    assert clean.decision is Decision.ALLOW
 
 
 @pytest.mark.parametrize(

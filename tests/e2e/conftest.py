@@ -21,7 +21,6 @@ from tests.e2e.fake_provider import FakeProvider
 
 REPO = Path(__file__).resolve().parents[2]
 READY = re.compile(r"llmwall listening on 127\.0\.0\.1:(\d+)")
-pytestmark = pytest.mark.e2e
 
 
 @dataclass

@@ -86,6 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.provider.received.append(Received("GET", self.path, headers, b""))
         self._json(200, {"object": "list", "data": []})
 
     def do_POST(self) -> None:

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmwall.addon.pipeline import decide
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.judge import judge
+from llmwall.core.policy import load_policy
+from llmwall.core.scanner import Scanner
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.engine import Detector
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get as get_dialect
@@ -72,10 +73,10 @@ def run_body(case: Case, secret: str) -> Any:
         dialect.extract_request if direction is Direction.REQUEST else dialect.extract_response
     )
     extraction = extract(body)
-    det = detector()
-    scans = [det.scan(s.text, indirect=s.trust.value == "external") for s in extraction.segments]
-    decision = decide(extraction, scans, load_policy(None), direction)
-    return jsonpath.set_many(body, decision.replacements)
+    # the proxy's own scanner: text split across parts is scanned whole too
+    scans = Scanner(detector()).scan(extraction)
+    decision = judge(extraction, scans, load_policy(None), direction)
+    return jsonpath.set_many(body, decision.rewrites)
 
 
 def run_stream(case: Case, secret: str, *, seed: int = 0, holdback: int = 64) -> bytes:
@@ -103,3 +104,19 @@ def as_text(value: Any) -> str:
         if isinstance(value, bytes)
         else json.dumps(value, ensure_ascii=False)
     )
+
+
+def exposed(text: str) -> str:
+    """`text` plus the decoding of every base64 token in it: a secret (or placeholder)
+    inside a base64 part counts as present."""
+    import base64
+    import binascii
+    import re
+
+    out = [text]
+    for token in re.findall(r"[A-Za-z0-9+/]{16,}={0,2}", text):
+        try:
+            out.append(base64.b64decode(token, validate=True).decode("utf-8"))
+        except (binascii.Error, ValueError):
+            continue
+    return "\n".join(out)

@@ -11,14 +11,19 @@ from botocore.parsers import create_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.pipeline import decide
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.judge import judge
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.bedrock_converse import DIALECT
 from llmwall.routing.framing.eventstream import event_message
-from llmwall.routing.segment import Direction, Role, Trust
+from llmwall.routing.segment import (
+    KEY,  # keys are covered in test_generic_and_keys
+    Direction,
+    Role,
+    Trust,
+)
 from tests.matrix import sdk_bedrock
 from tests.matrix.cases_bedrock_converse import CITATION_STREAM, stream
 from tests.matrix.harness import PLACEHOLDER, as_text, detector, planted_secret, run_stream
@@ -26,7 +31,7 @@ from tests.matrix.harness import PLACEHOLDER, as_text, detector, planted_secret,
 
 def _texts(body: Any, response: bool = False) -> dict[tuple, tuple[str, Role, Trust, bool]]:
     ex = (DIALECT.extract_response if response else DIALECT.extract_request)(body)
-    return {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments}
+    return {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments if KEY not in s.path}
 
 
 def test_registered() -> None:
@@ -192,8 +197,8 @@ def test_a_finding_in_signed_reasoning_blocks_instead_of_rewriting() -> None:
     }
     ex = DIALECT.extract_request(body)
     scans = [detector().scan(s.text, indirect=False) for s in ex.segments]
-    decision = decide(ex, scans, load_policy(None), Direction.REQUEST)
-    assert decision.action.value == "block" and not decision.replacements
+    decision = judge(ex, scans, load_policy(None), Direction.REQUEST)
+    assert decision.decision.value == "block" and not decision.rewrites
 
 
 def test_response_output_positions() -> None:

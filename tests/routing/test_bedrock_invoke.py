@@ -11,12 +11,16 @@ from botocore.exceptions import EventStreamError as BotoEventStreamError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.bedrock_invoke import DIALECT, chunk_family, request_family
-from llmwall.routing.segment import Role, Trust
+from llmwall.routing.segment import (
+    KEY,  # keys are covered in test_generic_and_keys
+    Role,
+    Trust,
+)
 from tests.matrix import sdk_bedrock
 from tests.matrix.cases_bedrock_invoke import (
     CASES,
@@ -84,14 +88,14 @@ def test_claude_bodies_use_the_anthropic_collectors() -> None:
         ],
     }
     ex = DIALECT.extract_request(body)
-    got = {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments}
+    got = {s.path: (s.text, s.role, s.trust, s.writable) for s in ex.segments if KEY not in s.path}
     assert got == {
         ("system",): ("sys", Role.SYSTEM, Trust.SYSTEM, True),
         ("messages", 0, "content", 0, "thinking"): ("hmm", Role.ASSISTANT, Trust.MODEL, False),
         ("messages", 0, "content", 1, "input", "q"): ("a", Role.TOOL_CALL, Trust.MODEL, True),
         ("messages", 1, "content", 0, "content"): ("r", Role.TOOL_RESULT, Trust.EXTERNAL, True),
     }
-    assert ex.binary == (("messages", 1, "content", 1, "source"),)
+    assert ex.binary == (("messages", 1, "content", 1, "source", "data"),)
 
 
 def test_unknown_shapes_are_unknown_and_embeddings_carry_no_text() -> None:

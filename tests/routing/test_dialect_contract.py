@@ -6,7 +6,7 @@ import pytest
 from llmwall.routing.dialects import get, names
 
 
-@pytest.mark.parametrize("name", sorted(names()))
+@pytest.mark.parametrize("name", sorted(names() - {"generic"}))  # generic reads any JSON
 @pytest.mark.parametrize("body", [[{"role": "user", "content": "hi"}], "text", 3, None])
 def test_a_non_object_request_is_unknown(name: str, body: object) -> None:
     dialect = get(name)

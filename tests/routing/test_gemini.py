@@ -12,14 +12,18 @@ from google.genai import errors, types
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.finding import Finding
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.gemini import DIALECT, GeminiStream
 from llmwall.routing.dialects.gemini_embed import DIALECT as EMBED
-from llmwall.routing.segment import Role, Trust
+from llmwall.routing.segment import (
+    KEY,  # keys are covered in test_generic_and_keys
+    Role,
+    Trust,
+)
 
 _SECRET = re.compile(r"SECRET\d+")
 
@@ -85,7 +89,7 @@ def text_chunks(text: str = WORDS, **part: object) -> list[dict]:
 
 
 def _paths(extraction: Any) -> dict[tuple, tuple[Role, Trust, bool]]:
-    return {s.path: (s.role, s.trust, s.writable) for s in extraction.segments}
+    return {s.path: (s.role, s.trust, s.writable) for s in extraction.segments if KEY not in s.path}
 
 
 def test_request_positions_roles_and_trust() -> None:
@@ -135,7 +139,9 @@ def test_request_positions_roles_and_trust() -> None:
             True,
         ),
     }
-    assert DIALECT.extract_request(body).binary == (("contents", 0, "parts", 1, "inlineData"),)
+    assert DIALECT.extract_request(body).binary == (
+        ("contents", 0, "parts", 1, "inlineData", "data"),
+    )
 
 
 def test_signed_thought_text_is_read_only_in_requests_only() -> None:

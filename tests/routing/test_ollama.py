@@ -11,14 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.finding import Finding
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects.base import StreamEvent
 from llmwall.routing.dialects.ollama import DIALECT
 from llmwall.routing.providers import ProviderTable
-from llmwall.routing.segment import Role, Trust
+from llmwall.routing.segment import (
+    KEY,  # keys are covered in test_generic_and_keys
+    Role,
+    Trust,
+)
 
 _SECRET = re.compile(r"SECRET\d+")
 
@@ -115,7 +119,7 @@ def test_request_positions_roles_and_trust() -> None:
         "context": [1, 2, 3],
     }
     ex = DIALECT.extract_request(body)
-    assert {s.path: (s.role, s.trust) for s in ex.segments} == {
+    assert {s.path: (s.role, s.trust) for s in ex.segments if KEY not in s.path} == {
         ("messages", 0, "content"): (Role.SYSTEM, Trust.SYSTEM),
         ("messages", 1, "content"): (Role.USER, Trust.USER),
         ("messages", 2, "thinking"): (Role.ASSISTANT, Trust.MODEL),
@@ -133,7 +137,7 @@ def test_request_positions_roles_and_trust() -> None:
 
 def test_generate_and_embed_fields() -> None:
     body = {"prompt": "p", "system": "s", "suffix": "x", "template": "t", "images": ["iVBO"]}
-    got = {s.path: s.role for s in DIALECT.extract_request(body).segments}
+    got = {s.path: s.role for s in DIALECT.extract_request(body).segments if KEY not in s.path}
     assert got == {
         ("prompt",): Role.USER,
         ("suffix",): Role.USER,

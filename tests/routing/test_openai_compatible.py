@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.finding import Finding
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.openai_chat import DIALECT as CHAT

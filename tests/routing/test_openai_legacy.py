@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.finding import Finding
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects.openai_completions import DIALECT as COMPLETIONS

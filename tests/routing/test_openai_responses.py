@@ -13,13 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.addon.policy import load_policy
-from llmwall.addon.stream_inspector import StreamInspector
+from llmwall.core.policy import load_policy
+from llmwall.core.stream_inspector import StreamInspector
 from llmwall.detectors.finding import Finding
 from llmwall.routing import jsonpath
 from llmwall.routing.dialects import get
 from llmwall.routing.dialects.openai_responses import DIALECT
-from llmwall.routing.segment import JSON, Role, Trust
+from llmwall.routing.segment import (
+    JSON,
+    KEY,  # keys are covered in test_generic_and_keys
+    Role,
+    Trust,
+)
 from tests.matrix.cases_openai_responses import message, response, stream
 
 SECRET = re.compile(r"SECRET-[A-Z0-9]{12}")
@@ -34,7 +39,7 @@ def fake_scan(text: str, indirect: bool) -> tuple[Finding, ...]:
 
 
 def seg_table(extraction) -> set[tuple]:
-    return {(s.path, s.role, s.trust, s.writable) for s in extraction.segments}
+    return {(s.path, s.role, s.trust, s.writable) for s in extraction.segments if KEY not in s.path}
 
 
 U, A, SY = (Role.USER, Trust.USER), (Role.ASSISTANT, Trust.MODEL), (Role.SYSTEM, Trust.SYSTEM)
@@ -292,14 +297,14 @@ UNREADABLE = [
             ]
         },
         [],
-        [("input", 0, "content", 0)],
+        [("input", 0, "content", 0, "image_url")],
         [],
     ),
     (
         "file_data is binary",
         {"input": [{"role": "user", "content": [{"type": "input_file", "file_data": "JVBERi0"}]}]},
         [],
-        [("input", 0, "content", 0)],
+        [("input", 0, "content", 0, "file_data")],
         [],
     ),
     (

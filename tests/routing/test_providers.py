@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmwall.addon.config import ProviderOverride
+from llmwall.core.config import ProviderOverride
 from llmwall.routing.providers import PROVIDER_NAMES, ProviderTable
 
 TABLE = ProviderTable()

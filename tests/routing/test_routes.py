@@ -166,7 +166,8 @@ def test_matching_by_provider_host_model_and_path_globs() -> None:
 
 
 def test_policy_reroute_section() -> None:
-    from llmwall.addon.policy import Action, parse_policy
+    from llmwall.core.policy import parse_policy
+    from llmwall.decision import Decision
 
     policy = parse_policy(
         {
@@ -179,8 +180,8 @@ def test_policy_reroute_section() -> None:
     assert policy.route_for(["GITHUB_TOKEN"]) == ("vault", "secret")
     assert policy.route_for(["EMAIL_ADDRESS"]) is None
     exempt = policy.exempt("local")
-    assert exempt.actions["UK_NHS"] is Action.ALLOW and exempt.actions["pii"] is Action.BLOCK
-    assert policy.actions["UK_NHS"] is Action.BLOCK, "the original policy is unchanged"
+    assert exempt.actions["UK_NHS"] is Decision.ALLOW and exempt.actions["pii"] is Decision.BLOCK
+    assert policy.actions["UK_NHS"] is Decision.BLOCK, "the original policy is unchanged"
     with pytest.raises(ConfigError, match=r"reroute\.NHS_NUMBER: unknown entity type"):
         parse_policy({"reroute": {"NHS_NUMBER": "local"}}, "p.yaml")
     with pytest.raises(ConfigError, match=r"reroute\.UK_NHS: expected the name of a route"):

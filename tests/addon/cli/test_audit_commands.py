@@ -104,7 +104,16 @@ def test_every_command_has_help_and_an_example() -> None:
     cli_audit.register(sub, parents=[])
     audit = sub.choices["audit"]
     commands = audit._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    assert set(commands) == {"verify", "tail", "stats", "export", "push", "rotate", "pubkey"}
+    assert set(commands) == {
+        "verify",
+        "tail",
+        "stats",
+        "export",
+        "push",
+        "rotate",
+        "pubkey",
+        "report",
+    }
     for name, p in commands.items():
         assert p.description and "example: llmwall audit " + name in (p.epilog or "")
 
@@ -116,7 +125,7 @@ def test_the_readme_auditor_snippet_verifies_and_catches_damage(
     import subprocess
     import sys
 
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[3] / "docs" / "AUDIT.md").read_text()
     section = readme[readme.index("How an auditor re-verifies") :]
     code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from llmwall.detectors.recognizers.id_checks import au_tfn_ok
+from llmwall.detectors.recognizers.identifier_base import IdentifierRecognizer
+
+
+class AuTfnRecognizer(IdentifierRecognizer):
+    """Australian Tax File Number: eight or nine digits, weighted sum mod 11 is 0."""
+
+    ENTITY = "AU_TFN"
+    PATTERNS = (
+        Pattern(
+            "pii.au_tfn", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{2,3}(?![\w\-]|[.,/]\d)", 0.3
+        ),
+    )
+    CONTEXT = ("tfn", "tax file", "ato ", "australian taxation")
+
+    def check(self, value: str) -> bool:
+        return au_tfn_ok(value)

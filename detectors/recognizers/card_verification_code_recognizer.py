@@ -1,0 +1,38 @@
+"""A card verification code (CVV2/CVC2/CID) named as such: three or four digits right
+after the word. PCI DSS never allows it to be stored after authorisation; it only counts
+with its word (three digits alone are everywhere)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from llmwall.detectors.recognizers.base import FastPatternRecognizer
+
+_WORDS = (
+    r"cvv2?|cvc2?|cvn|cid|csc|card\s+(?:verification|security)\s+(?:code|value|number)"
+    r"|security\s+code|kartenprüfnummer|prüfnummer|cryptogramme|código\s+de\s+seguridad"
+)
+
+
+class CardVerificationCodeRecognizer(FastPatternRecognizer):
+    ENTITY = "CARD_VERIFICATION_CODE"
+    PATTERNS = (
+        Pattern(
+            "pii.card_cvv",
+            rf"(?i)\b(?:{_WORDS})\b[\s:=#\-]{{0,4}}(?:(?:is|ist|est|es)\s+)?(?P<v>\d{{3,4}})(?![\d\-/.])",
+            0.85,
+        ),
+    )
+    ANCHORS = (
+        "cvv",
+        "cvc",
+        "cvn",
+        "cid",
+        "csc",
+        "security code",
+        "verification",
+        "prüfnummer",
+        "cryptogramme",
+        "seguridad",
+    )
+    REACH = (8, 64)

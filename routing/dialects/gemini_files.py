@@ -1,0 +1,51 @@
+"""Gemini Files (`/upload/v1beta/files`, resumable protocol, and `/v1beta/files`). The
+start request is JSON (`file.displayName`; the file name also travels in the
+`X-Goog-Upload-File-Name` header, scanned with the headers); then the file comes in raw
+chunks of up to 8 MiB. A chunk is an arbitrary byte slice of a file whose size was
+declared at the start, so its text is scanned but never rewritten: a chunk that needs
+redaction is blocked (`upload_chunk`). Answers: file objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmwall.routing.body import Body
+from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.gemini import DIALECT as GEMINI
+from llmwall.routing.dialects.generic import collect_body, collect_json
+from llmwall.routing.segment import Extraction, Role, Trust
+
+
+def _is_start(tree: Any) -> bool:
+    return isinstance(tree, dict) and set(tree) <= {"file"} and isinstance(tree.get("file"), dict)
+
+
+class GeminiFiles(Dialect):
+    name = "gemini_files"
+    raw_bodies = True
+
+    def read_request(self, body: Body) -> Extraction:
+        c = Collector()
+        if body.kind == "json" and _is_start(body.tree):
+            collect_json(c, body.tree, (), Role.USER, Trust.USER)
+        else:  # a chunk of the file itself
+            collect_body(c.locked("upload_chunk"), body, (), Role.USER, Trust.USER)
+        return c.build()
+
+    def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
+        collect_json(c, body, (), Role.USER, Trust.USER)
+
+    def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
+        collect_json(c, body, (), Role.DOCUMENT, Trust.EXTERNAL)
+
+    def error(self, status: int, message: str, code: str) -> ErrorShape:
+        return GEMINI.error(status, message, code)
+
+    def wants_stream(self, body: Any, path: str, query: str) -> bool:
+        return False
+
+    def portable(self, body: Any) -> bool:
+        return False
+
+
+DIALECT = GeminiFiles()
