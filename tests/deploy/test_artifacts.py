@@ -38,8 +38,8 @@ K8S = DEPLOY / "kubernetes"
 DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 UNIT = DEPLOY / "systemd" / "llmwall.service"
 K8S_VERSION = "1.37.0"
-# Keys of the issue-17 contract that the config loader does not know yet (the lead wires
-# them); a shipped config may use them, any other unknown key is a mistake.
+# Keys of the issue-17 contract that the config loader may not know yet (siem: until it is
+# wired); a shipped config may use them, any other unknown key is a mistake.
 CONTRACT_KEYS = {"admin", "log", "workers", "siem", "front_door", "identities", "policies"}
 READY = re.compile(r"llmwall listening on 127\.0\.0\.1:(\d+)")
 LLMWALL = Path(sys.executable).with_name("llmwall")
@@ -49,7 +49,8 @@ INSTALL = {"bwrap": "apt-get install bubblewrap", "systemd-analyze": "apt-get in
 
 
 def need(tool: str) -> str:
-    """A tool from PATH or the venv; missing: fail in CI (.ci/run installs it), else skip."""
+    """A tool from PATH or the venv; missing: fail in CI (scripts/test-prereqs installs
+    it there), else skip saying which."""
     beside = Path(sys.executable).with_name(tool)
     path = shutil.which(tool) or (str(beside) if beside.exists() else None)
     if path is None:
@@ -57,7 +58,7 @@ def need(tool: str) -> str:
             f"{tool} is not installed ({INSTALL.get(tool, 'pip install -r requirements/dev.lock')})"
         )
         if os.environ.get("CI"):
-            pytest.fail(message)  # .ci/run installs it: CI must not skip
+            pytest.fail(message)  # scripts/test-prereqs installs it: CI must not skip
         pytest.skip(message)
     return path
 
@@ -296,6 +297,14 @@ def start_llmwall(
     raise AssertionError("llmwall did not start:\n" + log.read_text(errors="replace"))
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def serve_through(port: int) -> None:
     """One plain request through the proxy to a local server: it serves."""
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
@@ -342,7 +351,10 @@ def test_the_image_command_serves_as_uid_10001_on_a_read_only_root(tmp_path: Pat
         raw = yaml.safe_load((DEPLOY / "docker" / "config.yaml").read_text())
         for key in set(raw) - set(config_module._TOP_LEVEL):
             raw.pop(key)
-        raw.update(listen="127.0.0.1:0", home=str(state))  # tests listen on loopback only
+        admin_port = free_port()
+        raw.update(  # tests listen on loopback only
+            listen="127.0.0.1:0", home=str(state), admin={"listen": f"127.0.0.1:{admin_port}"}
+        )
         config = root / "config.yaml"
         config.write_text(yaml.safe_dump(raw))
         os.chmod(config, 0o644)
@@ -387,6 +399,12 @@ def test_the_image_command_serves_as_uid_10001_on_a_read_only_root(tmp_path: Pat
         proc, port = start_llmwall(argv, tmp_path / "ro.log", wrap)
         try:
             serve_through(port)
+            # the image's HEALTHCHECK command, and the readiness path the probes use
+            health = json.loads(d["HEALTHCHECK"].split(" CMD ", 1)[1])
+            assert health[0] == "python"
+            check = [sys.executable, *(a.replace(":9090/", f":{admin_port}/") for a in health[1:])]
+            assert subprocess.run(check, timeout=30).returncode == 0
+            assert httpx.get(f"http://127.0.0.1:{admin_port}/readyz", timeout=5).status_code == 200
         finally:
             stop(proc)
         owners = {p.stat().st_uid for p in state.rglob("*")}
