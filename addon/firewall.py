@@ -110,6 +110,11 @@ class Firewall:
         if state is None or flow.response is not None:  # not ours, or answered already
             return
         started = time.perf_counter()
+        if self.rt.siem is not None and not self.rt.siem.admits():
+            # siem on_full: block, and a sink's backlog is full: nothing more until it drains
+            self._apply_request(flow, state, self.core.siem_backlog_full(state.exchange))
+            await self._commit(flow, state)
+            return
         try:
             content = _content(flow.request)
             query = flow.request.path.partition("?")[2]

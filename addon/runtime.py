@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from llmwall.addon.audit_writer import AuditWriter
 from llmwall.audit.log import AuditLog
+from llmwall.audit.siem import SiemPusher
 from llmwall.ca.authority import CAFiles, ensure_ca, upstream_trust
 from llmwall.core.config import Config
 from llmwall.core.inspect import Inspector
@@ -35,6 +36,7 @@ class Runtime:
     upstreams: dict[str, Upstream]
     upstream_ca: str | None
     breaker: Breaker
+    siem: SiemPusher | None = None  # live push of the audit records (config `siem`)
 
     @property
     def holdback(self) -> int:
@@ -42,6 +44,9 @@ class Runtime:
 
     def close(self) -> None:
         self.audit.close()
+        if self.siem is not None:  # what the last commits added goes out before we stop
+            self.siem.notify()
+            self.siem.stop(timeout=10)
         self.detector.close()
 
 
@@ -59,7 +64,15 @@ def build_runtime(
     detector = detector or Detector(config.detectors)
     config.home.mkdir(parents=True, exist_ok=True)
     ca = ensure_ca(config.home)
-    audit = AuditWriter(AuditLog.open(config.audit_db, config.home, **config.audit))
+    # One process pushes to the SIEM: the cursors belong to the DB and the sink, so with
+    # several workers it is the first one.
+    siem = SiemPusher(config.siem, config.audit_db) if config.siem and worker in (None, 1) else None
+    audit = AuditWriter(
+        AuditLog.open(config.audit_db, config.home, **config.audit),
+        on_commit=(lambda _: siem.notify()) if siem is not None else None,
+    )
+    if siem is not None:
+        siem.start()
     trust = upstream_trust(config.home, config.upstream_ca)
     inspector = Inspector(
         config.policy_set, Scanner(detector), config.routes, digest=audit.digest, worker=worker
@@ -78,4 +91,5 @@ def build_runtime(
         },
         upstream_ca=str(trust) if trust else None,
         breaker=Breaker(config.breaker),
+        siem=siem,
     )

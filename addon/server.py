@@ -115,6 +115,15 @@ async def serve(
         proxyauth=cfg.proxy_auth,
     )
     telemetry = Telemetry(runtime.breaker, cfg.log_format)
+    if runtime.siem is not None:
+        siem = runtime.siem
+        loop = asyncio.get_running_loop()
+
+        def feed() -> None:
+            telemetry.siem(siem.stats())
+            loop.call_later(1.0, feed)
+
+        loop.call_soon(feed)
     ready = Ready(runtime, admin)
     if admin:
         master.addons.add(Admin(telemetry, admin, ready))

@@ -14,11 +14,18 @@ import os
 import sys
 import time
 from collections import Counter as Tally
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mitmproxy import http
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -86,12 +93,42 @@ class Telemetry:
         self.audit_records = Counter("llmwall_audit_records", "audit records committed", registry=r)
         self._breaker = _BreakerCollector(breaker)
         r.register(self._breaker)
+        # set by the process that pushes to the SIEM; "max" keeps its value when the
+        # counters of several workers are summed
+        self.siem_backlog = Gauge(
+            "llmwall_siem_backlog",
+            "audit records committed but not yet confirmed by a SIEM sink",
+            ["sink"],
+            registry=r,
+            multiprocess_mode="max",
+        )
+        self.siem_connected = Gauge(
+            "llmwall_siem_connected",
+            "1 while the last send to a SIEM sink succeeded",
+            ["sink"],
+            registry=r,
+            multiprocess_mode="max",
+        )
+        self.siem_dropped = Gauge(
+            "llmwall_siem_dropped",
+            "records a SIEM sink skipped (on_full: drop) since start",
+            ["sink"],
+            registry=r,
+            multiprocess_mode="max",
+        )
         if log_format and not request_log.handlers:
             handler = logging.StreamHandler(sys.stdout)
             handler.setFormatter(logging.Formatter("%(message)s"))
             request_log.addHandler(handler)
             request_log.propagate = False
             request_log.setLevel(logging.INFO)
+
+    def siem(self, stats: Mapping[str, Any]) -> None:
+        """The SIEM pusher's figures (llmwall.audit.siem.SinkStats per sink)."""
+        for sink, s in stats.items():
+            self.siem_backlog.labels(sink).set(s.backlog)
+            self.siem_connected.labels(sink).set(1 if s.connected else 0)
+            self.siem_dropped.labels(sink).set(s.dropped_total)
 
     def exposition(self) -> bytes:
         """/metrics. With several workers (llmwall.addon.workers) the counters live in

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llmwall.audit.nodes import check_node
+from llmwall.audit.siem_config import SinkConfig, parse_siem
 from llmwall.core.front_door import FrontDoor, parse_front_door
 from llmwall.core.policy import Policy, load_policy, parse_policy
 from llmwall.core.policy_set import PolicySet, parse_policy_set
 from llmwall.core.yaml_source import read_yaml, with_line
 from llmwall.detectors.engine import DetectorConfig
-from llmwall.errors import ConfigError
+from llmwall.errors import AuditStoreError, ConfigError
 from llmwall.routing.breaker import BreakerConfig
 from llmwall.routing.providers import PROVIDER_NAMES
 from llmwall.routing.routes import RouteTable, parse_routes
@@ -54,6 +56,7 @@ class Config:
     admin_listen: tuple[str, int] | None = None  # /metrics, /healthz, /readyz
     front_door: FrontDoor | None = None  # the OpenAI-compatible reverse endpoint
     workers: int = 1  # processes serving `listen` (llmwall.addon.workers)
+    siem: tuple[SinkConfig, ...] = ()  # live push of the audit records
     log_format: str = "text"  # the per-request line on stdout: text, json, or "" for none
     source: str = "<defaults>"
 
@@ -89,6 +92,7 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "log": ((dict,), "a mapping with key format (json or text)"),
     "front_door": ((dict,), "a mapping with keys listen and keys (see docs/FRONT_DOOR.md)"),
     "workers": ((int,), "the number of processes serving the listen address (1 or more)"),
+    "siem": ((list,), "a list of SIEM sinks (see docs/DEPLOYMENT.md)"),
     "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
 }
 
@@ -166,8 +170,15 @@ def _build(
             raise ConfigError(f"{source}: audit.path: expected a file path string")
         audit_path = rel(audit.pop("path"))
     _check_keys(
-        audit, {"checkpoint_every", "checkpoint_seconds", "synchronous"}, f"{source}: audit"
+        audit,
+        {"checkpoint_every", "checkpoint_seconds", "synchronous", "node"},
+        f"{source}: audit",
     )
+    if "node" in audit:
+        try:
+            check_node(audit["node"], f"{source}: audit.node")
+        except AuditStoreError as exc:
+            raise ConfigError(str(exc)) from None
 
     providers = {
         name: _provider(name, spec, source) for name, spec in raw.get("providers", {}).items()
@@ -231,6 +242,7 @@ def _build(
         admin_listen=admin_listen,
         front_door=front_door,
         workers=_workers(raw.get("workers", 1), source),
+        siem=parse_siem(raw.get("siem"), source, base_dir),
         log_format="" if log_format == "off" else log_format,
         source=source,
     )

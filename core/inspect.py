@@ -615,6 +615,16 @@ class Inspector:
         )
         return Verdict(Decision.ERROR, record, rules, model=model)
 
+    def siem_backlog_full(self, exchange: Exchange) -> Verdict:
+        """`siem.on_full: block` and a sink's backlog is full: refuse until it drains."""
+        return self._refuse(
+            exchange,
+            503,
+            "llmwall: the audit log cannot reach its SIEM; requests are held until it drains",
+            "llmwall_siem_backlog_full",
+            ("block:siem_backlog_full",),
+        )
+
     def route_failure(self, exchange: Exchange, *, model: str | None = None) -> Verdict:
         return self._refuse(
             exchange,
