@@ -23,7 +23,7 @@ import pii_cases_eval  # scripts/pii_cases_eval.py: the synthetic PII cases of i
 from training import corpora  # scripts/training (run as a script: scripts/ is on sys.path)
 
 from llmwall.detectors.engine import Detector, DetectorConfig
-from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET, PROMPT_INJECTION, Category
 from llmwall.detectors.evaluate import binary_metrics, span_metrics
 
 MANIFEST = (
@@ -262,7 +262,9 @@ def credsweeper_rows(
         text = "\n".join(lines)
         best = [0.0] * len(lines)
         for f in det.scan(text):
-            if ENTITIES.get(f.entity) is not Category.SECRET:
+            # placeholders are reported as such, not as secrets: the hard negatives
+            # hold many of them
+            if ENTITIES.get(f.entity) is not Category.SECRET or f.entity == PLACEHOLDER_SECRET:
                 continue
             for i, s in enumerate(starts):
                 if f.start < f.end and not (f.end <= s or f.start >= s + len(lines[i])):
