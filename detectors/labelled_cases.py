@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from llmwall.detectors.recognizers.secret_checks import looks_sequential
+
 ALPHABETS = {
     "A": string.ascii_letters + string.digits,
     "H": "0123456789abcdef",
@@ -66,7 +68,7 @@ class _Expander:
         while True:
             value = "".join(self.rng.choice(alphabet) for _ in range(n))
             # a body with a run of 5 ascending characters reads as typed, not random
-            if not _has_run(value):
+            if not looks_sequential(value):
                 return value
 
     def expand(self, src: str, pos: int, close: str | None) -> tuple[str, int, list[Gold]]:
@@ -83,7 +85,9 @@ class _Expander:
                 if c == "⟦":
                     label = LABELS[src[pos + 1 : head_end]]
                     inner, pos, inner_spans = self.expand(src, head_end + 1, "⟧")
-                    spans.extend(Gold(g.label, g.start + length, g.end + length) for g in inner_spans)
+                    spans.extend(
+                        Gold(g.label, g.start + length, g.end + length) for g in inner_spans
+                    )
                     spans.append(Gold(label, length, length + len(inner)))
                 else:
                     inner, pos = self.generate(src, pos + 1)
@@ -109,17 +113,6 @@ class _Expander:
                 return encode(inner.encode()).decode(), pos
         end = src.index("⟫", pos)
         return self.random_body(src[pos:end]), end + 1
-
-
-def _has_run(value: str, run: int = 5) -> bool:
-    up = down = 1
-    for a, b in zip(value, value[1:], strict=False):
-        d = ord(b) - ord(a)
-        up = up + 1 if d == 1 else 1
-        down = down + 1 if d == -1 else 1
-        if up >= run or down >= run:
-            return True
-    return False
 
 
 def expand_case(case_id: str, raw: str) -> tuple[str, tuple[Gold, ...]]:

@@ -55,9 +55,7 @@ def score_cases(
         for label in ("secret", "placeholder"):
             gold = [(g.start, g.end) for g in case.gold if g.label == label]
             mine = [
-                f
-                for f in found
-                if (f.entity == PLACEHOLDER_SECRET) == (label == "placeholder")
+                f for f in found if (f.entity == PLACEHOLDER_SECRET) == (label == "placeholder")
             ]
             c = counts[label]
             for span in gold:

@@ -9,6 +9,7 @@ from llmwall.detectors.recognizers.base import (
     looks_placeholder,
     shannon_entropy,
 )
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder
 
 
 class AwsSecretKeyRecognizer(FastPatternRecognizer):
@@ -28,3 +29,6 @@ class AwsSecretKeyRecognizer(FastPatternRecognizer):
         if looks_placeholder(pattern_text) or "EXAMPLEKEY" in pattern_text:
             return False
         return shannon_entropy(pattern_text) >= 4.0
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(value)

@@ -15,6 +15,8 @@ from typing import ClassVar
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+from llmwall.detectors.entities import PLACEHOLDER_SECRET
+
 _PLACEHOLDER = re.compile(
     r"<[^<>\s]{1,40}>|\{\{|\$\{|%\(|x{4,}|X{4,}|\*{3,}|\.{3}|•{3,}|"
     r"your[_\- ]|example|changeme|placeholder|dummy|redacted|insert[_\- ]|replace[_\- ]|"
@@ -23,6 +25,11 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 
+
+# the score of a documentation placeholder (PLACEHOLDER_SECRET): at the default policy's
+# min_score, so it is redacted, and below every real secret's score, so a real secret
+# wins an overlap
+PLACEHOLDER_SCORE = 0.5
 
 _PLACEHOLDER_TAG = re.compile(r"<[a-z0-9_]+>")
 
@@ -117,6 +124,9 @@ class FastPatternRecognizer(PatternRecognizer):
                     value = text[start:end]
                     validated = self.validate_match(m, value)
                     if validated is False:
+                        if self.placeholder(m, value):
+                            seen.add((start, end))
+                            results.append(self.placeholder_result(start, end, pattern.name))
                         continue
                     seen.add((start, end))
                     score = self.score(pattern, validated, value)
@@ -129,9 +139,20 @@ class FastPatternRecognizer(PatternRecognizer):
                     results.append(self.result(start, end, score, pattern.name))
         return results
 
-    def result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        """For a rejected match: True when its value is a documentation placeholder standing
+        in for a secret (`<token>`, `sk-...`, `changeme`), reported as PLACEHOLDER_SECRET
+        instead of dropped. Secret recognizers override this; the default drops it."""
+        return False
+
+    def placeholder_result(self, start: int, end: int, rule: str) -> RecognizerResult:
+        return self.result(start, end, PLACEHOLDER_SCORE, rule, PLACEHOLDER_SECRET)
+
+    def result(
+        self, start: int, end: int, score: float, rule: str, entity: str | None = None
+    ) -> RecognizerResult:
         return RecognizerResult(
-            self.ENTITY,
+            entity or self.ENTITY,
             start,
             end,
             score,

@@ -11,8 +11,12 @@ from llmwall.detectors.recognizers.base import (
     shannon_entropy,
 )
 from llmwall.detectors.recognizers.secret_checks import (
+    basic_credentials,
     char_classes,
+    doc_placeholder,
+    looks_random,
     looks_sequential,
+    published_key,
 )
 
 # Key words that name a secret. The first alternatives may also end a longer name
@@ -33,6 +37,9 @@ _FIRST = r"(?=[PpSsAaTtCcBbUuEeMmLlRr])"
 _KEY = rf"{_FIRST}{_KEY_START}(?P<k>(?i:(?:{_KEYWORDS})[\w\-]{{0,30}}))"
 _ASSIGN = r"[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
 _VALUE_END = r"[^\s\"'`<>,;)\]}]"
+# a stand-in in angle brackets (`<password>`, `<your-api-key>`): a placeholder, never a
+# secret; HTML tags (`<input type=...>`) have characters this does not allow
+_ANGLE = r"<[\w\-. ]{1,40}>"
 
 # a bare "key" names a secret too, but also dictionary keys and i18n ids: its values
 # must look machine-generated (see _random_key)
@@ -46,7 +53,12 @@ _LITERAL_RULES = ("secret.xml_element", "secret.config_key_value")
 # lowercase literals occurs (every alternative of _KEYWORDS and _BARE_KEY starts with
 # one), found with str.find, instead of being scanned over whole windows (3x faster at
 # 20 KB of chat text, same findings)
-_KEYED_RULES = ("secret.generic_assignment", "secret.generic_argument", "secret.key_assignment")
+_KEYED_RULES = (
+    "secret.generic_assignment",
+    "secret.generic_argument",
+    "secret.key_assignment",
+    "secret.prose_key",
+)
 _KEY_LITERALS = (
     "pass",
     "pw",
@@ -65,10 +77,22 @@ _KEY_LITERALS = (
     "client",
     "license",
     "session",
+    "requirepass",
     "refresh",
     "key",
 )
 _BASE64ISH = re.compile(r"[A-Za-z0-9+/=_\-.]+")
+_NEXT_PARAM = re.compile(r"&[A-Za-z_][\w.\-]{0,40}=")
+_STRONG_PLACEHOLDER = re.compile(r"<[^<>]{1,60}>|your[_\- ]|x{6,}|\*{4,}|\.{3}|…", re.IGNORECASE)
+# words before "key"/"token" that make it something other than a credential
+_NOT_CREDENTIAL = re.compile(
+    r"(?:public|pub|primary|foreign|sort|partition|cache|idempotency|dedup(?:lication)?|"
+    r"object|row|lookup|host|map|hash|routing|shard|cursor|page|next|continuation|"
+    r"pagination|sync|resume|csrf|xsrf|unique|composite|index|s3|bucket|registry|"
+    r"translation|i18n|message|react|list|dict|json|yaml|signing\s+key\s+id|kid|key\s+id|"
+    r"fingerprint|gpg|pgp|ssh|rsa|ed25519|ecdsa)[\s_\-]*$"
+)
+_GIT_CONTEXT = re.compile(r"\b(?:commit|sha|checkout|revision|rev|merge|cherry-pick|tag|digest)\b")
 
 
 class GenericSecretRecognizer(FastPatternRecognizer):
@@ -79,7 +103,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "secret.generic_assignment",
-            rf"{_KEY}{_ASSIGN}(?:[\"'`]|b[\"'])?(?P<v>{_VALUE_END}{{6,256}})",
+            rf"{_KEY}{_ASSIGN}(?:[\"'`]|b[\"'])?(?P<v>{_ANGLE}|{_VALUE_END}{{6,256}})",
             0.6,
         ),
         Pattern(
@@ -94,8 +118,10 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         ),
         Pattern(
             "secret.cli_flag",
-            r"(?<![\w\-])--?(?P<k>(?i:(?:[a-z]+-){0,2}(?:password|passwd|pass|pwd|secret|token|"
-            r"api-?key|access-?key|secret-?key)))(?:=|\s+)[\"'`]?(?P<v>[^\s\"'`<>|;&]{4,256})",
+            r"(?<![\w\-])--?(?P<k>(?i:(?:[a-z]+-){0,2}(?:store|key|srcstore|deststore|src|dest|new|"
+            r"old|master|admin|root|db|require|auth|proxy|bind|login|user|client|app)?"
+            r"(?:password|passwd|pass|pwd|secret|token|api-?key|access-?key|secret-?key)))"
+            r"(?:=|\s+|[\"']\s*,\s*[\"'])[\"'`]?(?P<v>[^\s\"'`<>|;&]{4,256})",
             0.6,
         ),
         Pattern(
@@ -137,6 +163,29 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             r"(?i:\bbearer\s+)(?P<v>[A-Za-z0-9_\-.=+/~]{16,})",
             0.6,
         ),
+        # "the Azure OpenAI key is 3f2a...", "api-key 3f2a...", "bot token MTk...": a
+        # machine-made value right after a key word, without an assignment
+        Pattern(
+            "secret.prose_key",
+            r"(?<![A-Za-z])(?P<k>(?i:key|token|secret))(?![\w\-])"
+            r"(?:\s+(?i:is|was|=|:)|\s*[:=])?\s*[\"'`]?"
+            r"(?P<v>[A-Za-z0-9][A-Za-z0-9_\-./+=~]{19,300})(?![\w\-./+=~])",
+            0.6,
+        ),
+        # .netrc: `machine h login u password p`, one line or one entry per line
+        Pattern(
+            "secret.netrc_password",
+            r"(?:\blogin\s+[^\s]{1,128}\s+|(?m:^)[ \t]*)password[ \t]+(?P<v>[^\s]{3,256})"
+            r"(?=[ \t]*(?:$|\n|\s+(?:machine|login|account|default|macdef)\b))",
+            0.7,
+        ),
+        # redis.conf / sentinel: `requirepass x`, `masterauth x`
+        Pattern(
+            "secret.redis_password",
+            r"(?i:(?m:^)[ \t]*(?:requirepass|masterauth|masterpass|"
+            r"sentinel\s+auth-pass\s+\S+)[ \t]+)[\"']?(?P<v>[^\s\"']{4,256})",
+            0.7,
+        ),
     )
     ANCHORS = (
         "pass",
@@ -153,7 +202,18 @@ class GenericSecretRecognizer(FastPatternRecognizer):
     REACH = (48, 320)
     PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {
         "secret.key_assignment": ("key",),
-        "secret.cli_flag": ("-pass", "-pwd", "-secret", "-token", "-api", "-access"),
+        "secret.cli_flag": (
+            "-pass",
+            "-pwd",
+            "-secret",
+            "-token",
+            "-api",
+            "-access",
+            "storepass",
+            "keypass",
+            "requirepass",
+            "-newpass",
+        ),
         "secret.xml_element": ("</",),
         "secret.config_key_value": ("value",),
         "secret.sql_password": ("identified",),
@@ -161,6 +221,8 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         "secret.sql_role_password": ("password",),
         "secret.authorization_header": ("authorization",),
         "secret.bearer_token": ("bearer",),
+        "secret.netrc_password": ("password",),
+        "secret.redis_password": ("requirepass", "masterauth", "masterpass", "auth-pass"),
     }
 
     def __init__(self) -> None:
@@ -203,6 +265,9 @@ class GenericSecretRecognizer(FastPatternRecognizer):
                     continue
                 validated = self.validate_match(m, text[start:end])
                 if validated is False:
+                    if self.placeholder(m, text[start:end]):
+                        seen.add((start, end))
+                        results.append(self.placeholder_result(start, end, pattern.name))
                     continue
                 seen.add((start, end))
                 value = text[start:end]
@@ -214,15 +279,41 @@ class GenericSecretRecognizer(FastPatternRecognizer):
     def value_span(self, match: re.Match[str]) -> tuple[int, int]:
         if "u" in match.re.groupindex and match.group("u") is not None:
             return match.span("u")
-        return super().value_span(match)
+        start, end = super().value_span(match)
+        # a URL query goes on after the value: `password=x&ssl=true`
+        amp = match.string.find("&", start, end)
+        if amp > start and _NEXT_PARAM.match(match.string, amp, end):
+            return start, amp
+        return start, end
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        rule = self._rule[match.re]
+        if rule in ("secret.key_assignment", "secret.prose_key"):
+            # a bare "key" is also a dictionary key: only unmistakable stand-ins
+            return _STRONG_PLACEHOLDER.search(value) is not None and doc_placeholder(value)
+        if rule == "secret.authorization_header" and match.group(0).lower().rfind("basic") >= 0:
+            creds = basic_credentials(value)
+            return creds is not None and doc_placeholder(creds[1])
+        return doc_placeholder(value)
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
         rule = self._rule[match.re]
+        if published_key(value):
+            return False
         if rule == "secret.key_assignment":
             before = match.string[max(0, match.start() - 8) : match.start()].lower()
             if before.rstrip("_- ").endswith(("public", "pub")):
                 return False  # public keys are published
-            return None if _random_key(value) else False
+            if _random_key(value) or (_named_key(match) and _machine_value(value)):
+                return None
+            return False
+        if rule == "secret.prose_key":
+            return None if _prose_key(match, value) else False
+        if rule == "secret.authorization_header" and match.group(0).lower().rfind("basic") >= 0:
+            # Basic credentials are base64 of user:password: decode and judge the password
+            creds = basic_credentials(value)
+            bad = creds is None or looks_placeholder(creds[1]) or doc_placeholder(creds[1])
+            return not bad
         if rule in ("secret.authorization_header", "secret.bearer_token"):
             ok = not looks_placeholder(value) and shannon_entropy(value) >= 3.0
             return None if ok and not looks_sequential(value) else False
@@ -287,3 +378,29 @@ def _random_key(value: str) -> bool:
     lower = sum(c.islower() for c in value)
     digits = sum(c.isdigit() for c in value)
     return upper >= 2 and lower >= 2 and digits >= 2 and shannon_entropy(value) >= 3.5
+
+
+def _named_key(match: re.Match[str]) -> bool:
+    """`DD_APP_KEY=`, `app_key:`, `sdkKey =`: "key" ending a longer identifier, the
+    shape of a setting that names a credential."""
+    start = match.start("k")
+    return start > 0 and (match.string[start - 1] in "_-" or match.string[start - 1].islower())
+
+
+def _machine_value(value: str) -> bool:
+    """A generated value: long, varied, letters and digits (hex keys, UUIDs, base62)."""
+    if len(value) < 16 or not _BASE64ISH.fullmatch(value) or not looks_random(value):
+        return False
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _prose_key(match: re.Match[str], value: str) -> bool:
+    """A credential named in a sentence: "our Azure key is 3f2a...", "bot token MTk...".
+    Not public, primary, cache, pagination or signing-key-id keys, not a git object id."""
+    if not _machine_value(value.rstrip(".")) or _IDENTIFIER.fullmatch(value):
+        return False
+    before = match.string[max(0, match.start() - 40) : match.start()].lower()
+    if _NOT_CREDENTIAL.search(before):
+        return False
+    hexlen = len(value) in (40, 64) and all(c in "0123456789abcdef" for c in value.lower())
+    return not (hexlen and _GIT_CONTEXT.search(before))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.base import (
@@ -7,7 +9,7 @@ from llmwall.detectors.recognizers.base import (
     looks_placeholder,
     shannon_entropy,
 )
-from llmwall.detectors.recognizers.secret_checks import looks_sequential
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder, looks_sequential
 
 
 class OpenAiKeyRecognizer(FastPatternRecognizer):
@@ -27,3 +29,6 @@ class OpenAiKeyRecognizer(FastPatternRecognizer):
             return False
         # "T3BlbkFJ" is base64 of "OpenAI", embedded in every legacy and project key
         return True if "T3BlbkFJ" in body or body.startswith(("proj-", "svcacct-")) else None
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(value[3:])

@@ -1,0 +1,173 @@
+"""Documentation stand-ins for secrets, reported as PLACEHOLDER_SECRET.
+
+Three shapes, each found on its own: a vendor prefix followed by filler (`sk-...`,
+`ghp_xxxx`, `SG.your-key-here`), a named stand-in (`YOUR_API_KEY`, `<your-token>`,
+`<API_KEY>`), and the keys that vendors publish in their docs (AWS's
+`...EXAMPLEKEY`). A value next to a key word (`password: changeme`) is judged by the
+recognizer that found the key word (see FastPatternRecognizer.placeholder).
+
+Placeholders are a secret by category, so the default `secret: redact` redacts them (a
+newcomer's first test with `sk-...` shows redaction working), while a policy can act on
+PLACEHOLDER_SECRET alone, e.g. `actions: {PLACEHOLDER_SECRET: allow}`. Redaction tags
+(`<GENERIC_SECRET>`) are never placeholders, so redacting twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern
+
+from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET
+from llmwall.detectors.recognizers.base import PLACEHOLDER_SCORE, FastPatternRecognizer
+from llmwall.detectors.recognizers.secret_checks import DOCUMENTATION_KEYS
+
+# vendor prefixes whose filler-only tails are placeholders: (regex, lowercase literal)
+_PREFIXES = (
+    ("sk-", "sk-"),
+    ("sk-proj-", "sk-proj-"),
+    ("sk-svcacct-", "sk-svcacct-"),
+    ("sk-ant-", "sk-ant-"),
+    ("sk-ant-api03-", "sk-ant-api03-"),
+    ("sk_live_", "sk_live_"),
+    ("sk_test_", "sk_test_"),
+    ("rk_live_", "rk_live_"),
+    ("rk_test_", "rk_test_"),
+    ("whsec_", "whsec_"),
+    ("gh[pousr]_", "ghp_"),
+    ("gh[pousr]_", "gho_"),
+    ("gh[pousr]_", "ghs_"),
+    ("gh[pousr]_", "ghu_"),
+    ("github_pat_", "github_pat_"),
+    ("glpat-", "glpat-"),
+    ("xox[abpr]-", "xoxb-"),
+    ("xox[abpr]-", "xoxp-"),
+    ("xapp-", "xapp-"),
+    ("hf_", "hf_"),
+    ("gsk_", "gsk_"),
+    ("npm_", "npm_"),
+    ("pypi-", "pypi-"),
+    ("dckr_pat_", "dckr_pat_"),
+    ("AKIA", "akia"),
+    ("AIza", "aiza"),
+    ("SG\\.", "sg."),
+    ("pplx-", "pplx-"),
+    ("xai-", "xai-"),
+    ("r8_", "r8_"),
+    ("tvly-", "tvly-"),
+    ("lsv2_pt_", "lsv2_pt_"),
+)
+# filler that starts the tail: (regex, lowercase literal at its start)
+_FILLERS = (
+    (r"\.{3}", "..."),
+    ("…", "…"),
+    (r"[xX*]{3,}", "xxx"),
+    (r"[xX*]{3,}", "***"),
+    (r"<[^<>\s]{1,40}>", "<"),
+    ("(?i:your)", "your"),
+    (r"\{\{?[^{}\s]{1,40}\}\}?", "{"),
+    ("(?i:example|placeholder|redacted|replace|insert)", "example"),
+    ("(?i:example|placeholder|redacted|replace|insert)", "placeholder"),
+    ("(?i:example|placeholder|redacted|replace|insert)", "redacted"),
+    ("(?i:example|placeholder|redacted|replace|insert)", "replace"),
+    ("(?i:example|placeholder|redacted|replace|insert)", "insert"),
+)
+_PREFIXED = (
+    r"(?<![\w\-.])(?:"
+    + "|".join(dict.fromkeys(rx for rx, _ in _PREFIXES))
+    + ")(?:"
+    + "|".join(dict.fromkeys(rx for rx, _ in _FILLERS))
+    + r")[\w\-.*…<>]{0,60}(?![\w\-])"
+)
+_SECRET_WORD = r"(?:api[_\-]?key|key|token|secret|password|passwd|pass|pwd|pat|credentials?|auth)"
+# words that open an angle-bracket stand-in (`<your-api-key>`, `<TOKEN>`)
+_ANGLE_OPENERS = (
+    "your",
+    "api",
+    "token",
+    "access",
+    "secret",
+    "pass",
+    "pwd",
+    "auth",
+    "bearer",
+    "key",
+    "base64",
+    "credential",
+    "client",
+    "personal",
+    "pat",
+    "insert",
+    "paste",
+    "jwt",
+    "openai",
+    "anthropic",
+    "github",
+    "aws",
+    "db",
+    "admin",
+    "app",
+    "bot",
+    "private",
+    "refresh",
+    "session",
+    "service",
+    "slack",
+    "stripe",
+    "deploy",
+    "root",
+    "my",
+)
+
+
+class PlaceholderSecretRecognizer(FastPatternRecognizer):
+    """`sk-...`, `ghp_xxxx`, `YOUR_API_KEY`, `<your-token>`, AWS's documentation keys."""
+
+    ENTITY = PLACEHOLDER_SECRET
+    PATTERNS = (
+        Pattern("secret.placeholder_prefixed", _PREFIXED, PLACEHOLDER_SCORE),
+        Pattern(
+            "secret.placeholder_named",
+            r"(?<![\w\-])(?i:your)[_\-](?:[A-Za-z0-9]+[_\-]){0,5}"
+            rf"(?i:{_SECRET_WORD})(?:[_\-](?i:here|goes[_\-]here))?(?![\w\-])",
+            PLACEHOLDER_SCORE,
+        ),
+        Pattern(
+            "secret.placeholder_angle",
+            rf"<(?=[\w\-. ]{{0,40}}(?i:{_SECRET_WORD}))[A-Za-z][\w\-. ]{{0,40}}>",
+            PLACEHOLDER_SCORE,
+        ),
+        Pattern(
+            "secret.documentation_key",
+            r"(?<![A-Za-z0-9/+])(?:"
+            + "|".join(re.escape(k) for k in sorted(DOCUMENTATION_KEYS))
+            + r"|[A-Za-z0-9/+]{20,36}EXAMPLEKEY)(?![A-Za-z0-9/+])",
+            PLACEHOLDER_SCORE,
+        ),
+    )
+    ANCHORS = tuple(
+        sorted(
+            {p + f for _, p in _PREFIXES for _, f in _FILLERS}
+            | {"your_", "your-"}
+            | {"<" + w for w in _ANGLE_OPENERS}
+            | {"examplekey"}
+            | {k.lower() for k in DOCUMENTATION_KEYS}
+        )
+    )
+    PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "secret.placeholder_named": ("your_", "your-"),
+        "secret.placeholder_angle": ("<",),
+        "secret.documentation_key": ("example", "sk_test_"),
+    }
+    REACH = (48, 112)
+
+    def validate_match(self, match: re.Match[str], value: str) -> bool | None:
+        if not value.startswith("<"):
+            return None
+        tag = value[1:-1]
+        if tag in ENTITIES:
+            return False  # a redaction tag: the value is already gone
+        # an XML element (`<password>x</password>`, `<password/>`), not a stand-in
+        closing = match.string.find("</" + tag, match.end(), match.end() + 512)
+        return False if closing >= 0 else None
