@@ -21,15 +21,14 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from llmwall.detectors.engine import Detector, DetectorConfig
 from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET, Category
 from llmwall.detectors.labelled_cases import Case, load_cases
 
-DATA = ROOT / "tests" / "detectors" / "data"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "detectors" / "data"
 
 
 def cases(split: str) -> list[Case]:
