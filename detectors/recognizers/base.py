@@ -41,6 +41,23 @@ def context_window(lower: str, start: int, size: int) -> str:
     return _PLACEHOLDER_TAG.sub(" ", window) if "<" in window else window
 
 
+def literal_positions(
+    lower: str, windows: list[tuple[int, int]], literals: tuple[str, ...]
+) -> set[int]:
+    """Where any of `literals` starts inside `windows` (each window sliced once, and
+    `in` checked before `find`: fewer calls than a find per literal and window)."""
+    found: set[int] = set()
+    for wstart, wend in windows:
+        chunk = lower[wstart:wend]
+        for literal in literals:
+            if literal in chunk:
+                pos = chunk.find(literal)
+                while pos >= 0:
+                    found.add(wstart + pos)
+                    pos = chunk.find(literal, pos + 1)
+    return found
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character of `value`."""
     if not value:

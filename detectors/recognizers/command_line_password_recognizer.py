@@ -160,6 +160,8 @@ class CommandLinePasswordRecognizer(FastPatternRecognizer):
         return super().validate_match(match, value)
 
     def placeholder(self, match: re.Match[str], value: str) -> bool:
+        if "o" in match.re.groupindex and "b" not in match.group("o"):
+            return False
         return doc_placeholder(value)
 
     def validate_result(self, pattern_text: str) -> bool | None:

@@ -7,6 +7,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
+    literal_positions,
     looks_placeholder,
     shannon_entropy,
 )
@@ -53,6 +54,24 @@ _LITERAL_RULES = ("secret.xml_element", "secret.config_key_value")
 # lowercase literals occurs (every alternative of _KEYWORDS and _BARE_KEY starts with
 # one), found with str.find, instead of being scanned over whole windows (3x faster at
 # 20 KB of chat text, same findings)
+# Rules whose match starts with one of their own literals: tried only where it occurs
+# (str.find, then a match there), not searched over the windows
+_AT_LITERAL: dict[str, tuple[str, ...]] = {
+    "secret.sql_password": ("identified",),
+    "secret.sql_password_hash": ("identified",),
+    "secret.bearer_token": ("bearer",),
+    "secret.config_key_value": ("key",),
+    "secret.redis_password": ("requirepass", "masterauth", "masterpass", "sentinel"),
+    "secret.netrc_password": ("password",),
+    "secret.cli_flag": ("pass", "pwd", "secret", "token", "api", "access"),
+}
+# what a command-line flag has before its key word: `--`, `-db-`, `-store`, `--require`
+_CLI_FLAG_START = re.compile(
+    r"(?<![\w\-])--?(?:[A-Za-z]+-){0,2}(?i:store|key|srcstore|deststore|src|dest|new|old|master|"
+    r"admin|root|db|require|auth|proxy|bind|login|user|client|app)?$"
+)
+_LINE_START_RULES = ("secret.redis_password", "secret.netrc_password")
+_NETRC_BEFORE = re.compile(r"\blogin\s+\S{1,128}\s+$")
 _KEYED_RULES = (
     "secret.generic_assignment",
     "secret.generic_argument",
@@ -118,9 +137,9 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         ),
         Pattern(
             "secret.cli_flag",
-            r"(?<![\w\-])--?(?P<k>(?i:(?:[a-z]+-){0,2}(?:store|key|srcstore|deststore|src|dest|new|"
-            r"old|master|admin|root|db|require|auth|proxy|bind|login|user|client|app)?"
-            r"(?:password|passwd|pass|pwd|secret|token|api-?key|access-?key|secret-?key)))"
+            # matched where its key word starts; the dashes before it are checked by
+            # _cli_flag_start (a regex starting at every "-" costs 10x more)
+            r"(?P<k>(?i:password|passwd|pass|pwd|secret-?key|secret|token|api-?key|access-?key))"
             r"(?:=|\s+|[\"']\s*,\s*[\"'])[\"'`]?(?P<v>[^\s\"'`<>|;&]{4,256})",
             0.6,
         ),
@@ -175,15 +194,15 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         # .netrc: `machine h login u password p`, one line or one entry per line
         Pattern(
             "secret.netrc_password",
-            r"(?:\blogin\s+[^\s]{1,128}\s+|(?m:^)[ \t]*)password[ \t]+(?P<v>[^\s]{3,256})"
+            r"password[ \t]+(?P<v>[^\s]{3,256})"
             r"(?=[ \t]*(?:$|\n|\s+(?:machine|login|account|default|macdef)\b))",
             0.7,
         ),
         # redis.conf / sentinel: `requirepass x`, `masterauth x`
         Pattern(
             "secret.redis_password",
-            r"(?i:(?m:^)[ \t]*(?:requirepass|masterauth|masterpass|"
-            r"sentinel\s+auth-pass\s+\S+)[ \t]+)[\"']?(?P<v>[^\s\"']{4,256})",
+            r"(?:requirepass|masterauth|masterpass|sentinel[ \t]+auth-pass[ \t]+\S+)[ \t]+"
+            r"[\"']?(?P<v>[^\s\"']{4,256})",
             0.7,
         ),
     )
@@ -229,7 +248,14 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         super().__init__()
         self._rule = {rx: p.name for p, rx in self._compiled}
         self._keyed = tuple((p, rx) for p, rx in self._compiled if p.name in _KEYED_RULES)
-        self._compiled = tuple((p, rx) for p, rx in self._compiled if p.name not in _KEYED_RULES)
+        self._at_literal = tuple(
+            (p, rx, _AT_LITERAL[p.name]) for p, rx in self._compiled if p.name in _AT_LITERAL
+        )
+        self._compiled = tuple(
+            (p, rx)
+            for p, rx in self._compiled
+            if p.name not in _KEYED_RULES and p.name not in _AT_LITERAL
+        )
         self._gates = tuple(self.PATTERN_GATES.get(p.name) for p, _ in self._compiled)
 
     def find(
@@ -242,15 +268,13 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             lower = text.lower()
         windows = spans if spans is not None else [(0, len(text))]
         results = super().find(text, lower, windows)
-        starts: set[int] = set()
-        for wstart, wend in windows:
-            for literal in _KEY_LITERALS:
-                pos = lower.find(literal, wstart, wend)
-                while pos >= 0:
-                    starts.add(pos)
-                    pos = lower.find(literal, pos + 1, wend)
         seen = {(r.start, r.end) for r in results}
-        ordered = sorted(starts)
+        for pattern, rx, literals in self._at_literal:
+            for pos in literal_positions(lower, windows, literals):
+                m = rx.match(text, pos)
+                if m is not None:
+                    self._emit(pattern, m, results, seen)
+        ordered = sorted(literal_positions(lower, windows, _KEY_LITERALS))
         for pattern, rx in self._keyed:
             done = -1  # like finditer: no match starts inside the previous one
             for pos in ordered:
@@ -260,21 +284,28 @@ class GenericSecretRecognizer(FastPatternRecognizer):
                 if m is None:
                     continue
                 done = m.end()
-                start, end = self.value_span(m)
-                if (start, end) in seen:
-                    continue
-                validated = self.validate_match(m, text[start:end])
-                if validated is False:
-                    if self.placeholder(m, text[start:end]):
-                        seen.add((start, end))
-                        results.append(self.placeholder_result(start, end, pattern.name))
-                    continue
-                seen.add((start, end))
-                value = text[start:end]
-                results.append(
-                    self.result(start, end, self.score(pattern, validated, value), pattern.name)
-                )
+                self._emit(pattern, m, results, seen)
         return results
+
+    def _emit(
+        self,
+        pattern: Pattern,
+        m: re.Match[str],
+        results: list[RecognizerResult],
+        seen: set[tuple[int, int]],
+    ) -> None:
+        start, end = self.value_span(m)
+        if (start, end) in seen:
+            return
+        value = m.string[start:end]
+        validated = self.validate_match(m, value)
+        if validated is False:
+            if self.placeholder(m, value):
+                seen.add((start, end))
+                results.append(self.placeholder_result(start, end, pattern.name))
+            return
+        seen.add((start, end))
+        results.append(self.result(start, end, self.score(pattern, validated, value), pattern.name))
 
     def value_span(self, match: re.Match[str]) -> tuple[int, int]:
         if "u" in match.re.groupindex and match.group("u") is not None:
@@ -288,6 +319,8 @@ class GenericSecretRecognizer(FastPatternRecognizer):
 
     def placeholder(self, match: re.Match[str], value: str) -> bool:
         rule = self._rule[match.re]
+        if not _in_place(rule, match):
+            return False
         if rule in ("secret.key_assignment", "secret.prose_key"):
             # a bare "key" is also a dictionary key: only unmistakable stand-ins
             return _STRONG_PLACEHOLDER.search(value) is not None and doc_placeholder(value)
@@ -298,7 +331,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
         rule = self._rule[match.re]
-        if published_key(value):
+        if published_key(value) or not _in_place(rule, match):
             return False
         if rule == "secret.key_assignment":
             before = match.string[max(0, match.start() - 8) : match.start()].lower()
@@ -404,3 +437,24 @@ def _prose_key(match: re.Match[str], value: str) -> bool:
         return False
     hexlen = len(value) in (40, 64) and all(c in "0123456789abcdef" for c in value.lower())
     return not (hexlen and _GIT_CONTEXT.search(before))
+
+
+def _in_place(rule: str, match: re.Match[str]) -> bool:
+    """The context a rule needs around its match: a line start for config files, dashes
+    before a command-line flag's key word."""
+    if rule in _LINE_START_RULES:
+        return _line_start(match)
+    if rule == "secret.cli_flag":
+        start = match.start()
+        return _CLI_FLAG_START.search(match.string, max(0, start - 40), start) is not None
+    return True
+
+
+def _line_start(match: re.Match[str]) -> bool:
+    """The match begins its line (after indentation), or, for .netrc, follows
+    `login <name>` on the same line."""
+    text, start = match.string, match.start()
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    if not line.strip():
+        return True
+    return match.re.pattern.startswith("password") and _NETRC_BEFORE.search(line) is not None

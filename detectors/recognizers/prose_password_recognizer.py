@@ -18,7 +18,11 @@ import re
 
 from presidio_analyzer import Pattern, RecognizerResult
 
-from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.base import (
+    FastPatternRecognizer,
+    literal_positions,
+    looks_placeholder,
+)
 from llmwall.detectors.recognizers.secret_checks import (
     char_classes,
     doc_placeholder,
@@ -72,13 +76,14 @@ _LITERALS = (
     "losenord",
     "salasana",
     "adgangskode",
+    # "user" and "account" are left out: common words in prompts, and their pairs
+    # ("user: x / pass: y") have a key word that GenericSecretRecognizer finds
     "login",
-    "user",
     "benutzer",
     "utilisateur",
     "usuario",
-    "account",
-    "cred",
+    "credentials",
+    "creds",
     "zugangsdaten",
     "identifiants",
 )
@@ -114,13 +119,7 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
         """The rules tried only where a keyword starts (str.find), not at every position."""
         if lower is None:
             lower = text.lower()
-        starts: set[int] = set()
-        for wstart, wend in spans if spans is not None else [(0, len(text))]:
-            for literal in _LITERALS:
-                pos = lower.find(literal, wstart, wend)
-                while pos >= 0:
-                    starts.add(pos)
-                    pos = lower.find(literal, pos + 1, wend)
+        starts = literal_positions(lower, spans or [(0, len(text))], _LITERALS)
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         for pos in sorted(starts):
