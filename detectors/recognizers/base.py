@@ -128,11 +128,14 @@ class FastPatternRecognizer(PatternRecognizer):
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         windows = spans if spans is not None else [(0, len(text))]
+        chunks: list[str] | None = None  # each window's lowercase text, for the gates
         for (pattern, rx), gate in zip(self._compiled, self._gates, strict=True):
-            if gate is not None and lower is None:
-                lower = text.lower()
-            for wstart, wend in windows:
-                if gate is not None and all(lower.find(g, wstart, wend) < 0 for g in gate):  # type: ignore[union-attr]
+            if gate is not None and chunks is None:
+                if lower is None:
+                    lower = text.lower()
+                chunks = [lower[s:e] for s, e in windows]
+            for k, (wstart, wend) in enumerate(windows):
+                if gate is not None and not any(g in chunks[k] for g in gate):  # type: ignore[index]
                     continue
                 for m in rx.finditer(text, wstart, wend):
                     start, end = self.value_span(m)

@@ -95,7 +95,7 @@ class CommandLinePasswordRecognizer(FastPatternRecognizer):
         ),
         Pattern(
             "secret.smbclient_password",
-            r"\b(?:smbclient|rpcclient|smbmap|crackmapexec|netexec)\b[^\n|;&]{0,200}?\s-U\s+"
+            r"\b(?:smbclient|rpcclient)\b[^\n|;&]{0,200}?\s-U\s+"
             rf"[\"']?[^\s%\"']{{1,64}}%(?P<v>{_WORD}{{3,128}})",
             0.7,
         ),
@@ -106,28 +106,25 @@ class CommandLinePasswordRecognizer(FastPatternRecognizer):
             0.7,
         ),
     )
+    # "pass" (GenericSecretRecognizer's anchor) wakes the sshpass, htpasswd and openssl
+    # rules, whose commands hold it; each rule still runs only where its gate occurs
     ANCHORS = (
         "mysql",
         "mariadb",
-        "sshpass",
+        "pass",
         "curl",
         "securestring",
         "net user",
         "login",
-        "htpasswd",
         "ldap",
         "sqlcmd",
         "bcp ",
         "osql",
         "isql",
-        "openssl",
         "redis-cli",
         "mongo",
         "smbclient",
         "rpcclient",
-        "smbmap",
-        "crackmapexec",
-        "netexec",
         "rabbitmqctl",
     )
     PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -143,13 +140,7 @@ class CommandLinePasswordRecognizer(FastPatternRecognizer):
         "secret.openssl_password": ("openssl",),
         "secret.redis_cli_password": ("redis-cli",),
         "secret.mongo_password": ("mongo",),
-        "secret.smbclient_password": (
-            "smbclient",
-            "rpcclient",
-            "smbmap",
-            "crackmapexec",
-            "netexec",
-        ),
+        "secret.smbclient_password": ("smbclient", "rpcclient"),
         "secret.rabbitmq_password": ("rabbitmqctl",),
     }
     REACH = (24, 320)

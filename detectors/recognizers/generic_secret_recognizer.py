@@ -64,6 +64,7 @@ _AT_LITERAL: dict[str, tuple[str, ...]] = {
     "secret.redis_password": ("requirepass", "masterauth", "masterpass", "sentinel"),
     "secret.netrc_password": ("password",),
     "secret.cli_flag": ("pass", "pwd", "secret", "token", "api", "access"),
+    "secret.prose_key": ("key", "token", "secret"),
 }
 # what a command-line flag has before its key word: `--`, `-db-`, `-store`, `--require`
 _CLI_FLAG_START = re.compile(
@@ -76,7 +77,6 @@ _KEYED_RULES = (
     "secret.generic_assignment",
     "secret.generic_argument",
     "secret.key_assignment",
-    "secret.prose_key",
 )
 _KEY_LITERALS = (
     "pass",
@@ -140,7 +140,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             # matched where its key word starts; the dashes before it are checked by
             # _cli_flag_start (a regex starting at every "-" costs 10x more)
             r"(?P<k>(?i:password|passwd|pass|pwd|secret-?key|secret|token|api-?key|access-?key))"
-            r"(?:=|\s+|[\"']\s*,\s*[\"'])[\"'`]?(?P<v>[^\s\"'`<>|;&]{4,256})",
+            rf"(?:=|\s+|[\"']\s*,\s*[\"'])[\"'`]?(?P<v>{_ANGLE}|[^\s\"'`<>|;&]{{4,256}})",
             0.6,
         ),
         Pattern(
@@ -174,12 +174,13 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         Pattern(
             "secret.authorization_header",
             r"(?i:\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?"
-            r"(?:basic|ntlm|negotiate|token|apikey|sso-key)\s+)(?P<v>[A-Za-z0-9+/=._~\-:]{8,2048})",
+            r"(?:basic|ntlm|negotiate|token|apikey|sso-key)\s+)"
+            rf"(?P<v>{_ANGLE}|[A-Za-z0-9+/=._~\-:]{{8,2048}})",
             0.7,
         ),
         Pattern(
             "secret.bearer_token",
-            r"(?i:\bbearer\s+)(?P<v>[A-Za-z0-9_\-.=+/~]{16,})",
+            rf"(?i:\bbearer\s+)(?P<v>{_ANGLE}|[A-Za-z0-9_\-.=+/~]{{16,}})",
             0.6,
         ),
         # "the Azure OpenAI key is 3f2a...", "api-key 3f2a...", "bot token MTk...": a
@@ -269,11 +270,6 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         windows = spans if spans is not None else [(0, len(text))]
         results = super().find(text, lower, windows)
         seen = {(r.start, r.end) for r in results}
-        for pattern, rx, literals in self._at_literal:
-            for pos in literal_positions(lower, windows, literals):
-                m = rx.match(text, pos)
-                if m is not None:
-                    self._emit(pattern, m, results, seen)
         ordered = sorted(literal_positions(lower, windows, _KEY_LITERALS))
         for pattern, rx in self._keyed:
             done = -1  # like finditer: no match starts inside the previous one
@@ -285,6 +281,12 @@ class GenericSecretRecognizer(FastPatternRecognizer):
                     continue
                 done = m.end()
                 self._emit(pattern, m, results, seen)
+        # after the assignments, so that `Secret Key: x` is an assignment, not prose
+        for pattern, rx, literals in self._at_literal:
+            for pos in sorted(literal_positions(lower, windows, literals)):
+                m = rx.match(text, pos)
+                if m is not None:
+                    self._emit(pattern, m, results, seen)
         return results
 
     def _emit(
@@ -324,6 +326,8 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         if rule in ("secret.key_assignment", "secret.prose_key"):
             # a bare "key" is also a dictionary key: only unmistakable stand-ins
             return _STRONG_PLACEHOLDER.search(value) is not None and doc_placeholder(value)
+        if value.startswith("<"):
+            return doc_placeholder(value)
         if rule == "secret.authorization_header" and match.group(0).lower().rfind("basic") >= 0:
             creds = basic_credentials(value)
             return creds is not None and doc_placeholder(creds[1])

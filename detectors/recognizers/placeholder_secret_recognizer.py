@@ -1,10 +1,10 @@
 """Documentation stand-ins for secrets, reported as PLACEHOLDER_SECRET.
 
 Three shapes, each found on its own: a vendor prefix followed by filler (`sk-...`,
-`ghp_xxxx`, `SG.your-key-here`), a named stand-in (`YOUR_API_KEY`, `<your-token>`,
-`<API_KEY>`), and the keys that vendors publish in their docs (AWS's
-`...EXAMPLEKEY`). A value next to a key word (`password: changeme`) is judged by the
-recognizer that found the key word (see FastPatternRecognizer.placeholder).
+`ghp_xxxx`, `SG.your-key-here`), a named stand-in (`YOUR_API_KEY`, `<your-token>`),
+and the keys that vendors publish in their docs (AWS's `...EXAMPLEKEY`). A value next
+to a key word (`password: changeme`, `Bearer <token>`, `--token <TOKEN>`) is judged by
+the recognizer that found the key word (see FastPatternRecognizer.placeholder).
 
 Placeholders are a secret by category, so the default `secret: redact` redacts them (a
 newcomer's first test with `sk-...` shows redaction working), while a policy can act on
@@ -15,12 +15,15 @@ PLACEHOLDER_SECRET alone, e.g. `actions: {PLACEHOLDER_SECRET: allow}`. Redaction
 from __future__ import annotations
 
 import re
-from typing import ClassVar
 
-from presidio_analyzer import Pattern
+from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET
-from llmwall.detectors.recognizers.base import PLACEHOLDER_SCORE, FastPatternRecognizer
+from llmwall.detectors.recognizers.base import (
+    PLACEHOLDER_SCORE,
+    FastPatternRecognizer,
+    literal_positions,
+)
 from llmwall.detectors.recognizers.secret_checks import DOCUMENTATION_KEYS
 
 # vendor prefixes whose filler-only tails are placeholders: (regex, lowercase literal)
@@ -76,44 +79,14 @@ _PREFIXED = (
     + r")[\w\-.*…<>]{0,60}(?![\w\-])"
 )
 _SECRET_WORD = r"(?:api[_\-]?key|key|token|secret|password|passwd|pass|pwd|pat|credentials?|auth)"
-# words that open an angle-bracket stand-in (`<your-api-key>`, `<TOKEN>`)
-_ANGLE_OPENERS = (
-    "your",
-    "api",
-    "token",
-    "access",
-    "secret",
-    "pass",
-    "pwd",
-    "auth",
-    "bearer",
-    "key",
-    "base64",
-    "credential",
-    "client",
-    "personal",
-    "pat",
-    "insert",
-    "paste",
-    "jwt",
-    "openai",
-    "anthropic",
-    "github",
-    "aws",
-    "db",
-    "admin",
-    "app",
-    "bot",
-    "private",
-    "refresh",
-    "session",
-    "service",
-    "slack",
-    "stripe",
-    "deploy",
-    "root",
-    "my",
-)
+
+
+# the literals each rule's match starts with (lowercase)
+_STARTS = {
+    "secret.placeholder_prefixed": tuple(dict.fromkeys(lit for _, lit in _PREFIXES)),
+    "secret.placeholder_named": ("your_", "your-"),
+    "secret.placeholder_angle": ("<your",),
+}
 
 
 class PlaceholderSecretRecognizer(FastPatternRecognizer):
@@ -141,24 +114,75 @@ class PlaceholderSecretRecognizer(FastPatternRecognizer):
             PLACEHOLDER_SCORE,
         ),
     )
-    # the prefixes alone (most are other recognizers' anchors already): the regex then
-    # runs in the small window after each, which costs less than hundreds of
-    # prefix+filler anchors in the automaton
-    ANCHORS = tuple(
-        sorted(
-            {p for _, p in _PREFIXES}
-            | {"your_", "your-"}
-            | {"<" + w for w in _ANGLE_OPENERS}
-            | {"examplekey"}
-            | {k.lower() for k in DOCUMENTATION_KEYS}
-        )
+    # anchors other recognizers have already (a distinct anchor costs a little on every
+    # text): "sk-" wakes this for "sk-proj-...", "xox" for "xoxb-...", and so on
+    ANCHORS = (
+        "sk-",
+        "sk_live_",
+        "sk_test_",
+        "rk_live_",
+        "rk_test_",
+        "whsec_",
+        "ghp_",
+        "gho_",
+        "ghs_",
+        "ghu_",
+        "github_pat_",
+        "glpat-",
+        "xox",
+        "xapp-",
+        "hf_",
+        "gsk_",
+        "npm_",
+        "pypi-",
+        "dckr_",
+        "akia",
+        "aiza",
+        "sg.",
+        "pplx-",
+        "xai-",
+        "r8_",
+        "tvly-",
+        "lsv2_pt_",
+        "your_",
+        "your-",
+        "<your",
+        "examplekey",
     )
-    PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {
-        "secret.placeholder_named": ("your_", "your-"),
-        "secret.placeholder_angle": ("<",),
-        "secret.documentation_key": ("example", "sk_test_"),
-    }
     REACH = (48, 112)
+
+    def find(
+        self,
+        text: str,
+        lower: str | None = None,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> list[RecognizerResult]:
+        """Each rule tried only where its first literal occurs (`sk-`, `your_`, `<your`);
+        the documentation keys, whose literal can come last, searched in the windows."""
+        if lower is None:
+            lower = text.lower()
+        windows = spans if spans is not None else [(0, len(text))]
+        results: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        for pattern, rx in self._compiled:
+            starts = _STARTS.get(pattern.name)
+            if starts is None:
+                matches = [
+                    m
+                    for s, e in windows
+                    if "example" in lower[s:e] or "sk_test_" in lower[s:e]
+                    for m in rx.finditer(text, s, e)
+                ]
+            else:
+                found = (
+                    rx.match(text, pos) for pos in sorted(literal_positions(lower, windows, starts))
+                )
+                matches = [m for m in found if m is not None]
+            for m in matches:
+                if m.span() not in seen and self.validate_match(m, m.group()) is not False:
+                    seen.add(m.span())
+                    results.append(self.result(m.start(), m.end(), pattern.score, pattern.name))
+        return results
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
         if not value.startswith("<"):

@@ -36,9 +36,9 @@ _CREDENTIAL_WORD = re.compile(
 )
 # anchors of each rule, so that each runs only near its own vendor words
 _TWILIO = ("twilio",)
-_AZURE = ("azure", "openai.azure", "cognitiveservices", "cognitive services")
+_AZURE = ("azure",)  # also in openai.azure.com and cognitiveservices.azure.com
 _HEROKU = ("heroku",)
-_DISCORD = ("discord", "client.run(", "bot.run(", ".login(", "bot token", "bot_token", "bot-token")
+_DISCORD = ("discord", "client.run(", "bot.run(", ".login(", "bot token", "bot_token")
 
 
 class VendorContextKeyRecognizer(FastPatternRecognizer):
