@@ -41,21 +41,31 @@ def context_window(lower: str, start: int, size: int) -> str:
     return _PLACEHOLDER_TAG.sub(" ", window) if "<" in window else window
 
 
-def literal_positions(
-    lower: str, windows: list[tuple[int, int]], literals: tuple[str, ...]
-) -> set[int]:
-    """Where any of `literals` starts inside `windows` (each window sliced once, and
-    `in` checked before `find`: fewer calls than a find per literal and window)."""
-    found: set[int] = set()
-    for wstart, wend in windows:
-        chunk = lower[wstart:wend]
+class LiteralIndex:
+    """Where literals start inside a recognizer's windows: each window is sliced once,
+    `in` is checked before `find`, and each literal is looked up once per scan however
+    many rules start with it."""
+
+    def __init__(self, lower: str, windows: list[tuple[int, int]]) -> None:
+        self._windows = windows
+        self._chunks = [lower[s:e] for s, e in windows]
+        self._found: dict[str, list[int]] = {}
+
+    def positions(self, literals: tuple[str, ...]) -> list[int]:
+        out: set[int] = set()
         for literal in literals:
-            if literal in chunk:
-                pos = chunk.find(literal)
-                while pos >= 0:
-                    found.add(wstart + pos)
-                    pos = chunk.find(literal, pos + 1)
-    return found
+            found = self._found.get(literal)
+            if found is None:
+                found = []
+                for (wstart, _), chunk in zip(self._windows, self._chunks, strict=True):
+                    if literal in chunk:
+                        pos = chunk.find(literal)
+                        while pos >= 0:
+                            found.append(wstart + pos)
+                            pos = chunk.find(literal, pos + 1)
+                self._found[literal] = found
+            out.update(found)
+        return sorted(out)
 
 
 def shannon_entropy(value: str) -> float:

@@ -106,12 +106,12 @@ class CommandLinePasswordRecognizer(FastPatternRecognizer):
             0.7,
         ),
     )
-    # "pass" (GenericSecretRecognizer's anchor) wakes the sshpass, htpasswd and openssl
-    # rules, whose commands hold it; each rule still runs only where its gate occurs
     ANCHORS = (
         "mysql",
         "mariadb",
-        "pass",
+        "sshpass",
+        "htpasswd",
+        "openssl",
         "curl",
         "securestring",
         "net user",

@@ -7,7 +7,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
-    literal_positions,
+    LiteralIndex,
     looks_placeholder,
     shannon_entropy,
 )
@@ -65,7 +65,13 @@ _AT_LITERAL: dict[str, tuple[str, ...]] = {
     "secret.netrc_password": ("password",),
     "secret.cli_flag": ("pass", "pwd", "secret", "token", "api", "access"),
     "secret.prose_key": ("key", "token", "secret"),
+    "secret.sql_role_password": ("password",),
+    "secret.authorization_header": ("authorization",),
 }
+# what SQL has before a role's password: `WITH`, `LOGIN`, `ENCRYPTED`, `ROLE x`, `USER x`
+_SQL_ROLE_BEFORE = re.compile(
+    r"(?i:\b(?:with|login|(?:un)?encrypted|role\s+[\w\"]{1,64}|user\s+[\w\"]{1,64})\s+)$"
+)
 # what a command-line flag has before its key word: `--`, `-db-`, `-store`, `--require`
 _CLI_FLAG_START = re.compile(
     r"(?<![\w\-])--?(?:[A-Za-z]+-){0,2}(?i:store|key|srcstore|deststore|src|dest|new|old|master|"
@@ -167,13 +173,13 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         ),
         Pattern(
             "secret.sql_role_password",
-            r"(?i:\b(?:(?:with|login|(?:un)?encrypted|role\s+[\w\"]{1,64}|user\s+[\w\"]{1,64})\s+)"
-            r"password\s+)(?:'(?P<v>[^'\s]{4,128})'|(?P<u>[^\s'\";,()]{4,128});)",
+            # matched at "password"; the SQL words before it are checked by _in_place
+            r"(?i:password\s+)(?:'(?P<v>[^'\s]{4,128})'|(?P<u>[^\s'\";,()]{4,128});)",
             0.7,
         ),
         Pattern(
             "secret.authorization_header",
-            r"(?i:\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?"
+            r"(?i:\bauthorization[\"']?\s*[:=]\s*[\"']?"
             r"(?:basic|ntlm|negotiate|token|apikey|sso-key)\s+)"
             rf"(?P<v>{_ANGLE}|[A-Za-z0-9+/=._~\-:]{{8,2048}})",
             0.7,
@@ -270,7 +276,8 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         windows = spans if spans is not None else [(0, len(text))]
         results = super().find(text, lower, windows)
         seen = {(r.start, r.end) for r in results}
-        ordered = sorted(literal_positions(lower, windows, _KEY_LITERALS))
+        index = LiteralIndex(lower, windows)
+        ordered = index.positions(_KEY_LITERALS)
         for pattern, rx in self._keyed:
             done = -1  # like finditer: no match starts inside the previous one
             for pos in ordered:
@@ -283,7 +290,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
                 self._emit(pattern, m, results, seen)
         # after the assignments, so that `Secret Key: x` is an assignment, not prose
         for pattern, rx, literals in self._at_literal:
-            for pos in sorted(literal_positions(lower, windows, literals)):
+            for pos in index.positions(literals):
                 m = rx.match(text, pos)
                 if m is not None:
                     self._emit(pattern, m, results, seen)
@@ -451,6 +458,9 @@ def _in_place(rule: str, match: re.Match[str]) -> bool:
     if rule == "secret.cli_flag":
         start = match.start()
         return _CLI_FLAG_START.search(match.string, max(0, start - 40), start) is not None
+    if rule == "secret.sql_role_password":
+        start = match.start()
+        return _SQL_ROLE_BEFORE.search(match.string, max(0, start - 80), start) is not None
     return True
 
 

@@ -20,7 +20,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
-    literal_positions,
+    LiteralIndex,
     looks_placeholder,
 )
 from llmwall.detectors.recognizers.secret_checks import (
@@ -108,10 +108,10 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
         """The rules tried only where a keyword starts (str.find), not at every position."""
         if lower is None:
             lower = text.lower()
-        starts = literal_positions(lower, spans or [(0, len(text))], _LITERALS)
+        starts = LiteralIndex(lower, spans or [(0, len(text))]).positions(_LITERALS)
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
-        for pos in sorted(starts):
+        for pos in starts:
             for pattern, rx in self._compiled:
                 m = rx.match(text, pos)
                 if m is None:
