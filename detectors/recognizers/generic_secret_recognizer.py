@@ -7,9 +7,10 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
-    LiteralIndex,
+    LiteralScanner,
     looks_placeholder,
     shannon_entropy,
+    starts_of,
 )
 from llmwall.detectors.recognizers.secret_checks import (
     basic_credentials,
@@ -264,6 +265,9 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             if p.name not in _KEYED_RULES and p.name not in _AT_LITERAL
         )
         self._gates = tuple(self.PATTERN_GATES.get(p.name) for p, _ in self._compiled)
+        self._scanner = LiteralScanner(
+            [*_KEY_LITERALS, *(lit for lits in _AT_LITERAL.values() for lit in lits)]
+        )
 
     def find(
         self,
@@ -276,11 +280,14 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         windows = spans if spans is not None else [(0, len(text))]
         results = super().find(text, lower, windows)
         seen = {(r.start, r.end) for r in results}
-        index = LiteralIndex(lower, windows)
-        ordered = index.positions(_KEY_LITERALS)
+        found = self._scanner.scan(lower, windows)
+        # where a key word can start (the regexes' _KEY_START, checked here first: a
+        # regex attempt costs 5x more); a bare "key" only where "key" is
+        ordered = [p for p in starts_of(found, _KEY_LITERALS) if _key_start(text, p)]
+        keys = [p for p in found.get("key", ()) if _key_start(text, p)]
         for pattern, rx in self._keyed:
             done = -1  # like finditer: no match starts inside the previous one
-            for pos in ordered:
+            for pos in keys if pattern.name == "secret.key_assignment" else ordered:
                 if pos < done:
                     continue
                 m = rx.match(text, pos)
@@ -290,7 +297,7 @@ class GenericSecretRecognizer(FastPatternRecognizer):
                 self._emit(pattern, m, results, seen)
         # after the assignments, so that `Secret Key: x` is an assignment, not prose
         for pattern, rx, literals in self._at_literal:
-            for pos in index.positions(literals):
+            for pos in starts_of(found, literals):
                 m = rx.match(text, pos)
                 if m is not None:
                     self._emit(pattern, m, results, seen)
@@ -448,6 +455,23 @@ def _prose_key(match: re.Match[str], value: str) -> bool:
         return False
     hexlen = len(value) in (40, 64) and all(c in "0123456789abcdef" for c in value.lower())
     return not (hexlen and _GIT_CONTEXT.search(before))
+
+
+_EMBEDDED_WORDS = ("passw", "userpwd", "secret", "token", "bearer")
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _key_start(text: str, pos: int) -> bool:
+    """`_KEY_START` (or _BARE_KEY's start) at `pos`: no letter before it, a camelCase
+    hump, or a word that may end a longer name ("DBPASSWORD")."""
+    before = text[pos - 1] if pos else ""
+    if before not in _ASCII_LETTERS:
+        return True
+    if before.islower() == text[pos].isupper():
+        return True  # a hump: "dbPassword"; for _BARE_KEY also "APIkey"
+    return text.startswith(_EMBEDDED_WORDS, pos) or text[pos : pos + 7].lower().startswith(
+        _EMBEDDED_WORDS
+    )
 
 
 def _in_place(rule: str, match: re.Match[str]) -> bool:

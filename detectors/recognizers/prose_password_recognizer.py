@@ -20,8 +20,9 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
-    LiteralIndex,
+    LiteralScanner,
     looks_placeholder,
+    starts_of,
 )
 from llmwall.detectors.recognizers.secret_checks import (
     char_classes,
@@ -99,6 +100,10 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
     ANCHORS = _ANCHORS
     REACH = (8, 240)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._scanner = LiteralScanner(_LITERALS)
+
     def find(
         self,
         text: str,
@@ -108,7 +113,8 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
         """The rules tried only where a keyword starts (str.find), not at every position."""
         if lower is None:
             lower = text.lower()
-        starts = LiteralIndex(lower, spans or [(0, len(text))]).positions(_LITERALS)
+        found = self._scanner.scan(lower, spans or [(0, len(text))])
+        starts = starts_of(found, _LITERALS)
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         for pos in starts:
