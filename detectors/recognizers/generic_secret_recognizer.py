@@ -108,6 +108,12 @@ _KEY_LITERALS = (
     "key",
 )
 _BASE64ISH = re.compile(r"[A-Za-z0-9+/=_\-.]+")
+# settings about a secret rather than the secret (`password_hint`, `token_url`)
+_NOT_A_SECRET_NAME = re.compile(
+    r"[_\-.](?:hint|policy|length|len|min|max|expir\w*|reset\w*|url|uri|endpoint|file|path|"
+    r"field|label|prompt|regex|pattern|rule|strength|changed|updated|age|history|"
+    r"complexity|required|enabled|type|mode|format|name|id|count|limit|ttl|timeout)$"
+)
 _NEXT_PARAM = re.compile(r"&[A-Za-z_][\w.\-]{0,40}=")
 _STRONG_PLACEHOLDER = re.compile(r"<[^<>]{1,60}>|your[_\- ]|x{6,}|\*{4,}|\.{3}|…", re.IGNORECASE)
 # words before "key"/"token" that make it something other than a credential
@@ -369,6 +375,8 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             ok = not looks_placeholder(value) and shannon_entropy(value) >= 3.0
             return None if ok and not looks_sequential(value) else False
         keyword = match.group("k").lower() if "k" in match.re.groupindex else ""
+        if _NOT_A_SECRET_NAME.search(keyword):
+            return False  # password_hint, token_url, secret_length
         start = match.start("v") if match.group("v") is not None else match.start("u")
         quoted = rule in _LITERAL_RULES or (start > 0 and match.string[start - 1] in "\"'`")
         # in prose ("the password is ...") only a token-like value counts

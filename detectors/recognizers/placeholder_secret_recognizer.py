@@ -146,7 +146,14 @@ class PlaceholderSecretRecognizer(FastPatternRecognizer):
         "secret.placeholder_angle": ("<your",),
         "secret.documentation_key": ("example", "sk_test_"),
     }
-    REACH = (8, 112)
+    REACH = (48, 112)
+
+    def value_span(self, match: re.Match[str]) -> tuple[int, int]:
+        start, end = match.span()
+        value = match.group()
+        if value.endswith(".") and not value.endswith("..."):
+            end -= 1  # a sentence's full stop: "a key looks like sk-xxxx."
+        return start, end
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
         if not value.startswith("<"):
