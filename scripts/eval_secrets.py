@@ -154,6 +154,10 @@ def main() -> None:
                 f"| {name} lines | at min_score | {r['default_precision']:.3f} "  # type: ignore[index]
                 f"| {r['default_recall']:.3f} | | | |"  # type: ignore[index]
             )
+            print(
+                f"| {name} lines | best threshold with P >= 0.95 | >= 0.950 "
+                f"| {r['recall_at_p95']:.3f} | | | |"  # type: ignore[index]
+            )
 
 
 if __name__ == "__main__":

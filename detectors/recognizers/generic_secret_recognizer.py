@@ -68,6 +68,7 @@ _AT_LITERAL: dict[str, tuple[str, ...]] = {
     "secret.prose_key": ("key", "token", "secret"),
     "secret.sql_role_password": ("password",),
     "secret.authorization_header": ("authorization",),
+    "secret.license_key": ("activation", "license", "licence", "product", "serial", "registration"),
 }
 # what SQL has before a role's password: `WITH`, `LOGIN`, `ENCRYPTED`, `ROLE x`, `USER x`
 _SQL_ROLE_BEFORE = re.compile(
@@ -203,6 +204,14 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             r"(?<![A-Za-z])(?P<k>(?i:key|token|secret))(?![\w\-])"
             r"(?:\s+(?i:is|was|=|:)|\s*[:=])?\s*[\"'`]?"
             r"(?P<v>[A-Za-z0-9][A-Za-z0-9_\-./+=~]{19,300})(?![\w\-./+=~])",
+            0.6,
+        ),
+        # product and licence keys: "Activation key : ZAQWS-XCDER-VBGTR-FRTGU-KLMNX"
+        Pattern(
+            "secret.license_key",
+            r"(?i:(?:activation|license|licence|product|serial|registration)[ _\-]?"
+            r"(?:key|code)\s*(?:[:=]|\s(?:is|=)\s)?\s*)[\"']?"
+            r"(?P<v>[A-Z0-9]{4,6}(?:-[A-Z0-9]{4,6}){3,7})(?![\w\-])",
             0.6,
         ),
         # .netrc: `machine h login u password p`, one line or one entry per line
@@ -364,6 +373,8 @@ class GenericSecretRecognizer(FastPatternRecognizer):
             if _random_key(value) or (_named_key(match) and _machine_value(value)):
                 return None
             return False
+        if rule == "secret.license_key":
+            return None if looks_random(value.replace("-", ""), 8) else False
         if rule == "secret.prose_key":
             return None if _prose_key(match, value) else False
         if rule == "secret.authorization_header" and match.group(0).lower().rfind("basic") >= 0:

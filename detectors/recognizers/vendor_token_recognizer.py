@@ -63,7 +63,8 @@ _RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         r"NR(?:AK|AA|II|IQ|JS|BR)-(?P<b>[A-Za-z0-9_\-]{19,42})",
     ),
     # a license key: 36 hex characters and the suffix NRAL
-    ("secret.newrelic_license_key", ("nral",), r"(?P<b>[a-z0-9]{4}[a-f0-9]{32})NRAL"),
+    # region-prefixed ("eu01x...") as well
+    ("secret.newrelic_license_key", ("nral",), r"(?P<b>[a-z0-9]{4,6}[a-f0-9]{30,32})NRAL"),
     (
         "secret.age_secret_key",
         ("age-secret-key-1",),

@@ -130,6 +130,7 @@ CONFIG_AND_CLI = [
     ("wget --user=builder --password=W9get!Mirror https://a.internal/x.tgz", "W9get!Mirror"),
     ("PGPASSWORD=Elm-Street-1984 psql -h db -U analytics", "Elm-Street-1984"),
     ("smbclient //fs/share -U alice%Smb#Share42", "Smb#Share42"),
+    ("Activation key : ZAQWS-XCDER-VBGTR-FRTGU-KLMNX", "ZAQWS-XCDER-VBGTR-FRTGU-KLMNX"),
 ]
 CONFIG_AND_CLI_NEGATIVES = [
     "docker login --password-stdin ghcr.io",
@@ -142,6 +143,8 @@ CONFIG_AND_CLI_NEGATIVES = [
     "curl -u admin:$TOKEN https://x",
     "tool --bypass-cache --compass north",
     "WORDPRESS_DB_PASSWORD: ${MYSQL_ROOT_PASSWORD}",
+    "product code: AAAAA-AAAAA-AAAAA-AAAAA",
+    "serial number 1234-5678-9012",
 ]
 
 

@@ -5,6 +5,7 @@ and a negative (placeholder, example, typed sequence or low entropy)."""
 import base64
 import random
 import string
+import uuid
 
 import pytest
 
@@ -161,6 +162,37 @@ VENDOR = [
     ("secret.flutterwave_key", "FLWSECK-" + rand(HEX, 32) + "-X"),
     ("secret.salesforce_token", "00D" + rand(ALNUM, 12) + "!" + rand(ALNUM + "._", 90)),
     ("secret.salesforce_consumer_key", "3MVG" + rand(ALNUM + "._", 80)),
+    ("secret.openshift_token", "sha256~" + rand(URLSAFE, 43)),
+    ("secret.prefect_token", "pnu_" + rand(ALNUM, 36)),
+    ("secret.readme_token", "rdme_" + rand(HEX + "ghijklmnopqrstuvwxyz", 70)),
+    ("secret.shippo_token", "shippo_" + "live_" + rand(HEX, 40)),
+    ("secret.typeform_token", "tfp_" + rand(ALNUM + "_-", 59)),
+    ("secret.infracost_token", "ico-" + rand(ALNUM, 32)),
+    ("secret.intra42_secret", "s-s4t2ud-" + rand(HEX, 64)),
+    ("secret.duffel_token", "duffel_" + "test_" + rand(URLSAFE, 43)),
+    ("secret.frameio_token", "fio-u-" + rand(URLSAFE, 64)),
+    ("secret.scalingo_token", "tk-us-" + rand(URLSAFE, 48)),
+    ("secret.sourcegraph_token", "sgp_" + rand(HEX, 16) + "_" + rand(HEX, 40)),
+    ("secret.flyio_token", "fo1_" + rand(URLSAFE, 43)),
+    (
+        "secret.harness_token",
+        "pat." + rand(URLSAFE, 22) + "." + rand(ALNUM, 24) + "." + rand(ALNUM, 20),
+    ),
+    ("secret.clickhouse_secret", "4b1d" + rand(ALNUM, 38)),
+    ("secret.maxmind_license_key", rand(ALNUM, 6) + "_" + rand(ALNUM, 29) + "_mmk"),
+    ("secret.settlemint_token", "sm_" + "pat_" + rand(ALNUM, 16)),
+    (
+        "secret.teams_webhook",
+        "https://acme.webhook.office.com/webhookb2/"
+        + str(uuid.UUID(int=1234567, version=4))
+        + "@"
+        + str(uuid.UUID(int=7654321, version=4))
+        + "/IncomingWebhook/"
+        + rand(HEX, 32)
+        + "/"
+        + str(uuid.UUID(int=42424242, version=4)),
+    ),
+    ("secret.yandex_api_key", "AQVN" + rand(URLSAFE, 36)),
 ]
 
 
