@@ -10,7 +10,8 @@ A case file is YAML, a list of `{id, split, kind, text}`. Inside `text`:
   `C` uppercase alphanumeric; `⟪uuid⟫` a random UUID; `⟪b64:...⟫` the standard base64
   (unpadded for `⟪b64u:...⟫`) of its expanded content.
 
-Markers nest (`⟦s:⟪b64:admin:⟪A12⟫⟫⟧`). `load_cases` returns the plain text and the spans.
+Markers nest (`⟦s:⟪b64:admin:⟪A12⟫⟫⟧`). `load_cases` returns the plain text and the spans;
+`score_cases` scores a Detector on them (scripts/eval_secrets.py).
 """
 
 from __future__ import annotations
@@ -19,12 +20,18 @@ import base64
 import random
 import string
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
+from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET, Category
 from llmwall.detectors.recognizers.secret_checks import looks_sequential
+
+if TYPE_CHECKING:
+    from llmwall.detectors.engine import Detector
 
 ALPHABETS = {
     "A": string.ascii_letters + string.digits,
@@ -133,3 +140,57 @@ def load_cases(path: Path, split: str | None = None) -> list[Case]:
         text, gold = expand_case(row["id"], row["text"])
         cases.append(Case(row["id"], row["split"], row["kind"], text, gold))
     return cases
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def score_cases(
+    det: Detector, items: list[Case], explain: bool = False
+) -> dict[str, dict[str, float | int]]:
+    """Counts and P/R for real secrets, placeholders, and recall per case kind."""
+    counts: dict[str, dict[str, int]] = {
+        "secret": defaultdict(int),
+        "placeholder": defaultdict(int),
+    }
+    per_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for case in items:
+        found = [f for f in det.scan(case.text) if ENTITIES.get(f.entity) is Category.SECRET]
+        ignore = [(g.start, g.end) for g in case.gold if g.label == "ignore"]
+        for label in ("secret", "placeholder"):
+            gold = [(g.start, g.end) for g in case.gold if g.label == label]
+            mine = [
+                f for f in found if (f.entity == PLACEHOLDER_SECRET) == (label == "placeholder")
+            ]
+            c = counts[label]
+            for span in gold:
+                hit = any(_overlaps(span, (f.start, f.end)) for f in mine)
+                c["tp" if hit else "fn"] += 1
+                if label == "secret":
+                    per_kind[case.kind]["tp" if hit else "fn"] += 1
+                if explain and not hit:
+                    print(f"FN {label} {case.id}: {case.text[span[0] : span[1]]!r}")
+            for f in mine:
+                span = (f.start, f.end)
+                if any(_overlaps(span, g) for g in gold + ignore):
+                    continue
+                c["fp"] += 1
+                if label == "secret":
+                    per_kind[case.kind]["fp"] += 1
+                if explain:
+                    print(
+                        f"FP {label} {case.id} {f.entity} {f.rule} {f.score}: "
+                        f"{case.text[f.start : f.end][:80]!r}"
+                    )
+    out: dict[str, dict[str, float | int]] = {}
+    for label, c in [*counts.items(), *sorted(per_kind.items())]:
+        tp, fp, fn = c["tp"], c["fp"], c["fn"]
+        out[label] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+            "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+        }
+    return out

@@ -18,75 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from llmwall.detectors.engine import Detector, DetectorConfig
-from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET, Category
-from llmwall.detectors.labelled_cases import Case, load_cases
+from llmwall.detectors.labelled_cases import Case, load_cases, score_cases
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "detectors" / "data"
 
 
 def cases(split: str) -> list[Case]:
     return load_cases(DATA / f"secret_cases_{split}.yaml", split)
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-def score_cases(
-    det: Detector, items: list[Case], explain: bool = False
-) -> dict[str, dict[str, float | int]]:
-    """Counts and P/R for real secrets, placeholders, and recall per case kind."""
-    counts: dict[str, dict[str, int]] = {
-        "secret": defaultdict(int),
-        "placeholder": defaultdict(int),
-    }
-    per_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for case in items:
-        found = [f for f in det.scan(case.text) if ENTITIES.get(f.entity) is Category.SECRET]
-        ignore = [(g.start, g.end) for g in case.gold if g.label == "ignore"]
-        for label in ("secret", "placeholder"):
-            gold = [(g.start, g.end) for g in case.gold if g.label == label]
-            mine = [
-                f for f in found if (f.entity == PLACEHOLDER_SECRET) == (label == "placeholder")
-            ]
-            c = counts[label]
-            for span in gold:
-                hit = any(_overlaps(span, (f.start, f.end)) for f in mine)
-                c["tp" if hit else "fn"] += 1
-                if label == "secret":
-                    per_kind[case.kind]["tp" if hit else "fn"] += 1
-                if explain and not hit:
-                    print(f"FN {label} {case.id}: {case.text[span[0] : span[1]]!r}")
-            for f in mine:
-                span = (f.start, f.end)
-                if any(_overlaps(span, g) for g in gold + ignore):
-                    continue
-                c["fp"] += 1
-                if label == "secret":
-                    per_kind[case.kind]["fp"] += 1
-                if explain:
-                    print(
-                        f"FP {label} {case.id} {f.entity} {f.rule} {f.score}: "
-                        f"{case.text[f.start : f.end][:80]!r}"
-                    )
-    out: dict[str, dict[str, float | int]] = {}
-    for label, c in [*counts.items(), *sorted(per_kind.items())]:
-        tp, fp, fn = c["tp"], c["fp"], c["fn"]
-        out[label] = {
-            "tp": tp,
-            "fp": fp,
-            "fn": fn,
-            "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
-            "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
-        }
-    return out
 
 
 def case_rows(det: Detector, split: str, explain: bool = False) -> list[dict]:
