@@ -27,13 +27,9 @@ from llmwall.detectors.recognizers.base import (
 from llmwall.detectors.recognizers.secret_checks import DOCUMENTATION_KEYS
 
 # vendor prefixes whose filler-only tails are placeholders (regexes, each starting
-# with a literal character)
+# with a literal character). OpenAI's and Anthropic's `sk-` are OpenAiKeyRecognizer's,
+# which already searches every "sk-" window.
 _PREFIXES = (
-    "sk-",
-    "sk-proj-",
-    "sk-svcacct-",
-    "sk-ant-",
-    "sk-ant-api03-",
     "sk_live_",
     "sk_test_",
     "rk_live_",
@@ -68,16 +64,22 @@ _FILLERS = (
     r"\{\{?[^{}\s]{1,40}\}\}?",
     "(?i:example|placeholder|redacted|replace|insert)",
 )
-# each alternative starts with its literal first character and checks the boundary
-# behind it (`s(?<![\w\-.]s)k-`): `re` then skips ahead by the set of first characters
-# in C instead of trying the whole alternation at every position of a window
-_PREFIXED = (
-    "(?:"
-    + "|".join(f"{p[0]}(?<![\\w\\-.]{p[0]}){p[1:]}" for p in _PREFIXES)
-    + ")(?:"
-    + "|".join(_FILLERS)
-    + r")[\w\-.*…<>]{0,60}(?![\w\-])"
-)
+
+
+def prefixed_placeholder(prefixes: tuple[str, ...]) -> str:
+    r"""A regex for `prefix` + filler (`sk-...`, `ghp_xxxx`, `SG.your-key-here`). Each
+    alternative starts with its literal first character and checks the boundary behind it
+    (`s(?<![\w\-.]s)k-`), so `re` skips ahead by the set of first characters in C; a
+    sentence's full stop after the tail is left out."""
+    return (
+        "(?:"
+        + "|".join(f"{p[0]}(?<![\\w\\-.]{p[0]}){p[1:]}" for p in prefixes)
+        + ")(?:"
+        + "|".join(_FILLERS)
+        + r")(?:[\w\-*…<>]|\.(?=[\w\-.*…<>])){0,60}(?![\w\-])"
+    )
+
+
 _SECRET_WORD = r"(?:api[_\-]?key|key|token|secret|password|passwd|pass|pwd|pat|credentials?|auth)"
 
 
@@ -86,7 +88,7 @@ class PlaceholderSecretRecognizer(FastPatternRecognizer):
 
     ENTITY = PLACEHOLDER_SECRET
     PATTERNS = (
-        Pattern("secret.placeholder_prefixed", _PREFIXED, PLACEHOLDER_SCORE),
+        Pattern("secret.placeholder_prefixed", prefixed_placeholder(_PREFIXES), PLACEHOLDER_SCORE),
         Pattern(
             "secret.placeholder_named",
             r"[yY](?<![\w\-][yY])(?i:our)[_\-](?:[A-Za-z0-9]+[_\-]){0,5}"
@@ -109,7 +111,6 @@ class PlaceholderSecretRecognizer(FastPatternRecognizer):
     # anchors other recognizers have already (a distinct anchor costs a little on every
     # text): "sk-" wakes this for "sk-proj-...", "xox" for "xoxb-...", and so on
     ANCHORS = (
-        "sk-",
         "sk_live_",
         "sk_test_",
         "rk_live_",
@@ -147,13 +148,6 @@ class PlaceholderSecretRecognizer(FastPatternRecognizer):
         "secret.documentation_key": ("example", "sk_test_"),
     }
     REACH = (48, 112)
-
-    def value_span(self, match: re.Match[str]) -> tuple[int, int]:
-        start, end = match.span()
-        value = match.group()
-        if value.endswith(".") and not value.endswith("..."):
-            end -= 1  # a sentence's full stop: "a key looks like sk-xxxx."
-        return start, end
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
         if not value.startswith("<"):
