@@ -63,6 +63,17 @@ class LiteralScanner:
         return found
 
 
+def near_anchors(
+    windows: list[tuple[int, int]], reach: tuple[int, int], n: int, longest: int = 16
+) -> list[tuple[int, int]]:
+    """The parts of prefilter windows (each anchor occurrence +- `reach`, merged) where a
+    literal that starts at most `reach[0]` before its anchor and ends at most `longest`
+    after it can be: a rule's first literal is looked for there, not over the whole
+    window that its match may then extend into."""
+    cut = reach[1] - longest
+    return [(s, e if e >= n else max(s, e - cut)) for s, e in windows]
+
+
 def starts_of(found: dict[str, list[int]], literals: Iterable[str]) -> list[int]:
     """Sorted start positions of any of `literals` in a LiteralScanner.scan result."""
     hits = [found[lit] for lit in literals if lit in found]

@@ -9,6 +9,7 @@ from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
     LiteralScanner,
     looks_placeholder,
+    near_anchors,
     shannon_entropy,
     starts_of,
 )
@@ -295,7 +296,10 @@ class GenericSecretRecognizer(FastPatternRecognizer):
         windows = spans if spans is not None else [(0, len(text))]
         results = super().find(text, lower, windows)
         seen = {(r.start, r.end) for r in results}
-        found = self._scanner.scan(lower, windows)
+        # key words start at most 48 characters before their anchor ("registration key")
+        # and end within 16 after it ("authorization"): only there are they looked for
+        near = windows if spans is None else near_anchors(windows, self.REACH, len(text))
+        found = self._scanner.scan(lower, near)
         # where a key word can start (the regexes' _KEY_START, checked here first: a
         # regex attempt costs 5x more); a bare "key" only where "key" is
         ordered = [p for p in starts_of(found, _KEY_LITERALS) if _key_start(text, p)]

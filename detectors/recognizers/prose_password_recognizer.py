@@ -22,6 +22,7 @@ from llmwall.detectors.recognizers.base import (
     FastPatternRecognizer,
     LiteralScanner,
     looks_placeholder,
+    near_anchors,
     starts_of,
 )
 from llmwall.detectors.recognizers.secret_checks import (
@@ -113,7 +114,8 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
         """The rules tried only where a keyword starts (str.find), not at every position."""
         if lower is None:
             lower = text.lower()
-        found = self._scanner.scan(lower, spans or [(0, len(text))])
+        windows = [(0, len(text))] if spans is None else near_anchors(spans, self.REACH, len(text))
+        found = self._scanner.scan(lower, windows)
         starts = starts_of(found, _LITERALS)
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
