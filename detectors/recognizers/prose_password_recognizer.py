@@ -74,10 +74,10 @@ _LITERALS = (
     "login",
     "credentials",
 )
-# what wakes the recognizer: "pass" and "pw" are GenericSecretRecognizer's anchors too,
-# so they add nothing to the prefilter's automaton (each distinct anchor costs a little
-# on every text). Login pairs in other languages hold a password word as well.
-_ANCHORS = (*(a for a in _LITERALS if not a.startswith(("pass", "pw"))), "pass", "pw")
+# what wakes the recognizer: "passw" (password, passwort, passwd) rather than "pass",
+# which "passed", "passage" and "passport" hold too; "pw" is GenericSecretRecognizer's
+# anchor already (each distinct anchor costs a little on every text)
+_ANCHORS = (*(a for a in _LITERALS if not a.startswith(("pass", "pw"))), "passw", "pw")
 
 
 class ProsePasswordRecognizer(FastPatternRecognizer):
