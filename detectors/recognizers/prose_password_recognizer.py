@@ -92,7 +92,7 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
         ),
         Pattern(
             "secret.login_pair",
-            rf"(?<![\w\-.$@/])(?P<k>(?i:{_LOGIN}))(?!\w)\s*[:=]?\s*[^\s/|,;:]{{1,64}}\s*[/|]\s*"
+            rf"(?<![\w\-.$@/])(?P<k>(?i:{_LOGIN}))(?!\w)\s*[:=]?\s*[\w.@+\-]{{1,64}}\s*[/|]\s*"
             r"(?:(?i:pass(?:word)?|pw|pwd|passwort|kennwort|mdp|contraseña)\s*[:=]?\s*)?"
             r"[\"'`]?(?P<v>" + _VALUE + ")",
             0.65,
@@ -151,8 +151,8 @@ class ProsePasswordRecognizer(FastPatternRecognizer):
             return False  # an assignment in code
         if sep is not None and ":" in sep and not groups["f"] and keyword.lower() in _CODE_WORDS:
             return False  # `password: x` in YAML or a header: GenericSecretRecognizer's
-        if "(" in value or ")" in value:
-            return False  # a call: get_password()
+        if any(c in value for c in "()<>"):
+            return False  # a call (get_password()) or markup (</summary>)
         if len(value) < 6 or looks_placeholder(value) or doc_placeholder(value):
             return False
         if looks_sequential(value) or not any(c.isalpha() for c in value):

@@ -88,6 +88,7 @@ PROSE_NEGATIVES = [
     "The password is in 1Password under 'Staging DB'.",
     "Login: admin / logout",
     "Login with your e-mail: jane@example.com",
+    "<summary>Explicit <code>google.auth</code> credentials</summary>",
 ]
 
 
