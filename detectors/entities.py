@@ -12,6 +12,10 @@ class Category(StrEnum):
 
 
 PROMPT_INJECTION = "PROMPT_INJECTION"
+# a documentation or example value standing in for a secret (`AKIAIOSFODNN7EXAMPLE`,
+# `sk-...`, `YOUR_API_KEY`, `<token>`, `changeme`): a secret by category, so the default
+# `secret: redact` redacts it, but its own type lets a policy treat it differently
+PLACEHOLDER_SECRET = "PLACEHOLDER_SECRET"
 
 ENTITIES: dict[str, Category] = {
     # PII
@@ -81,6 +85,7 @@ ENTITIES: dict[str, Category] = {
     "CONNECTION_STRING": Category.SECRET,
     "GENERIC_SECRET": Category.SECRET,
     "API_TOKEN": Category.SECRET,
+    PLACEHOLDER_SECRET: Category.SECRET,
     # Prompt injection / jailbreak
     PROMPT_INJECTION: Category.INJECTION,
 }

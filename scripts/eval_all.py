@@ -19,11 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import eval_secrets  # scripts/eval_secrets.py: llmwall's own secret cases
 import pii_cases_eval  # scripts/pii_cases_eval.py: the synthetic PII cases of issue 15
 from training import corpora  # scripts/training (run as a script: scripts/ is on sys.path)
 
 from llmwall.detectors.engine import Detector, DetectorConfig
-from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
+from llmwall.detectors.entities import ENTITIES, PLACEHOLDER_SECRET, PROMPT_INJECTION, Category
 from llmwall.detectors.evaluate import binary_metrics, span_metrics
 
 MANIFEST = (
@@ -262,7 +263,9 @@ def credsweeper_rows(
         text = "\n".join(lines)
         best = [0.0] * len(lines)
         for f in det.scan(text):
-            if ENTITIES.get(f.entity) is not Category.SECRET:
+            # placeholders are reported as such, not as secrets: the hard negatives
+            # hold many of them
+            if ENTITIES.get(f.entity) is not Category.SECRET or f.entity == PLACEHOLDER_SECRET:
                 continue
             for i, s in enumerate(starts):
                 if f.start < f.end and not (f.end <= s or f.start >= s + len(lines[i])):
@@ -282,6 +285,14 @@ def credsweeper_rows(
         p = tp / max(1, tp + fp)
         if p >= 0.9 and tp / pos_total > best_recall:
             best_recall, best_t, best_p = tp / pos_total, t, p
+    recall_95 = max(
+        (
+            sum(1 for s, lbl in scored if s >= t and lbl) / pos_total
+            for t in {s for s, _ in scored if s > 0}
+            if _precision_at(scored, t) >= 0.95
+        ),
+        default=0.0,
+    )
     tp = sum(1 for s, lbl in scored if s > 0 and lbl)
     fp = sum(1 for s, lbl in scored if s > 0 and not lbl)
     out.append(
@@ -294,11 +305,18 @@ def credsweeper_rows(
             "precision": round(best_p, 4),
             "default_recall": round(tp / pos_total, 4),
             "default_precision": round(tp / max(1, tp + fp), 4),
+            "recall_at_p95": round(recall_95, 4),
             "n": len(scored),
             "positives": pos_total,
         }
     )
     return out
+
+
+def _precision_at(scored: list[tuple[float, int]], t: float) -> float:
+    tp = sum(1 for s, lbl in scored if s >= t and lbl)
+    fp = sum(1 for s, lbl in scored if s >= t and not lbl)
+    return tp / max(1, tp + fp)
 
 
 def main() -> None:
@@ -339,6 +357,9 @@ def main() -> None:
                 for r in pii_cases_eval.rows(names, split)
                 if r["set"].endswith(" PERSON")
             ]
+        # llmwall's own secret cases (tests/detectors/data): dev was tuned on, heldout was not
+        for split in ("dev", "heldout"):
+            rows += eval_secrets.case_rows(det, split)
     finally:
         if ner:
             ner.close()
@@ -370,7 +391,8 @@ def main() -> None:
             if "default_recall" in r:
                 notes += (
                     f" t={r['threshold']}; at min_score: "
-                    f"R={r['default_recall']} P={r['default_precision']}"
+                    f"R={r['default_recall']} P={r['default_precision']}; "
+                    f"R@P>=0.95: {r['recall_at_p95']}"
                 )
         n = r.get("n", r.get("tp", 0) + r.get("fn", 0))
         print(

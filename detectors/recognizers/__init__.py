@@ -26,6 +26,9 @@ from llmwall.detectors.recognizers.date_of_birth_recognizer import DateOfBirthRe
 from llmwall.detectors.recognizers.de_id_card_recognizer import DeIdCardRecognizer
 from llmwall.detectors.recognizers.de_tax_id_recognizer import DeTaxIdRecognizer
 from llmwall.detectors.recognizers.email_address_recognizer import EmailAddressRecognizer
+from llmwall.detectors.recognizers.encoded_credential_recognizer import (
+    EncodedCredentialRecognizer,
+)
 from llmwall.detectors.recognizers.es_nie_recognizer import EsNieRecognizer
 from llmwall.detectors.recognizers.es_nif_recognizer import EsNifRecognizer
 from llmwall.detectors.recognizers.eu_vat_recognizer import EuVatRecognizer
@@ -89,7 +92,11 @@ from llmwall.detectors.recognizers.passport_recognizer import PassportRecognizer
 from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
 from llmwall.detectors.recognizers.pin_block_recognizer import PinBlockRecognizer
 from llmwall.detectors.recognizers.pl_pesel_recognizer import PlPeselRecognizer
+from llmwall.detectors.recognizers.placeholder_secret_recognizer import (
+    PlaceholderSecretRecognizer,
+)
 from llmwall.detectors.recognizers.private_key_recognizer import PrivateKeyRecognizer
+from llmwall.detectors.recognizers.prose_password_recognizer import ProsePasswordRecognizer
 from llmwall.detectors.recognizers.se_personnummer_recognizer import SePersonnummerRecognizer
 from llmwall.detectors.recognizers.sg_nric_recognizer import SgNricRecognizer
 from llmwall.detectors.recognizers.slack_token_recognizer import SlackTokenRecognizer
@@ -106,6 +113,9 @@ from llmwall.detectors.recognizers.us_driver_license_recognizer import UsDriverL
 from llmwall.detectors.recognizers.us_itin_recognizer import UsItinRecognizer
 from llmwall.detectors.recognizers.us_passport_recognizer import UsPassportRecognizer
 from llmwall.detectors.recognizers.us_social_security_recognizer import UsSocialSecurityRecognizer
+from llmwall.detectors.recognizers.vendor_context_key_recognizer import (
+    VendorContextKeyRecognizer,
+)
 from llmwall.detectors.recognizers.vendor_token_recognizer import VendorTokenRecognizer
 
 # PII and secrets, run on the raw text.
@@ -170,6 +180,10 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
         UsItinRecognizer,
         UsPassportRecognizer,
     ),
+    PlaceholderSecretRecognizer,
+    ProsePasswordRecognizer,
+    VendorContextKeyRecognizer,
+    EncodedCredentialRecognizer,
 )
 
 # Prompt-injection rules, run on the normalized (folded) text.

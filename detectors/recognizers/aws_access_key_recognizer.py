@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
-from llmwall.detectors.recognizers.secret_checks import looks_sequential
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder, looks_sequential
 
 
 class AwsAccessKeyRecognizer(FastPatternRecognizer):
@@ -34,3 +36,6 @@ class AwsAccessKeyRecognizer(FastPatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text[4:]
         return not ("EXAMPLE" in body or len(set(body)) < 6 or looks_sequential(body))
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(value if "EXAMPLE" in value else value[4:])

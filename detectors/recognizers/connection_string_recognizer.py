@@ -5,22 +5,23 @@ import re
 from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder
 
 # how far before "://" a scheme (with "jdbc:" and a word before it) can start
 _SCHEME_REACH = 40
 
 
 class ConnectionStringRecognizer(FastPatternRecognizer):
-    """URLs with an embedded password: the whole URL up to the host is reported."""
+    """URLs of any scheme with an embedded password (`postgres://u:p@h`, `redis://:p@h`,
+    `mysql+pymysql://...`, `jdbc:mysql://...`): the whole URL up to the host is reported,
+    or only the password when it is a placeholder (`<password>`)."""
 
     ENTITY = "CONNECTION_STRING"
     PATTERNS = (
         Pattern(
             "secret.connection_string",
-            r"(?i:\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|"
-            r"sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\+s)?|bolt|ldaps?|ftps?|sftp|"
-            r"smtps?|nats|kafka|jdbc:[a-z]+|https?)://)"
-            r"[^\s:/@<>\"']{1,128}:(?P<pw>[^\s@/<>\"']{3,256})@[^\s/\"'<>]+",
+            r"(?i:(?<![\w+.\-])(?:jdbc:)?[a-z][a-z0-9]{1,20}(?:[+.\-][a-z0-9]{1,20}){0,2}://)"
+            r"[^\s:/@<>\"']{0,128}:(?P<pw><[\w\-. ]{1,40}>|[^\s@/<>\"']{3,256})@[^\s/\"'<>]+",
             0.9,
         ),
     )
@@ -52,6 +53,9 @@ class ConnectionStringRecognizer(FastPatternRecognizer):
                     seen.add(m.start())
                     if self.validate_match(m, m.group()) is not False:
                         results.append(self.result(m.start(), m.end(), pattern.score, pattern.name))
+                    elif doc_placeholder(m.group("pw")):
+                        start, end = m.span("pw")
+                        results.append(self.placeholder_result(start, end, pattern.name))
                 sep = lower.find("://", sep + 3, wend)
         return results
 

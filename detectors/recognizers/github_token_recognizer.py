@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import zlib
 
 from presidio_analyzer import Pattern
@@ -9,6 +10,7 @@ from llmwall.detectors.recognizers.base import (
     looks_placeholder,
     shannon_entropy,
 )
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder
 
 
 class GithubTokenRecognizer(FastPatternRecognizer):
@@ -38,3 +40,6 @@ def _checksum_ok(body: str) -> bool:
         n, r = divmod(n, 62)
         digits = _BASE62[r] + digits
     return digits.rjust(6, "0") == body[-6:]
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(value.partition("_")[2])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.base import (
@@ -7,6 +9,7 @@ from llmwall.detectors.recognizers.base import (
     looks_placeholder,
     shannon_entropy,
 )
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder
 
 
 class GitlabTokenRecognizer(FastPatternRecognizer):
@@ -43,3 +46,6 @@ class GitlabTokenRecognizer(FastPatternRecognizer):
             else pattern_text.split("-", 1)[1]
         )
         return not looks_placeholder(body) and shannon_entropy(body) >= 3.3
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(value.split("-", 1)[-1])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.base import (
@@ -7,6 +9,7 @@ from llmwall.detectors.recognizers.base import (
     looks_placeholder,
     shannon_entropy,
 )
+from llmwall.detectors.recognizers.secret_checks import doc_placeholder
 
 
 class HuggingfaceTokenRecognizer(FastPatternRecognizer):
@@ -18,3 +21,6 @@ class HuggingfaceTokenRecognizer(FastPatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         body = pattern_text[3:]
         return not looks_placeholder(body) and shannon_entropy(body) >= 3.5
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(value[3:])

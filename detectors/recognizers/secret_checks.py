@@ -4,7 +4,10 @@ Every check looks at a candidate value only and never logs or returns it."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
+import re
 from itertools import pairwise
 
 from llmwall.detectors.recognizers.base import looks_placeholder, shannon_entropy
@@ -62,3 +65,77 @@ def bech32_valid(value: str) -> bool:
         for i in range(5):
             chk ^= gen[i] if (top >> i) & 1 else 0
     return chk == 1
+
+
+# Values that documentation uses as stand-ins for a secret. A value that only refers to
+# one (`${DB_PASSWORD}`, `$TOKEN`, `os.environ[...]`, `{{ .Values.x }}`) or is empty
+# (`null`, `""`) is neither a secret nor a placeholder.
+_DOC_PLACEHOLDER = re.compile(
+    r"<[^<>\n]{1,60}>|your[_\- ]?|x{4,}|\*{3,}|•{3,}|#{4,}|\.{3}|…|"
+    r"example|changeme|change[_\-]me|placeholder|dummy|redacted|replace[_\-]?(?:me|this|with)|"
+    r"insert[_\-]|[_\-]here\b|fake[_\-]|notreal|not[_\-]a[_\-]real|"
+    r"^(?:password|passw0rd|passwd|secret|token|admin|root|pass|test|qwerty|123456\d*|abc123|"
+    r"letmein|default|mypassword|apikey|api[_\-]key|foo|bar|baz|s3cr3t|p@ssw0rd|p@ssword)$",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(
+    r"^(?:\$|%|\{\{|#\{|<%|@\{|(?:os|process|self|this|env|config|settings)\.|getenv|env\[)"
+    r"|^(?:null|none|nil|true|false|undefined|empty|string|required|optional)$",
+    re.IGNORECASE,
+)
+_FILLER_CHARS = frozenset("xX*0•#-_.")
+_ENTITY_TAG = re.compile(r"<([A-Z][A-Z0-9_]+)>")
+
+# keys published in vendors' documentation (AWS's example key pair, ...): matched whole
+DOCUMENTATION_KEYS = frozenset(
+    {
+        "AKIAIOSFODNN7EXAMPLE",
+        "AKIAI44QH8DHBEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    }
+)
+
+
+def doc_placeholder(value: str) -> bool:
+    """True for a documentation stand-in for a secret (`<token>`, `YOUR_API_KEY`, `sk-...`,
+    `xxxx`, `********`, `changeme`, AWS's example keys), False for a reference to one or an
+    empty value, and for a redaction tag that names an entity type (`<GENERIC_SECRET>`,
+    so that redacting twice changes nothing)."""
+    from llmwall.detectors.entities import ENTITIES
+
+    value = value.strip("\"'` ")
+    if not value or _REFERENCE.search(value):
+        return False
+    tag = _ENTITY_TAG.fullmatch(value)
+    if tag is not None and tag.group(1) in ENTITIES:
+        return False
+    if value in DOCUMENTATION_KEYS:
+        return True
+    if len(value) >= 4 and set(value) <= _FILLER_CHARS:
+        return True  # "xxxx", "0000", "****", "x-x-x"
+    return _DOC_PLACEHOLDER.search(value) is not None
+
+
+def basic_credentials(encoded: str) -> tuple[str, str] | None:
+    """(user, password) when `encoded` is the base64 of `user:password` in printable text
+    (an HTTP Basic credential, a Docker `auth` value), else None."""
+    try:
+        raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not password or not text.isprintable() or len(user) > 256:
+        return None
+    return user, password
+
+
+_PUBLIC_PREFIXES = ("pk_live_", "pk_test_")
+
+
+def published_key(value: str) -> bool:
+    """Keys that are public by design (Stripe publishable keys go into web pages)."""
+    return value.strip("\"'").startswith(_PUBLIC_PREFIXES)

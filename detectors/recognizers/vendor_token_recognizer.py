@@ -9,7 +9,11 @@ from typing import ClassVar
 from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer, looks_placeholder
-from llmwall.detectors.recognizers.secret_checks import bech32_valid, looks_random
+from llmwall.detectors.recognizers.secret_checks import (
+    bech32_valid,
+    doc_placeholder,
+    looks_random,
+)
 
 # (rule id, lowercase anchors, regex with the random part as group `b`). Formats from
 # each vendor's documentation of its token prefixes; lengths are bounded so no repetition
@@ -59,7 +63,8 @@ _RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         r"NR(?:AK|AA|II|IQ|JS|BR)-(?P<b>[A-Za-z0-9_\-]{19,42})",
     ),
     # a license key: 36 hex characters and the suffix NRAL
-    ("secret.newrelic_license_key", ("nral",), r"(?P<b>[a-z0-9]{4}[a-f0-9]{32})NRAL"),
+    # region-prefixed ("eu01x...") as well
+    ("secret.newrelic_license_key", ("nral",), r"(?P<b>[a-z0-9]{4,6}[a-f0-9]{30,32})NRAL"),
     (
         "secret.age_secret_key",
         ("age-secret-key-1",),
@@ -216,6 +221,47 @@ _RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         r"00D[A-Za-z0-9]{9,15}!(?P<b>[A-Za-z0-9_.]{24,200})",
     ),
     ("secret.salesforce_consumer_key", ("3mvg",), r"3MVG(?P<b>[A-Za-z0-9_.]{24,200})"),
+    # formats from the public secret-scanning rule sets (gitleaks' rule descriptions),
+    # each with a prefix long or rare enough to be its own anchor
+    ("secret.openshift_token", ("sha256~",), r"sha256~(?P<b>[\w\-]{43})"),
+    ("secret.prefect_token", ("pnu_",), r"pnu_(?P<b>[A-Za-z0-9]{36})"),
+    ("secret.readme_token", ("rdme_",), r"rdme_(?P<b>[a-z0-9]{70})"),
+    ("secret.shippo_token", ("shippo_",), r"shippo_(?:live|test)_(?P<b>[a-fA-F0-9]{40})"),
+    ("secret.typeform_token", ("tfp_",), r"tfp_(?P<b>[A-Za-z0-9\-_.=]{59})"),
+    ("secret.infracost_token", ("ico-",), r"ico-(?P<b>[A-Za-z0-9]{32})"),
+    ("secret.intra42_secret", ("s-s4t2",), r"s-s4t2(?:ud|af)-(?P<b>[a-f0-9]{64})"),
+    ("secret.duffel_token", ("duffel_",), r"duffel_(?:test|live)_(?P<b>[A-Za-z0-9_\-=]{43})"),
+    ("secret.frameio_token", ("fio-u-",), r"fio-u-(?P<b>[A-Za-z0-9\-_=]{64})"),
+    ("secret.scalingo_token", ("tk-us-",), r"tk-us-(?P<b>[\w\-]{48})"),
+    (
+        "secret.sourcegraph_token",
+        ("sgp_",),
+        r"sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?(?P<b>[a-fA-F0-9]{40})",
+    ),
+    (
+        "secret.flyio_token",
+        ("fo1_", "fm1a_", "fm1r_", "fm2_"),
+        r"(?:fo1_(?P<b>[\w\-]{43})|fm(?:1[ar]|2)_(?P<b2>[A-Za-z0-9+/]{100,2000}={0,3}))",
+    ),
+    (
+        "secret.harness_token",
+        ("pat.", "sat."),
+        r"[ps]at\.(?P<b>[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20})",
+    ),
+    ("secret.clickhouse_secret", ("4b1d",), r"4b1d(?P<b>[A-Za-z0-9]{38})"),
+    ("secret.maxmind_license_key", ("_mmk",), r"(?P<b>[A-Za-z0-9]{6}_[A-Za-z0-9]{29})_mmk"),
+    (
+        "secret.settlemint_token",
+        ("sm_pat_", "sm_aat_", "sm_sat_"),
+        r"sm_(?:pat|aat|sat)_(?P<b>[A-Za-z0-9]{16})",
+    ),
+    (
+        "secret.teams_webhook",
+        ("webhookb2",),
+        r"https://[a-z0-9\-]+\.webhook\.office\.com/webhookb2/[a-z0-9\-]{36}@[a-z0-9\-]{36}"
+        r"/IncomingWebhook/(?P<b>[a-z0-9]{32})/[a-z0-9\-]{36}",
+    ),
+    ("secret.yandex_api_key", ("aqvn",), r"AQVN(?P<b>[A-Za-z0-9_\-]{35,38})"),
 )
 
 
@@ -249,7 +295,7 @@ class VendorTokenRecognizer(FastPatternRecognizer):
     REACH = (48, 1100)
 
     def validate_match(self, match: re.Match[str], value: str) -> bool | None:
-        body = match.group("b")
+        body = match.group("b") or match.groupdict().get("b2") or ""
         if value.startswith("AGE-SECRET-KEY-1"):
             return bech32_valid(value)  # the checksum settles it either way
         if body.startswith("cmVmdGtu"):
@@ -265,6 +311,9 @@ class VendorTokenRecognizer(FastPatternRecognizer):
         if not looks_random(body):
             return False
         return None
+
+    def placeholder(self, match: re.Match[str], value: str) -> bool:
+        return doc_placeholder(match.group("b") or match.groupdict().get("b2") or "")
 
 
 def _grafana_key(body: str) -> bool:

@@ -23,6 +23,8 @@ PEM = (
     "-----END OPENSSH PRIVATE KEY-----"
 )
 
+# Documentation stand-ins (`sk-...`, AWS's example key, `changeme`) are PLACEHOLDER_SECRET,
+# a secret by category (redacted by default) with a type of its own.
 CASES = [
     # email
     ("write to jane.roe@example.org today", [("EMAIL_ADDRESS", "jane.roe@example.org")]),
@@ -58,10 +60,13 @@ CASES = [
     # secrets
     (f"OPENAI_API_KEY={OPENAI}", [("OPENAI_API_KEY", OPENAI)]),
     (f"legacy {LEGACY_OPENAI}", [("OPENAI_API_KEY", LEGACY_OPENAI)]),
-    ("sk-your-key-here-xxxxxxxxxxxxxxxx", []),
+    (
+        "sk-your-key-here-xxxxxxxxxxxxxxxx",
+        [("PLACEHOLDER_SECRET", "sk-your-key-here-xxxxxxxxxxxxxxxx")],
+    ),
     (f"key: {ANTHROPIC}", [("ANTHROPIC_API_KEY", ANTHROPIC)]),
     ("AKIAQ3EGRTV7WQBZ6DFS in config", [("AWS_ACCESS_KEY_ID", "AKIAQ3EGRTV7WQBZ6DFS")]),
-    ("AKIAIOSFODNN7EXAMPLE is the doc example", []),
+    ("AKIAIOSFODNN7EXAMPLE is the doc example", [("PLACEHOLDER_SECRET", "AKIAIOSFODNN7EXAMPLE")]),
     (
         "aws_secret_access_key = Qm7vX2pL9kR4tW8zN3cF6hJ1sD5gA0yB/eU+iO2q",
         [("AWS_SECRET_ACCESS_KEY", "Qm7vX2pL9kR4tW8zN3cF6hJ1sD5gA0yB/eU+iO2q")],
@@ -82,7 +87,7 @@ CASES = [
         ],
     ),
     ("rk_" + "live_Ab3dE5gH7jK9mN1pQ3sT", [("STRIPE_KEY", "rk_live_Ab3dE5gH7jK9mN1pQ3sT")]),
-    ("sk_live_xxxxxxxxxxxxxxxxxxxx", []),
+    ("sk_live_xxxxxxxxxxxxxxxxxxxx", [("PLACEHOLDER_SECRET", "sk_live_xxxxxxxxxxxxxxxxxxxx")]),
     (
         "AIza" + "SyAb3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4",
         [("GOOGLE_API_KEY", "AIzaSyAb3dE5gH7jK9mN1pQ3sT5vW7yZ9bC2dF4")],
@@ -111,10 +116,10 @@ CASES = [
         "DATABASE_URL=postgres://app:Xk29vLq7Rt@db.internal:5432/prod",
         [("CONNECTION_STRING", "postgres://app:Xk29vLq7Rt@db.internal:5432")],
     ),
-    ("mongodb+srv://u:<password>@cluster0.mongodb.net/db", []),
+    ("mongodb+srv://u:<password>@cluster0.mongodb.net/db", [("PLACEHOLDER_SECRET", "<password>")]),
     ("redis://:${REDIS_PASSWORD}@cache:6379", []),
     ('db_password = "Vq8#kLm2pZ9x!"', [("GENERIC_SECRET", "Vq8#kLm2pZ9x!")]),
-    ("password = changeme", []),
+    ("password = changeme", [("PLACEHOLDER_SECRET", "changeme")]),
     ("api_key = os.environ['API_KEY']", []),
     ("the password is hunter2", []),
 ]

@@ -2,8 +2,10 @@
 positive built at run time from a seeded random body (so the repo holds no scanner bait)
 and a negative (placeholder, example, typed sequence or low entropy)."""
 
+import base64
 import random
 import string
+import uuid
 
 import pytest
 
@@ -31,10 +33,12 @@ def detector():
 
 
 def rules(detector, text):
+    """(rule, value) of the real secrets found: documentation stand-ins are
+    PLACEHOLDER_SECRET and left out (see test_placeholder_secrets.py)."""
     return {
         (f.rule, text[f.start : f.end])
         for f in detector.scan(text)
-        if ENTITIES.get(f.entity) is Category.SECRET
+        if ENTITIES.get(f.entity) is Category.SECRET and f.entity != "PLACEHOLDER_SECRET"
     }
 
 
@@ -158,6 +162,37 @@ VENDOR = [
     ("secret.flutterwave_key", "FLWSECK-" + rand(HEX, 32) + "-X"),
     ("secret.salesforce_token", "00D" + rand(ALNUM, 12) + "!" + rand(ALNUM + "._", 90)),
     ("secret.salesforce_consumer_key", "3MVG" + rand(ALNUM + "._", 80)),
+    ("secret.openshift_token", "sha256~" + rand(URLSAFE, 43)),
+    ("secret.prefect_token", "pnu_" + rand(ALNUM, 36)),
+    ("secret.readme_token", "rdme_" + rand(HEX + "ghijklmnopqrstuvwxyz", 70)),
+    ("secret.shippo_token", "shippo_" + "live_" + rand(HEX, 40)),
+    ("secret.typeform_token", "tfp_" + rand(ALNUM + "_-", 59)),
+    ("secret.infracost_token", "ico-" + rand(ALNUM, 32)),
+    ("secret.intra42_secret", "s-s4t2ud-" + rand(HEX, 64)),
+    ("secret.duffel_token", "duffel_" + "test_" + rand(URLSAFE, 43)),
+    ("secret.frameio_token", "fio-u-" + rand(URLSAFE, 64)),
+    ("secret.scalingo_token", "tk-us-" + rand(URLSAFE, 48)),
+    ("secret.sourcegraph_token", "sgp_" + rand(HEX, 16) + "_" + rand(HEX, 40)),
+    ("secret.flyio_token", "fo1_" + rand(URLSAFE, 43)),
+    (
+        "secret.harness_token",
+        "pat." + rand(URLSAFE, 22) + "." + rand(ALNUM, 24) + "." + rand(ALNUM, 20),
+    ),
+    ("secret.clickhouse_secret", "4b1d" + rand(ALNUM, 38)),
+    ("secret.maxmind_license_key", rand(ALNUM, 6) + "_" + rand(ALNUM, 29) + "_mmk"),
+    ("secret.settlemint_token", "sm_" + "pat_" + rand(ALNUM, 16)),
+    (
+        "secret.teams_webhook",
+        "https://acme.webhook.office.com/webhookb2/"
+        + str(uuid.UUID(int=1234567, version=4))
+        + "@"
+        + str(uuid.UUID(int=7654321, version=4))
+        + "/IncomingWebhook/"
+        + rand(HEX, 32)
+        + "/"
+        + str(uuid.UUID(int=42424242, version=4)),
+    ),
+    ("secret.yandex_api_key", "AQVN" + rand(URLSAFE, 36)),
 ]
 
 
@@ -199,6 +234,8 @@ def test_vendor_token_negatives(detector, text):
 
 PASSWORD = "Qw7#" + "mZ2p!x"
 TOKEN = rand(ALNUM, 24, 9)
+# HTTP Basic credentials are base64 of user:password
+BASIC = base64.b64encode(f"svc-reports:{PASSWORD}".encode()).decode()
 
 GENERIC = [
     ("secret.generic_assignment", f'password = "{PASSWORD}"', PASSWORD),
@@ -218,7 +255,7 @@ GENERIC = [
         "ALTER USER 'a'@'%' IDENTIFIED WITH 'mysql_native_password' AS '*" + rand(HEX, 40) + "';",
         None,
     ),
-    ("secret.authorization_header", f"Authorization: Basic {TOKEN}", TOKEN),
+    ("secret.authorization_header", f"Authorization: Basic {BASIC}", BASIC),
     ("secret.mysql_password_option", f"mysql -h db -uroot -p{PASSWORD} shop", PASSWORD),
     ("secret.sshpass_password", f"sshpass -p '{PASSWORD}' ssh admin@host", PASSWORD),
     ("secret.curl_user_password", f"curl -u admin:{PASSWORD} https://api.local/", PASSWORD),
@@ -255,6 +292,7 @@ def test_generic_positive(detector, rule, text, value):
         "ALTER USER 'u'@'%' PASSWORD EXPIRE INTERVAL 90 DAY;",
         "CREATE USER u WITH PASSWORD '$TEST_USER_PASS';",
         "Authorization: Basic <base64-credentials>",
+        f"Authorization: Basic {TOKEN}",  # not base64 of user:password
         "mysql -h db -u root -p shop",
         "sshpass -p $SSHPASS ssh host",
         "curl -u admin:$TOKEN https://x",
