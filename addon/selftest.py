@@ -4,9 +4,10 @@ It starts the shipped fake provider (addon/selftest_provider.py) and a real prox
 (`llmwall run` in a subprocess, a temporary home and a config whose `openai` upstream is
 the fake), then sends chat requests the way a wrapped client does — through the proxy
 URL with the merged trust bundle `llmwall wrap` would set — and reports what left the
-proxy. The values are realistic synthetic ones: documentation examples such as
-`AKIAIOSFODNN7EXAMPLE` or `123-45-6789` are allowed on purpose, so testing with them
-shows nothing.
+proxy. The values are realistic synthetic ones: an impossible number such as the SSN
+`123-45-6789` fails the detector's checks, and documentation keys such as
+`AKIAIOSFODNN7EXAMPLE` are reported as PLACEHOLDER_SECRET (redacted by default, and a
+type of its own a policy can allow).
 """
 
 from __future__ import annotations
@@ -264,8 +265,8 @@ def render(result: SelftestResult) -> str:
             lines.append(f"       LEAKED: {', '.join(c.leaked)}")
     lines.append(f"  audit: {result.audit_records} content-free records")
     lines.append(
-        "  note: documentation examples (AKIAIOSFODNN7EXAMPLE, 123-45-6789) are allowed on "
-        "purpose; test with realistic values like the ones above"
+        "  note: 123-45-6789 is not a valid SSN (it passes); AKIAIOSFODNN7EXAMPLE is a "
+        "documentation key (PLACEHOLDER_SECRET, redacted); test with realistic values"
     )
     lines.append("selftest passed" if result.ok else "selftest FAILED")
     return "\n".join(lines)
