@@ -13,10 +13,11 @@ from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRec
 
 @pytest.fixture(scope="module")
 def det():
-    # the name recognizer is opt-in (`detectors.custom`) without NER
+    # the cue recognizer alone (as `detectors.custom`), without the given-name list
     d = Detector(
         DetectorConfig(
             cache_size=0,
+            person_names=False,
             disabled=frozenset({"PROMPT_INJECTION"}),
             custom=("llmwall.detectors.recognizers.person_name_recognizer:PersonNameRecognizer",),
         )
