@@ -22,6 +22,7 @@ from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
 from llmwall.addon.reload import Reloader
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.telemetry import Telemetry
+from llmwall.addon.websocket import WebSockets
 
 log = logging.getLogger("llmwall")
 
@@ -131,7 +132,8 @@ async def serve(
         master.addons.add(FrontDoorAddon(cfg.front_door, door, runtime.table))
     firewall = Firewall(runtime)
     reloader = Reloader(runtime, firewall)
-    master.addons.add(firewall, telemetry, ready, reloader, *addons)
+    # WebSockets after Firewall: it reads the FlowState the Firewall builds for the upgrade.
+    master.addons.add(firewall, WebSockets(runtime), telemetry, ready, reloader, *addons)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)

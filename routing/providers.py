@@ -17,6 +17,9 @@ class Endpoint:
     path: re.Pattern[str]  # full match against the request path without the query
     dialect: str  # name of a module in routing.dialects
     operation: str = "chat"  # chat, responses, completions, embeddings, messages, ...
+    # The WebSocket frame protocol this path speaks after an upgrade (a module in
+    # routing.realtime); None: an upgrade here is refused, its frames would go unread.
+    frames: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,8 @@ def _host_matches(pattern: str, host: str) -> bool:
 _WILDCARDS: dict[str, re.Pattern[str]] = {}
 
 
-def _ep(path: str, dialect: str, operation: str = "chat") -> Endpoint:
-    return Endpoint(re.compile(path), dialect, operation)
+def _ep(path: str, dialect: str, operation: str = "chat", frames: str | None = None) -> Endpoint:
+    return Endpoint(re.compile(path), dialect, operation, frames)
 
 
 # OpenAI-shaped endpoints under an optional base prefix (for the many compatible servers).
@@ -64,7 +67,7 @@ def _openai_family(prefix: str) -> tuple[Endpoint, ...]:
     p = re.escape(prefix)
     return (
         _ep(rf"{p}/chat/completions", "openai_chat"),
-        _ep(rf"{p}/responses", "openai_responses", "responses"),
+        _ep(rf"{p}/responses", "openai_responses", "responses", "responses_ws"),
         _ep(rf"{p}/completions", "openai_completions", "completions"),
         _ep(rf"{p}/embeddings", "openai_embeddings", "embeddings"),
     )
@@ -94,11 +97,18 @@ def _openai_platform(prefix: str) -> tuple[Endpoint, ...]:
 _GEMINI_V = r"/v1(?:beta|alpha)?"
 _VERTEX_LOC = r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+"
 
+
+def _realtime(prefix: str) -> Endpoint:
+    # OpenAI Realtime is WebSocket only; the upgrade GET has no body, so its dialect
+    # only shapes the refusal of a blocked upgrade.
+    return _ep(rf"{re.escape(prefix)}/realtime", "openai_chat", "realtime", "openai_realtime")
+
+
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "openai",
         ("api.openai.com",),
-        (*_openai_family("/v1"), *_openai_platform("/v1")),
+        (*_openai_family("/v1"), *_openai_platform("/v1"), _realtime("/v1")),
         base_url="https://api.openai.com",
     ),
     Provider(
@@ -112,6 +122,8 @@ PROVIDERS: tuple[Provider, ...] = (
             *_openai_family("/openai/v1"),
             *_openai_platform("/openai/v1"),
             *_openai_family("/models"),
+            _realtime("/openai"),
+            _realtime("/openai/v1"),
         ),
         auth_headers=("api-key", "authorization"),
     ),
@@ -161,6 +173,14 @@ PROVIDERS: tuple[Provider, ...] = (
                 "embeddings",
             ),
             *_openai_family("/v1beta/openai"),
+            # python-genai joins its base URL (ending in "/") and "/ws/…" into "//ws/…"
+            _ep(
+                r"/+ws/google\.ai\.generativelanguage\.v1(?:beta|alpha)\.GenerativeService"
+                r"\.BidiGenerateContent(?:Constrained)?",
+                "gemini",
+                "live",
+                "gemini_live",
+            ),
         ),
         auth_headers=("x-goog-api-key", "authorization"),
         base_url="https://generativelanguage.googleapis.com",
@@ -195,6 +215,12 @@ PROVIDERS: tuple[Provider, ...] = (
             ),
             _ep(rf"{_VERTEX_LOC}/cachedContents(?:/[^/]+)?", "gemini_caches", "caches"),
             _ep(rf"{_VERTEX_LOC}/tuningJobs(?:/[^/:]+)?(?::cancel)?", "gemini_tuning", "tuning"),
+            _ep(
+                r"/+ws/google\.cloud\.aiplatform\.v1(?:beta1)?\.LlmBidiService/BidiGenerateContent",
+                "gemini",
+                "live",
+                "gemini_live",
+            ),
         ),
         base_url="https://aiplatform.googleapis.com",
     ),

@@ -1,0 +1,253 @@
+"""The mitmproxy addon for WebSocket sessions on LLM hosts: hooks that hand each frame to
+the core's `FrameSession` and apply its `FrameVerdict`.
+
+    requestheaders     an upgrade on an LLM host: the endpoint names its frame protocol
+                       (`Endpoint.frames`), or the upgrade is refused with the
+                       provider's 403 (frames nobody reads would pass unscanned)
+    websocket_start    the session's FrameSession and its start record
+    websocket_message  one frame: inspect, then forward it, rewrite it, drop it, or
+                       (block) send the protocol's error event and close the session
+                       with the protocol's close code and a reason
+    websocket_end      the session's end record (counts by side and decision)
+
+The Firewall addon (registered before this one) has already identified the upgrade
+request, scanned it like any bodiless request and committed its record; its FlowState
+carries the Exchange that every record of the session shares.
+
+A frame's record is committed before the frame moves on; a decision that cannot be
+recorded closes the session (fail closed). Every hook catches at its boundary: an
+exception would make mitmproxy forward the frame unread, so it becomes the core's
+`failure` verdict instead. mitmproxy keeps every message of a session in
+`flow.websocket.messages` for the life of the connection; this addon keeps only the
+last one (the layer holds its own reference to the message in flight), so an hour of
+audio does not accumulate in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from mitmproxy import ctx, http
+from mitmproxy.websocket import WebSocketMessage
+
+from llmwall.addon.flow_state import KEY, FlowState
+from llmwall.addon.runtime import Runtime
+from llmwall.addon.verdicts import http_response
+from llmwall.addon.ws_frames import CloseRequest, Messages, install
+from llmwall.audit.record import AuditRecord
+from llmwall.core.frames import SESSION, Close, FrameSession, FrameVerdict, close_reason
+from llmwall.core.inspect import content_free_reason
+from llmwall.core.refusal import refusal
+from llmwall.decision import Decision
+from llmwall.routing import realtime
+from llmwall.routing.realtime.base import FrameProtocol
+
+log = logging.getLogger("llmwall")
+
+WS_KEY = "llmwall.websocket"
+UNKNOWN_PROTOCOL = "websocket_unknown_protocol"
+WEBSOCKET_ONLY = frozenset({"realtime", "live"})  # endpoint operations with no HTTP use
+
+
+@dataclass
+class WsState:
+    """What this addon keeps about one WebSocket flow (under `flow.metadata[WS_KEY]`)."""
+
+    protocol: FrameProtocol | None  # None: no protocol, passed unscanned (fail_mode: open)
+    model: str | None = None
+    session: FrameSession | None = None
+    closing: bool = False  # llmwall closed it: every later frame is dropped
+    ended: bool = False
+
+
+class WebSockets:
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        install()
+
+    # -- the upgrade -------------------------------------------------------------------
+
+    async def requestheaders(self, flow: http.HTTPFlow) -> None:
+        state: FlowState | None = flow.metadata.get(KEY)
+        if state is None or flow.response is not None:
+            return
+        try:
+            exchange = state.exchange
+            match = self.rt.table.identify(exchange.host, exchange.path)
+            endpoint = match.endpoint if match else None
+            if not is_upgrade(flow.request):
+                if endpoint is not None and endpoint.operation in WEBSOCKET_ONLY:
+                    await self._refuse(flow, state, "this path speaks WebSocket only", 400)
+                return
+            name = endpoint.frames if endpoint else None
+            protocol = realtime.get(name) if name else None
+            query = parse_qs(flow.request.path.partition("?")[2])
+            model = next((m for m in query.get("model", []) if 0 < len(m) <= 128), None)
+            if protocol is not None:
+                flow.metadata[WS_KEY] = WsState(protocol, model)
+                return
+            recorder = self.rt.inspector.recorder
+            if self.rt.config.fail_open:
+                flow.metadata[WS_KEY] = WsState(None, model)
+                record = recorder.record(
+                    exchange, SESSION, Decision.UNSCANNED, rules=(UNKNOWN_PROTOCOL,),
+                    fail_open=True, model=model,
+                )  # fmt: skip
+                await self._commit(exchange.request_id, [record])
+                return
+            message = "llmwall does not read WebSocket frames on this path; upgrade refused"
+            await self._refuse(flow, state, message, 403, model)
+        except Exception as exc:
+            log.error("websocket upgrade check failed: %s", content_free_reason(exc))
+            if not self.rt.config.fail_open:
+                state.answered = True
+                shape = refusal(
+                    state.exchange.dialect,
+                    403,
+                    "llmwall could not inspect this WebSocket upgrade; refused (fail closed)",
+                    "llmwall_inspection_failed",
+                    state.exchange.request_id,
+                )
+                flow.response = http_response(shape)
+
+    async def _refuse(
+        self, flow: http.HTTPFlow, state: FlowState, message: str, status: int,
+        model: str | None = None,
+    ) -> None:  # fmt: skip
+        """Answer the request with the provider's error; the record is committed first."""
+        exchange = state.exchange
+        rules = (f"block:{UNKNOWN_PROTOCOL}",)
+        record = self.rt.inspector.recorder.record(
+            exchange, SESSION, Decision.BLOCK, rules=rules, status=status, model=model
+        )
+        state.answered = True
+        await self._commit(exchange.request_id, [record])
+        shape = refusal(
+            exchange.dialect, status, message, "llmwall_policy_block", exchange.request_id
+        )
+        flow.response = http_response(shape)
+
+    # -- the session -------------------------------------------------------------------
+
+    async def websocket_start(self, flow: http.HTTPFlow) -> None:
+        ws: WsState | None = flow.metadata.get(WS_KEY)
+        state: FlowState | None = flow.metadata.get(KEY)
+        if ws is None or state is None or ws.protocol is None:
+            return
+        try:
+            ws.session = FrameSession(
+                self.rt.inspector,
+                state.exchange,
+                ws.protocol,
+                holdback=self.rt.holdback,
+                model=ws.model,
+            )
+            recorded = await self._commit(state.exchange.request_id, [ws.session.start()])
+        except Exception as exc:
+            log.error("websocket start failed: %s", content_free_reason(exc))
+            recorded = False
+        if not recorded and not self.rt.config.fail_open:
+            self._close(flow, ws, Close(1008, close_reason("llmwall: audit unavailable")))
+
+    async def websocket_message(self, flow: http.HTTPFlow) -> None:
+        assert flow.websocket is not None
+        message = flow.websocket.messages[-1]
+        ws: WsState | None = flow.metadata.get(WS_KEY)
+        try:
+            if message.injected or ws is None or ws.protocol is None:
+                return  # llmwall's own messages; a session passed unscanned (fail-open)
+            if ws.closing:
+                message.drop()
+                return
+            session = ws.session
+            if session is None:  # the session could not start: fail closed
+                message.drop()
+                return
+            try:
+                if message.from_client:
+                    verdict = await session.client(message.content, message.is_text)
+                else:
+                    verdict = session.server(message.content, message.is_text)
+            except Exception as exc:
+                log.error(
+                    "websocket frame inspection failed for %s: %s",
+                    session.exchange.request_id,
+                    content_free_reason(exc),
+                )
+                verdict = session.failure(
+                    message.from_client, exc, fail_open=self.rt.config.fail_open
+                )
+            if verdict.record is not None:
+                recorded = await self._commit(session.exchange.request_id, [verdict.record])
+                if not recorded and not self.rt.config.fail_open:
+                    verdict = session.audit_failure()
+            self._apply(flow, message, ws, verdict)
+        except Exception as exc:  # never forward a frame because llmwall failed
+            log.error("websocket hook failed: %s", content_free_reason(exc))
+            if ws is not None and ws.protocol is not None and not self.rt.config.fail_open:
+                message.drop()
+                self._close(flow, ws, Close(1008, "llmwall: inspection failed"))
+        finally:
+            del flow.websocket.messages[:-1]
+
+    async def websocket_end(self, flow: http.HTTPFlow) -> None:
+        ws: WsState | None = flow.metadata.get(WS_KEY)
+        if ws is None or ws.session is None or ws.ended:
+            return
+        ws.ended = True
+        try:
+            assert flow.websocket is not None
+            record = ws.session.end(
+                close_code=flow.websocket.close_code,
+                closed_by_client=flow.websocket.closed_by_client,
+            )
+            await self._commit(ws.session.exchange.request_id, [record])
+        except Exception as exc:
+            log.error("websocket end record failed: %s", content_free_reason(exc))
+
+    # -- applying a verdict ------------------------------------------------------------
+
+    def _apply(
+        self, flow: http.HTTPFlow, message: WebSocketMessage, ws: WsState, verdict: FrameVerdict
+    ) -> None:
+        send = verdict.send
+        if send is not None:
+            if not send:
+                message.drop()
+            else:
+                message.content = send[0] if len(send) == 1 else Messages(send)
+        for event in verdict.to_client:
+            inject(flow, event)
+        if verdict.close is not None:
+            self._close(flow, ws, verdict.close)
+
+    @staticmethod
+    def _close(flow: http.HTTPFlow, ws: WsState, close: Close) -> None:
+        """Close both sides with `close`, after anything injected before it."""
+        ws.closing = True
+        if ws.session is not None:
+            ws.session.closed_by_llmwall = True
+        inject(flow, CloseRequest(close.code, close.reason))
+
+    async def _commit(self, request_id: str, records: list[AuditRecord]) -> bool:
+        """Wait until the records are committed; False if the audit log failed."""
+        try:
+            for record in records:
+                await asyncio.wrap_future(self.rt.audit.submit(record))
+        except Exception as exc:
+            log.error("audit append failed for %s: %s", request_id, type(exc).__name__)
+            return False
+        return True
+
+
+def inject(flow: http.HTTPFlow, data: bytes) -> None:
+    """A text message (or a CloseRequest) to the client, through mitmproxy's injection:
+    it is sent after the message in flight and everything injected before it."""
+    ctx.master.commands.call("inject.websocket", flow, True, data, True)
+
+
+def is_upgrade(request: http.Request) -> bool:
+    return request.headers.get("upgrade", "").strip().lower() == "websocket"

@@ -1,0 +1,389 @@
+"""The decision path for WebSocket frames: one `FrameSession` per session, one
+`FrameVerdict` per frame.
+
+    client frame   parse -> protocol.client_event (an Extraction with paths inside the
+                   frame's JSON) -> scanner -> judge (direction request) -> allow | redact
+                   (the frame rewritten) | block (error event to the client, then close)
+    server frame   parse -> the core's StreamInspector over the protocol's server stream
+                   dialect (deltas held back per channel, so a secret split over frames is
+                   seen whole; whole copies redacted as objects) -> the messages to send
+                   instead -> allow | redact | block (error event, then close)
+
+A frame that is not JSON is `binary_content` (binary frames: audio) or `unknown_content`
+(text that does not parse); base64 audio inside JSON is `binary_content` by its
+protocol's reading. Every frame is counted in the session's end record; a frame gets its
+own record when it carries text from the client, or when it was not simply allowed
+(redacted, blocked, unscanned); findings the policy allows in server frames appear in
+the end record. Records never hold content: only rule
+ids, finding counts, the event's name when the protocol knows it, sizes and a keyed
+digest.
+
+Pure: no mitmproxy. The adapter (`llmwall.addon.websocket`) applies the verdicts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.core.exchange import Exchange
+from llmwall.core.inspect import Inspector, content_free_reason
+from llmwall.core.judge import Judgement, judge, placeholder
+from llmwall.decision import Decision
+from llmwall.routing import jsonpath
+from llmwall.routing.realtime.base import FrameProtocol, dumps
+from llmwall.routing.segment import Direction, Extraction
+
+CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
+BLOCK_CODE = "llmwall_policy_block"
+FAILED_CODE = "llmwall_inspection_failed"
+# kinds of the audit records of a session
+SESSION, CLIENT, SERVER = "websocket", "ws_client", "ws_server"
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    code: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrameVerdict:
+    """What the adapter does with one frame. `send` None forwards it unchanged; else
+    these messages go instead, in order, in the frame's direction (empty: dropped).
+    `to_client` are llmwall's own messages for the client (an error event), sent before
+    `close` ends the session on both sides."""
+
+    decision: Decision
+    send: tuple[bytes, ...] | None = None
+    to_client: tuple[bytes, ...] = ()
+    close: Close | None = None
+    record: AuditRecord | None = None
+
+
+@dataclass
+class _Tally:
+    """What the end record of a session says: counts, no content."""
+
+    frames: Counter[str] = field(default_factory=Counter)
+    bytes: Counter[str] = field(default_factory=Counter)
+    decisions: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    counts: Counter[str] = field(default_factory=Counter)
+    scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    rules: list[str] = field(default_factory=list)
+
+    def add(self, side: str, decision: Decision, findings: tuple[FindingSummary, ...]) -> None:
+        self.decisions[side][decision.value] += 1
+        for f in findings:
+            self.counts[f.entity] += f.count
+            self.scores[f.entity] = max(self.scores[f.entity], f.max_score)
+
+    def rule(self, rules: tuple[str, ...]) -> None:
+        self.rules.extend(r for r in rules if r not in self.rules)
+
+    def findings(self) -> tuple[FindingSummary, ...]:
+        return tuple(
+            FindingSummary(e, self.counts[e], round(self.scores[e], 4)) for e in sorted(self.counts)
+        )
+
+
+_UNREADABLE = object()
+
+
+class FrameSession:
+    """The inspection of one WebSocket session (one upgrade's Exchange)."""
+
+    def __init__(
+        self,
+        inspector: Inspector,
+        exchange: Exchange,
+        protocol: FrameProtocol,
+        *,
+        holdback: int,
+        model: str | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.inspector = inspector
+        self.exchange = exchange
+        self.protocol = protocol
+        self.policy = inspector.policy_for(exchange)
+        self.dialect = protocol.server_stream()
+        self.stream = inspector.stream_inspector(exchange, self.dialect, holdback)
+        self.model = model
+        self.clock = clock
+        self.tally = _Tally()
+        self.closed_by_llmwall = False
+        self.server_unscanned = False  # the server side failed, fail-open: passes unread
+        self.fail_open_seen = False
+        self._opened = clock()
+
+    # -- the session -------------------------------------------------------------------
+
+    def start(self) -> AuditRecord:
+        return self._record(SESSION, Decision.ALLOW, self._opened, event="start")
+
+    def end(self, *, close_code: int | None, closed_by_client: bool | None) -> AuditRecord:
+        """The session's record: its frames and decisions by side, and how it closed."""
+        t = self.tally
+        sides = ("client", "server")
+        if self.closed_by_llmwall:
+            decision = Decision.BLOCK
+        elif any(t.decisions[s][Decision.REDACT.value] for s in sides):
+            decision = Decision.REDACT
+        elif self.fail_open_seen or self.server_unscanned:
+            decision = Decision.UNSCANNED
+        else:
+            decision = Decision.ALLOW
+        closed_by = (
+            "llmwall"
+            if self.closed_by_llmwall
+            else {True: "client", False: "server", None: None}[closed_by_client]
+        )
+        held = sum(len(ch.pending) for ch in self.stream.channels.values())
+        return self._record(
+            SESSION,
+            decision,
+            self._opened,
+            event="end",
+            rules=tuple(t.rules),
+            findings=t.findings(),
+            fail_open=self.fail_open_seen,
+            more={
+                "frames": {s: t.frames[s] for s in sides},
+                "bytes": {s: t.bytes[s] for s in sides},
+                "decisions": {s: dict(t.decisions[s]) for s in sides},
+                "close_code": close_code,
+                "closed_by": closed_by,
+                "seconds": round(self.clock() - self._opened, 3),
+                "held_back_chars": held,  # server text still held when the session ended
+            },
+        )
+
+    # -- client frames -----------------------------------------------------------------
+
+    async def client(self, content: bytes, is_text: bool) -> FrameVerdict:
+        started = self.clock()
+        self.tally.frames["client"] += 1
+        self.tally.bytes["client"] += len(content)
+        data = self._parse(content, is_text)
+        if data is _UNREADABLE:
+            extraction = _unreadable(is_text)
+        else:
+            extraction = self.protocol.client_event(data)
+            self.model = self.protocol.model(data) or self.model
+        scans = await self.inspector.scanner.ascan(extraction) if extraction.segments else []
+        judged = judge(extraction, scans, self.policy, Direction.REQUEST)
+        event = "binary" if data is _UNREADABLE and not is_text else self.protocol.event_type(data)
+        if judged.decision is Decision.BLOCK:
+            message = f"llmwall blocked this message: {judged.reason}"
+            return self._close(CLIENT, judged, started, content, event, message, BLOCK_CODE)
+        send = None
+        if judged.decision is Decision.REDACT and judged.rewrites:
+            send = (dumps(jsonpath.set_many(data, judged.rewrites)),)
+        decision = judged.decision if send is not None else Decision.ALLOW
+        self.tally.add("client", decision, judged.findings)
+        self.tally.rule(judged.rules)
+        record: AuditRecord | None = None
+        if extraction.segments or decision is not Decision.ALLOW or judged.findings:
+            record = self._record(
+                CLIENT,
+                decision,
+                started,
+                event=event,
+                rules=judged.rules,
+                findings=judged.findings,
+                body=content,
+            )
+        return FrameVerdict(decision, send, record=record)
+
+    # -- server frames -----------------------------------------------------------------
+
+    def server(self, content: bytes, is_text: bool) -> FrameVerdict:
+        started = self.clock()
+        self.tally.frames["server"] += 1
+        self.tally.bytes["server"] += len(content)
+        if self.server_unscanned:
+            self.tally.add("server", Decision.UNSCANNED, ())
+            return FrameVerdict(Decision.UNSCANNED)
+        data = self._parse(content, is_text)
+        if data is _UNREADABLE:
+            judged = judge(_unreadable(is_text), [], self.stream.policy, Direction.RESPONSE)
+            event = "binary" if not is_text else "other"
+            if judged.decision is Decision.BLOCK:
+                message = f"llmwall blocked this response: {judged.reason}"
+                return self._close(SERVER, judged, started, content, event, message, BLOCK_CODE)
+            self.tally.add("server", Decision.ALLOW, ())
+            return FrameVerdict(Decision.ALLOW)
+        framing = self.dialect.framing()
+        before = Counter(self.stream.stats.counts)
+        out = self.stream(framing.token(content, data))
+        messages = framing.messages(out)
+        new = Counter(self.stream.stats.counts)
+        new.subtract(before)
+        findings = tuple(
+            FindingSummary(e, n, round(self.stream.stats.scores[e], 4))
+            for e, n in sorted(new.items())
+            if n > 0
+        )
+        rules = tuple(self.stream.stats.rules)
+        event = self.protocol.event_type(data)
+        self.tally.rule(rules)
+        if self.stream.done:
+            rule = next((r for r in rules if r.startswith("block")), "block")
+            self.closed_by_llmwall = True
+            self.tally.add("server", Decision.BLOCK, findings)
+            return FrameVerdict(
+                Decision.BLOCK,
+                tuple(messages),
+                close=Close(self.protocol.close_code, close_reason(f"llmwall blocked: {rule}")),
+                record=self._record(
+                    SERVER,
+                    Decision.BLOCK,
+                    started,
+                    event=event,
+                    rules=rules,
+                    findings=findings,
+                    body=content,
+                ),
+            )
+        send = None if messages == [content] else tuple(messages)
+        # Held-back text makes many frames differ from what arrived; a frame is redacted
+        # when what it sends carries a placeholder for a finding judged during it.
+        marks = [placeholder(f.entity).encode() for f in findings]
+        redacted = send is not None and any(
+            mark in m and mark not in content for m in messages for mark in marks
+        )
+        decision = Decision.REDACT if redacted else Decision.ALLOW
+        self.tally.add("server", decision, findings)
+        record: AuditRecord | None = None
+        if decision is not Decision.ALLOW:
+            record = self._record(
+                SERVER, decision, started, event=event, rules=rules, findings=findings,
+                body=content,
+            )  # fmt: skip
+        return FrameVerdict(decision, send, record=record)
+
+    # -- failures ----------------------------------------------------------------------
+
+    def failure(self, from_client: bool, exc: BaseException, *, fail_open: bool) -> FrameVerdict:
+        """Inspecting a frame raised: close the session (fail closed), or, with
+        `fail_mode: open`, pass the frame unscanned, visibly (and, on the server side,
+        every later frame: the stream inspector's state is no longer trustworthy)."""
+        side, kind = ("client", CLIENT) if from_client else ("server", SERVER)
+        started = self.clock()
+        if fail_open:
+            self.fail_open_seen = True
+            if not from_client:
+                self.server_unscanned = True
+            self.tally.add(side, Decision.UNSCANNED, ())
+            record = self._record(
+                kind, Decision.UNSCANNED, started, event="other", rules=("fail_open",),
+                fail_open=True,
+            )  # fmt: skip
+            return FrameVerdict(Decision.UNSCANNED, record=record)
+        reason = content_free_reason(exc)
+        judged = Judgement(Decision.BLOCK, ("fail_closed",))
+        message = f"llmwall could not inspect this session ({reason}); closed (fail closed)"
+        return self._close(kind, judged, started, None, "other", message, FAILED_CODE)
+
+    def audit_failure(self) -> FrameVerdict:
+        """A frame's record could not be committed: its decision is not carried out; the
+        frame is dropped and the session closed (fail closed). No record: the audit log
+        is what failed."""
+        self.closed_by_llmwall = True
+        message = "llmwall could not record this decision (audit unavailable); closed"
+        error = self.protocol.error_event(message, "llmwall_audit_failed")
+        return FrameVerdict(
+            Decision.BLOCK,
+            (),
+            to_client=(dumps(error),) if error is not None else (),
+            close=Close(self.protocol.close_code, "llmwall: audit unavailable"),
+        )
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _parse(self, content: bytes, is_text: bool) -> Any:
+        if not is_text and not self.protocol.binary_json:
+            return _UNREADABLE
+        try:
+            data = json.loads(content)
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            return _UNREADABLE
+        return data if isinstance(data, dict) or is_text else _UNREADABLE
+
+    def _close(
+        self,
+        kind: str,
+        judged: Judgement,
+        started: float,
+        content: bytes | None,
+        event: str,
+        message: str,
+        code: str,
+    ) -> FrameVerdict:
+        """Block: the frame is dropped, the client gets the protocol's error event, and
+        the session is closed on both sides with the protocol's policy close code."""
+        self.closed_by_llmwall = True
+        side = "client" if kind == CLIENT else "server"
+        self.tally.add(side, Decision.BLOCK, judged.findings)
+        self.tally.rule(judged.rules)
+        error = self.protocol.error_event(message, code)
+        record = self._record(
+            kind, Decision.BLOCK, started, event=event, rules=judged.rules,
+            findings=judged.findings, body=content,
+        )  # fmt: skip
+        rule = judged.block_rule if code == BLOCK_CODE else "fail_closed"
+        return FrameVerdict(
+            Decision.BLOCK,
+            (),
+            to_client=(dumps(error),) if error is not None else (),
+            close=Close(self.protocol.close_code, close_reason(f"llmwall blocked: {rule}")),
+            record=record,
+        )
+
+    def _record(
+        self,
+        kind: str,
+        decision: Decision,
+        started: float,
+        *,
+        event: str,
+        rules: tuple[str, ...] = (),
+        findings: tuple[FindingSummary, ...] = (),
+        body: bytes | None = None,
+        fail_open: bool = False,
+        more: dict[str, Any] | None = None,
+    ) -> AuditRecord:
+        side = {CLIENT: "client", SERVER: "server"}.get(kind)
+        info: dict[str, Any] = {"protocol": self.protocol.name, "event": event}
+        if side is not None:
+            info["frame"] = self.tally.frames[side]  # the frame's number on its side
+        return self.inspector.recorder.record(
+            replace(self.exchange, started=started),
+            kind,
+            decision,
+            rules=rules,
+            findings=findings,
+            body=body,
+            fail_open=fail_open,
+            model=self.model,
+            extra={"websocket": {**info, **(more or {})}},
+        )
+
+
+def _unreadable(is_text: bool) -> Extraction:
+    """A frame that is not JSON: audio or other bytes (binary), or text nobody reads."""
+    return Extraction(binary=((),)) if not is_text else Extraction(unknown=((),))
+
+
+def close_reason(text: str) -> str:
+    """`text` cut to what a close frame can carry, on a character boundary."""
+    raw = text.encode()
+    if len(raw) <= CLOSE_REASON_BYTES:
+        return text
+    return raw[:CLOSE_REASON_BYTES].decode(errors="ignore")
