@@ -93,6 +93,8 @@ class _Tally:
 
 
 _UNREADABLE = object()
+# A frame that arrives after llmwall closed the session: dropped (already decided).
+_DROPPED = FrameVerdict(Decision.BLOCK, ())
 
 
 class FrameSession:
@@ -170,6 +172,8 @@ class FrameSession:
         started = self.clock()
         self.tally.frames["client"] += 1
         self.tally.bytes["client"] += len(content)
+        if self.closed_by_llmwall:
+            return _DROPPED
         data = self._parse(content, is_text)
         if data is _UNREADABLE:
             extraction = _unreadable(is_text)
@@ -207,6 +211,8 @@ class FrameSession:
         started = self.clock()
         self.tally.frames["server"] += 1
         self.tally.bytes["server"] += len(content)
+        if self.closed_by_llmwall:
+            return _DROPPED
         if self.server_unscanned:
             self.tally.add("server", Decision.UNSCANNED, ())
             return FrameVerdict(Decision.UNSCANNED)
