@@ -5,6 +5,7 @@ blocks as the protocol's error event plus a 1008 close, and the session's record
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from typing import Any
 
@@ -61,21 +62,62 @@ AUDIO = json.dumps({"type": "input_audio_buffer.append", "audio": "UklGRg==" * 6
 # (case, protocol, frame, is_text, decision, text that must reach the provider or None
 #  when the frame is forwarded unchanged, whether the frame gets its own record)
 CLIENT_CASES = [
-    ("a user message with an e-mail", "openai_realtime", item(f"mail {EMAIL}"), True,
-     Decision.REDACT, "mail <EMAIL_ADDRESS>", True),
-    ("a user message without findings", "openai_realtime", item("what is the weather"), True,
-     Decision.ALLOW, None, True),
-    ("base64 audio: binary content, allowed by default", "openai_realtime", AUDIO, True,
-     Decision.ALLOW, None, False),
+    (
+        "a user message with an e-mail",
+        "openai_realtime",
+        item(f"mail {EMAIL}"),
+        True,
+        Decision.REDACT,
+        "mail <EMAIL_ADDRESS>",
+        True,
+    ),
+    (
+        "a user message without findings",
+        "openai_realtime",
+        item("what is the weather"),
+        True,
+        Decision.ALLOW,
+        None,
+        True,
+    ),
+    (
+        "base64 audio: binary content, allowed by default",
+        "openai_realtime",
+        AUDIO,
+        True,
+        Decision.ALLOW,
+        None,
+        False,
+    ),
     ("a binary frame", "openai_realtime", bytes(range(200)), False, Decision.ALLOW, None, False),
-    ("Gemini: a turn with a key", "gemini_live", live_turn(f"key {KEY}"), True,
-     Decision.REDACT, "key <OPENAI_API_KEY>", True),
-    ("Gemini: JSON in a binary frame is read", "gemini_live", live_turn(f"to {EMAIL}"), False,
-     Decision.REDACT, "to <EMAIL_ADDRESS>", True),
-    ("Responses WS: response.create input", "responses_ws",
-     json.dumps({"type": "response.create", "model": "m", "input": f"my key {KEY}"}).encode(), True,
-     Decision.REDACT, "my key <OPENAI_API_KEY>", True),
-]  # fmt: skip
+    (
+        "Gemini: a turn with a key",
+        "gemini_live",
+        live_turn(f"key {KEY}"),
+        True,
+        Decision.REDACT,
+        "key <OPENAI_API_KEY>",
+        True,
+    ),
+    (
+        "Gemini: JSON in a binary frame is read",
+        "gemini_live",
+        live_turn(f"to {EMAIL}"),
+        False,
+        Decision.REDACT,
+        "to <EMAIL_ADDRESS>",
+        True,
+    ),
+    (
+        "Responses WS: response.create input",
+        "responses_ws",
+        json.dumps({"type": "response.create", "model": "m", "input": f"my key {KEY}"}).encode(),
+        True,
+        Decision.REDACT,
+        "my key <OPENAI_API_KEY>",
+        True,
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -111,13 +153,31 @@ def test_client_frames(
 
 BLOCKS = [
     ("an injection", "openai_realtime", item(INJECTION), True, {}, "block:PROMPT_INJECTION"),
-    ("text that is not JSON: unknown content", "openai_realtime", b"hello there", True, {},
-     "block:unknown_content"),
-    ("audio when binary_content is block", "openai_realtime", AUDIO, True,
-     {"binary_content": "block"}, "block:binary_content"),
-    ("Gemini: an injection (no error event: the close reason carries it)", "gemini_live",
-     live_turn(INJECTION), True, {}, "block:PROMPT_INJECTION"),
-]  # fmt: skip
+    (
+        "text that is not JSON: unknown content",
+        "openai_realtime",
+        b"hello there",
+        True,
+        {},
+        "block:unknown_content",
+    ),
+    (
+        "audio when binary_content is block",
+        "openai_realtime",
+        AUDIO,
+        True,
+        {"binary_content": "block"},
+        "block:binary_content",
+    ),
+    (
+        "Gemini: an injection (no error event: the close reason carries it)",
+        "gemini_live",
+        live_turn(INJECTION),
+        True,
+        {},
+        "block:PROMPT_INJECTION",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -149,7 +209,7 @@ def deltas(text: str, cuts: list[int], item_id: str = "it1") -> list[bytes]:
     base = {"item_id": item_id, "content_index": 0, "response_id": "r1", "output_index": 0}
     return [
         json.dumps({"type": "response.output_text.delta", **base, "delta": text[a:b]}).encode()
-        for a, b in zip(bounds, bounds[1:], strict=False)
+        for a, b in itertools.pairwise(bounds)
     ]
 
 
@@ -166,7 +226,7 @@ def client_sees(s: FrameSession, frames: list[bytes]) -> tuple[str, list[dict[st
 
 
 REPLY = f"Here it is: {KEY} — and write to {EMAIL} soon. Nothing else to add here today."
-REDACTED = "Here it is: <OPENAI_API_KEY> — and write to <EMAIL_ADDRESS> soon. Nothing else to add here today."
+REDACTED = REPLY.replace(KEY, "<OPENAI_API_KEY>").replace(EMAIL, "<EMAIL_ADDRESS>")
 
 
 @settings(max_examples=25, deadline=None)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 from websockets.asyncio.client import connect
@@ -398,3 +399,12 @@ def test_an_upgrade_to_a_path_without_a_frame_protocol_is_refused(ws_proxy: Prox
     assert [(r["kind"], r["decision"], r["rules"]) for r in new] == [
         ("websocket", "block", ["block:websocket_unknown_protocol"])
     ]
+
+
+def test_a_plain_request_to_a_websocket_only_path_is_refused(ws_proxy: Proxy) -> None:
+    client = httpx.Client(proxy=ws_proxy.url, verify=trust(ws_proxy))
+    body = {"type": "session.update", "session": {"instructions": f"Owner {EMAIL}"}}
+    reply = client.post("https://api.openai.com/v1/realtime", json=body)
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"] == "llmwall_policy_block"
+    assert reply.headers["x-should-retry"] == "false"

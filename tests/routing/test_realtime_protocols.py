@@ -37,33 +37,61 @@ REALTIME_CLIENT = [
                 "type": "realtime",
                 "model": "gpt-realtime",
                 "instructions": "be brief",
-                "tools": [{"type": "function", "name": "f", "description": "mails someone",
-                           "parameters": {"type": "object", "properties": {"to": {"description": "address"}}}}],
+                "tools": [
+                    {
+                        "type": "function",
+                        "name": "f",
+                        "description": "mails someone",
+                        "parameters": {
+                            "type": "object",
+                            "properties": {"to": {"description": "address"}},
+                        },
+                    }
+                ],
                 "audio": {"input": {"transcription": {"model": "m", "prompt": "names: Ann"}}},
                 "prompt": {"id": "pmpt_1", "variables": {"city": "Oslo"}},
             },
         },
         [
             (("session", "instructions"), "be brief", *SYS),
-            (("session", "tools", 0, "description"), "mails someone", Role.TOOL_DEFINITION, Trust.SYSTEM),
-            (("session", "tools", 0, "parameters", "type"), "object", Role.TOOL_DEFINITION, Trust.SYSTEM),
-            (("session", "tools", 0, "parameters", "properties", "to", "description"), "address",
-             Role.TOOL_DEFINITION, Trust.SYSTEM),
+            (
+                ("session", "tools", 0, "description"),
+                "mails someone",
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            ),
+            (
+                ("session", "tools", 0, "parameters", "type"),
+                "object",
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            ),
+            (
+                ("session", "tools", 0, "parameters", "properties", "to", "description"),
+                "address",
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            ),
             (("session", "prompt", "variables", "city"), "Oslo", *U),
             (("session", "audio", "input", "transcription", "prompt"), "names: Ann", *SYS),
         ],
-        (), (),
+        (),
+        (),
     ),
     (
         "conversation.item.create: text, audio transcript, image URL, data URL",
         {
             "type": "conversation.item.create",
-            "item": {"type": "message", "role": "user", "content": [
-                {"type": "input_text", "text": "hello"},
-                {"type": "input_audio", "audio": "UklGRg==", "transcript": "spoken"},
-                {"type": "input_image", "image_url": "https://x.test/a.png?token=t"},
-                {"type": "input_image", "image_url": "data:image/png;base64,AAAA"},
-            ]},
+            "item": {
+                "type": "message",
+                "role": "user",
+                "content": [
+                    {"type": "input_text", "text": "hello"},
+                    {"type": "input_audio", "audio": "UklGRg==", "transcript": "spoken"},
+                    {"type": "input_image", "image_url": "https://x.test/a.png?token=t"},
+                    {"type": "input_image", "image_url": "data:image/png;base64,AAAA"},
+                ],
+            },
         },
         [
             (("item", "content", 0, "text"), "hello", *U),
@@ -75,59 +103,103 @@ REALTIME_CLIENT = [
     ),
     (
         "a system message item",
-        {"type": "conversation.item.create",
-         "item": {"type": "message", "role": "system", "content": [{"type": "input_text", "text": "rules"}]}},
+        {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "message",
+                "role": "system",
+                "content": [{"type": "input_text", "text": "rules"}],
+            },
+        },
         [(("item", "content", 0, "text"), "rules", *SYS)],
-        (), (),
+        (),
+        (),
     ),
     (
         "function_call_output is a tool result, read leaf by leaf when it is JSON",
-        {"type": "conversation.item.create",
-         "item": {"type": "function_call_output", "call_id": "call_1", "output": '{"temp": "cold"}'}},
+        {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "function_call_output",
+                "call_id": "call_1",
+                "output": '{"temp": "cold"}',
+            },
+        },
         [(("item", "output", JSON, "temp"), "cold", Role.TOOL_RESULT, Trust.EXTERNAL)],
-        (), (),
+        (),
+        (),
     ),
     (
         "mcp approval reason",
-        {"type": "conversation.item.create",
-         "item": {"type": "mcp_approval_response", "approval_request_id": "a1", "approve": False,
-                  "reason": "not now"}},
+        {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "mcp_approval_response",
+                "approval_request_id": "a1",
+                "approve": False,
+                "reason": "not now",
+            },
+        },
         [(("item", "reason"), "not now", *U)],
-        (), (),
+        (),
+        (),
     ),
     (
         "response.create: instructions, input items, metadata",
-        {"type": "response.create", "response": {
-            "instructions": "answer in French", "conversation": "none",
-            "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]}],
-            "metadata": {"topic": "billing"}, "output_modalities": ["text"],
-        }},
+        {
+            "type": "response.create",
+            "response": {
+                "instructions": "answer in French",
+                "conversation": "none",
+                "input": [
+                    {
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_text", "text": "hi"}],
+                    }
+                ],
+                "metadata": {"topic": "billing"},
+                "output_modalities": ["text"],
+            },
+        },
         [
             (("response", "instructions"), "answer in French", *SYS),
             (("response", "input", 0, "content", 0, "text"), "hi", *U),
             (("response", "metadata", "topic"), "billing", *SYS),
         ],
-        (), (),
+        (),
+        (),
     ),
     (
         "input_audio_buffer.append is binary content",
         {"type": "input_audio_buffer.append", "audio": "UklGRg=="},
-        [], (("audio",),), (),
+        [],
+        (("audio",),),
+        (),
     ),
     ("ids only", {"type": "response.cancel", "response_id": "resp_1"}, [], (), ()),
     (
         "an unknown event: every string but ids is read",
         {"type": "future.event", "event_id": "e1", "note": "free text", "nested": {"x": "y"}},
         [(("note",), "free text", *U), (("nested", "x"), "y", *U)],
-        (), (),
+        (),
+        (),
     ),
     (
         "an unknown content part is unknown content",
-        {"type": "conversation.item.create",
-         "item": {"type": "message", "role": "user", "content": [{"type": "input_video", "data": "x"}]}},
-        [], (), (("item", "content", 0),),
+        {
+            "type": "conversation.item.create",
+            "item": {
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_video", "data": "x"}],
+            },
+        },
+        [],
+        (),
+        (("item", "content", 0),),
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -152,19 +224,38 @@ def test_a_client_frame_that_is_not_an_object_is_unknown() -> None:
 RESPONSES_CLIENT = [
     (
         "response.create carries a Responses request at the top level",
-        {"type": "response.create", "model": "gpt-x", "instructions": "sys",
-         "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "q"}]}],
-         "metadata": {"k": "v"}, "user": "jane@example.com", "prompt_cache_key": "conv-1"},
-        [(("instructions",), "sys", *SYS), (("input", 0, "content", 0, "text"), "q", *U),
-         (("metadata", "k"), "v", *U), (("user",), "jane@example.com", *U)],
+        {
+            "type": "response.create",
+            "model": "gpt-x",
+            "instructions": "sys",
+            "input": [
+                {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "q"}],
+                }
+            ],
+            "metadata": {"k": "v"},
+            "user": "jane@example.com",
+            "prompt_cache_key": "conv-1",
+        },
+        [
+            (("instructions",), "sys", *SYS),
+            (("input", 0, "content", 0, "text"), "q", *U),
+            (("metadata", "k"), "v", *U),
+            (("user",), "jane@example.com", *U),
+        ],
     ),
     (
         "response.inject input items",
-        {"type": "response.inject", "response_id": "resp_1",
-         "input": [{"type": "function_call_output", "call_id": "c", "output": "42 degrees"}]},
+        {
+            "type": "response.inject",
+            "response_id": "resp_1",
+            "input": [{"type": "function_call_output", "call_id": "c", "output": "42 degrees"}],
+        },
         [(("input", 0, "output"), "42 degrees", Role.TOOL_RESULT, Trust.EXTERNAL)],
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -177,35 +268,66 @@ def test_responses_ws_client_events(event: Any, expected: Any) -> None:
 LIVE_CLIENT = [
     (
         "setup: system instruction, tools (camelCase from the SDK)",
-        {"setup": {"model": "models/g", "generationConfig": {"responseModalities": ["TEXT"]},
-                   "systemInstruction": {"parts": [{"text": "sys"}]},
-                   "tools": [{"functionDeclarations": [{"name": "f", "description": "does f"}]}]}},
-        [(("setup", "systemInstruction", "parts", 0, "text"), "sys", *SYS),
-         (("setup", "tools", 0, "functionDeclarations", 0, "description"), "does f",
-          Role.TOOL_DEFINITION, Trust.SYSTEM)],
+        {
+            "setup": {
+                "model": "models/g",
+                "generationConfig": {"responseModalities": ["TEXT"]},
+                "systemInstruction": {"parts": [{"text": "sys"}]},
+                "tools": [{"functionDeclarations": [{"name": "f", "description": "does f"}]}],
+            }
+        },
+        [
+            (("setup", "systemInstruction", "parts", 0, "text"), "sys", *SYS),
+            (
+                ("setup", "tools", 0, "functionDeclarations", 0, "description"),
+                "does f",
+                Role.TOOL_DEFINITION,
+                Trust.SYSTEM,
+            ),
+        ],
         (),
     ),
     (
         "client_content turns (snake_case top level, as python-genai sends it)",
-        {"client_content": {"turns": [{"role": "user", "parts": [{"text": "hi"}]}], "turn_complete": True}},
+        {
+            "client_content": {
+                "turns": [{"role": "user", "parts": [{"text": "hi"}]}],
+                "turn_complete": True,
+            }
+        },
         [(("client_content", "turns", 0, "parts", 0, "text"), "hi", *U)],
         (),
     ),
     (
         "realtimeInput: text is text, audio and video are binary",
-        {"realtimeInput": {"text": "typed", "audio": {"data": "AAAA", "mimeType": "audio/pcm"},
-                           "mediaChunks": [{"data": "BBBB"}]}},
+        {
+            "realtimeInput": {
+                "text": "typed",
+                "audio": {"data": "AAAA", "mimeType": "audio/pcm"},
+                "mediaChunks": [{"data": "BBBB"}],
+            }
+        },
         [(("realtimeInput", "text"), "typed", *U)],
         (("realtimeInput", "audio"), ("realtimeInput", "mediaChunks", 0)),
     ),
     (
         "tool_response function responses are tool results",
-        {"tool_response": {"function_responses": [{"id": "1", "name": "f", "response": {"out": "sunny"}}]}},
-        [(("tool_response", "function_responses", 0, "response", "out"), "sunny",
-          Role.TOOL_RESULT, Trust.EXTERNAL)],
+        {
+            "tool_response": {
+                "function_responses": [{"id": "1", "name": "f", "response": {"out": "sunny"}}]
+            }
+        },
+        [
+            (
+                ("tool_response", "function_responses", 0, "response", "out"),
+                "sunny",
+                Role.TOOL_RESULT,
+                Trust.EXTERNAL,
+            )
+        ],
         (),
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -233,8 +355,12 @@ def test_realtime_deltas_are_channels_per_item_and_part() -> None:
         "delta": "ab",
     }
     args = {"type": "response.function_call_arguments.delta", "item_id": "i2", "delta": '{"a'}
-    heard = {"type": "conversation.item.input_audio_transcription.delta", "item_id": "i3",
-             "content_index": 0, "delta": "sp"}  # fmt: skip
+    heard = {
+        "type": "conversation.item.input_audio_transcription.delta",
+        "item_id": "i3",
+        "content_index": 0,
+        "delta": "sp",
+    }
     audio = {"type": "response.output_audio.delta", "item_id": "i1", "delta": "AAAA"}
     (t,), (a,), (h,) = stream.pieces(ev(text)), stream.pieces(ev(args)), stream.pieces(ev(heard))
     assert t.channel == ("i1", "text", 0) and not t.structured and t.trust is Trust.MODEL
@@ -247,24 +373,34 @@ def test_realtime_deltas_are_channels_per_item_and_part() -> None:
 @pytest.mark.parametrize(
     ("event", "closes"),
     [
-        ({"type": "response.output_text.done", "item_id": "i1", "content_index": 0, "text": "x"},
-         [("i1", "text", 0)]),
+        (
+            {"type": "response.output_text.done", "item_id": "i1", "content_index": 0, "text": "x"},
+            [("i1", "text", 0)],
+        ),
         ({"type": "response.output_item.done", "item": {"id": "i1"}}, ["i1"]),
         ({"type": "response.done", "response": {}}, ALL_CHANNELS),
         ({"type": "response.output_text.delta", "item_id": "i1", "delta": "x"}, ()),
     ],
-)  # fmt: skip
+)
 def test_realtime_closes(event: dict[str, Any], closes: Any) -> None:
     assert RT.server_stream().closes(ev(event)) == closes
 
 
 def test_realtime_whole_copies_are_embedded() -> None:
     stream = RT.server_stream()
-    item = {"type": "conversation.item.created", "item": {"type": "message", "role": "user",
-            "content": [{"type": "input_text", "text": "hello"}]}}  # fmt: skip
+    item = {
+        "type": "conversation.item.created",
+        "item": {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": "hello"}],
+        },
+    }
     session = {"type": "session.created", "session": {"instructions": "sys", "voice": "alloy"}}
-    done = {"type": "response.done", "response": {"output": [
-        {"type": "function_call", "arguments": '{"to": "a@b.c"}'}]}}  # fmt: skip
+    done = {
+        "type": "response.done",
+        "response": {"output": [{"type": "function_call", "arguments": '{"to": "a@b.c"}'}]},
+    }
     assert [p for p, _ in stream.embedded(ev(item))] == [("item", "content", 0, "text")]
     assert [p for p, _ in stream.embedded(ev(session))] == [("session", "instructions")]
     assert [p for p, _ in stream.embedded(ev(done))] == [("response", "output", 0, "arguments")]
@@ -289,9 +425,13 @@ def test_live_stretches_renew_channels_after_a_turn_ends() -> None:
 
 def test_live_transcriptions_tool_calls_and_audio() -> None:
     stream = LIVE.server_stream()
-    msg = {"serverContent": {"outputTranscription": {"text": "said"},
-                             "inputTranscription": {"text": "heard"},
-                             "modelTurn": {"parts": [{"inlineData": {"data": "AAAA", "mimeType": "audio/pcm"}}]}}}  # fmt: skip
+    msg = {
+        "serverContent": {
+            "outputTranscription": {"text": "said"},
+            "inputTranscription": {"text": "heard"},
+            "modelTurn": {"parts": [{"inlineData": {"data": "AAAA", "mimeType": "audio/pcm"}}]},
+        }
+    }
     kinds = {p.channel[1]: p.trust for p in stream.pieces(ev(msg))}
     assert kinds == {"output": Trust.MODEL, "input": Trust.USER}
     embedded = stream.embedded(ev(msg))
@@ -307,13 +447,27 @@ def test_live_transcriptions_tool_calls_and_audio() -> None:
 
 def test_live_synthetic_event_is_a_skeleton_of_its_template() -> None:
     stream = LIVE.server_stream()
-    template = ev({"serverContent": {"modelTurn": {"role": "model", "parts": [
-        {"text": "a"}, {"text": "b", "thought": True, "thoughtSignature": "sig"}]},
-        "turnComplete": False}})  # fmt: skip
+    template = ev(
+        {
+            "serverContent": {
+                "modelTurn": {
+                    "role": "model",
+                    "parts": [
+                        {"text": "a"},
+                        {"text": "b", "thought": True, "thoughtSignature": "sig"},
+                    ],
+                },
+                "turnComplete": False,
+            }
+        }
+    )
     piece = stream.pieces(template)[1]
     out = stream.synthetic(template, piece, "held")
-    assert out.data == {"serverContent": {"modelTurn": {"role": "model", "parts": [
-        {"text": "held", "thought": True}]}}}  # fmt: skip
+    assert out.data == {
+        "serverContent": {
+            "modelTurn": {"role": "model", "parts": [{"text": "held", "thought": True}]}
+        }
+    }
 
 
 def test_event_names_in_records_are_only_known_ones() -> None:
@@ -348,14 +502,24 @@ def test_websocket_paths_are_identified() -> None:
         ("openai", "/v1/responses", "responses_ws"),
         ("azure", "/openai/realtime", "openai_realtime"),
         ("azure", "/openai/v1/realtime", "openai_realtime"),
-        ("gemini", "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
-         "gemini_live"),
-        ("gemini", "//ws/google.ai.generativelanguage.v1alpha.GenerativeService"
-         ".BidiGenerateContentConstrained", "gemini_live"),
-        ("vertex", "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent",
-         "gemini_live"),
+        (
+            "gemini",
+            "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
+            "gemini_live",
+        ),
+        (
+            "gemini",
+            "//ws/google.ai.generativelanguage.v1alpha.GenerativeService"
+            ".BidiGenerateContentConstrained",
+            "gemini_live",
+        ),
+        (
+            "vertex",
+            "/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent",
+            "gemini_live",
+        ),
         ("openai", "/v1/chat/completions", None),
-    ]  # fmt: skip
+    ]
     for provider, path, frames in cases:
         endpoint = by_name[provider].endpoint_for(path)
         assert endpoint is not None and endpoint.frames == frames, (provider, path)
