@@ -19,8 +19,10 @@ class FindingSummary:
 class AuditRecord:
     """Filled by the addon. Content appears only as keyed digests (`AuditLog.digest`).
 
-    `kind` is "request" or "response"; `decision` speaks the one vocabulary of
-    `llmwall.decision` (allow, redact, block, reroute, unscanned, error).
+    `kind` is "request" or "response"; for WebSocket sessions "websocket" (a session's
+    start and end), "ws_client" and "ws_server" (a frame; `llmwall.core.frames`).
+    `decision` speaks the one vocabulary of `llmwall.decision` (allow, redact, block,
+    reroute, unscanned, error).
     `node` (the host whose chain holds the record) is filled by `AuditLog` from its own
     setting when left None; a worker process names itself in `extra.worker`.
     """

@@ -181,7 +181,7 @@ class FrameSession:
             extraction = self.protocol.client_event(data)
             self.model = self.protocol.model(data) or self.model
         scans = await self.inspector.scanner.ascan(extraction) if extraction.segments else []
-        judged = judge(extraction, scans, self.policy, Direction.REQUEST)
+        judged = self._unmovable(judge(extraction, scans, self.policy, Direction.REQUEST))
         event = "binary" if data is _UNREADABLE and not is_text else self.protocol.event_type(data)
         if judged.decision is Decision.BLOCK:
             message = f"llmwall blocked this message: {judged.reason}"
@@ -312,6 +312,18 @@ class FrameSession:
         )
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _unmovable(self, judged: Judgement) -> Judgement:
+        """Findings that a policy `reroute:` entry sends to a route: a session cannot
+        move to another provider mid-way, so, as for a request that cannot move, the
+        frame is blocked rather than sent where the operator did not want it."""
+        chosen = (
+            self.policy.route_for(f.entity for f in judged.findings) if judged.findings else None
+        )
+        if chosen is None or not self.policy.reroute:
+            return judged
+        rule = f"block:reroute:{chosen[0]}:websocket"
+        return Judgement(Decision.BLOCK, (*judged.rules, rule), judged.findings)
 
     def _parse(self, content: bytes, is_text: bool) -> Any:
         if not is_text and not self.protocol.binary_json:

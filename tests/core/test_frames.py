@@ -336,3 +336,17 @@ def test_start_record_and_shared_request_id(scanner: Scanner) -> None:
 )
 def test_close_reasons_fit_a_close_frame(text: str, fits: str) -> None:
     assert close_reason(text) == fits and len(close_reason(text).encode()) <= 123
+
+
+def test_findings_a_policy_reroutes_block_the_frame(scanner: Scanner) -> None:
+    # a session cannot move to the route's provider: blocked, as an unmovable request is
+    s = session(scanner, reroute={"EMAIL_ADDRESS": "local"})
+    verdict = asyncio.run(s.client(item(f"mail {EMAIL}"), True))
+    assert verdict.decision is Decision.BLOCK and verdict.close is not None
+    assert "block:reroute:local:websocket" in verdict.record.rules  # type: ignore[union-attr]
+    assert (
+        asyncio.run(
+            session(scanner, reroute={"EMAIL_ADDRESS": "local"}).client(item("hi"), True)
+        ).decision
+        is Decision.ALLOW
+    )
