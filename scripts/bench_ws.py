@@ -9,7 +9,11 @@ proxy   one OpenAI Realtime round trip (`conversation.item.create` -> the provid
         over a kept-open session, direct to a local TLS WebSocket fake, through bare
         mitmdump, and through `llmwall run`; p50/p99 in milliseconds and the differences.
 
-    python scripts/bench_ws.py [--frames 2000] [--rounds 400] [--only core|proxy]
+hook    what the WebSocket addon adds to every plain (chat) request: its
+        `requestheaders` hook on a chat flow, through mitmproxy's hook dispatch, in
+        microseconds (the rest of the chat path is unchanged).
+
+    python scripts/bench_ws.py [--frames 2000] [--rounds 400] [--only core|proxy|hook]
 
 Loopback only; the fake provider runs in its own process.
 """
@@ -260,18 +264,53 @@ def bench_proxy(rounds: int) -> None:
                 p.wait(10)
 
 
+def bench_hook(frames: int) -> None:
+    from types import SimpleNamespace
+
+    from mitmproxy.test import tflow
+
+    from llmwall.addon.flow_state import KEY, FlowState
+    from llmwall.addon.websocket import WebSockets
+    from llmwall.core.exchange import Exchange
+    from llmwall.routing.providers import ProviderTable
+
+    addon = WebSockets(SimpleNamespace(table=ProviderTable()))  # type: ignore[arg-type]
+    flow = tflow.tflow()
+    flow.request.host, flow.request.path = "api.openai.com", "/v1/chat/completions"
+    exchange = Exchange("rid", "openai", "openai_chat", "api.openai.com", "/v1/chat/completions")
+    flow.metadata[KEY] = FlowState(exchange, None)
+    loop = asyncio.new_event_loop()
+    times = []
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        loop.run_until_complete(addon.requestheaders(flow))
+        times.append((time.perf_counter() - t0) * 1e6)
+    base = []
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        loop.run_until_complete(asyncio.sleep(0))
+        base.append((time.perf_counter() - t0) * 1e6)
+    loop.close()
+    added = statistics.median(times) - statistics.median(base)
+    print("hook: WebSockets.requestheaders on a chat request")
+    print(f"  p50 {statistics.median(times):.1f} us, of which the event loop's round trip")
+    print(f"  {statistics.median(base):.1f} us: the addon adds {added:.1f} us per chat request")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--frames", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=400)
-    parser.add_argument("--only", choices=("core", "proxy"))
+    parser.add_argument("--only", choices=("core", "proxy", "hook"))
     args = parser.parse_args()
-    if args.only != "proxy":
+    if args.only in (None, "core"):
         bench_core(args.frames)
-    if args.only != "core":
+    if args.only in (None, "proxy"):
         bench_proxy(args.rounds)
+    if args.only in (None, "hook"):
+        bench_hook(args.frames)
 
 
 if __name__ == "__main__":
