@@ -541,3 +541,14 @@ def test_error_events_have_each_protocols_shape() -> None:
     assert rws["status"] == rws["status_code"] == 403 and rws["error"]["message"] == "blocked"
     assert LIVE.error_event("blocked", "x") is None  # Gemini Live errors are close frames
     json.dumps([rt, rws])
+
+
+def test_error_events_parse_as_the_sdks_error_events() -> None:
+    from openai.types.beta.beta_responses_server_event import BetaResponsesServerEvent
+    from openai.types.realtime import RealtimeServerEvent
+    from pydantic import TypeAdapter
+
+    rt = TypeAdapter(RealtimeServerEvent).validate_python(RT.error_event("m", "c"))
+    assert type(rt).__name__ == "RealtimeErrorEvent" and rt.error.code == "c"
+    rws = TypeAdapter(BetaResponsesServerEvent).validate_python(RWS.error_event("m", "c"))
+    assert rws.type == "error" and rws.error.code == "c" and rws.status == 403
