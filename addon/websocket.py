@@ -50,7 +50,8 @@ log = logging.getLogger("llmwall")
 
 WS_KEY = "llmwall.websocket"
 UNKNOWN_PROTOCOL = "websocket_unknown_protocol"
-WEBSOCKET_ONLY = frozenset({"realtime", "live"})  # endpoint operations with no HTTP use
+WEBSOCKET_ONLY_RULE = "websocket_only"
+WEBSOCKET_ONLY = frozenset({"realtime", "live"})  # endpoint operations without an HTTP use
 
 
 @dataclass
@@ -93,7 +94,8 @@ class WebSockets:
             endpoint = match.endpoint if match else None
             if not upgrade:
                 if endpoint is not None and endpoint.operation in WEBSOCKET_ONLY:
-                    await self._refuse(flow, state, "this path speaks WebSocket only", 400)
+                    message = "this path speaks WebSocket only"
+                    await self._refuse(flow, state, message, 400, WEBSOCKET_ONLY_RULE)
                 return
             name = endpoint.frames if endpoint else None
             protocol = realtime.get(name) if name else None
@@ -112,7 +114,7 @@ class WebSockets:
                 await self._commit(exchange.request_id, [record])
                 return
             message = "llmwall does not read WebSocket frames on this path; upgrade refused"
-            await self._refuse(flow, state, message, 403, model)
+            await self._refuse(flow, state, message, 403, UNKNOWN_PROTOCOL, model)
         except Exception as exc:
             log.error("websocket upgrade check failed: %s", content_free_reason(exc))
             if not self.rt.config.fail_open:
@@ -127,12 +129,12 @@ class WebSockets:
                 flow.response = http_response(shape)
 
     async def _refuse(
-        self, flow: http.HTTPFlow, state: FlowState, message: str, status: int,
+        self, flow: http.HTTPFlow, state: FlowState, message: str, status: int, rule: str,
         model: str | None = None,
     ) -> None:  # fmt: skip
         """Answer the request with the provider's error; the record is committed first."""
         exchange = state.exchange
-        rules = (f"block:{UNKNOWN_PROTOCOL}",)
+        rules = (f"block:{rule}",)
         record = self.rt.inspector.recorder.record(
             exchange, SESSION, Decision.BLOCK, rules=rules, status=status, model=model
         )
@@ -176,8 +178,9 @@ class WebSockets:
                 message.drop()
                 return
             session = ws.session
-            if session is None:  # the session could not start: fail closed
-                message.drop()
+            if session is None:  # the session could not start
+                if not self.rt.config.fail_open:
+                    message.drop()
                 return
             try:
                 if message.from_client:

@@ -402,9 +402,51 @@ def test_an_upgrade_to_a_path_without_a_frame_protocol_is_refused(ws_proxy: Prox
 
 
 def test_a_plain_request_to_a_websocket_only_path_is_refused(ws_proxy: Proxy) -> None:
+    before = last_seq(ws_proxy)
     client = httpx.Client(proxy=ws_proxy.url, verify=trust(ws_proxy))
     body = {"type": "session.update", "session": {"instructions": f"Owner {EMAIL}"}}
     reply = client.post("https://api.openai.com/v1/realtime", json=body)
     assert reply.status_code == 400
     assert reply.json()["error"]["code"] == "llmwall_policy_block"
     assert reply.headers["x-should-retry"] == "false"
+    (record,) = records(ws_proxy, before)
+    assert (record["kind"], record["decision"], record["rules"]) == (
+        "websocket",
+        "block",
+        ["block:websocket_only"],
+    )
+
+
+@pytest.fixture(scope="module")
+def open_proxy(
+    tmp_path_factory: pytest.TempPathFactory,
+    ws_fake: FakeWebSocketProvider,
+    fake_tls: tuple[Path, Path, Path],
+) -> Iterator[Proxy]:
+    config = {
+        "upstream_ca": str(fake_tls[0]),
+        "fail_mode": "open",
+        "providers": {"openai": {"upstream": ws_fake.url}},
+    }
+    proxy = start_proxy(tmp_path_factory.mktemp("llmwall-ws-open"), config)
+    yield proxy
+    proxy.stop()
+
+
+def test_fail_open_passes_an_unknown_websocket_path_visibly(
+    open_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    async def run() -> None:
+        # the fake answers any path other than /realtime and /responses as Gemini Live
+        async with connect(
+            "wss://api.openai.com/v1/chat/completions", **ws_options(open_proxy)
+        ) as ws:
+            await ws.send(json.dumps({"setup": {"note": f"mail {EMAIL}"}}))
+            assert json.loads(await ws.recv()) == {"setupComplete": {}}
+
+    asyncio.run(run())
+    assert EMAIL in ws_fake.sessions[-1].received[0]  # unread, as fail_mode: open says
+    new = [r for r in records(open_proxy) if r["kind"] == "websocket"]
+    assert [(r["decision"], r["rules"], r["fail_open"]) for r in new] == [
+        ("unscanned", ["websocket_unknown_protocol"], True)
+    ]
