@@ -208,6 +208,11 @@ def test_realtime_injection_gets_the_error_event_then_a_1008_close(
     assert "system prompt" not in errors[0].error.message  # never echo the text
     session = ws_fake.sessions[-1]
     assert not any("Ignore all previous" in str(m) for m in session.received)
+
+    async def provider_closed() -> None:
+        await wait_for(lambda: session.close_code is not None)
+
+    asyncio.run(provider_closed())
     assert session.close_code == 1008  # the provider's side was closed too
 
     async def ended() -> None:
