@@ -23,7 +23,6 @@ Pure: no mitmproxy. The adapter (`llmwall.addon.websocket`) applies the verdicts
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -35,7 +34,9 @@ from llmwall.core.exchange import Exchange
 from llmwall.core.inspect import Inspector, content_free_reason
 from llmwall.core.judge import Judgement, judge, placeholder
 from llmwall.decision import Decision
+from llmwall.errors import InspectionError
 from llmwall.routing import jsonpath
+from llmwall.routing.body import json_body
 from llmwall.routing.realtime.base import FrameProtocol, dumps
 from llmwall.routing.segment import Direction, Extraction
 
@@ -188,7 +189,8 @@ class FrameSession:
             return self._close(CLIENT, judged, started, content, event, message, BLOCK_CODE)
         send = None
         if judged.decision is Decision.REDACT and judged.rewrites:
-            send = (dumps(jsonpath.set_many(data, judged.rewrites)),)
+            tree = jsonpath.set_many(data, judged.rewrites)
+            send = (json_body.dumps(tree, content, judged.rewrites).encode(),)
         decision = judged.decision if send is not None else Decision.ALLOW
         self.tally.add("client", decision, judged.findings)
         self.tally.rule(judged.rules)
@@ -326,12 +328,17 @@ class FrameSession:
         return Judgement(Decision.BLOCK, (*judged.rules, rule), judged.findings)
 
     def _parse(self, content: bytes, is_text: bool) -> Any:
+        """The frame's JSON, or _UNREADABLE when it is not JSON. JSON that a peer could
+        read differently from llmwall (duplicate keys, NaN) raises InspectionError: the
+        frame is then a failure (closed, or passed unscanned with fail_mode: open)."""
         if not is_text and not self.protocol.binary_json:
             return _UNREADABLE
         try:
-            data = json.loads(content)
-        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-            return _UNREADABLE
+            data = json_body.loads(content)
+        except InspectionError as exc:
+            if str(exc) in (json_body.NOT_JSON, "JSON body is not UTF-8"):
+                return _UNREADABLE
+            raise
         return data if isinstance(data, dict) or is_text else _UNREADABLE
 
     def _close(

@@ -102,8 +102,9 @@ class MessageFraming(Framing):
 
 
 def dumps(data: Any) -> bytes:
-    """A rewritten JSON frame: compact, UTF-8 as is (providers send compact JSON)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    """A rewritten or llmwall's own JSON frame: compact, UTF-8 as is (providers send
+    compact JSON), never NaN or Infinity (not JSON: raises ValueError)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 class ServerStream(StreamDialect):

@@ -2,9 +2,9 @@
 `beta.responses.connect()`), also the Codex CLI's WebSocket mode (same path under its
 base URL, `https://chatgpt.com/backend-api/codex` on a ChatGPT login).
 
-Client events: `response.create` carries a whole Responses request at the top level
-(`instructions`, `input`, `tools`, `text.format`, `prompt`, plus `metadata` and `user`),
-read by the `openai_responses` dialect; `response.inject` and `response.steer` carry
+Client events: `response.create` carries a whole Responses request at the top level,
+read by the `openai_responses` dialect (every field it reads in an HTTP request, and
+unknown fields generically); `response.inject` and `response.steer` carry
 input items. Server events are the Responses stream events as JSON text frames: the
 `openai_responses` stream dialect says where their text is (deltas held back across
 frames, `*.done`, items and the final `response` redacted as whole objects).
@@ -44,6 +44,7 @@ SERVER_EVENTS = frozenset(
     }
 )  # fmt: skip
 _USER = (Role.USER, Trust.USER)
+_WS_KEYS = frozenset({"type", "event_id", "stream_id"})  # the event's, not the request's
 
 
 def client_extraction(data: Any) -> Extraction:
@@ -51,12 +52,9 @@ def client_extraction(data: Any) -> Extraction:
         return Extraction(unknown=((),))
     kind = data.get("type")
     if kind == "response.create":
-        read = RESPONSES.extract_request(data)
-        c = Collector()
-        prose_leaves(c, data.get("metadata"), ("metadata",), *_USER)
-        c.text(data.get("user"), ("user",), *_USER)
-        extra = c.build()
-        return Extraction(read.segments + extra.segments, read.unknown, read.binary, read.opaque)
+        # The event is the request plus the WebSocket's own keys; paths stay top-level,
+        # so they write back into the frame.
+        return RESPONSES.extract_request({k: v for k, v in data.items() if k not in _WS_KEYS})
     c = Collector()
     if kind in ("response.inject", "response.steer"):
         collect_items(c, data.get("input"), ("input",), _USER, response=False)

@@ -350,3 +350,26 @@ def test_findings_a_policy_reroutes_block_the_frame(scanner: Scanner) -> None:
         ).decision
         is Decision.ALLOW
     )
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b'{"type":"conversation.item.create","item":{"type":"message"},"item":{"type":"x"}}',
+        b'{"type":"response.create","response":{"temperature":NaN}}',
+    ],
+    ids=["duplicate key", "NaN"],
+)
+def test_json_a_peer_could_read_differently_is_a_failure(scanner: Scanner, frame: bytes) -> None:
+    # the provider may read the copy llmwall did not scan: never forwarded as read
+    with pytest.raises(InspectionError):
+        asyncio.run(session(scanner).client(frame, True))
+
+
+def test_a_redaction_keeps_numbers_no_float_can_hold(scanner: Scanner) -> None:
+    frame = item(f"mail {EMAIL}").replace(
+        b'"type": "conversation', b'"n": 1e400, "type": "conversation'
+    )
+    verdict = asyncio.run(session(scanner).client(frame, True))
+    assert verdict.send is not None and b"1e400" in verdict.send[0]
+    assert b"Infinity" not in verdict.send[0]

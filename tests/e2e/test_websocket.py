@@ -455,3 +455,22 @@ def test_fail_open_passes_an_unknown_websocket_path_visibly(
     assert [(r["decision"], r["rules"], r["fail_open"]) for r in new] == [
         ("unscanned", ["websocket_unknown_protocol"], True)
     ]
+
+
+def test_a_frame_with_a_duplicate_key_closes_the_session(ws_proxy: Proxy) -> None:
+    async def run() -> tuple[dict[str, Any], ConnectionClosedError]:
+        async with connect(
+            "wss://api.openai.com/v1/realtime?model=gpt-realtime", **ws_options(ws_proxy)
+        ) as ws:
+            await ws.recv()  # session.created
+            item = json.dumps(user_text(f"mail {EMAIL}"))
+            await ws.send(f'{{"type":"conversation.item.create","item":{item},"item":{{}}}}')
+            error = json.loads(await ws.recv())
+            with pytest.raises(ConnectionClosedError) as closed:
+                await ws.recv()
+            return error, closed.value
+
+    error, closed = asyncio.run(run())
+    assert error["type"] == "error" and error["error"]["code"] == "llmwall_inspection_failed"
+    assert "duplicate key" in error["error"]["message"]
+    assert closed.rcvd is not None and closed.rcvd.code == 1008

@@ -244,6 +244,7 @@ RESPONSES_CLIENT = [
             (("input", 0, "content", 0, "text"), "q", *U),
             (("metadata", "k"), "v", *U),
             (("user",), "jane@example.com", *U),
+            (("prompt_cache_key",), "conv-1", *U),
         ],
     ),
     (
