@@ -33,13 +33,15 @@ from llmwall.audit.record import AuditRecord, FindingSummary
 from llmwall.core.exchange import Exchange
 from llmwall.core.inspect import Inspector, content_free_reason
 from llmwall.core.judge import Judgement, judge, placeholder
+from llmwall.core.scanner import CONVERSATION_ROLES, Scans
 from llmwall.decision import Decision
 from llmwall.errors import InspectionError
 from llmwall.routing import jsonpath
 from llmwall.routing.body import json_body
 from llmwall.routing.realtime.base import FrameProtocol, dumps
-from llmwall.routing.segment import Direction, Extraction
+from llmwall.routing.segment import Direction, Extraction, Trust
 
+TURNS, TURN_CHARS = 8, 2000  # earlier client turns kept for the conversation scan
 CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
 BLOCK_CODE = "llmwall_policy_block"
 FAILED_CODE = "llmwall_inspection_failed"
@@ -123,6 +125,7 @@ class FrameSession:
         self.closed_by_llmwall = False
         self.server_unscanned = False  # the server side failed, fail-open: passes unread
         self.fail_open_seen = False
+        self._turns: list[tuple[str, bool]] = []  # earlier client turns: (text, indirect)
         self._opened = clock()
 
     # -- the session -------------------------------------------------------------------
@@ -181,7 +184,10 @@ class FrameSession:
         else:
             extraction = self.protocol.client_event(data)
             self.model = self.protocol.model(data) or self.model
-        scans = await self.inspector.scanner.ascan(extraction) if extraction.segments else []
+        scans: Scans = []
+        if extraction.segments:
+            scans = await self.inspector.scanner.ascan(extraction, conversation=not self._turns)
+            self._across_frames(extraction, scans)
         judged = self._unmovable(judge(extraction, scans, self.policy, Direction.REQUEST))
         event = "binary" if data is _UNREADABLE and not is_text else self.protocol.event_type(data)
         if judged.decision is Decision.BLOCK:
@@ -314,6 +320,26 @@ class FrameSession:
         )
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _across_frames(self, extraction: Extraction, scans: Scans) -> None:
+        """A session is one conversation: an injection set up in one client frame and
+        finished in a later one is scored over the turns together, as a request's turns
+        are (the finding goes to this frame's turn). The last TURNS earlier turns are
+        kept, in memory only, each cut to its last TURN_CHARS characters (the
+        conversation detector joins turns at their boundary)."""
+        idx = [i for i, seg in enumerate(extraction.segments) if seg.role in CONVERSATION_ROLES]
+        if not idx:
+            return
+        current = [
+            (extraction.segments[i].text, extraction.segments[i].trust is Trust.EXTERNAL)
+            for i in idx
+        ]
+        if self._turns:
+            hit = self.inspector.scanner.detector.scan_conversation([*self._turns, *current])
+            if hit is not None and hit.turn >= len(self._turns):
+                index = idx[hit.turn - len(self._turns)]
+                scans[index] = (*scans[index], hit.finding)
+        self._turns = [*self._turns, *((t[-TURN_CHARS:], x) for t, x in current)][-TURNS:]
 
     def _unmovable(self, judged: Judgement) -> Judgement:
         """Findings that a policy `reroute:` entry sends to a route: a session cannot
