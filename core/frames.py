@@ -41,7 +41,10 @@ from llmwall.routing.body import json_body
 from llmwall.routing.realtime.base import FrameProtocol, dumps
 from llmwall.routing.segment import Direction, Extraction, Trust
 
-TURNS, TURN_CHARS = 8, 2000  # earlier client turns kept for the conversation scan
+# Earlier client turns kept for the conversation scan: as many as a set-up reaches
+# (detectors/conversation.py SETUP_REACH); whole, so the detector's caches recognise
+# them, unless longer than TURN_CHARS (then their end, where a window joins them).
+TURNS, TURN_CHARS = 6, 32_000
 CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
 BLOCK_CODE = "llmwall_policy_block"
 FAILED_CODE = "llmwall_inspection_failed"
@@ -325,8 +328,7 @@ class FrameSession:
         """A session is one conversation: an injection set up in one client frame and
         finished in a later one is scored over the turns together, as a request's turns
         are (the finding goes to this frame's turn). The last TURNS earlier turns are
-        kept, in memory only, each cut to its last TURN_CHARS characters (the
-        conversation detector joins turns at their boundary)."""
+        kept, in memory only."""
         idx = [i for i, seg in enumerate(extraction.segments) if seg.role in CONVERSATION_ROLES]
         if not idx:
             return

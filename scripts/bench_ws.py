@@ -2,8 +2,10 @@
 
 core    the frame inspector alone (`llmwall.core.frames.FrameSession`, the real
         detectors, default policy), per frame kind: ordinary English text from the
-        client, base64 audio from the client, a text delta and an audio delta from the
-        server, a Gemini Live model-turn part. Median and p99 in microseconds.
+        client (in one session, so each frame is also scored with the earlier turns, and
+        as the first text frame of a session), base64 audio from the client, a text
+        delta and an audio delta from the server, a Gemini Live model-turn part. Median
+        and p99 in microseconds.
 proxy   one OpenAI Realtime round trip (`conversation.item.create` -> the provider's
         `conversation.item.created`: one client frame and one server frame inspected)
         over a kept-open session, direct to a local TLS WebSocket fake, through bare
@@ -118,6 +120,10 @@ def bench_core(frames: int) -> None:
          lambda n: [item(200) for _ in range(n)]),
         ("client text 2 KB (conversation.item.create)", "openai_realtime", True,
          lambda n: [item(2000) for _ in range(n)]),
+        ("client text 200 B, the first text frame of its session", "openai_realtime*", True,
+         lambda n: [item(200) for _ in range(n)]),
+        ("client text 2 KB, the first text frame of its session", "openai_realtime*", True,
+         lambda n: [item(2000) for _ in range(n)]),
         ("client audio 100 ms (input_audio_buffer.append)", "openai_realtime", True, same(append)),
         ("server text delta 3-12 chars (response.output_text.delta)", "openai_realtime", False,
          deltas),
@@ -129,10 +135,14 @@ def bench_core(frames: int) -> None:
     print(f"  {'frame':<58} {'p50 us':>8} {'p99 us':>8}")
     loop = asyncio.new_event_loop()
     for name, protocol, client, make in cases:
+        fresh = protocol.endswith("*")  # a new session per frame: no earlier turns
+        protocol = protocol.rstrip("*")
         session = new(protocol)
         batch = make(frames)
         times = []
         for frame in batch:
+            if fresh:
+                session = new(protocol)
             t0 = time.perf_counter()
             if client:
                 loop.run_until_complete(session.client(frame, True))
