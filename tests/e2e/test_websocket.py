@@ -74,6 +74,27 @@ async def wait_for(predicate: Any, timeout: float = 10.0) -> None:
         await asyncio.sleep(0.05)
 
 
+def end_record(proxy: Proxy, request_id: str) -> dict[str, Any]:
+    """The end record of the session `request_id` (written once both sides closed)."""
+
+    def find() -> dict[str, Any] | None:
+        return next(
+            (
+                r
+                for r in records(proxy)
+                if r["request_id"] == request_id
+                and r["kind"] == "websocket"
+                and r["extra"]["websocket"]["event"] == "end"
+            ),
+            None,
+        )
+
+    asyncio.run(wait_for(lambda: find() is not None))
+    found = find()
+    assert found is not None
+    return found
+
+
 def realtime_client(proxy: Proxy) -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(api_key="sk-test-key", base_url="https://api.openai.com/v1")
 
@@ -162,20 +183,8 @@ def test_realtime_session_end_record_counts_frames_by_side_and_decision(
         realtime_turn(ws_proxy, {"type": "conversation.item.create", "item": user_text("hi")})
     )
 
-    async def ended() -> None:
-        await wait_for(
-            lambda: any(
-                r["kind"] == "websocket" and r["extra"]["websocket"]["event"] == "end"
-                for r in records(ws_proxy, before)
-            )
-        )
-
-    asyncio.run(ended())
-    end = next(
-        r
-        for r in records(ws_proxy, before)
-        if r["kind"] == "websocket" and r["extra"]["websocket"]["event"] == "end"
-    )
+    (frame,) = [r for r in records(ws_proxy, before) if r["kind"] == "ws_client"]
+    end = end_record(ws_proxy, frame["request_id"])
     info = end["extra"]["websocket"]
     assert end["decision"] == "allow" and info["closed_by"] == "client"
     assert info["frames"]["client"] == 2 and info["frames"]["server"] >= 8
@@ -215,22 +224,10 @@ def test_realtime_injection_gets_the_error_event_then_a_1008_close(
     asyncio.run(provider_closed())
     assert session.close_code == 1008  # the provider's side was closed too
 
-    async def ended() -> None:
-        await wait_for(
-            lambda: any(
-                r["kind"] == "websocket" and r["decision"] == "block"
-                for r in records(ws_proxy, before)
-            )
-        )
-
-    asyncio.run(ended())
-    new = records(ws_proxy, before)
-    blocked = [r for r in new if r["kind"] == "ws_client"]
+    blocked = [r for r in records(ws_proxy, before) if r["kind"] == "ws_client"]
     assert [r["decision"] for r in blocked] == ["block"]
     assert blocked[0]["rules"][0].startswith("block:PROMPT_INJECTION")
-    end = next(
-        r for r in new if r["kind"] == "websocket" and r["extra"]["websocket"]["event"] == "end"
-    )
+    end = end_record(ws_proxy, blocked[0]["request_id"])
     assert end["decision"] == "block" and end["extra"]["websocket"]["closed_by"] == "llmwall"
 
 
