@@ -68,8 +68,13 @@ class NameListRecognizer(FastPatternRecognizer):
         while (m := _CAPITALISED.search(text, pos)) is not None:
             start, end, word = m.start(), m.end(), m.group()
             pos = end
-            if (start and (text[start - 1].isalnum() or text[start - 1] in "'’-")) or (
-                not _capitalised(word) or word.rstrip(".").lower() not in self.given
+            # glued to what comes before (a word, or a redaction tag such as
+            # "<CREDIT_CARD>Ha"), a two-letter word, or not a given name: no name here
+            if (
+                (start and (text[start - 1].isalnum() or text[start - 1] in "'’->"))
+                or len(word.rstrip(".")) < 3
+                or not _capitalised(word)
+                or word.rstrip(".").lower() not in self.given
             ):
                 continue
             words = 1

@@ -154,13 +154,20 @@ FRAGMENTS = [
 )
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=14), st.text(max_size=20))
 def test_redaction_is_idempotent(detector, parts, noise):
+    """A redaction tag is never a finding itself, nor part of one. (The text around a tag
+    may score differently the second time: context words move closer when a long value
+    becomes a short tag, so a near-miss may be found then; that is more redaction, never
+    less.)"""
     text = " ".join(parts) + noise
     found = [f for f in detector.scan(text) if f.entity != PROMPT_INJECTION]
-    redacted = text
+    redacted, tags = text, []
     for f in sorted(found, key=lambda f: f.start, reverse=True):
-        redacted = redacted[: f.start] + f"<{f.entity}>" + redacted[f.end :]
+        tag = f"<{f.entity}>"
+        redacted = redacted[: f.start] + tag + redacted[f.end :]
+        shift = len(tag) - (f.end - f.start)
+        tags = [(a + shift, b + shift) for a, b in tags] + [(f.start, f.start + len(tag))]
     again = [f for f in detector.scan(redacted) if f.entity != PROMPT_INJECTION]
-    assert again == []
+    assert not [f for f in again if any(a < f.end and f.start < b for a, b in tags)]
 
 
 @settings(
