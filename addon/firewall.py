@@ -153,6 +153,7 @@ class Firewall:
     def _apply_request(self, flow: http.HTTPFlow, state: FlowState, verdict: Verdict) -> None:
         state.model, state.stream = verdict.model or state.model, verdict.stream or state.stream
         state.fail_open = state.fail_open or verdict.fail_open
+        state.context = verdict.context or state.context
         if verdict.plan is not None:
             state.plan = verdict.plan
         if verdict.unmovable is not None:
@@ -204,7 +205,9 @@ class Firewall:
                 response.stream = True
                 state.stream_unscanned = True
                 return
-            inspector = self.core.stream_inspector(state.exchange, stream, self.rt.holdback)
+            inspector = self.core.stream_inspector(
+                state.exchange, stream, self.rt.holdback, state.context
+            )
             state.inspector = inspector
             decoder = _decoder(response.headers.get("content-encoding", ""))
             if decoder is not None:
@@ -250,6 +253,7 @@ class Firewall:
                     fail_open=state.fail_open,
                     extra=state.extra,
                     content_type=response.headers.get("content-type", ""),
+                    context=state.context,
                 )
         except Exception as exc:
             log.error(

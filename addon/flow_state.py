@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmwall.audit.record import AuditRecord
+from llmwall.core.agent import AgentContext
 from llmwall.core.exchange import Exchange
 from llmwall.core.route_plan import RoutePlan
 from llmwall.core.stream_inspector import StreamInspector
@@ -54,6 +55,7 @@ class FlowState:
     records: list[AuditRecord] = field(default_factory=list)  # this flow's, in order
     spent: float = 0.0  # seconds llmwall itself spent on the flow (its added latency)
     reported: bool = False  # telemetry has seen the flow end
+    context: AgentContext | None = None  # the request's taint, placeholders, prompt print
 
     @property
     def extra(self) -> dict[str, Any]:

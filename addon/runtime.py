@@ -9,6 +9,7 @@ from llmwall.addon.audit_writer import AuditWriter
 from llmwall.audit.log import AuditLog
 from llmwall.audit.siem import SiemPusher
 from llmwall.ca.authority import CAFiles, ensure_ca, upstream_trust
+from llmwall.core.agent import Agent
 from llmwall.core.config import Config
 from llmwall.core.inspect import Inspector
 from llmwall.core.scanner import Scanner
@@ -56,6 +57,15 @@ def parse_upstream(url: str) -> Upstream:
     return Upstream(parts.scheme, parts.hostname or "", port, parts.path.rstrip("/"))
 
 
+def agent(config: Config) -> Agent:
+    """The agent features' shared state: the tool pins only when a policy pins."""
+    from llmwall.core.pins import PinStore
+
+    policies = [q for p in config.policy_set.all() for q in (p, *p.providers.values())]
+    pins = any(p.tools.tool_pinning != "off" for p in policies)
+    return Agent(pins=PinStore.at_home(config.home) if pins else None)
+
+
 def build_runtime(
     config: Config, *, detector: Detector | None = None, worker: int | None = None
 ) -> Runtime:
@@ -75,7 +85,12 @@ def build_runtime(
         siem.start()
     trust = upstream_trust(config.home, config.upstream_ca)
     inspector = Inspector(
-        config.policy_set, Scanner(detector), config.routes, digest=audit.digest, worker=worker
+        config.policy_set,
+        Scanner(detector),
+        config.routes,
+        digest=audit.digest,
+        worker=worker,
+        agent=agent(config),
     )
     return Runtime(
         config=config,

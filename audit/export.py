@@ -46,6 +46,8 @@ _SEVERITY = {
     Decision.BLOCK: 7,
     Decision.UNSCANNED: 8,
     Decision.ERROR: 5,
+    Decision.SHADOW: 3,
+    Decision.PSEUDONYMIZE: 4,
 }
 
 
@@ -159,6 +161,8 @@ _OCSF_DISPOSITION = {  # decision -> (disposition_id, action_id)
     Decision.BLOCK: (2, 2),
     Decision.UNSCANNED: (1, 1),
     Decision.ERROR: (0, 0),
+    Decision.SHADOW: (1, 1),  # allowed; the would-be decision is in the rules
+    Decision.PSEUDONYMIZE: (11, 4),  # modified, like redact
 }
 
 

@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from llmwall.core.agent import TOOL_BLOCKED, Agent, AgentContext
+from llmwall.core.agent_stream import StreamAgent
 from llmwall.core.exchange import Exchange
 from llmwall.core.judge import Judgement, judge
 from llmwall.core.policy import Policy
@@ -38,7 +40,7 @@ from llmwall.core.route_plan import RoutePlan, fallback_plan, fallbacks, unmovab
 from llmwall.core.scanner import Scanner, Scans
 from llmwall.core.stream_inspector import StreamInspector, StreamStats
 from llmwall.core.verdict import Verdict
-from llmwall.decision import Decision
+from llmwall.decision import REWRITING, Decision
 from llmwall.detectors.finding import Finding
 from llmwall.errors import InspectionError
 from llmwall.routing import body as body_codec
@@ -95,10 +97,13 @@ class Inspector:
         digest: Digest | None = None,
         clock: Callable[[], float] | None = None,
         worker: int | None = None,
+        agent: Agent | None = None,
     ) -> None:
         self.policies = policy if isinstance(policy, PolicySet) else PolicySet(policy)
         self.scanner = scanner
         self.routes = routes or RouteTable()
+        # tool-call policy, taint, pins, pseudonyms, prompt leaks (llmwall.core.agent)
+        self.agent = agent if agent is not None else Agent()
         self.recorder = Recorder(
             lambda exchange: self.policy_for(exchange).digest,
             scanner.version,
@@ -121,6 +126,7 @@ class Inspector:
             digest=self.recorder.digest,
             clock=self.recorder.clock,
             worker=self.recorder.worker,
+            agent=self.agent,
         )
 
     def policy_for(self, exchange: Exchange) -> Policy:
@@ -224,10 +230,16 @@ class Inspector:
         policy = self.policy_for(exchange)
         if reading is None:
             return self._unread_request(exchange, policy, content)
-        judged = judge(reading.extraction, scans, policy, Direction.REQUEST)
+        pseudonyms = self.agent.pseudonymizer(exchange, policy)
+        judged = judge(reading.extraction, scans, policy, Direction.REQUEST, pseudonyms)
         if reading.decoded is None and not judged.rules:
             judged = replace(judged, rules=("no_body",))  # only the envelope was read
         extra: dict[str, Any] = {}
+        judged, context, agent = self.agent.review_request(
+            exchange, exchange.dialect, reading.body, reading.extraction, scans, policy, judged
+        )
+        if agent:
+            extra["agent"] = agent
         plan: RoutePlan | None = None
         if route is not None:
             judged, plan = self._asked_route(exchange, reading, judged, route)
@@ -243,7 +255,7 @@ class Inspector:
             covered = self._fallback(exchange, reading)
             plan = covered if isinstance(covered, RoutePlan) else None
             unmovable = covered if isinstance(covered, tuple) else None
-        if judged.decision is Decision.REDACT and signed:
+        if judged.decision in REWRITING and signed:
             return self._signed(exchange, content, reading, judged, policy, unmovable)
         decision = Decision.REROUTE if plan is not None and not plan.primary else judged.decision
         body, url, header_rewrites = reading.encode(judged.rewrites)
@@ -270,6 +282,7 @@ class Inspector:
             unmovable=unmovable,
             model=reading.model,
             stream=reading.stream,
+            context=context,
         )
 
     def _fallback(
@@ -414,12 +427,15 @@ class Inspector:
         fail_open: bool = False,
         extra: Mapping[str, Any] | None = None,
         content_type: str = "",
+        context: AgentContext | None = None,
     ) -> Verdict:
         """A non-streamed answer; `read` gives its decoded body (called only when the
         body is scanned: decoding may raise InspectionError), `content_type` picks its
         codec. Error statuses pass unscanned (they are the provider's own messages about
         the request); so does everything after a fail-open request, and the answers of
-        an unknown endpoint under `unknown_endpoint: allow` (recorded as unscanned)."""
+        an unknown endpoint under `unknown_endpoint: allow` (recorded as unscanned).
+        `context` is the request Verdict's: its taint, placeholders and prompt shingles
+        (llmwall.core.agent)."""
         dialect = self.reader(exchange)
         if fail_open:
             record = self.recorder.record(
@@ -454,16 +470,22 @@ class Inspector:
         body = decoded.tree
         extraction = dialect.read_response(decoded)
         scans = await self.scanner.ascan(extraction)
-        judged = judge(extraction, scans, self.policy_for(exchange), Direction.RESPONSE)
+        policy = self.policy_for(exchange)
+        judged = judge(extraction, scans, policy, Direction.RESPONSE)
+        rewrites = judged.rewrites
+        message, code = f"llmwall blocked this response: {judged.reason}", "llmwall_policy_block"
+        review = self.agent.review_response(
+            exchange.dialect, body, extraction, judged, policy, context
+        )
+        if review is not None:
+            judged, rewrites = review.judged, review.rewrites
+            extra = {**(extra or {}), "agent": review.extra} if review.extra else extra
+            message = review.message
+            if review.blocked_tool is not None:
+                code = TOOL_BLOCKED
         refused = None
         if judged.decision is Decision.BLOCK:
-            refused = refusal(
-                exchange.dialect,
-                403,
-                f"llmwall blocked this response: {judged.reason}",
-                "llmwall_policy_block",
-                exchange.request_id,
-            )
+            refused = refusal(exchange.dialect, 403, message, code, exchange.request_id)
         record = self.recorder.record(
             exchange,
             "response",
@@ -481,21 +503,34 @@ class Inspector:
             record,
             judged.rules,
             judged.findings,
-            rewrites=judged.rewrites,
-            content=decoded.apply(judged.rewrites) if judged.rewrites else None,
+            rewrites=rewrites,
+            content=decoded.apply(rewrites) if rewrites and refused is None else None,
             refusal=refused,
             model=model,
         )
 
     def stream_inspector(
-        self, exchange: Exchange, stream: StreamDialect, holdback: int
+        self,
+        exchange: Exchange,
+        stream: StreamDialect,
+        holdback: int,
+        context: AgentContext | None = None,
     ) -> StreamInspector:
+        policy = self.policy_for(exchange)
+        agent = None
+        if context is not None and exchange.dialect is not None:
+            dialect, scope = exchange.dialect, self.agent.scope_of(context)
+
+            def agent(stats: StreamStats) -> StreamAgent:
+                return StreamAgent(dialect, policy.tools, context, scope, stats)
+
         return StreamInspector(
             stream,
             self.scanner.scan_text,
-            self.policy_for(exchange),
+            policy,
             holdback=holdback,
             block_message=lambda rule: f"llmwall blocked this response: policy rule {rule}",
+            agent=agent,
         )
 
     def stream_verdict(
@@ -535,6 +570,8 @@ class Inspector:
             "upstream_error": stats.upstream_error,
         }
         all_rules = (*stats.rules, *rules)
+        if stats.agent:
+            extra = {**(extra or {}), "agent": stats.agent}
         record = self.recorder.record(
             exchange,
             "response",

@@ -7,12 +7,12 @@ and `llmwall eval` all judge through `judge`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from llmwall.audit.record import FindingSummary
 from llmwall.core.policy import Policy
-from llmwall.decision import Decision, worst
+from llmwall.decision import REWRITING, Decision, worst
 from llmwall.detectors import template_tokens
 from llmwall.detectors.finding import Finding
 from llmwall.routing.segment import Direction, Extraction, Path, Role, Trust
@@ -59,17 +59,25 @@ def scan_inputs(extraction: Extraction) -> list[tuple[str, bool, bool]]:
     ]
 
 
+# (entity, original value) -> its stable placeholder (llmwall.core.pseudonyms)
+Pseudonymizer = Callable[[str, str], str]
+
+
 def judge(
     extraction: Extraction,
     scans: Sequence[Sequence[Finding]],
     policy: Policy,
     direction: Direction,
+    pseudonyms: Pseudonymizer | None = None,
 ) -> Judgement:
+    """`pseudonyms` gives the placeholders of `pseudonymize` findings; without it they
+    are redacted (a path that cannot restore them: a fallback's re-scan, `llmwall scan`)."""
     decision = Decision.ALLOW
     rules: list[str] = []
     counts: dict[str, int] = defaultdict(int)
     scores: dict[str, float] = defaultdict(float)
     redactions: dict[int, tuple[Finding, ...]] = {}
+    pseudonymized: set[tuple[int, int, int]] = set()  # (segment, start, end)
 
     def fire(rule: str, act: Decision) -> None:
         nonlocal decision
@@ -87,11 +95,16 @@ def judge(
             scores[f.entity] = max(scores[f.entity], f.score)
             if act is Decision.ALLOW:
                 continue
-            if act is Decision.REDACT and not segment.writable:
+            if act is Decision.PSEUDONYMIZE and pseudonyms is None:
+                act = Decision.REDACT
+            if act in REWRITING and not segment.writable:
                 fire(f"block:{f.entity}:{segment.locked or 'read-only'}", Decision.BLOCK)
                 continue
-            fire(f"{act.value}:{f.entity}" + (f":{f.rule}" if act is Decision.BLOCK else ""), act)
-            if act is Decision.REDACT:
+            named = act in (Decision.BLOCK, Decision.SHADOW)
+            fire(f"{act.value}:{f.entity}" + (f":{f.rule}" if named else ""), act)
+            if act is Decision.PSEUDONYMIZE:
+                pseudonymized.add((index, f.start, f.end))
+            if act in REWRITING:
                 to_redact.append(f)
         if to_redact:
             redactions[index] = tuple(to_redact)
@@ -107,37 +120,53 @@ def judge(
         fire("block:unknown_content", Decision.BLOCK)
 
     summary = tuple(FindingSummary(e, counts[e], round(scores[e], 4)) for e in sorted(counts))
-    if decision is Decision.REDACT and not redactions:
+    if decision in REWRITING and not redactions:
         decision = Decision.ALLOW
-    if decision is not Decision.REDACT:
+    if decision not in REWRITING:
         return Judgement(decision, tuple(rules), summary)
-    rewrites = {
-        extraction.segments[i].path: redact(extraction.segments[i].text, spans)
-        for i, spans in redactions.items()
-    }
+    rewrites = {}
+    for i, spans in redactions.items():
+        label = None
+        if pseudonyms is not None and any(p[0] == i for p in pseudonymized):
+            label = _labeller(i, pseudonymized, pseudonyms)
+        rewrites[extraction.segments[i].path] = redact(extraction.segments[i].text, spans, label)
     return Judgement(decision, tuple(rules), summary, redactions, rewrites)
+
+
+def _labeller(
+    index: int, pseudonymized: set[tuple[int, int, int]], pseudonyms: Pseudonymizer
+) -> Callable[[Finding, str], str]:
+    def label(f: Finding, value: str) -> str:
+        if (index, f.start, f.end) in pseudonymized:
+            return pseudonyms(f.entity, value)
+        return placeholder(f.entity)
+
+    return label
 
 
 def placeholder(entity: str) -> str:
     return f"<{entity}>"
 
 
-def redact(text: str, findings: Sequence[Finding]) -> str:
-    """Replace each finding's span with its typed placeholder. Overlapping spans merge
-    into one, labelled by the highest-scoring finding among them."""
-    merged: list[tuple[int, int, str, float]] = []  # start, end, entity, score
+def redact(
+    text: str,
+    findings: Sequence[Finding],
+    label: Callable[[Finding, str], str] | None = None,
+) -> str:
+    """Replace each finding's span with its typed placeholder (or `label(finding,
+    value)`). Overlapping spans merge into one, labelled by the highest-scoring finding
+    among them."""
+    merged: list[tuple[int, int, Finding]] = []  # start, end, the labelling finding
     for f in sorted(findings, key=lambda f: f.start):
         if merged and f.start < merged[-1][1]:
-            start, end, entity, score = merged[-1]
-            if f.score > score:
-                entity, score = f.entity, f.score
-            merged[-1] = (start, max(end, f.end), entity, score)
+            start, end, best = merged[-1]
+            merged[-1] = (start, max(end, f.end), f if f.score > best.score else best)
         else:
-            merged.append((f.start, f.end, f.entity, f.score))
+            merged.append((f.start, f.end, f))
     out, pos = [], 0
-    for start, end, entity, _ in merged:
+    for start, end, best in merged:
         out.append(text[pos:start])
-        out.append(placeholder(entity))
+        out.append(label(best, text[start:end]) if label else placeholder(best.entity))
         pos = end
     out.append(text[pos:])
     return "".join(out)

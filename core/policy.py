@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from llmwall.core import presets
+from llmwall.core.tool_policy import KEYS as TOOL_KEYS
+from llmwall.core.tool_policy import ToolPolicy, parse_tool_policy
 from llmwall.core.yaml_source import read_yaml, with_line
 from llmwall.decision import Decision
 from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
@@ -23,6 +25,9 @@ from llmwall.routing.segment import Direction, Trust
 
 # The decisions a policy key may name (a subset of the one vocabulary).
 FINDING_ACTIONS = (Decision.ALLOW, Decision.REDACT, Decision.BLOCK)
+# `actions:` also takes shadow (record what a block would do, forward unchanged) and,
+# for PII and secrets, pseudonymize (stable placeholders, restored in the answer).
+ENTITY_ACTIONS = (*FINDING_ACTIONS, Decision.SHADOW, Decision.PSEUDONYMIZE)
 
 
 _KEYS = {
@@ -40,6 +45,7 @@ _KEYS = {
     "reroute",
     "per_provider",
     "preset",
+    *TOOL_KEYS,
 }
 # what a per_provider entry may override (mappings among them merge key by key)
 _OVERRIDABLE = (
@@ -85,6 +91,8 @@ class Policy:
         """This policy with more compliance presets (`llmwall scan --preset`)."""
         chosen = [*self.presets, *(n for n in names if n not in self.presets)]
         return parse_policy({**self.raw, "preset": chosen}, f"{self.source} + preset {names}")
+    # tool-call rules, taint, tool pinning, prompt-leak detection (core/tool_policy.py)
+    tools: ToolPolicy = field(default_factory=ToolPolicy)
 
     def for_provider(self, name: str) -> Policy:
         """The policy for traffic to provider `name` (its overrides, else this one)."""
@@ -134,7 +142,11 @@ class Policy:
             if key in table:
                 return table[key]
             if key in self.actions:
-                return self.actions[key]
+                act = self.actions[key]
+                # a pseudonymized value comes back restored: in an answer it is allowed
+                if act is Decision.PSEUDONYMIZE and direction is Direction.RESPONSE:
+                    return Decision.ALLOW
+                return act
         return Decision.ALLOW
 
     def _allowlisted(self, value: str) -> bool:
@@ -250,6 +262,7 @@ def parse_policy(raw: Any, source: str) -> Policy:
         providers=providers,
         presets=tuple(chosen),
         raw=original,
+        tools=parse_tool_policy(raw, source),
     )
 
 
@@ -350,7 +363,18 @@ def _entity(name: Any, source: str, where: str) -> str:
 def _actions(raw: Any, source: str, where: str) -> dict[str, Decision]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: {where}: expected a mapping of entity or category to action")
-    return {_entity(k, source, where): _action(v, source, f"{where}.{k}") for k, v in raw.items()}
+    out = {}
+    for key, value in raw.items():
+        entity = _entity(key, source, where)
+        allowed = [a.value for a in ENTITY_ACTIONS]
+        if where == "responses.actions" or entity in (PROMPT_INJECTION, Category.INJECTION.value):
+            allowed.remove(Decision.PSEUDONYMIZE.value)  # nothing to restore it from
+        if value not in allowed:
+            raise ConfigError(
+                f"{source}: {where}.{key}: {value!r} is not one of {', '.join(allowed)}"
+            )
+        out[entity] = Decision(value)
+    return out
 
 
 def _reroute(raw: Any, source: str) -> dict[str, str]:

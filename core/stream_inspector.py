@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmwall.audit.record import FindingSummary
+from llmwall.core.agent_stream import StreamAgent, StreamBlocked
 from llmwall.core.judge import Judgement, judge, redact
 from llmwall.core.policy import Policy
-from llmwall.decision import Decision
+from llmwall.core.pseudonyms import safe_cut
+from llmwall.decision import Decision, worst
 from llmwall.detectors.finding import Finding
 from llmwall.errors import TruncatedStream
 from llmwall.routing import jsonpath
@@ -44,10 +46,7 @@ MAX_TOKEN = 256  # a token longer than this may be cut (it cannot all be held)
 _SPACE = re.compile(r"\s")
 
 
-class StreamBlocked(Exception):
-    def __init__(self, rule: str) -> None:
-        super().__init__(rule)
-        self.rule = rule
+__all__ = ["StreamBlocked", "StreamInspector", "StreamStats"]
 
 
 @dataclass
@@ -62,6 +61,7 @@ class _Channel:
     template: StreamEvent | None = None
     piece: TextPiece | None = None
     closed: bool = False
+    key: Hashable = None
 
 
 @dataclass
@@ -79,6 +79,7 @@ class StreamStats:
     upstream_error: bool = False
     truncated: bool = False
     completed: bool = False
+    agent: dict[str, Any] = field(default_factory=dict)  # tool decisions, restorations
 
     def findings(self) -> tuple[FindingSummary, ...]:
         return tuple(
@@ -88,10 +89,8 @@ class StreamStats:
     def fire(self, rule: str, action: Decision) -> None:
         if rule not in self.rules:
             self.rules.append(rule)
-        if action is Decision.BLOCK or (
-            action is Decision.REDACT and self.action is Decision.ALLOW
-        ):
-            self.action = action
+        if action is not Decision.ALLOW:
+            self.action = worst(self.action, action)
 
 
 class StreamInspector:
@@ -103,6 +102,7 @@ class StreamInspector:
         *,
         holdback: int = 64,
         block_message: Callable[[str], str] = lambda rule: f"blocked by llmwall policy ({rule})",
+        agent: Callable[[StreamStats], StreamAgent] | None = None,
     ) -> None:
         self.dialect = dialect
         self.framing = dialect.framing()
@@ -113,6 +113,8 @@ class StreamInspector:
         self.channels: dict[Hashable, _Channel] = {}
         self.stats = StreamStats()
         self.done = False
+        # tool calls, placeholders, prompt leaks (llmwall.core.agent_stream)
+        self.agent = agent(self.stats) if agent is not None else None
 
     # -- the mitmproxy stream callable -------------------------------------------------
 
@@ -133,6 +135,8 @@ class StreamInspector:
             for event in events:
                 out.extend(self._event(event))
             if not chunk:
+                if self.agent is not None:
+                    self.agent.finish()
                 out.extend(self._flush_all())
                 if not self.stats.completed and not self.done:
                     self.stats.truncated = True
@@ -140,7 +144,8 @@ class StreamInspector:
                         self._end("upstream stream ended before completion", "upstream_truncated")
                     )
         except StreamBlocked as blocked:
-            out.append(self._end(self.block_message(blocked.rule), "llmwall_policy_block"))
+            message = blocked.message or self.block_message(blocked.rule)
+            out.append(self._end(message, blocked.code))
         data = b"".join(out)
         self.stats.bytes_out += len(data)
         return data
@@ -158,6 +163,8 @@ class StreamInspector:
                 self.stats.fire("block:unknown_content", Decision.BLOCK)
                 raise StreamBlocked("unknown_content")
             return [event.raw]
+        if self.agent is not None:
+            self.agent.observe(event)
         if self.dialect.is_error(event):
             self.stats.upstream_error = True
         if self.dialect.is_terminal(event):
@@ -186,6 +193,8 @@ class StreamInspector:
             else:
                 ch.template, ch.piece = event, piece
                 ch.pending += piece.text
+                if self.agent is not None:
+                    self.agent.feed(piece.channel, ch.role, ch.trust, ch.structured, piece.text)
                 new = self._release(ch, final=self._closing(piece.channel, closing))
             if new != piece.text:
                 event.data = jsonpath.set_many(event.data, {piece.path: new})
@@ -199,6 +208,8 @@ class StreamInspector:
             if text and ch.template is not None and ch.piece is not None:
                 synthetic = self.dialect.synthetic(ch.template, ch.piece, text)
                 before.append(self.framing.encode(synthetic))
+        if self.agent is not None:
+            self.agent.closing(lambda key: self._closing(key, closing))
         for path, extractor in self.dialect.embedded(event):
             if self._redact_embedded(event, path, extractor):
                 modified = True
@@ -233,6 +244,7 @@ class StreamInspector:
         ch = self.channels.get(piece.channel)
         if ch is None:
             ch = _Channel(piece.structured, piece.trust, piece.role, piece.writable)
+            ch.key = piece.channel
             self.channels[piece.channel] = ch
         return ch
 
@@ -243,9 +255,13 @@ class StreamInspector:
             if not final or not ch.pending:
                 return ""
             text, ch.pending = self._structured(ch), ""
+            if self.agent is not None:
+                text = self.agent.arguments(ch.key, text)
             ch.released.append(text)
             return text
         if not ch.pending or (not final and len(ch.pending) < self.holdback + STEP):
+            return ""
+        if self.agent is not None and self.agent.holds(ch.key, final):
             return ""
         off = len(ch.context)
         whole = ch.context + ch.pending
@@ -259,6 +275,8 @@ class StreamInspector:
             for f in redactions:
                 if f.start - off < cut < f.end - off:
                     cut = max(0, f.start - off)
+            if self.agent is not None and self.agent.restoring:
+                cut = safe_cut(ch.pending, cut)
         raw = ch.pending[:cut]
         spans = [
             Finding(f.entity, max(0, f.start - off), f.end - off, f.score, f.detector, f.rule)
@@ -268,6 +286,8 @@ class StreamInspector:
         text = redact(raw, spans) if spans else raw
         ch.pending = ch.pending[cut:]
         ch.context = (ch.context + raw)[-CONTEXT:]
+        if self.agent is not None:
+            text = self.agent.released(text)
         ch.released.append(text)
         return text
 
@@ -312,6 +332,9 @@ class StreamInspector:
         self._count(judged)
         if judged.decision is Decision.BLOCK:
             raise StreamBlocked(judged.block_rule)
-        if judged.rewrites:
-            return jsonpath.set_many(node, judged.rewrites)
+        rewrites = judged.rewrites
+        if self.agent is not None:
+            rewrites = self.agent.restore_rewrites(extraction, rewrites)
+        if rewrites:
+            return jsonpath.set_many(node, rewrites)
         return node

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.core.agent import AgentContext
 from llmwall.core.route_plan import RoutePlan
 from llmwall.decision import Decision
 from llmwall.routing.dialects.base import ErrorShape
@@ -40,6 +41,9 @@ class Verdict:
     model: str | None = None
     stream: bool = False  # the client asked for a streamed answer
     fail_open: bool = False  # unscanned because of an error, with fail_mode: open
+    # a request's taint, pseudonym scope and prompt shingles: the adapter keeps it for
+    # the answer's inspection (llmwall.core.agent)
+    context: AgentContext | None = None
 
     @property
     def blocked(self) -> bool:

@@ -8,6 +8,10 @@ speak it.
     unscanned   forwarded without inspection, visibly (fail_mode: open, or an operator's
                 explicit `unknown_endpoint: allow`)
     error       the upstream or the stream failed (audit only)
+    shadow      forwarded unchanged, recorded with the rule that would have acted (the
+                rollout mode: `action: shadow` on a tool rule, an entity, PROMPT_INJECTION)
+    pseudonymize  forwarded with sensitive values replaced by stable numbered placeholders
+                (`<EMAIL_ADDRESS_1>`) that llmwall restores in the answer
 
 A policy accepts a subset per key (for example `actions:` takes allow, redact, block).
 """
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Decision", "worst"]
+__all__ = ["REWRITING", "Decision", "worst"]
 
 
 class Decision(StrEnum):
@@ -26,12 +30,24 @@ class Decision(StrEnum):
     REROUTE = "reroute"
     UNSCANNED = "unscanned"
     ERROR = "error"
+    SHADOW = "shadow"
+    PSEUDONYMIZE = "pseudonymize"
 
 
 # How strong a finding's action is: the strongest one decides a body.
-_STRENGTH = {Decision.ALLOW: 0, Decision.REDACT: 1, Decision.BLOCK: 2}
+_STRENGTH = {
+    Decision.ALLOW: 0,
+    Decision.SHADOW: 1,
+    Decision.PSEUDONYMIZE: 2,
+    Decision.REDACT: 3,
+    Decision.BLOCK: 4,
+}
+
+# The decisions that forward a body with spans rewritten.
+REWRITING = frozenset({Decision.REDACT, Decision.PSEUDONYMIZE})
 
 
 def worst(a: Decision, b: Decision) -> Decision:
-    """The stronger of two finding actions (allow < redact < block)."""
+    """The stronger of two finding actions (allow < shadow < pseudonymize < redact <
+    block)."""
     return a if _STRENGTH[a] >= _STRENGTH[b] else b
