@@ -15,6 +15,7 @@ A policy with none of these features costs one attribute check per body.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -185,20 +186,22 @@ class Agent:
         policy: Policy,
         context: AgentContext | None,
     ) -> ResponseReview | None:
-        """Restore placeholders, decide the tool calls, look for a prompt leak. `body`
-        gets the judged rewrites and the restorations written in (in place). None:
+        """Restore placeholders, decide the tool calls, look for a prompt leak. The
+        returned rewrites are the judged ones with the placeholders restored. None:
         nothing to do for this answer."""
         if context is None:
             return None
         t = policy.tools
         rewrites = dict(judged.rewrites)
+        restores: dict[Path, str] = {}  # the answer as the model meant it
         restored = 0
         scope = self.scope_of(context)
         if scope is not None and len(scope):
             for seg in extraction.segments:
-                text = rewrites.get(seg.path, seg.text)
-                new, n = scope.restore(text)
+                new, n = scope.restore(seg.text)
                 if n:
+                    restores[seg.path] = new
+                    new, n = scope.restore(rewrites.get(seg.path, seg.text))
                     rewrites[seg.path] = new
                     restored += n
         if context.prompt is not None and t.prompt_leak != "off":
@@ -211,9 +214,10 @@ class Agent:
         decisions: list[ToolDecision] = []
         blocked = None
         if t.active and judged.decision is not Decision.BLOCK:
-            if rewrites:
-                body = jsonpath.set_many(body, rewrites)
-            for call in response_calls(dialect, body):
+            # decided on the arguments the model wrote (placeholders restored), not
+            # on their redacted copy
+            view = jsonpath.set_many(copy.deepcopy(body), restores) if restores else body
+            for call in response_calls(dialect, view):
                 d = t.decide(call.name, call.arguments, context.taint)
                 if d.rule is None:
                     continue

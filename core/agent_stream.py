@@ -81,13 +81,12 @@ class StreamAgent:
             if self.calls.pop(key, None) is not None:  # no argument deltas came
                 self._decide(call.name, self._restored(call.arguments))
 
-    def arguments(self, key: Hashable, text: str) -> str:
-        """A held argument channel is complete; `text` already has placeholders
-        restored. Raises StreamBlocked when the call is blocked."""
+    def arguments(self, key: Hashable, text: str) -> None:
+        """A held argument channel is complete (`text` as the model wrote it). Raises
+        StreamBlocked when the call is blocked."""
         name = self._name(key)
         if name is not None:
-            self._decide(name, parse_arguments(text))
-        return text
+            self._decide(name, self._restored(parse_arguments(text)))
 
     def closing(self, is_closing: Callable[[Hashable], bool]) -> None:
         for key in [k for k in self.calls if is_closing(k)]:

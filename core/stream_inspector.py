@@ -254,9 +254,9 @@ class StreamInspector:
         if ch.structured:
             if not final or not ch.pending:
                 return ""
+            if self.agent is not None:  # decided on what the model wrote, before redaction
+                self.agent.arguments(ch.key, ch.pending)
             text, ch.pending = self._structured(ch), ""
-            if self.agent is not None:
-                text = self.agent.arguments(ch.key, text)
             ch.released.append(text)
             return text
         if not ch.pending or (not final and len(ch.pending) < self.holdback + STEP):
