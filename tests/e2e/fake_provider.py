@@ -44,6 +44,9 @@ class Script:
     tool_call: tuple[str, dict[str, Any]] | None = (
         None  # (name, arguments): answer with one tool call
     )
+    # (content type, body): answer with these bytes whatever the path (a list: streamed,
+    # one chunk each) - any dialect's answer (tests/e2e/agent_shapes.py builds them)
+    raw: tuple[str, bytes | list[bytes]] | None = None
 
 
 class FakeProvider:
@@ -112,7 +115,17 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         anthropic = self.path.endswith("/messages")
-        if self.path.endswith("/api/chat"):
+        if script.raw is not None:
+            ctype, payload = script.raw
+            if isinstance(payload, list):
+                self._stream(payload, script, ctype)
+            else:
+                self.send_response(200)
+                self.send_header("content-type", ctype)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+        elif self.path.endswith("/api/chat"):
             if data.get("stream", True):
                 self._stream(_ollama_lines(script), script, "application/x-ndjson")
             else:
