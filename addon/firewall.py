@@ -61,7 +61,9 @@ class Firewall:
             host = data.client_hello.sni
             if not host and data.context.server.address:
                 host = data.context.server.address[0]
-            if not host or not self.rt.table.is_llm_host(host):
+            if not host or not (
+                self.rt.table.is_llm_host(host) or self.rt.config.mcp.intercepts(host)
+            ):
                 data.ignore_connection = True
         except Exception:  # deciding nothing means intercepting: the safe side
             log.exception("tls_clienthello failed; intercepting the connection")

@@ -19,6 +19,7 @@ from llmwall.addon import proxy_state
 from llmwall.addon.admin import Admin, admin_mode
 from llmwall.addon.firewall import Firewall
 from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
+from llmwall.addon.mcp import McpGuard
 from llmwall.addon.reload import Reloader
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.telemetry import Telemetry
@@ -134,6 +135,8 @@ async def serve(
     reloader = Reloader(runtime, firewall)
     # WebSockets after Firewall: it reads the FlowState the Firewall builds for the upgrade.
     master.addons.add(firewall, WebSockets(runtime), telemetry, ready, reloader, *addons)
+    if cfg.mcp.hosts:
+        master.addons.add(McpGuard(runtime))  # MCP servers (llmwall.addon.mcp)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)

@@ -17,6 +17,7 @@ from typing import Any
 from llmwall.audit.nodes import check_node
 from llmwall.audit.siem_config import SinkConfig, parse_siem
 from llmwall.core.front_door import FrontDoor, parse_front_door
+from llmwall.core.mcp_config import McpConfig
 from llmwall.core.policy import Policy, load_policy, parse_policy
 from llmwall.core.policy_set import PolicySet, parse_policy_set
 from llmwall.core.yaml_source import read_yaml, with_line
@@ -58,6 +59,7 @@ class Config:
     workers: int = 1  # processes serving `listen` (llmwall.addon.workers)
     siem: tuple[SinkConfig, ...] = ()  # live push of the audit records
     log_format: str = "text"  # the per-request line on stdout: text, json, or "" for none
+    mcp: McpConfig = field(default_factory=McpConfig)  # MCP servers to intercept
     source: str = "<defaults>"
 
     @property
@@ -94,6 +96,7 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "workers": ((int,), "the number of processes serving the listen address (1 or more)"),
     "siem": ((list,), "a list of SIEM sinks (see docs/DEPLOYMENT.md)"),
     "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
+    "mcp": ((dict,), "a mapping with keys hosts, upstream (see docs/AGENTS.md)"),
 }
 
 
@@ -244,6 +247,7 @@ def _build(
         workers=_workers(raw.get("workers", 1), source),
         siem=parse_siem(raw.get("siem"), source, base_dir),
         log_format="" if log_format == "off" else log_format,
+        mcp=McpConfig.from_mapping(raw.get("mcp"), f"{source}: mcp"),
         source=source,
     )
 

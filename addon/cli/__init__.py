@@ -9,6 +9,7 @@
     llmwall scan [--json] [TEXT | -]
     llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
     llmwall audit verify | tail | stats | export | report | rotate | pubkey
+    llmwall tools list | approve | forget
 
 Every subcommand lives in its own module here and is registered in `COMMANDS`, one
 explicit list: a module that fails to import is a bug that fails loudly, never a
@@ -23,7 +24,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from llmwall.addon.cli import audit, clients, doctor, evaluation, run, scan, selftest
+from llmwall.addon.cli import audit, clients, doctor, evaluation, run, scan, selftest, tools
 from llmwall.addon.cli.common import EXIT_PIPE, EXIT_USAGE, common_parser
 from llmwall.errors import ConfigError
 
@@ -35,6 +36,7 @@ COMMANDS = (
     scan,
     evaluation,
     audit,
+    tools,
 )  # each has register(subparsers, parents)
 
 
