@@ -155,8 +155,9 @@ class McpGuard:
         return True
 
     def _failed(self, flow: http.HTTPFlow, state: McpFlow, exc: Exception) -> None:
-        log.error("MCP inspection failed for %s: %s", state.exchange.request_id,
-                  content_free_reason(exc))  # fmt: skip
+        log.error(
+            "MCP inspection failed for %s: %s", state.exchange.request_id, content_free_reason(exc)
+        )
         if not self.rt.config.fail_open:
             flow.response = _error(flow, "llmwall could not inspect this MCP message; blocked")
 

@@ -130,7 +130,11 @@ class Agent:
         prompt = None
         if t.prompt_leak != "off":
             prompt = PromptPrint.of(
-                [s.text for s in extraction.segments if s.role is Role.SYSTEM and s.trust is Trust.SYSTEM]
+                [
+                    s.text
+                    for s in extraction.segments
+                    if s.role is Role.SYSTEM and s.trust is Trust.SYSTEM
+                ]
             )
         if t.tool_pinning != "off" and self.pins is not None:
             judged, pins = self._pin(who, exchange.provider, dialect, body, t.tool_pinning, judged)
@@ -205,9 +209,7 @@ class Agent:
                     rewrites[seg.path] = new
                     restored += n
         if context.prompt is not None and t.prompt_leak != "off":
-            answer = " ".join(
-                s.text for s in extraction.segments if s.trust is Trust.MODEL
-            )
+            answer = " ".join(s.text for s in extraction.segments if s.trust is Trust.MODEL)
             if leaks(context.prompt, answer):
                 rule = f"{t.prompt_leak}:{LEAK}"
                 judged = add(judged, (rule,), _MODE_DECISION[t.prompt_leak], (LEAK, 1, 1.0))

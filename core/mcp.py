@@ -77,8 +77,8 @@ def kind_of(message: dict[str, Any]) -> str:
 
 def extract(message: dict[str, Any], kind: str) -> Extraction:
     c = Collector()
-    params = message.get("params") if isinstance(message.get("params"), dict) else {}
-    result = message.get("result") if isinstance(message.get("result"), dict) else {}
+    params: dict[str, Any] = _mapping(message.get("params"))
+    result: dict[str, Any] = _mapping(message.get("result"))
     if kind == "tools/call":
         c.leaves(params.get("arguments"), ("params", "arguments"), Role.TOOL_CALL, Trust.MODEL)
     elif kind == "prompts/get":
@@ -102,8 +102,12 @@ def extract(message: dict[str, Any], kind: str) -> Extraction:
     elif kind == "resources/read result":
         for i, item in enumerate(result.get("contents") or ()):
             if isinstance(item, dict):
-                c.text(item.get("text"), ("result", "contents", i, "text"), Role.DOCUMENT,
-                       Trust.EXTERNAL)  # fmt: skip
+                c.text(
+                    item.get("text"),
+                    ("result", "contents", i, "text"),
+                    Role.DOCUMENT,
+                    Trust.EXTERNAL,
+                )
                 if "blob" in item:
                     c.binary(("result", "contents", i, "blob"))
     elif kind == "prompts/get result":
@@ -112,13 +116,23 @@ def extract(message: dict[str, Any], kind: str) -> Extraction:
             if isinstance(msg, dict):
                 content = msg.get("content")
                 path = ("result", "messages", i, "content")
-                _content(c, [content] if isinstance(content, dict) else content, path,
-                         Role.DOCUMENT, single=isinstance(content, dict))  # fmt: skip
+                _content(
+                    c,
+                    [content] if isinstance(content, dict) else content,
+                    path,
+                    Role.DOCUMENT,
+                    single=isinstance(content, dict),
+                )
     return c.build()
 
 
-def _content(c: Collector, content: Any, path: tuple[Any, ...], role: Role,
-             single: bool = False) -> None:  # fmt: skip
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _content(
+    c: Collector, content: Any, path: tuple[Any, ...], role: Role, single: bool = False
+) -> None:
     for i, block in enumerate(content if isinstance(content, list) else ()):
         if not isinstance(block, dict):
             continue
@@ -230,7 +244,9 @@ class McpInspector:
                 extra["decision"] = d.summary
                 if d.action is Decision.BLOCK:
                     code = TOOL_BLOCKED
-                    blocked_message = f"llmwall blocked the tool call {name!r}: policy rule {d.rule}"
+                    blocked_message = (
+                        f"llmwall blocked the tool call {name!r}: policy rule {d.rule}"
+                    )
         if kind == "tools/list result":
             judged = self._pin(exchange, who, message, policy.tools.tool_pinning, judged, extra)
         if kind.endswith(" result"):
@@ -252,7 +268,11 @@ class McpInspector:
             text = blocked_message or f"llmwall blocked this MCP message: {judged.reason}"
             return error(message.get("id"), text, code, judged.block_rule), record, True
         if judged.rewrites:
-            return jsonpath.set_many(json.loads(json.dumps(message)), judged.rewrites), record, False
+            return (
+                jsonpath.set_many(json.loads(json.dumps(message)), judged.rewrites),
+                record,
+                False,
+            )
         return message, record, False
 
     def _pin(
@@ -269,17 +289,21 @@ class McpInspector:
         extra["tools"] = len(tools)
         if mode == "off" or pins is None:
             return judged
-        changed = []
+        changed, new = [], 0
         for tool in tools:
             if isinstance(tool, dict) and isinstance(tool.get("name"), str):
                 digest = definition_digest(
                     tool["name"], tool.get("description"), tool.get("inputSchema")
                 )
-                if pins.check(who, f"mcp:{exchange.host}", tool["name"], digest) == "changed":
+                state = pins.check(who, f"mcp:{exchange.host}", tool["name"], digest)
+                new += state == "new"
+                if state == "changed":
                     changed.append(tool["name"])
+        if new:
+            extra["pins"] = {"new": new}
         if not changed:
             return judged
-        extra["pins"] = {"changed": changed}
+        extra["pins"] = {**extra.get("pins", {}), "changed": changed}
         rules = tuple(f"{mode}:{CHANGED}:{n}" for n in changed)
         return add(judged, rules, _MODES[mode], (CHANGED, len(changed), 1.0))
 

@@ -56,7 +56,9 @@ class McpConfig:
         lowered = tuple(h.lower() for h in hosts)
         for host, url in upstream.items():
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-                raise ConfigError(f"{where}.upstream.{host}: expected a base URL like https://host:port")
+                raise ConfigError(
+                    f"{where}.upstream.{host}: expected a base URL like https://host:port"
+                )
             if str(host).lower() not in lowered:
                 raise ConfigError(f"{where}.upstream.{host}: not one of mcp.hosts")
         return McpConfig(lowered, {str(h).lower(): u for h, u in upstream.items()})

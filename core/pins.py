@@ -84,7 +84,7 @@ class PinStore:
         return PinStore(home / FILE)
 
     def check(self, identity: str, provider: str, tool: str, digest: str) -> str:
-        """"new" (pinned now), "same", or "changed" (the pin stands; the new digest is
+        """ "new" (pinned now), "same", or "changed" (the pin stands; the new digest is
         recorded as pending approval)."""
         key = (identity, provider, tool)
         if self._known.get(key) == digest:

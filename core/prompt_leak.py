@@ -48,7 +48,9 @@ class PromptPrint:
         if len(tokens) < SHINGLE:
             return None
         return PromptPrint(
-            frozenset(hash(tuple(tokens[i : i + SHINGLE])) for i in range(len(tokens) - SHINGLE + 1)),
+            frozenset(
+                hash(tuple(tokens[i : i + SHINGLE])) for i in range(len(tokens) - SHINGLE + 1)
+            ),
             len(tokens),
         )
 

@@ -114,7 +114,9 @@ def parse_tool_policy(raw: dict[str, Any], source: str) -> ToolPolicy:
     """The agent keys of a policy mapping (each optional)."""
     taint = raw.get("taint") or {}
     if not isinstance(taint, dict):
-        raise ConfigError(f"{source}: taint: expected a mapping with keys injection_score, block_tools")
+        raise ConfigError(
+            f"{source}: taint: expected a mapping with keys injection_score, block_tools"
+        )
     for key in taint:
         if key not in ("injection_score", "block_tools"):
             raise ConfigError(
@@ -130,7 +132,7 @@ def parse_tool_policy(raw: dict[str, Any], source: str) -> ToolPolicy:
     globs = taint.get("block_tools") or []
     if not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs):
         raise ConfigError(
-            f"{source}: taint.block_tools: expected a list of tool-name globs like \"send_*\""
+            f'{source}: taint.block_tools: expected a list of tool-name globs like "send_*"'
         )
     if globs and score is None:
         raise ConfigError(
@@ -159,7 +161,7 @@ def _rules(raw: Any, source: str) -> tuple[ToolRule, ...]:
         return ()
     if not isinstance(raw, list):
         raise ConfigError(
-            f"{source}: tools: expected a list of rules like {{name: \"delete_*\", action: block}}"
+            f'{source}: tools: expected a list of rules like {{name: "delete_*", action: block}}'
         )
     rules = []
     for i, spec in enumerate(raw):
@@ -171,7 +173,7 @@ def _rules(raw: Any, source: str) -> tuple[ToolRule, ...]:
                 raise ConfigError(f"{where}.{key}: unknown key; allowed: name, args, action")
         name = spec.get("name")
         if not isinstance(name, str) or not name:
-            raise ConfigError(f"{where}.name: expected a tool-name glob like \"delete_*\"")
+            raise ConfigError(f'{where}.name: expected a tool-name glob like "delete_*"')
         action = spec.get("action")
         allowed = [a.value for a in TOOL_ACTIONS]
         if action not in allowed:
@@ -188,8 +190,6 @@ def _rules(raw: Any, source: str) -> tuple[ToolRule, ...]:
             try:
                 compiled.append((tuple(path.split(".")), re.compile(pattern)))
             except re.error as exc:
-                raise ConfigError(
-                    f"{where}.args.{path}: not a valid regex ({exc.msg})"
-                ) from None
+                raise ConfigError(f"{where}.args.{path}: not a valid regex ({exc.msg})") from None
         rules.append(ToolRule(i, name, tuple(compiled), Decision(action)))
     return tuple(rules)

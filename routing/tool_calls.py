@@ -17,8 +17,8 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmwall.routing.dialects.gemini import field as gfield
 from llmwall.routing.dialects.base import StreamEvent
+from llmwall.routing.dialects.gemini import field as gfield
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,8 @@ def response_calls(dialect: str | None, body: Any) -> list[ToolCall]:
 
 def _openai_tools(body: Any) -> Iterator[ToolDefinition]:
     for tool in _dicts(_get(body, "tools")):
-        spec = tool.get("function") if isinstance(tool.get("function"), dict) else tool
+        inner = tool.get("function")
+        spec: dict[str, Any] = inner if isinstance(inner, dict) else tool
         if isinstance(spec.get("name"), str):
             schema = spec.get("parameters", spec.get("input_schema", spec.get("format")))
             yield ToolDefinition(spec["name"], spec.get("description"), schema)
@@ -340,5 +341,7 @@ def fragments_to_arguments(fragments: list[tuple[str, str]]) -> dict[str, Any]:
             node = node.setdefault(step, {}) if isinstance(node.get(step, {}), dict) else {}
         if steps:
             leaf = steps[-1]
-            node[leaf] = (node.get(leaf) or "") + value if isinstance(node.get(leaf, ""), str) else value
+            node[leaf] = (
+                (node.get(leaf) or "") + value if isinstance(node.get(leaf, ""), str) else value
+            )
     return out

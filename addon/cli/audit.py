@@ -73,7 +73,8 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = add(
         "stats",
         cmd_stats,
-        "decisions by kind, provider, rule, finding type and day",
+        "decisions by kind, provider, rule, finding type and day; tool decisions, pins "
+        "and pseudonyms",
         "llmwall audit stats --json",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -266,9 +267,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 def stats(db: Any, since: str | None = None) -> dict[str, Any]:
     from llmwall.audit.export import iter_rows
 
-    out: dict[str, Counter[str]] = {
-        k: Counter() for k in ("decision", "kind", "provider", "rule", "finding", "day")
-    }
+    out: dict[str, Counter[str]] = {k: Counter() for k in STATS_SECTIONS}
     total = 0
     for row in iter_rows(db, since):
         obj = json.loads(row[2])
@@ -281,7 +280,34 @@ def stats(db: Any, since: str | None = None) -> dict[str, Any]:
             out["rule"][r] += 1
         for f in obj["findings"]:
             out["finding"][f["entity"]] += f["count"]
+        _agent_stats(obj, out)
     return {"records": total, **{k: dict(v.most_common()) for k, v in out.items()}}
+
+
+STATS_SECTIONS = (
+    "decision", "kind", "provider", "rule", "finding", "day", "tool", "pin", "pseudonym",
+)  # fmt: skip
+
+
+def _agent_stats(obj: dict[str, Any], out: dict[str, Counter[str]]) -> None:
+    """Tool decisions ("send_email block"), pins (new, changed) and pseudonyms (values
+    pseudonymized in requests, placeholders restored in answers) of one record."""
+    extra = obj.get("extra") or {}
+    agent = extra.get("agent") or {}
+    mcp = extra.get("mcp") or {}
+    for tool in agent.get("tools") or ():
+        out["tool"][f"{tool['name']} {tool['decision']}"] += 1
+    if isinstance(mcp.get("decision"), dict):
+        out["tool"][f"{mcp['decision']['name']} {mcp['decision']['decision']} (mcp)"] += 1
+    for pins in (agent.get("pins"), mcp.get("pins")):
+        if isinstance(pins, dict):
+            out["pin"]["new"] += int(pins.get("new", 0))
+            out["pin"]["changed"] += len(pins.get("changed") or ())
+    out["pseudonym"]["pseudonymized"] += int(agent.get("pseudonymized", 0))
+    out["pseudonym"]["restored"] += int(agent.get("restored", 0))
+    for key in ("pseudonymized", "restored"):
+        if not out["pseudonym"][key]:
+            del out["pseudonym"][key]
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -293,7 +319,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2, sort_keys=True))
         return EXIT_OK
     print(f"records: {result['records']}")
-    for section in ("decision", "kind", "provider", "rule", "finding", "day"):
+    for section in STATS_SECTIONS:
+        if section in ("tool", "pin", "pseudonym") and not result[section]:
+            continue
         print(f"\nby {section}:")
         for key, count in result[section].items():
             print(f"  {count:>8}  {key}")

@@ -29,7 +29,7 @@ POLICY = {
         {"name": "delete_*", "action": "block"},
         {"name": "send_email", "args": {"to": r".*@(?!acme\.com$).*"}, "action": "block"},
         {"name": "audit_*", "action": "shadow"},
-    ]
+    ],
 }
 
 
@@ -51,13 +51,16 @@ CONTEXT = AgentContext("127.0.0.1", "127.0.0.1|openai")
 
 def answer(ins: Inspector, dialect: str, body: Any, context: AgentContext = CONTEXT) -> Any:
     raw = json.dumps(body).encode()
-    return asyncio.run(
-        ins.inspect_response(exchange(dialect), 200, lambda: raw, context=context)
-    )
+    return asyncio.run(ins.inspect_response(exchange(dialect), 200, lambda: raw, context=context))
 
 
-def stream(ins: Inspector, dialect: str, chunks: list[bytes], seed: int = 0,
-           context: AgentContext = CONTEXT) -> tuple[bytes, Any]:  # fmt: skip
+def stream(
+    ins: Inspector,
+    dialect: str,
+    chunks: list[bytes],
+    seed: int = 0,
+    context: AgentContext = CONTEXT,
+) -> tuple[bytes, Any]:
     d = get_dialect(dialect)
     assert d is not None and d.stream is not None
     si = ins.stream_inspector(exchange(dialect), d.stream, 64, context)

@@ -155,17 +155,23 @@ def test_pseudonyms_are_stable_across_resent_turns_and_restored(scanner: Scanner
 
 
 def test_tool_call_arguments_are_restored_and_decided_on_the_original(scanner: Scanner) -> None:
-    policy = {**PSEUDO, "tools": [{"name": "send_email", "args": {"to": ".*@evil\\.com"},
-                                   "action": "block"}]}  # fmt: skip
+    policy = {
+        **PSEUDO,
+        "tools": [{"name": "send_email", "args": {"to": ".*@evil\\.com"}, "action": "block"}],
+    }
     ins = inspector(scanner, policy)
     req = request(ins, chat(("user", "Write to dana@evil.com and eve@good.org")))
     for dialect in ("openai_chat", "anthropic", "gemini", "ollama", "bedrock_converse"):
-        ok = answer(ins, req, SHAPES[dialect].body("send_email", {"to": "<EMAIL_ADDRESS_2>"}),
-                    dialect)  # fmt: skip
+        ok = answer(
+            ins, req, SHAPES[dialect].body("send_email", {"to": "<EMAIL_ADDRESS_2>"}), dialect
+        )
         assert ok.decision is Decision.ALLOW, dialect
-        assert "eve@good.org" in ok.content.decode() and "<EMAIL_ADDRESS_2>" not in ok.content.decode()
-        bad = answer(ins, req, SHAPES[dialect].body("send_email", {"to": "<EMAIL_ADDRESS_1>"}),
-                     dialect)  # fmt: skip
+        assert (
+            "eve@good.org" in ok.content.decode() and "<EMAIL_ADDRESS_2>" not in ok.content.decode()
+        )
+        bad = answer(
+            ins, req, SHAPES[dialect].body("send_email", {"to": "<EMAIL_ADDRESS_1>"}), dialect
+        )
         assert bad.decision is Decision.BLOCK, dialect  # the rule saw dana@evil.com
 
 
@@ -269,7 +275,9 @@ def tools_request(description: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("mode", ["warn", "block", "shadow"])
-def test_a_changed_tool_definition_is_a_finding(scanner: Scanner, tmp_path: Path, mode: str) -> None:
+def test_a_changed_tool_definition_is_a_finding(
+    scanner: Scanner, tmp_path: Path, mode: str
+) -> None:
     pins = PinStore(tmp_path / "pins.db")
     ins = inspector(scanner, {"tool_pinning": mode}, Agent(pins=pins))
     first = request(ins, tools_request("Read a file."))
@@ -299,9 +307,13 @@ def test_pins_of_each_dialect(scanner: Scanner, tmp_path: Path) -> None:
     bodies = {
         "openai_chat": tools_request("d"),
         "anthropic": {"tools": [{"name": "read_file", "description": "d", "input_schema": {}}]},
-        "gemini": {"tools": [{"functionDeclarations": [{"name": "read_file", "description": "d"}]}]},
+        "gemini": {
+            "tools": [{"functionDeclarations": [{"name": "read_file", "description": "d"}]}]
+        },
         "bedrock_converse": {"toolConfig": {"tools": [{"toolSpec": {"name": "read_file"}}]}},
-        "openai_responses": {"tools": [{"type": "function", "name": "read_file", "parameters": {}}]},
+        "openai_responses": {
+            "tools": [{"type": "function", "name": "read_file", "parameters": {}}]
+        },
         "cohere": tools_request("d"),
         "ollama": tools_request("d"),
     }

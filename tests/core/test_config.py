@@ -86,8 +86,8 @@ def test_policy_file_errors_point_at_the_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_policy(str(p))
     assert (
-        str(err.value)
-        == f"{p}:4: actions.EMAIL_ADDRESS: 'redcat' is not one of allow, redact, block, shadow, pseudonymize"
+        str(err.value) == f"{p}:4: actions.EMAIL_ADDRESS: 'redcat' is not one of "
+        "allow, redact, block, shadow, pseudonymize"
     )
 
 

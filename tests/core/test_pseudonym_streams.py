@@ -4,7 +4,9 @@ exactly the text the model meant, with every placeholder restored."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +28,16 @@ REQUEST = json.dumps(
 ).encode()
 VERDICT = asyncio.run(INS.inspect_request(EX, REQUEST))
 WORDS = ["the", "mail", "went", "to", "and", "then", "ok,", "<", ">", "<b>", "a<b", "x>y", "\n"]
-TOKENS = st.sampled_from(WORDS + ["<EMAIL_ADDRESS_1>", "<EMAIL_ADDRESS_2>", "<EMAIL_ADDRESS_3>",
-                                  "<EMAIL_ADDRESS_9>", "<EMAIL_ADDRESS_"])  # fmt: skip
+TOKENS = st.sampled_from(
+    [
+        *WORDS,
+        "<EMAIL_ADDRESS_1>",
+        "<EMAIL_ADDRESS_2>",
+        "<EMAIL_ADDRESS_3>",
+        "<EMAIL_ADDRESS_9>",
+        "<EMAIL_ADDRESS_",
+    ]
+)
 
 
 def restored(text: str) -> str:
@@ -62,7 +72,7 @@ def run(dialect: str, text: str, cuts: list[int]) -> bytes:
     si = INS.stream_inspector(EX, d.stream, 64, VERDICT.context)
     raw = b"".join(SHAPES[dialect].stream(None, None, text))
     points = sorted({c % (len(raw) + 1) for c in cuts} | {0, len(raw)})
-    out = [si(raw[a:b]) for a, b in zip(points, points[1:], strict=False) if b > a]
+    out = [si(raw[a:b]) for a, b in itertools.pairwise(points) if b > a]
     return b"".join([*out, si(b"")])
 
 
@@ -93,7 +103,7 @@ def test_a_safe_cut_never_splits_a_placeholder(text: str, cut: int) -> None:
         assert not (m.start() < at < m.end())
 
 
-@given(st.lists(st.sampled_from(EMAILS + ["d@e.fg", 'q"uote@x.io']), min_size=1))
+@given(st.lists(st.sampled_from([*EMAILS, "d@e.fg", 'q"uote@x.io']), min_size=1))
 def test_placeholders_round_trip(values: list[str]) -> None:
     p = Pseudonyms()
     names = [p.placeholder("EMAIL_ADDRESS", v) for v in values]
@@ -105,16 +115,25 @@ def test_placeholders_round_trip(values: list[str]) -> None:
 
 
 def test_tool_arguments_in_a_stream_are_restored() -> None:
-    for dialect in ("openai_chat", "anthropic", "cohere", "bedrock_converse", "openai_responses",
-                    "gemini", "ollama"):  # fmt: skip
+    for dialect in (
+        "openai_chat",
+        "anthropic",
+        "cohere",
+        "bedrock_converse",
+        "openai_responses",
+        "gemini",
+        "ollama",
+    ):
         out = run(dialect, "", [7, 19, 33])
         assert b"<EMAIL" not in out
         d = get_dialect(dialect)
         assert d is not None and d.stream is not None
         si = INS.stream_inspector(
-            Exchange("rid", "openai", dialect, "h", "/p", "127.0.0.9:1"), d.stream, 64,
+            Exchange("rid", "openai", dialect, "h", "/p", "127.0.0.9:1"),
+            d.stream,
+            64,
             VERDICT.context,
-        )  # fmt: skip
+        )
         raw = b"".join(SHAPES[dialect].stream("send_email", {"to": "<EMAIL_ADDRESS_2>"}))
         got = b"".join(si(raw[i : i + 5]) for i in range(0, len(raw), 5)) + si(b"")
         assert b"<EMAIL_ADDRESS_2>" not in got, dialect

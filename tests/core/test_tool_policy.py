@@ -36,12 +36,27 @@ CASES: list[tuple[str, Any, float, Decision, str | None]] = [
     ("send_email", {"to": "bob@acme.com.evil.io"}, 0.0, Decision.BLOCK, "tools[1]"),
     ("send_email", {"cc": "x@evil.example"}, 0.0, Decision.ALLOW, "tools[2]"),  # path missing
     ("send_email", "not json", 0.0, Decision.ALLOW, "tools[2]"),
-    ("transfer", {"payee": {"iban": "DE89370400440532013000"}, "amount": 25000}, 0.0,
-     Decision.BLOCK, "tools[3]"),  # fmt: skip
-    ("transfer", {"payee": {"iban": "DE89370400440532013000"}, "amount": 250}, 0.0,
-     Decision.SHADOW, "tools[5]"),  # fmt: skip
-    ("transfer", {"payee": {"iban": "FR7630006000011234567890189"}, "amount": 99999}, 0.0,
-     Decision.SHADOW, "tools[5]"),  # fmt: skip
+    (
+        "transfer",
+        {"payee": {"iban": "DE89370400440532013000"}, "amount": 25000},
+        0.0,
+        Decision.BLOCK,
+        "tools[3]",
+    ),
+    (
+        "transfer",
+        {"payee": {"iban": "DE89370400440532013000"}, "amount": 250},
+        0.0,
+        Decision.SHADOW,
+        "tools[5]",
+    ),
+    (
+        "transfer",
+        {"payee": {"iban": "FR7630006000011234567890189"}, "amount": 99999},
+        0.0,
+        Decision.SHADOW,
+        "tools[5]",
+    ),
     ("run_shell", {"argv": ["rm", "-rf", "/"]}, 0.0, Decision.SHADOW, "tools[4]"),
     ("run_shell", {"argv": ["ls"]}, 0.0, Decision.SHADOW, "tools[5]"),
     ("get_weather", {"city": "Paris"}, 0.0, Decision.SHADOW, "tools[5]"),
@@ -90,26 +105,46 @@ def test_modes_parse_and_yaml_off_reads_as_off() -> None:
 
 ERRORS: list[tuple[dict[str, Any], str]] = [
     ({"tools": {"name": "x"}}, "test: tools: expected a list of rules"),
-    ({"tools": [{"name": "x", "action": "deny"}]},
-     "test: tools[0].action: 'deny' is not one of allow, block, shadow"),  # fmt: skip
+    (
+        {"tools": [{"name": "x", "action": "deny"}]},
+        "test: tools[0].action: 'deny' is not one of allow, block, shadow",
+    ),
     ({"tools": [{"action": "block"}]}, "test: tools[0].name: expected a tool-name glob"),
-    ({"tools": [{"name": "x", "action": "block", "when": 1}]},
-     "test: tools[0].when: unknown key; allowed: name, args, action"),  # fmt: skip
-    ({"tools": [{"name": "x", "action": "block", "args": {"to": "("}}]},
-     "test: tools[0].args.to: not a valid regex"),  # fmt: skip
-    ({"tools": [{"name": "x", "action": "block", "args": ["to"]}]},
-     "test: tools[0].args: expected a mapping of dotted path to regex"),  # fmt: skip
-    ({"taint": {"injection_score": 2}}, "test: taint.injection_score: expected a number from 0 to 1"),
+    (
+        {"tools": [{"name": "x", "action": "block", "when": 1}]},
+        "test: tools[0].when: unknown key; allowed: name, args, action",
+    ),
+    (
+        {"tools": [{"name": "x", "action": "block", "args": {"to": "("}}]},
+        "test: tools[0].args.to: not a valid regex",
+    ),
+    (
+        {"tools": [{"name": "x", "action": "block", "args": ["to"]}]},
+        "test: tools[0].args: expected a mapping of dotted path to regex",
+    ),
+    (
+        {"taint": {"injection_score": 2}},
+        "test: taint.injection_score: expected a number from 0 to 1",
+    ),
     ({"taint": {"block_tools": ["send_*"]}}, "test: taint.injection_score: required with"),
     ({"taint": {"score": 0.3}}, "test: taint.score: unknown key"),
-    ({"taint": {"injection_score": 0.3, "block_tools": "send_*"}},
-     "test: taint.block_tools: expected a list of tool-name globs"),  # fmt: skip
-    ({"tool_pinning": "strict"}, "test: tool_pinning: 'strict' is not one of off, warn, block, shadow"),
+    (
+        {"taint": {"injection_score": 0.3, "block_tools": "send_*"}},
+        "test: taint.block_tools: expected a list of tool-name globs",
+    ),
+    (
+        {"tool_pinning": "strict"},
+        "test: tool_pinning: 'strict' is not one of off, warn, block, shadow",
+    ),
     ({"prompt_leak": 1}, "test: prompt_leak: 1 is not one of off, warn, block, shadow"),
-    ({"actions": {"PROMPT_INJECTION": "pseudonymize"}},
-     "test: actions.PROMPT_INJECTION: 'pseudonymize' is not one of allow, redact, block, shadow"),  # fmt: skip
-    ({"responses": {"actions": {"EMAIL_ADDRESS": "pseudonymize"}}},
-     "test: responses.actions.EMAIL_ADDRESS: 'pseudonymize' is not one of"),  # fmt: skip
+    (
+        {"actions": {"PROMPT_INJECTION": "pseudonymize"}},
+        "test: actions.PROMPT_INJECTION: 'pseudonymize' is not one of allow, redact, block, shadow",
+    ),
+    (
+        {"responses": {"actions": {"EMAIL_ADDRESS": "pseudonymize"}}},
+        "test: responses.actions.EMAIL_ADDRESS: 'pseudonymize' is not one of",
+    ),
 ]
 
 

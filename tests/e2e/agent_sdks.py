@@ -30,8 +30,16 @@ class Refused(Exception):
 
 def openai_chat(proxy: Proxy, prompt: str, stream: bool, messages: Any = None) -> Turn:
     client = openai_client(proxy, max_retries=0)
-    tools = [{"type": "function", "function": {"name": TOOL["name"],
-              "description": TOOL["description"], "parameters": TOOL["schema"]}}]  # fmt: skip
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": TOOL["name"],
+                "description": TOOL["description"],
+                "parameters": TOOL["schema"],
+            },
+        }
+    ]
     msgs = messages or [{"role": "user", "content": prompt}]
     if not stream:
         r = client.chat.completions.create(model="gpt-x", messages=msgs, tools=tools)
@@ -53,8 +61,14 @@ def openai_chat(proxy: Proxy, prompt: str, stream: bool, messages: Any = None) -
 
 def openai_responses(proxy: Proxy, prompt: str, stream: bool) -> Turn:
     client = openai_client(proxy, max_retries=0)
-    tools = [{"type": "function", "name": TOOL["name"], "description": TOOL["description"],
-              "parameters": TOOL["schema"]}]  # fmt: skip
+    tools = [
+        {
+            "type": "function",
+            "name": TOOL["name"],
+            "description": TOOL["description"],
+            "parameters": TOOL["schema"],
+        }
+    ]
     if not stream:
         r = client.responses.create(model="gpt-x", input=prompt, tools=tools)  # type: ignore[arg-type]
     else:
@@ -68,10 +82,15 @@ def openai_responses(proxy: Proxy, prompt: str, stream: bool) -> Turn:
 
 def anthropic(proxy: Proxy, prompt: str, stream: bool) -> Turn:
     client = anthropic_client(proxy, max_retries=0)
-    tools = [{"name": TOOL["name"], "description": TOOL["description"],
-              "input_schema": TOOL["schema"]}]  # fmt: skip
-    kw: dict[str, Any] = {"model": "claude-x", "max_tokens": 64, "tools": tools,
-                          "messages": [{"role": "user", "content": prompt}]}  # fmt: skip
+    tools = [
+        {"name": TOOL["name"], "description": TOOL["description"], "input_schema": TOOL["schema"]}
+    ]
+    kw: dict[str, Any] = {
+        "model": "claude-x",
+        "max_tokens": 64,
+        "tools": tools,
+        "messages": [{"role": "user", "content": prompt}],
+    }
     if stream:
         with client.messages.stream(**kw) as s:
             for _ in s:
@@ -122,14 +141,23 @@ def cohere(proxy: Proxy, prompt: str, stream: bool) -> Turn:
 
     http = httpx.Client(proxy=proxy.url, verify=trust(proxy))
     client = sdk.ClientV2(api_key="co-test-key", httpx_client=http)
-    tools = [{"type": "function", "function": {"name": TOOL["name"],
-              "description": TOOL["description"], "parameters": TOOL["schema"]}}]  # fmt: skip
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": TOOL["name"],
+                "description": TOOL["description"],
+                "parameters": TOOL["schema"],
+            },
+        }
+    ]
     msgs = [{"role": "user", "content": prompt}]
     if not stream:
         r = client.chat(model="command-x", messages=msgs, tools=tools)  # type: ignore[arg-type]
         text = "".join(c.text for c in r.message.content or () if c.type == "text")
-        calls = [(c.function.name, json.loads(c.function.arguments))
-                 for c in r.message.tool_calls or ()]  # fmt: skip
+        calls = [
+            (c.function.name, json.loads(c.function.arguments)) for c in r.message.tool_calls or ()
+        ]
         return text, calls
     text, name, args = "", None, ""
     for event in client.chat_stream(model="command-x", messages=msgs, tools=tools):  # type: ignore[arg-type]
@@ -157,15 +185,25 @@ def bedrock_converse(proxy: Proxy, prompt: str, stream: bool) -> Turn:
         verify=str(proxy.bundle),
         config=Config(proxies={"https": proxy.url}, retries={"max_attempts": 1}),
     )
-    spec = {"toolSpec": {"name": TOOL["name"], "description": TOOL["description"],
-                         "inputSchema": {"json": TOOL["schema"]}}}  # fmt: skip
-    kw = {"modelId": "m", "messages": [{"role": "user", "content": [{"text": prompt}]}],
-          "toolConfig": {"tools": [spec]}}  # fmt: skip
+    spec = {
+        "toolSpec": {
+            "name": TOOL["name"],
+            "description": TOOL["description"],
+            "inputSchema": {"json": TOOL["schema"]},
+        }
+    }
+    kw = {
+        "modelId": "m",
+        "messages": [{"role": "user", "content": [{"text": prompt}]}],
+        "toolConfig": {"tools": [spec]},
+    }
     if not stream:
         r = client.converse(**kw)
         content = r["output"]["message"]["content"]
         text = "".join(b.get("text", "") for b in content)
-        return text, [(b["toolUse"]["name"], b["toolUse"]["input"]) for b in content if "toolUse" in b]
+        return text, [
+            (b["toolUse"]["name"], b["toolUse"]["input"]) for b in content if "toolUse" in b
+        ]
     text, name, args = "", None, ""
     for event in client.converse_stream(**kw)["stream"]:
         if "contentBlockStart" in event:
@@ -180,8 +218,16 @@ def ollama(proxy: Proxy, prompt: str, stream: bool) -> Turn:
     import ollama as sdk
 
     client = sdk.Client(host="https://ollama.com", proxy=proxy.url, verify=trust(proxy))
-    tools = [{"type": "function", "function": {"name": TOOL["name"],
-              "description": TOOL["description"], "parameters": TOOL["schema"]}}]  # fmt: skip
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": TOOL["name"],
+                "description": TOOL["description"],
+                "parameters": TOOL["schema"],
+            },
+        }
+    ]
     msgs = [{"role": "user", "content": prompt}]
     parts = client.chat(model="llama-x", messages=msgs, tools=tools, stream=stream)
     text, calls = "", []

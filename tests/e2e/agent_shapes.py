@@ -59,7 +59,9 @@ def chat_stream(name: str | None, args: Args | None, text: str = "") -> list[byt
     chunks += [chunk({"content": p}) for p in _split(text)] if text else []
     if name is not None:
         head = {"index": 0, "id": "call_1", "type": "function"}
-        chunks.append(chunk({"tool_calls": [{**head, "function": {"name": name, "arguments": ""}}]}))
+        chunks.append(
+            chunk({"tool_calls": [{**head, "function": {"name": name, "arguments": ""}}]})
+        )
         chunks += [
             chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]})
             for p in _split(json.dumps(args), 3)
@@ -141,10 +143,10 @@ def responses_stream(name: str | None, args: Args | None, text: str = "") -> lis
                 {"type": "response.output_text.delta", **ids, "delta": p, "logprobs": []}
                 for p in _split(text)
             ]
-            events.append({"type": "response.output_text.done", **ids, "text": text, "logprobs": []})
             events.append(
-                {"type": "response.content_part.done", **ids, "part": item["content"][0]}
+                {"type": "response.output_text.done", **ids, "text": text, "logprobs": []}
             )
+            events.append({"type": "response.content_part.done", **ids, "part": item["content"][0]})
         else:
             ids = {"item_id": item["id"], "output_index": i}
             events += [
@@ -190,7 +192,11 @@ def anthropic_stream(name: str | None, args: Args | None, text: str = "") -> lis
     index = 0
     if text:
         events.append(
-            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            }
         )
         events += [
             {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}
@@ -257,7 +263,11 @@ def gemini_stream(name: str | None, args: Args | None, text: str = "") -> list[b
     if name is not None:
         chunks.append(chunk([{"functionCall": {"name": name, "args": args}}]))
     last = chunk([{"text": ""}], "STOP")
-    last["usageMetadata"] = {"promptTokenCount": 3, "candidatesTokenCount": 9, "totalTokenCount": 12}
+    last["usageMetadata"] = {
+        "promptTokenCount": 3,
+        "candidatesTokenCount": 9,
+        "totalTokenCount": 12,
+    }
     return _sse([*chunks, last])
 
 
@@ -289,15 +299,24 @@ def cohere_body(name: str | None, args: Args | None, text: str = "") -> dict[str
 
 
 def cohere_stream(name: str | None, args: Args | None, text: str = "") -> list[bytes]:
-    message = {"role": "assistant", "content": [], "tool_plan": "", "tool_calls": [], "citations": []}
+    message = {
+        "role": "assistant",
+        "content": [],
+        "tool_plan": "",
+        "tool_calls": [],
+        "citations": [],
+    }
     events: list[dict[str, Any]] = [
         {"type": "message-start", "id": "c-1", "delta": {"message": message}}
     ]
     if text:
         events.append(
-            {"type": "content-start", "index": 0,
-             "delta": {"message": {"content": {"type": "text", "text": ""}}}}
-        )  # fmt: skip
+            {
+                "type": "content-start",
+                "index": 0,
+                "delta": {"message": {"content": {"type": "text", "text": ""}}},
+            }
+        )
         events += [
             {"type": "content-delta", "index": 0, "delta": {"message": {"content": {"text": p}}}}
             for p in _split(text)
@@ -432,8 +451,9 @@ SHAPES = {
         Shape("anthropic", anthropic_body, anthropic_stream),
         Shape("gemini", gemini_body, gemini_stream),
         Shape("cohere", cohere_body, cohere_stream),
-        Shape("bedrock_converse", converse_body, converse_stream,
-              "application/vnd.amazon.eventstream"),  # fmt: skip
+        Shape(
+            "bedrock_converse", converse_body, converse_stream, "application/vnd.amazon.eventstream"
+        ),
         Shape("ollama", ollama_body, ollama_stream, "application/x-ndjson"),
     )
 }

@@ -24,7 +24,11 @@ from tests.e2e.mcp_server import READ_FILE, SECRET, rug_pull, serve_all
 
 pytestmark = pytest.mark.e2e
 
-HOSTS = {"sse": "mcp.example.com", "json": "mcp-json.example.com", "legacy": "mcp-legacy.example.com"}
+HOSTS = {
+    "sse": "mcp.example.com",
+    "json": "mcp-json.example.com",
+    "legacy": "mcp-legacy.example.com",
+}
 POLICY: dict[str, Any] = {
     "actions": {"secret": "redact", "pii": "redact", "PROMPT_INJECTION": "shadow"},
     "tools": [{"name": "delete_*", "action": "block"}],
@@ -148,7 +152,9 @@ def test_an_injected_tool_result_taints_the_next_dangerous_call(
             assert "taint.block_tools[0]" in str(err.value)
 
     asyncio.run(run())
-    result = [r for r in mcp_records(mcp_proxy, "tools/call result") if "taint" in r["extra"]["mcp"]]
+    result = [
+        r for r in mcp_records(mcp_proxy, "tools/call result") if "taint" in r["extra"]["mcp"]
+    ]
     assert result and result[-1]["extra"]["mcp"]["taint"] >= 0.3
     assert any(r.startswith("shadow:PROMPT_INJECTION") for r in result[-1]["rules"])
 
@@ -179,3 +185,10 @@ def test_a_changed_tool_definition_is_blocked_until_approved(
     finally:
         rug_pull(server, READ_FILE)
         mcp_proxy.cli("tools", "forget", "read_file")
+
+
+def test_audit_stats_count_pins_and_mcp_tool_decisions(mcp_proxy: Proxy) -> None:
+    out = mcp_proxy.cli("audit", "stats", "--json")
+    stats = json.loads(out.stdout)
+    assert stats["tool"].get("delete_repo block (mcp)", 0) >= 1
+    assert stats["pin"].get("changed", 0) >= 1
