@@ -6,6 +6,12 @@ chat requests (1 KB and 10 KB of ordinary English, no findings) through each ove
 keep-alive connection, plus streamed requests for time to first byte. Prints p50/p99
 and the differences. Loopback only; bounded request counts.
 
+A second llmwall ("agent") runs an agent policy (tool rules, taint, pseudonymized
+e-mail addresses, prompt-leak watch) on the same requests, and on an Anthropic chat with
+tool calls (tool definitions, an address to pseudonymize, a tool result; the answer is a
+tool call, streamed and not, served by a second fake): its column minus llmwall's is
+the added latency of the agent features.
+
     python scripts/bench.py [--requests 300] [--baseline DIR]
 
 `--baseline DIR` also starts the llmwall of another checkout (for example one made with
@@ -53,6 +59,54 @@ def chat_body(size: int, rng: random.Random, stream: bool = False) -> bytes:
     return json.dumps(body).encode()
 
 
+AGENT_POLICY = {
+    "actions": {"secret": "redact", "pii": "redact", "EMAIL_ADDRESS": "pseudonymize",
+                "PROMPT_INJECTION": "block"},
+    "tools": [
+        {"name": "delete_*", "action": "block"},
+        {"name": "send_email", "args": {"to": ".*@(?!acme\\.com$).*"}, "action": "block"},
+        {"name": "*payment*", "action": "shadow"},
+    ],
+    "taint": {"injection_score": 0.3, "block_tools": ["send_*", "delete_*"]},
+    "prompt_leak": "warn",
+}  # fmt: skip
+TOOL_CALL = ("send_email", {"to": "bob@acme.com", "body": "The report is attached."})
+
+
+def tools_body(size: int, rng: random.Random, stream: bool = False) -> bytes:
+    """An agent turn in Anthropic Messages: tools, a tool result, an address."""
+    words: list[str] = []
+    while len(" ".join(words)) < size - 600:
+        words.append(rng.choice(WORDS))
+    schema = {"type": "object", "properties": {"to": {"type": "string"}}}
+    tools = [
+        {"name": n, "description": f"{n.replace('_', ' ')} for the user", "input_schema": schema}
+        for n in ("send_email", "search_docs", "delete_file")
+    ]
+    asked = {"type": "tool_use", "id": "t1", "name": "search_docs", "input": {"q": "summary"}}
+    result = {
+        "type": "tool_result",
+        "tool_use_id": "t1",
+        "content": "The quarterly summary: revenue up, costs flat.",
+    }
+    body = {
+        "model": "claude-bench",
+        "max_tokens": 256,
+        "stream": stream,
+        "system": "You are a helpful assistant for the operations team of a small company.",
+        "tools": tools,
+        "messages": [
+            {
+                "role": "user",
+                "content": "Mail the summary to alice@example.org: " + " ".join(words),
+            },
+            {"role": "assistant", "content": [asked]},
+            {"role": "user", "content": [result]},
+        ],
+    }
+    return json.dumps(body).encode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,6 +121,7 @@ FAKE_SERVER = textwrap.dedent(
     from tests.e2e.fake_provider import FakeProvider
     fake = FakeProvider(Path({cert!r}), Path({key!r}))
     fake.default.reply = "word " * 40
+    fake.default.tool_call = {tool!r}
     print(fake.url, flush=True)
     while True:
         time.sleep(3600)
@@ -80,6 +135,8 @@ REDIRECT_ADDON = textwrap.dedent(
         def request(self, flow: http.HTTPFlow) -> None:
             if flow.request.pretty_host == "api.openai.com":
                 flow.request.host, flow.request.port = "127.0.0.1", {port}
+            if flow.request.pretty_host == "api.anthropic.com":
+                flow.request.host, flow.request.port = "127.0.0.1", {tool_port}
     addons = [Redirect()]
     """
 )
@@ -191,18 +248,25 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="llmwall-bench-"))
     ca, cert, key = make_ca_and_server(tmp / "fake-ca")
-    fake = subprocess.Popen(
-        [sys.executable, "-c", FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key))],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    fake_url = fake.stdout.readline().strip()  # type: ignore[union-attr]
-    fake_port = int(fake_url.rsplit(":", 1)[1])
-    procs: list[subprocess.Popen] = [fake]
+    fakes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key), tool=tool),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for tool in (None, TOOL_CALL)
+    ]
+    fake_url, tool_url = (f.stdout.readline().strip() for f in fakes)  # type: ignore[union-attr]
+    fake_port, tool_port = (int(u.rsplit(":", 1)[1]) for u in (fake_url, tool_url))
+    procs: list[subprocess.Popen] = list(fakes)
     try:
         # bare mitmdump with only a routing addon, same CA handling
         addon = tmp / "redirect.py"
-        addon.write_text(REDIRECT_ADDON.format(port=fake_port))
+        addon.write_text(REDIRECT_ADDON.format(port=fake_port, tool_port=tool_port))
         mport = free_port()
         mitm_conf = tmp / "mitm"
         mitm = subprocess.Popen(
@@ -233,7 +297,10 @@ def main() -> None:
         class _F:
             url = fake_url
 
-        lw = start_proxy(tmp / "home", base_config(_F, ca))  # type: ignore[arg-type]
+        config = base_config(_F, ca)  # type: ignore[arg-type]
+        config["providers"]["anthropic"] = {"upstream": tool_url}
+        lw = start_proxy(tmp / "home", config)
+        agent = start_proxy(tmp / "agent-home", {**config, "policy": AGENT_POLICY})
         deadline = time.time() + 30
         while not (mitm_conf / "mitmproxy-ca-cert.pem").exists() and time.time() < deadline:
             time.sleep(0.1)
@@ -253,12 +320,13 @@ def main() -> None:
                 url,
             ),
             "llmwall": (lw.url, ssl.create_default_context(cafile=str(lw.bundle)), url),
+            "agent": (agent.url, ssl.create_default_context(cafile=str(agent.bundle)), url),
         }
         if args.baseline:
             b_url, b_bundle, b_proc = start_baseline(
                 args.baseline.resolve(),
                 tmp / "baseline-home",
-                base_config(_F, ca),  # type: ignore[arg-type]
+                config,
             )
             procs.append(b_proc)
             paths["baseline"] = (b_url, ssl.create_default_context(cafile=str(b_bundle)), url)
@@ -268,7 +336,17 @@ def main() -> None:
             rows.append((f"{size // 1024} KB chat request", interleaved(paths, bodies, measure)))
         bodies = [chat_body(1024, rng, stream=True) for _ in range(max(50, args.requests // 3))]
         rows.append(("stream time to first byte", interleaved(paths, bodies, measure_ttfb)))
+        messages = "https://api.anthropic.com/v1/messages"
+        tool_paths = {
+            name: (proxy, ctx, f"{tool_url}/v1/messages" if name == "direct" else messages)
+            for name, (proxy, ctx, _) in paths.items()
+        }
+        for stream in (False, True):
+            bodies = [tools_body(1024, rng, stream) for _ in range(args.requests)]
+            label = "1 KB chat with tool calls" + (", streamed (whole)" if stream else "")
+            rows.append((label, interleaved(tool_paths, bodies, measure)))
         lw.stop()
+        agent.stop()
     finally:
         for p in procs:
             p.terminate()
@@ -291,6 +369,15 @@ def main() -> None:
             b = res["baseline"]
             extra = f" | {pct(b, 0.5):.2f} / {pct(b, 0.99):.2f} | {pct(b, 0.5) - pct(m, 0.5):+.2f}"
         print(f"| {label} | {' | '.join(cells)} | {delta:+.2f} | {ratio:.2f}x{extra} |")
+    print("\nagent policy (tool rules, taint, pseudonyms, prompt-leak watch):\n")
+    print("| what | llmwall p50/p99 | agent p50/p99 | agent - llmwall (p50) |")
+    print("|---|---|---|---|")
+    for label, res in rows:
+        w, a = res["llmwall"], res["agent"]
+        print(
+            f"| {label} | {pct(w, 0.5):.2f} / {pct(w, 0.99):.2f} | "
+            f"{pct(a, 0.5):.2f} / {pct(a, 0.99):.2f} | {pct(a, 0.5) - pct(w, 0.5):+.2f} |"
+        )
     print(
         f"\n(python {sys.version.split()[0]}, {os.cpu_count()} cores; "
         "medians of one run: compare ratios, not absolutes)"
