@@ -58,12 +58,9 @@ def parse_upstream(url: str) -> Upstream:
 
 
 def agent(config: Config) -> Agent:
-    """The agent features' shared state: the tool pins only when a policy pins."""
-    from llmwall.core.pins import PinStore
-
-    policies = [q for p in config.policy_set.all() for q in (p, *p.providers.values())]
-    pins = any(p.tools.tool_pinning != "off" for p in policies)
-    return Agent(pins=PinStore.at_home(config.home) if pins else None)
+    """The agent features' shared state; the tool pins open under home when a policy
+    first pins (a reloaded policy may turn pinning on)."""
+    return Agent(home=config.home)
 
 
 def build_runtime(

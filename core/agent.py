@@ -16,8 +16,10 @@ A policy with none of these features costs one attribute check per body.
 from __future__ import annotations
 
 import copy
+import pathlib
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from llmwall.audit.record import FindingSummary
@@ -78,14 +80,31 @@ class ResponseReview:
         return f"llmwall blocked this response: {self.judged.reason}"
 
 
-@dataclass
 class Agent:
     """The agent features of one proxy: the vault, the pins and the taint ledger are
     shared by every flow."""
 
-    vault: PseudonymVault = field(default_factory=PseudonymVault)
-    pins: PinStore | None = None
-    ledger: TaintLedger = field(default_factory=TaintLedger)
+    def __init__(
+        self,
+        vault: PseudonymVault | None = None,
+        pins: PinStore | None = None,
+        ledger: TaintLedger | None = None,
+        home: pathlib.Path | None = None,
+    ) -> None:
+        self.vault = vault or PseudonymVault()
+        self.ledger = ledger or TaintLedger()
+        self.home = home  # where the pins live when none are given
+        self._pins = pins
+        self._lock = threading.Lock()
+
+    @property
+    def pins(self) -> PinStore | None:
+        """The pin store, opened on first use (None: no home, no pinning)."""
+        if self._pins is None and self.home is not None:
+            with self._lock:
+                if self._pins is None:
+                    self._pins = PinStore.at_home(self.home)
+        return self._pins
 
     @staticmethod
     def wanted(policy: Policy) -> bool:

@@ -284,10 +284,10 @@ class McpInspector:
         judged: Judgement,
         extra: dict[str, Any],
     ) -> Judgement:
-        pins = self.inspector.agent.pins
         tools = (message.get("result") or {}).get("tools") or []
         extra["tools"] = len(tools)
-        if mode == "off" or pins is None:
+        pins = self.inspector.agent.pins if mode != "off" else None
+        if pins is None:
             return judged
         changed, new = [], 0
         for tool in tools:

@@ -91,6 +91,7 @@ class Policy:
         """This policy with more compliance presets (`llmwall scan --preset`)."""
         chosen = [*self.presets, *(n for n in names if n not in self.presets)]
         return parse_policy({**self.raw, "preset": chosen}, f"{self.source} + preset {names}")
+
     # tool-call rules, taint, tool pinning, prompt-leak detection (core/tool_policy.py)
     tools: ToolPolicy = field(default_factory=ToolPolicy)
 
