@@ -27,6 +27,8 @@ DECISION_COLOURS = {
     "reroute": "#2e86c1",
     "unscanned": "#7f8c8d",
     "error": "#8e44ad",
+    "shadow": "#95a5a6",
+    "pseudonymize": "#d4ac0d",
 }
 # Words in a host name that suggest an LLM API the provider table does not know.
 LLM_HINTS = ("llm", "gpt", "openai", "anthropic", "claude", "gemini", "mistral", "model",
@@ -104,7 +106,11 @@ def render_html(
 ) -> str:
     s = summarise(records)
     requests = [r for r in records if r["kind"] == "request"]
-    flagged = [r for r in records if r["decision"] in ("block", "redact", "reroute", "error")]
+    flagged = [
+        r
+        for r in records
+        if r["decision"] in ("block", "redact", "pseudonymize", "shadow", "reroute", "error")
+    ]
     e = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
