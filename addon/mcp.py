@@ -45,7 +45,13 @@ class McpGuard:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
         self.mcp = runtime.config.mcp
-        self.core = McpInspector(runtime.inspector)
+        self._core = McpInspector(runtime.inspector)
+
+    @property
+    def core(self) -> McpInspector:
+        """The MCP decisions, by the running policy (a reload swaps the inspector)."""
+        self._core.inspector = self.rt.inspector
+        return self._core
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         host = flow.request.pretty_host

@@ -105,6 +105,7 @@ class Reloader:
             kept.routes,
             digest=self.rt.inspector.recorder.digest,
             worker=self.rt.inspector.recorder.worker,
+            agent=self.rt.inspector.agent,  # pseudonyms, pins and taint outlive a reload
         )
         self.rt.inspector = inspector
         self.firewall.use(inspector)

@@ -124,6 +124,9 @@ def test_tools_list_results_and_calls_are_inspected(mcp_proxy: Proxy, transport:
             # a prompt's arguments are scanned too (the secret never reaches the server)
             prompt = await s.get_prompt("review", {"code": f"key = '{SECRET}'"})
             assert SECRET not in json.dumps(prompt.model_dump())
+            # a tool call's arguments are redacted before the server sees them
+            echoed = await s.call_tool("send_email", {"to": "bob@acme.com", "body": SECRET})
+            assert echoed.content[0].text.startswith("sent to ")
             # a blocked tool call is a JSON-RPC error naming tool and rule
             with pytest.raises(MCPError) as err:
                 await s.call_tool("delete_repo", {"name": "prod"})
@@ -132,7 +135,9 @@ def test_tools_list_results_and_calls_are_inspected(mcp_proxy: Proxy, transport:
     asyncio.run(run())
     listed = mcp_records(mcp_proxy, "tools/list result")
     assert listed and listed[-1]["extra"]["mcp"]["tools"] == 5
-    blocked = mcp_records(mcp_proxy, "tools/call")[-1]
+    calls = mcp_records(mcp_proxy, "tools/call")
+    assert "redact:OPENAI_API_KEY" in calls[-2]["rules"]  # the send_email with the secret
+    blocked = calls[-1]
     assert blocked["decision"] == "block" and "block:tool:delete_repo:tools[0]" in blocked["rules"]
 
 
