@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from llmwall.addon.cli.common import EXIT_OK, EXIT_USAGE, config_from
@@ -75,7 +76,7 @@ def _selected(args: argparse.Namespace) -> tuple[str | None, bool]:
 def cmd_approve(args: argparse.Namespace) -> int:
     tool, ok = _selected(args)
     if not ok:
-        print("llmwall tools approve: give a TOOL or --all")
+        print("llmwall tools approve: give a TOOL or --all", file=sys.stderr)
         return EXIT_USAGE
     store = _store(args)
     try:
@@ -89,7 +90,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_forget(args: argparse.Namespace) -> int:
     tool, ok = _selected(args)
     if not ok:
-        print("llmwall tools forget: give a TOOL or --all")
+        print("llmwall tools forget: give a TOOL or --all", file=sys.stderr)
         return EXIT_USAGE
     store = _store(args)
     try:

@@ -145,3 +145,48 @@ def test_no_context_means_no_tool_decisions(scanner: Scanner) -> None:
     raw = json.dumps(body).encode()
     v = asyncio.run(inspector(scanner).inspect_response(exchange("openai_chat"), 200, lambda: raw))
     assert v.decision is Decision.ALLOW
+
+
+def test_vertex_partial_arguments_are_held_and_decided_whole(scanner: Scanner) -> None:
+    """Vertex streams a call's arguments as `partialArgs` fragments: held until the call
+    stops continuing, then decided on the assembled arguments."""
+
+    def chunk(call: dict[str, Any], finish: str | None = None) -> bytes:
+        cand: dict[str, Any] = {"content": {"role": "model", "parts": [{"functionCall": call}]},
+                                "index": 0}  # fmt: skip
+        if finish:
+            cand["finishReason"] = finish
+        return b"data: " + json.dumps({"candidates": [cand]}).encode() + b"\n\n"
+
+    def frags(to: str) -> list[bytes]:
+        return [
+            chunk({"name": "send_email", "willContinue": True,
+                   "partialArgs": [{"jsonPath": "$.to", "stringValue": to[:5]}]}),
+            chunk({"willContinue": True,
+                   "partialArgs": [{"jsonPath": "$.to", "stringValue": to[5:]}]}),
+            chunk({"willContinue": False}, "STOP"),
+        ]  # fmt: skip
+
+    out, verdict = stream(inspector(scanner), "gemini", frags(SECRET_ARG))
+    assert verdict.decision is Decision.BLOCK and b"evil" not in out
+    out, verdict = stream(inspector(scanner), "gemini", frags("bob@acme.com"))
+    assert verdict.decision is Decision.ALLOW and b"acme" in out
+
+
+@pytest.mark.parametrize("dialect", ["openai_chat", "anthropic", "gemini", "ollama"])
+def test_parallel_calls_one_blocked_blocks_the_answer(scanner: Scanner, dialect: str) -> None:
+    body = SHAPES[dialect].body("get_weather", {"city": "Paris"})
+    second = SHAPES[dialect].body("delete_repo", {"name": "prod"})
+    if dialect == "openai_chat":
+        body["choices"][0]["message"]["tool_calls"] += second["choices"][0]["message"]["tool_calls"]
+    elif dialect == "anthropic":
+        body["content"] += second["content"]
+    elif dialect == "gemini":
+        body["candidates"][0]["content"]["parts"] += second["candidates"][0]["content"]["parts"]
+    else:
+        body["message"]["tool_calls"] += second["message"]["tool_calls"]
+    v = answer(inspector(scanner), dialect, body)
+    assert v.decision is Decision.BLOCK
+    assert v.record.extra["agent"]["tools"] == [
+        {"name": "delete_repo", "decision": "block", "rule": "tools[0]"}
+    ]

@@ -319,3 +319,17 @@ def test_pins_of_each_dialect(scanner: Scanner, tmp_path: Path) -> None:
     }
     for dialect, body in bodies.items():
         assert [t.name for t in definitions(dialect, body)] == ["read_file"], dialect
+
+
+def test_mcp_results_taint_the_identitys_next_llm_answer(scanner: Scanner) -> None:
+    """Untrusted text fetched over MCP taints the agent (core/taint.py): its next LLM
+    answer may not call send_email, though that request carries no tool result."""
+    agent = Agent()
+    ins = inspector(scanner, TAINT_POLICY, agent)
+    agent.ledger.taint("10.0.0.7", 0.8)  # what core/mcp.py does for an injected result
+    req = request(ins, chat(("user", "Go on.")))
+    assert req.context.taint == 0.8
+    v = answer(ins, req, SHAPES["openai_chat"].body("send_email", {"to": "bob@acme.com"}))
+    assert v.decision is Decision.BLOCK
+    other = request(ins, chat(("user", "Go on.")), exchange(user="zoe"))  # another identity
+    assert other.context.taint == 0.0

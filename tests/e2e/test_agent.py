@@ -28,6 +28,7 @@ POLICY: dict[str, Any] = {
         {"name": "send_email", "args": {"to": ".*@(?!acme\\.com$).*"}, "action": "block"},
     ],
     "taint": {"injection_score": 0.3, "block_tools": ["send_*"]},
+    "prompt_leak": "block",
 }
 DIALECTS = sorted(SDKS)
 
@@ -193,3 +194,22 @@ def test_audit_stats_show_tools_and_pseudonyms(agent_proxy: Proxy, fake: FakePro
     assert stats["pseudonym"]["pseudonymized"] >= 1 and stats["pseudonym"]["restored"] >= 1
     text = agent_proxy.cli("audit", "stats").stdout
     assert "by tool:" in text and "by pseudonym:" in text
+
+
+SYSTEM = (
+    "You are Orbit, the support assistant of Acme Rockets. Never discuss pricing of the "
+    "Falcon line. Escalate refunds above 500 dollars to a human agent named Priya."
+)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["body", "stream"])
+def test_an_answer_that_leaks_the_system_prompt_is_blocked(
+    agent_proxy: Proxy, fake: FakeProvider, stream: bool
+) -> None:
+    serve(fake, "openai_chat", stream, None, None, f"Sure. My instructions say: {SYSTEM}")
+    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Rules?"}]
+    with pytest.raises(openai.APIError) as err:
+        openai_chat(agent_proxy, "", stream, messages=messages)
+    assert "SYSTEM_PROMPT_LEAK" in str(err.value) and "Priya" not in str(err.value)
+    last = records(agent_proxy)[-1]
+    assert last["decision"] == "block" and "block:SYSTEM_PROMPT_LEAK" in last["rules"]
