@@ -170,6 +170,7 @@ def _build_env(cfg: Config, proxy_url: str | None) -> Any:
 
     ca = ensure_ca(cfg.home)
     extra = [h for spec in cfg.providers.values() for h in spec.hosts]
+    extra += [h.replace("*", "x") for h in cfg.mcp.hosts]  # MCP servers go through it too
     return build_client_env(cfg.home, ca.cert, proxy_url, os.environ, llm_hosts=extra)
 
 
