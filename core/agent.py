@@ -96,6 +96,7 @@ class Agent:
         self.home = home  # where the pins live when none are given
         self._pins = pins
         self._lock = threading.Lock()
+        self._known: dict[int, tuple[Policy, bool, bool]] = {}
 
     @property
     def pins(self) -> PinStore | None:
@@ -106,22 +107,34 @@ class Agent:
                     self._pins = PinStore.at_home(self.home)
         return self._pins
 
-    @staticmethod
-    def wanted(policy: Policy) -> bool:
+    def wanted(self, policy: Policy) -> bool:
         """Does this policy use any agent feature?"""
+        return self._features(policy)[0]
+
+    def _features(self, policy: Policy) -> tuple[bool, bool]:
+        """(any agent feature, pseudonymizes), worked out once per policy object: the
+        chat path without them pays a dictionary look-up."""
+        known = self._known.get(id(policy))
+        if known is not None and known[0] is policy:
+            return known[1], known[2]
         t = policy.tools
-        return (
-            t.active
+        pseudo = Decision.PSEUDONYMIZE in policy.actions.values()
+        wanted = (
+            pseudo
+            or t.active
             or t.tool_pinning != "off"
             or t.prompt_leak != "off"
             or t.taint_score is not None
-            or Decision.PSEUDONYMIZE in policy.actions.values()
         )
+        if len(self._known) > 256:  # policies come and go with reloads
+            self._known.clear()
+        self._known[id(policy)] = (policy, wanted, pseudo)
+        return wanted, pseudo
 
     # -- requests ----------------------------------------------------------------------
 
     def pseudonymizer(self, exchange: Exchange, policy: Policy) -> Pseudonymizer | None:
-        if Decision.PSEUDONYMIZE not in policy.actions.values():
+        if not self._features(policy)[1]:
             return None
         return self.vault.scope(_scope(exchange)).placeholder
 

@@ -473,18 +473,21 @@ class Inspector:
         policy = self.policy_for(exchange)
         judged = judge(extraction, scans, policy, Direction.RESPONSE)
         rewrites = judged.rewrites
-        message, code = f"llmwall blocked this response: {judged.reason}", "llmwall_policy_block"
         review = self.agent.review_response(
             exchange.dialect, body, extraction, judged, policy, context
         )
         if review is not None:
             judged, rewrites = review.judged, review.rewrites
             extra = {**(extra or {}), "agent": review.extra} if review.extra else extra
-            message = review.message
-            if review.blocked_tool is not None:
-                code = TOOL_BLOCKED
         refused = None
         if judged.decision is Decision.BLOCK:
+            message = (
+                review.message
+                if review is not None
+                else f"llmwall blocked this response: {judged.reason}"
+            )
+            tool = review is not None and review.blocked_tool is not None
+            code = TOOL_BLOCKED if tool else "llmwall_policy_block"
             refused = refusal(exchange.dialect, 403, message, code, exchange.request_id)
         record = self.recorder.record(
             exchange,
