@@ -28,8 +28,9 @@ from llmwall.addon.flow_state import KEY, FlowState
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.verdicts import http_response
 from llmwall.core.exchange import Exchange
-from llmwall.core.inspect import Inspector, content_free_reason
+from llmwall.core.inspect import Inspector
 from llmwall.core.refusal import refusal
+from llmwall.core.refusals import content_free_reason
 from llmwall.core.stream_inspector import StreamInspector
 from llmwall.core.verdict import Verdict
 from llmwall.errors import InspectionError

@@ -28,8 +28,8 @@ from mitmproxy import http
 from llmwall.addon.runtime import Runtime
 from llmwall.audit.record import AuditRecord
 from llmwall.core.exchange import Exchange
-from llmwall.core.inspect import content_free_reason
 from llmwall.core.mcp import ERROR_CODE, McpInspector, McpOutcome, legacy_session
+from llmwall.core.refusals import content_free_reason
 
 log = logging.getLogger("llmwall")
 KEY = "llmwall.mcp"

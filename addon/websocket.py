@@ -40,8 +40,8 @@ from llmwall.addon.verdicts import http_response
 from llmwall.addon.ws_frames import CloseRequest, Messages, install
 from llmwall.audit.record import AuditRecord
 from llmwall.core.frames import SESSION, Close, FrameSession, FrameVerdict, close_reason
-from llmwall.core.inspect import content_free_reason
 from llmwall.core.refusal import refusal
+from llmwall.core.refusals import content_free_reason
 from llmwall.decision import Decision
 from llmwall.routing import realtime
 from llmwall.routing.realtime.base import FrameProtocol

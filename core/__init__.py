@@ -4,6 +4,8 @@ Follow one request in one direction:
 
     llmwall.core.exchange    Exchange: who sent what where (no content)
     llmwall.core.inspect     Inspector.inspect_request: read -> scan -> decide -> Verdict
+    llmwall.core.answers     ... and its answer: inspect_response, stream_verdict
+    llmwall.core.refusals    ... or a refusal: failures at a hook boundary, blocks
     llmwall.core.scanner     the detectors over a body's segments (and when to offload)
     llmwall.core.judge       each finding against the policy; the redacted text
     llmwall.core.policy      the policy model, parsed and validated from YAML

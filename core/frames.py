@@ -31,8 +31,9 @@ from typing import Any
 
 from llmwall.audit.record import AuditRecord, FindingSummary
 from llmwall.core.exchange import Exchange
-from llmwall.core.inspect import Inspector, content_free_reason
+from llmwall.core.inspect import Inspector
 from llmwall.core.judge import Judgement, judge, placeholder
+from llmwall.core.refusals import content_free_reason
 from llmwall.core.scanner import CONVERSATION_ROLES, Scans
 from llmwall.decision import Decision
 from llmwall.errors import InspectionError

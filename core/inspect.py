@@ -13,9 +13,10 @@ Read it top to bottom to follow a request:
         _fallback(...)                   the route that covers this request, if any
     -> Verdict(decision, rewrites, refusal, plan, record)
 
-and a response (`inspect_response`, `stream_verdict` for streams), the fallback's re-scan
-of a translated request (`inspect_translated`), a failure at a hook boundary (`failure`)
-and a bare text (`inspect_text`, for `llmwall scan` and `llmwall eval`). Nothing here
+and then its answer (`inspect_response`, `stream_verdict` for streams: llmwall.core.answers),
+the fallback's re-scan of a translated request (`inspect_translated`), a failure at a hook
+boundary (`failure`: llmwall.core.refusals) and a bare text (`inspect_text`, for `llmwall
+scan` and `llmwall eval`). Nothing here
 imports mitmproxy or touches the network: the proxy adapter (`llmwall.addon`) converts
 flows to these inputs and applies the Verdict.
 """
@@ -28,17 +29,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from llmwall.core.agent import TOOL_BLOCKED, Agent, AgentContext
-from llmwall.core.agent_stream import StreamAgent
+from llmwall.core.agent import Agent
+from llmwall.core.answers import AnswerSide
 from llmwall.core.exchange import Exchange
 from llmwall.core.judge import Judgement, judge
 from llmwall.core.policy import Policy
 from llmwall.core.policy_set import PolicySet
 from llmwall.core.records import Digest, Recorder
-from llmwall.core.refusal import refusal
+from llmwall.core.refusals import Refusals
 from llmwall.core.route_plan import RoutePlan, fallback_plan, fallbacks, unmovable_reason
 from llmwall.core.scanner import Scanner, Scans
-from llmwall.core.stream_inspector import StreamInspector, StreamStats
 from llmwall.core.verdict import Verdict
 from llmwall.decision import REWRITING, Decision
 from llmwall.detectors.finding import Finding
@@ -85,7 +85,7 @@ class RequestReading:
         return self.decoded.apply(body), url, headers
 
 
-class Inspector:
+class Inspector(AnswerSide, Refusals):
     """`policy` is one Policy, or a PolicySet that chooses one per identity."""
 
     def __init__(
@@ -415,266 +415,6 @@ class Inspector:
         policy = base.exempt(plan.route.name) if not plan.primary else base
         return judge(extraction, scans, policy, Direction.REQUEST)
 
-    # -- responses -------------------------------------------------------------------
-
-    async def inspect_response(
-        self,
-        exchange: Exchange,
-        status: int,
-        read: Callable[[], bytes],
-        *,
-        model: str | None = None,
-        fail_open: bool = False,
-        extra: Mapping[str, Any] | None = None,
-        content_type: str = "",
-        context: AgentContext | None = None,
-    ) -> Verdict:
-        """A non-streamed answer; `read` gives its decoded body (called only when the
-        body is scanned: decoding may raise InspectionError), `content_type` picks its
-        codec. Error statuses pass unscanned (they are the provider's own messages about
-        the request); so does everything after a fail-open request, and the answers of
-        an unknown endpoint under `unknown_endpoint: allow` (recorded as unscanned).
-        `context` is the request Verdict's: its taint, placeholders and prompt shingles
-        (llmwall.core.agent)."""
-        dialect = self.reader(exchange)
-        if fail_open:
-            record = self.recorder.record(
-                exchange,
-                "response",
-                Decision.UNSCANNED,
-                status=status,
-                fail_open=True,
-                model=model,
-                extra=extra,
-            )
-            return Verdict(Decision.UNSCANNED, record, model=model, fail_open=True)
-        content = b"" if dialect is None or status >= 400 else read()
-        if dialect is None and exchange.dialect is None and exchange.provider:
-            rules = ("unknown_endpoint",)
-            record = self.recorder.record(
-                exchange,
-                "response",
-                Decision.UNSCANNED,
-                rules=rules,
-                status=status,
-                model=model,
-                extra=extra,
-            )
-            return Verdict(Decision.UNSCANNED, record, rules, model=model)
-        if dialect is None or not content:
-            record = self.recorder.record(
-                exchange, "response", Decision.ALLOW, status=status, model=model, extra=extra
-            )
-            return Verdict(Decision.ALLOW, record, model=model)
-        decoded = body_codec.decode(content, content_type)
-        body = decoded.tree
-        extraction = dialect.read_response(decoded)
-        scans = await self.scanner.ascan(extraction)
-        policy = self.policy_for(exchange)
-        judged = judge(extraction, scans, policy, Direction.RESPONSE)
-        rewrites = judged.rewrites
-        review = self.agent.review_response(
-            exchange.dialect, body, extraction, judged, policy, context
-        )
-        if review is not None:
-            judged, rewrites = review.judged, review.rewrites
-            extra = {**(extra or {}), "agent": review.extra} if review.extra else extra
-        refused = None
-        if judged.decision is Decision.BLOCK:
-            message = (
-                review.message
-                if review is not None
-                else f"llmwall blocked this response: {judged.reason}"
-            )
-            tool = review is not None and review.blocked_tool is not None
-            code = TOOL_BLOCKED if tool else "llmwall_policy_block"
-            refused = refusal(exchange.dialect, 403, message, code, exchange.request_id)
-        record = self.recorder.record(
-            exchange,
-            "response",
-            judged.decision,
-            rules=judged.rules,
-            findings=judged.findings,
-            body=content,
-            status=status,
-            usage=dialect.usage(body),
-            model=model,
-            extra=extra,
-        )
-        return Verdict(
-            judged.decision,
-            record,
-            judged.rules,
-            judged.findings,
-            rewrites=rewrites,
-            content=decoded.apply(rewrites) if rewrites and refused is None else None,
-            refusal=refused,
-            model=model,
-        )
-
-    def stream_inspector(
-        self,
-        exchange: Exchange,
-        stream: StreamDialect,
-        holdback: int,
-        context: AgentContext | None = None,
-    ) -> StreamInspector:
-        policy = self.policy_for(exchange)
-        agent = None
-        if context is not None and exchange.dialect is not None:
-            dialect, scope = exchange.dialect, self.agent.scope_of(context)
-
-            def agent(stats: StreamStats) -> StreamAgent:
-                return StreamAgent(dialect, policy.tools, context, scope, stats)
-
-        return StreamInspector(
-            stream,
-            self.scanner.scan_text,
-            policy,
-            holdback=holdback,
-            block_message=lambda rule: f"llmwall blocked this response: policy rule {rule}",
-            agent=agent,
-        )
-
-    def stream_verdict(
-        self,
-        exchange: Exchange,
-        stats: StreamStats | None,
-        *,
-        status: int | None,
-        rules: tuple[str, ...] = (),
-        model: str | None = None,
-        fail_open: bool = False,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Verdict:
-        """The record of a streamed answer once it ended. `stats` is None for a stream
-        passed through unscanned (no stream dialect, or fail-open)."""
-        if stats is None:
-            rules = ("stream_unscanned", *rules)
-            record = self.recorder.record(
-                exchange,
-                "response",
-                Decision.UNSCANNED,
-                rules=rules,
-                status=status,
-                model=model,
-                fail_open=fail_open,
-                extra=extra,
-            )
-            return Verdict(Decision.UNSCANNED, record, rules, fail_open=fail_open)
-        decision = stats.action
-        if stats.truncated or stats.upstream_error or rules:
-            decision = Decision.BLOCK if stats.action is Decision.BLOCK else Decision.ERROR
-        stream = {
-            "events": stats.events,
-            "bytes_in": stats.bytes_in,
-            "bytes_out": stats.bytes_out,
-            "truncated": stats.truncated,
-            "upstream_error": stats.upstream_error,
-        }
-        all_rules = (*stats.rules, *rules)
-        if stats.agent:
-            extra = {**(extra or {}), "agent": stats.agent}
-        record = self.recorder.record(
-            exchange,
-            "response",
-            decision,
-            rules=all_rules,
-            findings=stats.findings(),
-            status=status,
-            usage=stats.usage,
-            model=model,
-            fail_open=fail_open,
-            extra={"stream": stream, **(extra or {})},
-        )
-        return Verdict(decision, record, all_rules, stats.findings(), fail_open=fail_open)
-
-    # -- failures at a hook boundary -------------------------------------------------
-
-    def failure(
-        self,
-        exchange: Exchange,
-        kind: str,
-        exc: BaseException,
-        *,
-        fail_open: bool,
-        status: int | None = None,
-        model: str | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Verdict:
-        """Inspection raised: block (fail closed) or pass unscanned, visibly (fail open).
-        A request llmwall cannot read is the client's fault (400); anything else 403; a
-        response llmwall cannot read is the upstream's (502)."""
-        if fail_open:
-            record = self.recorder.record(
-                exchange,
-                kind,
-                Decision.UNSCANNED,
-                rules=("fail_open",),
-                status=status,
-                fail_open=True,
-                model=model,
-                extra=extra,
-            )
-            return Verdict(Decision.UNSCANNED, record, ("fail_open",), model=model, fail_open=True)
-        reason = content_free_reason(exc)
-        if kind == "request":
-            status = 400 if isinstance(exc, InspectionError) else 403
-            message = f"llmwall could not inspect this request ({reason}); blocked (fail closed)"
-        else:
-            status, message = 502, f"llmwall could not inspect the response: {reason}"
-        return self._refuse(
-            exchange,
-            status,
-            message,
-            "llmwall_inspection_failed",
-            ("fail_closed",),
-            kind,
-            model,
-            extra,
-        )
-
-    def upstream_error(
-        self,
-        exchange: Exchange,
-        *,
-        status: int | None,
-        model: str | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Verdict:
-        """The upstream failed (connection reset, a broken body): nothing to decide."""
-        rules = ("upstream_error",)
-        record = self.recorder.record(
-            exchange,
-            "response",
-            Decision.ERROR,
-            rules=rules,
-            status=status,
-            model=model,
-            extra=extra,
-        )
-        return Verdict(Decision.ERROR, record, rules, model=model)
-
-    def siem_backlog_full(self, exchange: Exchange) -> Verdict:
-        """`siem.on_full: block` and a sink's backlog is full: refuse until it drains."""
-        return self._refuse(
-            exchange,
-            503,
-            "llmwall: the audit log cannot reach its SIEM; requests are held until it drains",
-            "llmwall_siem_backlog_full",
-            ("block:siem_backlog_full",),
-        )
-
-    def route_failure(self, exchange: Exchange, *, model: str | None = None) -> Verdict:
-        return self._refuse(
-            exchange,
-            502,
-            "llmwall could not route this request; blocked (fail closed)",
-            "llmwall_route_failed",
-            ("fail_closed",),
-            model=model,
-        )
-
     # -- a bare text (llmwall scan, llmwall eval) ------------------------------------
 
     def inspect_text(
@@ -691,49 +431,6 @@ class Inspector:
         reading = RequestReading({"text": text}, extraction, None, False)
         exchange = Exchange(request_id="", provider="", dialect=None)
         return self.decide_request(exchange, text.encode(), reading, scans), scans[0]
-
-    # -- helpers ---------------------------------------------------------------------
-
-    def _block(
-        self,
-        exchange: Exchange,
-        judged: Judgement,
-        message: str,
-        *,
-        model: str | None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Verdict:
-        shape = refusal(exchange.dialect, 403, message, "llmwall_policy_block", exchange.request_id)
-        record = self.recorder.record(
-            exchange,
-            "request",
-            Decision.BLOCK,
-            rules=judged.rules,
-            findings=judged.findings,
-            status=403,
-            model=model,
-            extra=extra,
-        )
-        return Verdict(
-            Decision.BLOCK, record, judged.rules, judged.findings, refusal=shape, model=model
-        )
-
-    def _refuse(
-        self,
-        exchange: Exchange,
-        status: int,
-        message: str,
-        code: str,
-        rules: tuple[str, ...],
-        kind: str = "request",
-        model: str | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> Verdict:
-        shape = refusal(exchange.dialect, status, message, code, exchange.request_id)
-        record = self.recorder.record(
-            exchange, kind, Decision.BLOCK, rules=rules, status=status, model=model, extra=extra
-        )
-        return Verdict(Decision.BLOCK, record, rules, refusal=shape, model=model)
 
 
 def rewritten(body: Any, rewrites: Mapping[Path, str]) -> bytes | None:
@@ -765,6 +462,4 @@ def parse_json(raw: bytes, what: str) -> Any:
         raise InspectionError(f"{what} body is not valid JSON") from None
 
 
-def content_free_reason(exc: BaseException) -> str:
-    """Only llmwall's own errors carry a message, and it is content-free by construction."""
-    return str(exc) if isinstance(exc, InspectionError) else type(exc).__name__
+__all__ = ["Inspector", "RequestReading", "parse_json", "rewritten"]
