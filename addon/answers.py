@@ -58,11 +58,12 @@ class Answers:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
 
-    def exchange(self, flow: http.HTTPFlow) -> tuple[Exchange, str | None]:
-        """This flow's Exchange (the firewall's, or one made here) and the answer dialect."""
+    def exchange(self, flow: http.HTTPFlow, host: str | None = None) -> tuple[Exchange, str | None]:
+        """This flow's Exchange (the firewall's, or one made here) and the answer dialect.
+        `host`: the host the client really talks to, when its Host header lies."""
         state: FlowState | None = flow.metadata.get(KEY)
         req = flow.request
-        host = req.pretty_host
+        host = host or req.pretty_host
         path = req.path.split("?", 1)[0]
         provider, dialect, answer = shape_dialect(self.rt.table, host, path)
         if state is not None:
@@ -82,9 +83,9 @@ class Answers:
         return exchange, answer
 
     def shape(
-        self, flow: http.HTTPFlow, status: int, message: str, code: str
+        self, flow: http.HTTPFlow, status: int, message: str, code: str, host: str | None = None
     ) -> tuple[Exchange, ErrorShape]:
-        exchange, dialect = self.exchange(flow)
+        exchange, dialect = self.exchange(flow, host)
         return exchange, refusal(dialect, status, message, code, exchange.request_id)
 
     async def refuse(
@@ -96,9 +97,10 @@ class Answers:
         rule: str,
         *,
         kind: str = "request",
+        host: str | None = None,
     ) -> None:
         """Answer `flow` with llmwall's error and commit its block record first."""
-        exchange, shape = self.shape(flow, status, message, code)
+        exchange, shape = self.shape(flow, status, message, code, host)
         await self.record(exchange, kind, (rule,), status)
         state: FlowState | None = flow.metadata.get(KEY)
         if state is not None:

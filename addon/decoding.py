@@ -104,13 +104,15 @@ class BoundedDecoder:
 
     def feed(self, data: bytes) -> bytes:
         out = bytearray()
-        self.consumed += len(data)
+        base = self.consumed
+        size = len(data)
         try:
             while True:
                 room = min(STEP, self.limit - self.produced + 1)
                 piece, data = self.step(data, room)
                 out += piece
                 self.produced += len(piece)
+                self.consumed = base + size - len(data)  # input read so far
                 self._check()
                 if not data and len(piece) < room:
                     break

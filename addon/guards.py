@@ -103,10 +103,14 @@ class RequestGuard:
         if any(self.table.is_llm_host(n) for n in names):
             intercepted = sni or target
             if sni and target and not is_ip(target) and sni != target:
-                await self._refuse(flow, 421, SNI_MISMATCH, "llmwall_sni_mismatch", "sni_mismatch")
+                await self._refuse(
+                    flow, 421, SNI_MISMATCH, "llmwall_sni_mismatch", "sni_mismatch", target
+                )
                 return
             if any(h != intercepted for h in claimed):
-                await self._refuse(flow, 421, MISMATCH, "llmwall_host_mismatch", "host_mismatch")
+                await self._refuse(
+                    flow, 421, MISMATCH, "llmwall_host_mismatch", "host_mismatch", intercepted
+                )
                 return
             self._canonical_path(flow)
             if flow.response is None and flow.metadata.get("llmwall.noncanonical_signed"):
@@ -164,9 +168,15 @@ class RequestGuard:
         req.path = form
 
     async def _refuse(
-        self, flow: http.HTTPFlow, status: int, msg: str, code: str, rule: str
+        self,
+        flow: http.HTTPFlow,
+        status: int,
+        msg: str,
+        code: str,
+        rule: str,
+        host: str | None = None,
     ) -> None:
-        await self.answers.refuse(flow, status, msg, code, f"block:{rule}")
+        await self.answers.refuse(flow, status, msg, code, f"block:{rule}", host=host)
 
 
 class TunnelGuard:

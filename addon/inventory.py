@@ -21,10 +21,12 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from llmwall.audit.canonical import format_time
 
 log = logging.getLogger("llmwall")
 
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS hosts (
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return format_time(datetime.now(UTC))  # the audit log's time format
 
 
 @dataclass
