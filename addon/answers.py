@@ -108,10 +108,15 @@ class Answers:
         flow.response = http_response(shape)
 
     async def record(
-        self, exchange: Exchange, kind: str, rules: tuple[str, ...], status: int | None
+        self,
+        exchange: Exchange,
+        kind: str,
+        rules: tuple[str, ...],
+        status: int | None,
+        decision: Decision = Decision.BLOCK,
     ) -> None:
         record = self.rt.inspector.recorder.record(
-            exchange, kind, Decision.BLOCK, rules=rules, status=status
+            exchange, kind, decision, rules=rules, status=status
         )
         try:
             await asyncio.wrap_future(self.rt.audit.submit(record))

@@ -173,7 +173,7 @@ class ErrorAnswers:
 
     # -- the error hook: records for what mitmproxy answered -------------------------------
 
-    def error(self, flow: http.HTTPFlow) -> None:
+    async def error(self, flow: http.HTTPFlow) -> None:
         """mitmproxy ended the flow before the request was whole (a body over the limit, a
         malformed or abandoned request): record that request, as blocked or as a client
         error, instead of the firewall's upstream error."""
@@ -189,7 +189,7 @@ class ErrorAnswers:
             else:
                 rule, status, decision = "client_error", 400, ERROR
             state.answered = True
-            self.answers.record_later(state.exchange, "request", (rule,), status, decision)
+            await self.answers.record(state.exchange, "request", (rule,), status, decision)
         except Exception:
             log.exception("recording a refused request failed")
 

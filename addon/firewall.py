@@ -300,7 +300,7 @@ class Firewall:
             extra=state.extra,
         )
 
-    def error(self, flow: http.HTTPFlow) -> None:
+    async def error(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(KEY)
         if state is None or state.answered:
             return
@@ -312,9 +312,12 @@ class Firewall:
                 verdict = self._stream_verdict(state, status, rules)
             else:
                 verdict = self.core.upstream_error(
-                    state.exchange, status=status, model=state.model, extra=state.extra
+                    state.exchange, status=status, model=state.model, extra=state.extra, rules=rules
                 )
             self._append(state, verdict)
+            # committed before mitmproxy sends the error's answer (llmwall.addon.error_answers)
+            pending, state.pending = state.pending, []
+            await asyncio.gather(*(asyncio.wrap_future(f) for f in pending), return_exceptions=True)
         except Exception:
             log.exception("audit of a failed flow failed")
 

@@ -58,7 +58,7 @@ class Timeouts:
             return
         watch = _Watch(flow, time.time())
         self._watches[flow.id] = watch
-        self._arm(watch, self.t.connect + self.t.read)
+        self._arm(watch, min(self.t.connect, self.t.read))  # the first deadline that can pass
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
         watch = self._watches.get(flow.id)
