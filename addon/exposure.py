@@ -8,7 +8,8 @@ llmwall never starts as an open relay by accident.
 target is one of llmwall's own addresses, a loopback address or a link-local address
 (169.254.0.0/16 holds cloud metadata services): those are refused, authenticated users
 included, unless the config lists them in `allow_internal_targets` or names them as an
-upstream or an LLM host. A loopback listener refuses nothing: its clients reach those
+upstream (for llmwall's own connections to it, never as a client's tunnel target) or
+as an LLM host. A loopback listener refuses nothing: its clients reach those
 addresses directly anyway. Names are resolved (cached briefly); a name that resolves to
 an internal address is refused like the address. The resolution llmwall checks is not
 pinned for the connection, so a DNS answer that changes between the check and the
@@ -120,29 +121,33 @@ class InternalTargets:
     def allow(self, host: str, port: int | None) -> None:
         self.allowed.add((host.lower(), port))
 
-    def _exempt(self, host: str, port: int, address: str | None = None) -> bool:
+    def _exempt(self, host: str, port: int, address: str | None, upstream: bool) -> bool:
         h = host.lower().rstrip(".")
-        if (h, port) in self.allowed or (h, None) in self.allowed or h in self.allowed_hosts:
+        if upstream and ((h, port) in self.allowed or (h, None) in self.allowed):
+            return True
+        if h in self.allowed_hosts:
             return True
         return any(t.allows(h, port, address) for t in self.listed)
 
-    def literal(self, host: str, port: int) -> str | None:
-        """The reason to refuse without resolving (an address or a loopback name)."""
-        if not self.active or self._exempt(host, port):
+    def literal(self, host: str, port: int, *, upstream: bool = False) -> str | None:
+        """The reason to refuse without resolving (an address or a loopback name).
+        `upstream`: llmwall's own connection (configured upstreams are allowed), not a
+        client's tunnel or request target."""
+        if not self.active or self._exempt(host, port, None, upstream):
             return None
         h = host.strip("[]").lower().rstrip(".")
         if h in _LOCAL_NAMES or h.endswith(".localhost"):
             return "loopback"
         reason = internal_reason(h)
-        if reason and not self._exempt(host, port, h):
+        if reason and not self._exempt(host, port, h, upstream):
             return reason
         return None
 
-    async def refused(self, host: str, port: int) -> str | None:
+    async def refused(self, host: str, port: int, *, upstream: bool = False) -> str | None:
         """The reason to refuse `host:port` (resolving a name), or None."""
-        if not self.active or self._exempt(host, port):
+        if not self.active or self._exempt(host, port, None, upstream):
             return None
-        reason = self.literal(host, port)
+        reason = self.literal(host, port, upstream=upstream)
         if reason:
             return reason
         try:
@@ -152,7 +157,7 @@ class InternalTargets:
             pass
         for address in await self._resolve(host, port):
             reason = internal_reason(address)
-            if reason and not self._exempt(host, port, address):
+            if reason and not self._exempt(host, port, address, upstream):
                 return reason
         return None
 

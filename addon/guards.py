@@ -48,6 +48,8 @@ SNI_MISMATCH = "llmwall refuses a TLS connection whose SNI is not the host of it
 INTERNAL = "llmwall refuses to connect to its own, loopback or link-local addresses"
 UNKNOWN_LLM = "llmwall blocks LLM API hosts missing from its provider table (unknown_llm_hosts)"
 SIGNED_PATH = "llmwall cannot rewrite the non-canonical path of a signed request"
+BAD_VERSION = "llmwall could not read this request (unknown HTTP version)"
+HTTP_VERSIONS = frozenset({"HTTP/1.0", "HTTP/1.1", "HTTP/2.0", "HTTP/3"})
 
 
 def norm(host: str | None) -> str | None:
@@ -102,6 +104,9 @@ class RequestGuard:
         names = {n for n in (sni, target, *claimed) if n}
         if any(self.table.is_llm_host(n) for n in names):
             intercepted = sni or target
+            if req.http_version not in HTTP_VERSIONS:
+                await self._refuse(flow, 400, BAD_VERSION, "llmwall_bad_request", "http_version")
+                return
             if sni and target and not is_ip(target) and sni != target:
                 await self._refuse(
                     flow, 421, SNI_MISMATCH, "llmwall_sni_mismatch", "sni_mismatch", target
@@ -229,7 +234,7 @@ class TunnelGuard:
             found = shadow.host_reason(sni) if sni else None
             if sni and found and sni != target:  # the CONNECT name was counted at the CONNECT
                 port = address[1] if address else 443
-                self.inventory.saw(sni, port, found, "snis", denied=self.deny)
+                self.inventory.saw(sni, port, found, "snis", denied=False)  # refused per request
             if found and self.deny:
                 data.ignore_connection = False  # intercepted to answer each request: refused
         except Exception:  # deciding nothing means intercepting: the safe side
@@ -243,7 +248,7 @@ class TunnelGuard:
         if host == "127.0.0.1" and port == self.relay_port():
             return
         try:
-            reason = await self.targets.refused(host, port)
+            reason = await self.targets.refused(host, port, upstream=True)
         except Exception:
             reason = "check_failed"
         if reason:

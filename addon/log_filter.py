@@ -22,7 +22,8 @@ _HEX = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 _CONTENT_AFTER = re.compile(
     r"(?P<head>Invalid header line|Bad HTTP request line|Bad HTTP response line|"
     r"Unknown HTTP version|Invalid HTTP/2 request headers|Invalid HTTP/2 response headers|"
-    r"Client closed connection before completing [A-Za-z0-9 ]+?|Unexpected data from server|"
+    r"Client closed connection before completing (?:request headers|SOCKS5 handshake)|"
+    r"Unexpected data from server|"
     r"Cannot parse ClientHello|Received .{0,80}? from (?:client|server)|HTTP/1 protocol error|"
     r"sent an invalid message)(?P<sep>:?)\s*(?P<rest>.*)",
     re.DOTALL,

@@ -41,7 +41,20 @@ def connect(proxy_url: str, timeout: float = 15.0) -> socket.socket:
 
 def send_connect(sock: socket.socket, target: str, extra: str = "") -> Answer:
     sock.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{extra}\r\n".encode())
-    return read_response(sock, head_only=True)
+    return read_connect_answer(sock)
+
+
+def read_connect_answer(sock: socket.socket) -> Answer:
+    """A CONNECT's answer: no body when the tunnel is up, the error's body otherwise."""
+    answer = read_response(sock, head_only=True)
+    n = int(answer.headers.get("content-length", 0) or 0)
+    while answer.status != 200 and len(answer.body) < n:
+        data = sock.recv(65536)
+        if not data:
+            break
+        answer.body += data
+    answer.body = answer.body[:n] if answer.status != 200 else answer.body
+    return answer
 
 
 def tunnel(
@@ -151,9 +164,14 @@ def http1(sock: socket.socket, raw: bytes) -> Answer:
 
 
 def http2(
-    sock: ssl.SSLSocket, authority: str, path: str, body: bytes, extra: list[tuple[str, str]] = ()
-) -> Answer:  # type: ignore[assignment]
-    """One HTTP/2 POST with the given `:authority` (and extra headers)."""
+    sock: ssl.SSLSocket,
+    authority: str,
+    path: str,
+    body: bytes,
+    extra: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    trailers: list[tuple[str, str]] | None = None,
+) -> Answer:
+    """One HTTP/2 POST with the given `:authority` (extra headers, optional trailers)."""
     assert sock.selected_alpn_protocol() == "h2", sock.selected_alpn_protocol()
     conn = h2.connection.H2Connection(
         h2.config.H2Configuration(client_side=True, validate_outbound_headers=False)
@@ -170,7 +188,9 @@ def http2(
         *extra,
     ]
     conn.send_headers(sid, headers)
-    conn.send_data(sid, body, end_stream=True)
+    conn.send_data(sid, body, end_stream=trailers is None)
+    if trailers is not None:
+        conn.send_headers(sid, trailers, end_stream=True)
     sock.sendall(conn.data_to_send())
     status, got, data, done = 0, {}, b"", False
     extra_info: dict[str, Any] = {}
