@@ -30,28 +30,50 @@ def encodings(header: str) -> list[str]:
 
 
 def _zlib(wbits: int) -> tuple[Step, Callable[[], bytes], Callable[[], bool]]:
-    d = zlib.decompressobj(wbits)
+    state = [zlib.decompressobj(wbits)]
+    gzip = wbits > zlib.MAX_WBITS
 
     def step(data: bytes, room: int) -> tuple[bytes, bytes]:
+        d = state[0]
+        if gzip and d.eof and data:  # another gzip member begins
+            d = state[0] = zlib.decompressobj(wbits)
         out = d.decompress(data, room)
+        if gzip and d.eof and d.unused_data:  # the next member is already here
+            state[0] = zlib.decompressobj(wbits)
+            return out, d.unused_data
         return out, d.unconsumed_tail
 
-    return step, d.flush, lambda: d.eof
+    return step, lambda: state[0].flush(), lambda: bool(state[0].eof)
 
 
 def _deflate() -> tuple[Step, Callable[[], bytes], Callable[[], bool]]:
-    """`deflate` is zlib-wrapped by the standard, raw deflate by some servers."""
+    """`deflate` is zlib-wrapped by the standard, raw deflate by some servers: the first
+    two bytes tell (held until both arrived)."""
     chosen: list[tuple[Step, Callable[[], bytes], Callable[[], bool]]] = []
+    held = bytearray()
+
+    def choose(head: bytes) -> None:
+        wrapped = len(head) >= 2 and (head[0] & 0x0F) == 8 and (head[0] << 8 | head[1]) % 31 == 0
+        chosen.append(_zlib(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS))
 
     def step(data: bytes, room: int) -> tuple[bytes, bytes]:
         if not chosen:
-            wrapped = (
-                len(data) >= 2 and (data[0] & 0x0F) == 8 and (data[0] << 8 | data[1]) % 31 == 0
-            )
-            chosen.append(_zlib(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS))
+            held.extend(data)
+            if len(held) < 2:
+                return b"", b""
+            data = bytes(held)
+            held.clear()
+            choose(data)
         return chosen[0][0](data, room)
 
-    return step, lambda: chosen[0][1]() if chosen else b"", lambda: bool(chosen) and chosen[0][2]()
+    def flush() -> bytes:
+        if not chosen and held:
+            choose(bytes(held))
+            out, _ = chosen[0][0](bytes(held), STEP)
+            return out + chosen[0][1]()
+        return chosen[0][1]() if chosen else b""
+
+    return step, flush, lambda: bool(chosen) and chosen[0][2]()
 
 
 def _brotli() -> tuple[Step, Callable[[], bytes], Callable[[], bool]]:
@@ -133,9 +155,15 @@ class BoundedDecoder:
             raise BodyTooLarge(f"{self.what} decodes beyond limits.max_ratio (a compression bomb)")
 
     def finish(self) -> bytes:
-        tail = self.flush()
+        """The end of the body: the rest of the output; a stream cut short is corrupt."""
+        try:
+            tail = self.flush()
+        except (zlib.error, ValueError, OSError, EOFError) as exc:
+            raise InspectionError(f"{self.what} has a corrupt content-encoding") from exc
         self.produced += len(tail)
         self._check()
+        if self.consumed and not self.eof():
+            raise InspectionError(f"{self.what} ends inside its content-encoding")
         return tail
 
 

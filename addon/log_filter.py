@@ -5,9 +5,10 @@ mitmproxy logs some client and server bytes verbatim: a malformed header line
 client put in it), a request head the client abandoned (`Client closed connection
 before completing request headers: b'...'` — headers, credentials included), unexpected
 server data, an unparsable TLS ClientHello as hex, an HTTP/2 protocol error with header
-values. `ContentFreeFilter`, attached to every handler of the root logger, rewrites each
-record of a `mitmproxy.*` logger so that what follows those phrases, every bytes literal
-and every long hex run is replaced by its length; tracebacks are treated the same.
+values, a header value that fails validation. `ContentFreeFilter`, attached to every
+handler of the root logger, rewrites each record of a `mitmproxy.*` logger so that what
+follows those phrases, every quoted value (a Python repr, bytes or str) and every long
+hex run is replaced by its length; tracebacks are treated the same.
 Per-connection chatter (`client connect`, `server disconnect ...`) is moved to DEBUG.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 
-_BYTES = re.compile(r"""b(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""", re.DOTALL)
+_BYTES = re.compile(r"""b?(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)""", re.DOTALL)  # reprs
 _HEX = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 # phrases after which mitmproxy puts wire content: keep the phrase, drop the rest
 _CONTENT_AFTER = re.compile(
@@ -41,7 +42,7 @@ def scrub(text: str) -> str:
         text = text[: m.start("rest")] + _OMITTED
         if not m.group("sep"):
             text = text[: m.start("rest")].rstrip() + ": " + _OMITTED
-    text = _BYTES.sub(lambda b: f"<{len(b.group(0))} chars of bytes omitted>", text)
+    text = _BYTES.sub(lambda b: f"<{len(b.group(0))} quoted chars omitted>", text)
     return _HEX.sub(lambda h: f"<{len(h.group(0))} hex digits omitted>", text)
 
 
