@@ -6,9 +6,10 @@ Two ways a value escapes a pattern while the model still reads it:
 
 - Unicode: zero-width and bidi characters inside a key (`AKIA\\u200bIOSF...`), full-width
   forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`), mathematical or circled alphanumerics, tag
-  characters, Cyrillic and Greek look-alikes among Latin letters. The text is folded with
-  `normalize(lower=False)` (case kept: key patterns are case-sensitive) and scanned again;
-  each finding is mapped back through the fold's offsets, so it covers the original
+  characters, Cyrillic and Greek look-alikes among Latin letters. The text around each
+  such character is folded with `normalize(lower=False)` (case kept: key patterns are
+  case-sensitive) and scanned again; each finding is mapped back through the fold's
+  offsets, so it covers the original
   characters, the invisible ones between them included, and a redaction replaces exactly
   those and leaves the bytes around them as they were.
 - Encoding: a value wrapped in base64 (standard or URL-safe) or percent-encoding. Each such
@@ -32,35 +33,60 @@ from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
-# full-width and half-width forms, circled and mathematical alphanumerics, tags
+# full-width digits, letters and @ (not the full-width punctuation CJK text is full of),
+# circled and mathematical alphanumerics, tags
 _SUSPICIOUS = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u2460-\u24ff\u3164\ufe00-\ufe0f\ufeff\uff00-\uffef"
-    "\U0001d400-\U0001d7ff\U000e0000-\U000e007f]"
+    "\u2060-\u206f\u2460-\u24ff\u3164\ufe00-\ufe0f\ufeff\uff10-\uff19\uff20-\uff3a"
+    "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f]"
     # a Cyrillic or Greek letter touching a Latin letter, a digit or @
     "|[A-Za-z0-9@][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9@]"
 )
-_B64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])")
+_B64_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])"
+)  # in a word
 _PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
 MAX_TOKENS = 32  # encoded tokens decoded per text
+WINDOW = 64  # characters around a suspicious one that are folded and scanned again
 MIN_DECODED = 6
+MIN_B64 = 16
 
 Scan = Callable[[str], list[Finding]]
 
 
 def hidden_findings(text: str, scan: Scan) -> list[Finding]:
     out: list[Finding] = []
-    if not text.isascii() and _SUSPICIOUS.search(text):
-        folded = normalize(text, lower=False)
-        if folded.text != text:
+    if not text.isascii():
+        for lo, hi in _windows(text):
+            piece = text[lo:hi]
+            folded = normalize(piece, lower=False)
+            if folded.text == piece:
+                continue
             for f in scan(folded.text):
                 start, end = folded.to_original(f.start, f.end)
                 if end > start:
-                    out.append(_at(f, start, end, "+unicode"))
+                    out.append(_at(f, lo + start, lo + end, "+unicode"))
     for start, end, decoded, how in _decoded_tokens(text):
         for f in scan(decoded):
             out.append(_at(f, start, end, how))
     return out
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Spans around suspicious characters (WINDOW either side, widened to whitespace),
+    merged: only these are folded and scanned again, not a whole long text."""
+    spans: list[tuple[int, int]] = []
+    for m in _SUSPICIOUS.finditer(text):
+        lo, hi = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
+        while lo > 0 and not text[lo - 1].isspace() and m.start() - lo < 2 * WINDOW:
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace() and hi - m.end() < 2 * WINDOW:
+            hi += 1
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def _at(f: Finding, start: int, end: int, how: str) -> Finding:
@@ -76,15 +102,20 @@ def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
                 found.append((m.start(), m.end(), unquoted, "+percent"))
             if len(found) >= MAX_TOKENS:
                 return found
-    for m in _B64_TOKEN.finditer(text):
-        token = m.group(0)
-        if token.isalpha() or token.isdigit() or (token.isalnum() and token.islower()):
-            continue  # a word or a number, not an encoding
-        text_of = _b64_text(token)
-        if text_of:
-            found.append((m.start(), m.end(), text_of, "+base64"))
-        if len(found) >= MAX_TOKENS:
-            break
+    # C-speed split: most texts have few or no words long enough to hold a blob
+    pos = 0
+    for word in [w for w in text.split() if len(w) >= MIN_B64]:
+        start = text.find(word, pos)
+        pos = start + len(word)
+        for m in _B64_TOKEN.finditer(word):
+            token = m.group(0)
+            if token.isalpha() or token.isdigit() or (token.isalnum() and token.islower()):
+                continue  # a word or a number, not an encoding
+            text_of = _b64_text(token)
+            if text_of:
+                found.append((start + m.start(), start + m.end(), text_of, "+base64"))
+            if len(found) >= MAX_TOKENS:
+                return found
     return found
 
 

@@ -478,6 +478,7 @@ class ProviderTable:
 
     providers: tuple[Provider, ...] = PROVIDERS
     extra_hosts: dict[str, str] = field(default_factory=dict)  # host -> provider name
+    _by_host: dict[str, Provider | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, overrides: dict[str, Any]) -> ProviderTable:
@@ -491,32 +492,33 @@ class ProviderTable:
         return _BY_NAME.get(name)
 
     def provider_for(self, host: str) -> Provider | None:
-        """The provider serving `host` (configured hosts first), whatever the path."""
+        """The provider serving `host` (configured hosts first), whatever the path.
+        Answers are cached per host name (the table does not change once built)."""
         host = host.lower().rstrip(".")
+        if host in self._by_host:
+            return self._by_host[host]
         name = self.extra_hosts.get(host)
-        if name:
-            return _BY_NAME.get(name)
-        return next((p for p in self.providers if p.serves_host(host)), None)
+        found = (
+            _BY_NAME.get(name)
+            if name
+            else next((p for p in self.providers if p.serves_host(host)), None)
+        )
+        if len(self._by_host) >= 4096:
+            self._by_host.clear()
+        self._by_host[host] = found
+        return found
 
     def is_llm_host(self, host: str) -> bool:
-        host = host.lower().rstrip(".")
-        return host in self.extra_hosts or any(p.serves_host(host) for p in self.providers)
+        return self.provider_for(host) is not None
 
     def identify(self, host: str, path: str) -> Match | None:
-        host = host.lower().rstrip(".")
-        path = path.split("?", 1)[0]
-        name = self.extra_hosts.get(host)
-        candidates = (
-            [p for p in self.providers if p.name == name]
-            if name
-            else [p for p in self.providers if p.serves_host(host)]
-        )
-        for provider in candidates:
-            endpoint = provider.endpoint_for(path)
-            if endpoint is None and provider.shared:
-                return None  # the host's ordinary web traffic
-            return Match(provider, endpoint)
-        return None
+        provider = self.provider_for(host)
+        if provider is None:
+            return None
+        endpoint = provider.endpoint_for(path.split("?", 1)[0])
+        if endpoint is None and provider.shared:
+            return None  # the host's ordinary web traffic
+        return Match(provider, endpoint)
 
 
 def provider_named(name: str) -> Provider | None:
