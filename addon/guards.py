@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 from mitmproxy import http, tls
 from mitmproxy.proxy import server_hooks
+from mitmproxy.proxy.mode_specs import RegularMode, ReverseMode
 
 from llmwall.addon.answers import Answers
 from llmwall.addon.exposure import InternalTargets
@@ -97,6 +98,12 @@ class RequestGuard:
 
     async def _check(self, flow: http.HTTPFlow) -> None:
         req = flow.request
+        if isinstance(flow.client_conn.proxy_mode, ReverseMode):
+            # the front door and the admin listener: the app names no tunnel, the
+            # front door chose the provider; only the path is put in canonical form
+            if self.table.is_llm_host(req.pretty_host):
+                self._canonical_path(flow)
+            return
         sni = norm(flow.client_conn.sni) if flow.client_conn.tls else None
         target = norm(req.host)
         claimed = {authority_host(a) for a in (req.authority, *req.headers.get_all("host")) if a}
@@ -121,7 +128,8 @@ class RequestGuard:
             if flow.response is None and flow.metadata.get("llmwall.noncanonical_signed"):
                 await self._refuse(flow, 400, SIGNED_PATH, "llmwall_bad_path", "noncanonical_path")
             return
-        if not flow.client_conn.tls and target:
+        regular = isinstance(flow.client_conn.proxy_mode, RegularMode)
+        if regular and not flow.client_conn.tls and target:
             reason = await self.targets.refused(target, req.port)
             if reason:
                 await self._refuse(flow, 403, INTERNAL, "llmwall_internal_target", reason)
@@ -244,6 +252,8 @@ class TunnelGuard:
     async def server_connect(self, data: server_hooks.ServerConnectionHookData) -> None:
         if data.server.error or not data.server.address or not self.targets.active:
             return
+        if not isinstance(data.client.proxy_mode, RegularMode):
+            return  # local capture, the front door: their targets are not a client's tunnel
         host, port = data.server.address[0], data.server.address[1]
         if host == "127.0.0.1" and port == self.relay_port():
             return
