@@ -102,7 +102,7 @@ class RequestGuard:
             # the front door and the admin listener: the app names no tunnel, the
             # front door chose the provider; only the path is put in canonical form
             if self.table.is_llm_host(req.pretty_host):
-                self._canonical_path(flow)
+                self._canonical_path(flow, req.pretty_host)
             return
         sni = norm(flow.client_conn.sni) if flow.client_conn.tls else None
         target = norm(req.host)
@@ -124,7 +124,7 @@ class RequestGuard:
                     flow, 421, MISMATCH, "llmwall_host_mismatch", "host_mismatch", intercepted
                 )
                 return
-            self._canonical_path(flow)
+            self._canonical_path(flow, intercepted or req.pretty_host)
             if flow.response is None and flow.metadata.get("llmwall.noncanonical_signed"):
                 await self._refuse(flow, 400, SIGNED_PATH, "llmwall_bad_path", "noncanonical_path")
             return
@@ -161,9 +161,9 @@ class RequestGuard:
             if self.deny:
                 await self._refuse(flow, 403, UNKNOWN_LLM, "llmwall_unknown_llm_host", found)
 
-    def _canonical_path(self, flow: http.HTTPFlow) -> None:
+    def _canonical_path(self, flow: http.HTTPFlow, host: str) -> None:
+        """`host`: the one the request goes to (checked to be the Host header's)."""
         req = flow.request
-        host = req.pretty_host
         provider = self.table.provider_for(host)
         if provider is None:
             return

@@ -26,6 +26,7 @@ from collections.abc import Callable
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _ENCODED_SLASH = re.compile(r"%(?:2[Ff]|5[Cc])")
+_NOT_PLAIN = re.compile(r"//|/\.|[;%\\]|/$")  # anything canonical() could change
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -58,6 +59,8 @@ def forward_form(raw: str, matches: Callable[[str], bool], *, only_if_matched: b
     path, sep, query = raw.partition("?")
     if path == "*":  # OPTIONS *
         return raw
+    if path.startswith("/") and len(path) > 1 and not _NOT_PLAIN.search(path) and matches(path):
+        return raw  # the common case: already canonical, an endpoint
     form = canonical(path)
     if not matches(form):
         decoded = canonical(path, decode_slashes=True)
