@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 
 from llmwall.detectors.finding import Finding
@@ -54,7 +54,17 @@ MIN_B64 = 16
 Scan = Callable[[str], list[Finding]]
 
 
-def hidden_findings(text: str, scan: Scan) -> list[Finding]:
+def hidden_findings(text: str, scan: Scan, seen: Sequence[Finding] = ()) -> list[Finding]:
+    """Findings the plain scan missed. `seen`: the plain scan's own findings; a hidden
+    finding over one of them is left out (a recognizer that reads the encoded form
+    itself, Kubernetes Secret data for one, has the better answer)."""
+    out = _hidden(text, scan)
+    if not seen or not out:
+        return out
+    return [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
+
+
+def _hidden(text: str, scan: Scan) -> list[Finding]:
     out: list[Finding] = []
     if not text.isascii():
         for lo, hi in _windows(text):

@@ -228,7 +228,7 @@ class Detector:
             return cached
         future = self._ner.submit(text) if self._ner is not None and text.strip() else None
         found = self._scan_patterns(text)
-        found += hidden_findings(text, self._scan_patterns)  # zero-width, full-width, base64
+        found += hidden_findings(text, self._scan_patterns, found)  # zero-width, base64, ...
         if future is not None:
             found += [
                 Finding(e, s, t, sc, "SpacyRecognizer", f"pii.ner_{e.lower()}")
