@@ -115,7 +115,7 @@ def test_response_bombs_are_answered_with_a_502(
 ) -> None:
     payload = bomb(encoding)
     headers = {"content-type": "application/json", "content-encoding": encoding}
-    fake.next(raw=(200, headers, payload))
+    fake.next(exact=(200, headers, payload))
     raw = request_bytes("POST", CHAT, "api.openai.com", chat_body("hi"))
     answer, elapsed = _send(proxy, raw, f"response bomb {encoding} ({len(payload) // 1024} KiB)")
     shaped = assert_provider_shaped(answer, status=502)  # type: ignore[arg-type]
@@ -131,7 +131,7 @@ def test_a_streamed_response_bomb_ends_with_the_streams_error_event(
     chunks = [z.compress(event)] + [z.compress(b"A" * MIB) for _ in range(1024)] + [z.flush()]
     chunks = [c for c in chunks if c]
     headers = {"content-type": "text/event-stream", "content-encoding": "gzip"}
-    fake.next(raw=(200, headers, chunks))
+    fake.next(exact=(200, headers, chunks))
     raw = request_bytes("POST", CHAT, "api.openai.com", chat_body("hi", stream=True))
     answer, _ = _send(proxy, raw, "streamed response bomb gzip")
     assert answer.status == 200  # type: ignore[attr-defined]
@@ -146,7 +146,7 @@ def test_a_stream_that_never_ends_its_event_is_cut_at_max_stream(
     small: Proxy, fake: FakeProvider
 ) -> None:
     chunks = [b'data: {"choices":[{"index":0,"delta":{"content":"'] + [b"B" * MIB] * 40
-    fake.next(raw=(200, {"content-type": "text/event-stream"}, chunks))
+    fake.next(exact=(200, {"content-type": "text/event-stream"}, chunks))
     raw = request_bytes("POST", CHAT, "api.openai.com", chat_body("hi", stream=True))
     answer, _ = _send(small, raw, "unending stream event (40 MiB, max_stream 8m)")
     assert answer.status == 200  # type: ignore[attr-defined]
@@ -191,7 +191,7 @@ def test_a_chunked_upload_over_max_body_is_refused(small: Proxy, fake: FakeProvi
 def test_a_response_over_max_body_is_a_provider_shaped_502(
     small: Proxy, fake: FakeProvider
 ) -> None:
-    fake.next(raw=(200, {"content-type": "application/json"}, b"[" + b"1," * (2 * MIB) + b"1]"))
+    fake.next(exact=(200, {"content-type": "application/json"}, b"[" + b"1," * (2 * MIB) + b"1]"))
     raw = request_bytes("POST", CHAT, "api.openai.com", chat_body("hi"))
     answer, _ = _send(small, raw, "response 4 MiB > max_body 2m")
     shaped = assert_provider_shaped(answer, status=502)  # type: ignore[arg-type]

@@ -66,7 +66,7 @@ def test_http2_request_trailers_are_refused(proxy: Proxy, fake: FakeProvider) ->
 
 def test_response_trailers_are_dropped_for_http1_clients(proxy: Proxy, fake: FakeProvider) -> None:
     fake.next(
-        raw=(
+        exact=(
             200,
             {"content-type": "application/json", "trailer": "x-t"},
             [b'{"id":"x",', b'"choices":[]}'],
