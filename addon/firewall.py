@@ -18,11 +18,13 @@ import asyncio
 import logging
 import time
 import uuid
-import zlib
 from collections.abc import Callable
 
 from mitmproxy import http, tls
 
+from llmwall.addon.answers import request_id_for
+from llmwall.addon.decoding import stream_decoder
+from llmwall.addon.error_answers import TIMEOUT
 from llmwall.addon.fallback import Fallback
 from llmwall.addon.flow_state import KEY, FlowState
 from llmwall.addon.runtime import Runtime
@@ -72,7 +74,7 @@ class Firewall:
     # -- requests ----------------------------------------------------------------------
 
     def requestheaders(self, flow: http.HTTPFlow) -> None:
-        if flow.response is not None:  # answered by an addon before us (admin, front door)
+        if flow.response is not None:  # answered before us (admin, front door, a guard)
             return
         try:
             match = self.rt.table.identify(flow.request.pretty_host, flow.request.path)
@@ -80,7 +82,7 @@ class Firewall:
                 return
             dialect = match.endpoint.dialect if match.endpoint else None
             exchange = Exchange(
-                request_id=uuid.uuid4().hex,
+                request_id=request_id_for(flow.request),
                 provider=match.provider.name,
                 dialect=dialect,
                 host=flow.request.pretty_host,
@@ -212,9 +214,11 @@ class Firewall:
                 state.exchange, stream, self.rt.holdback, state.context
             )
             state.inspector = inspector
-            decoder = _decoder(response.headers.get("content-encoding", ""))
-            if decoder is not None:
-                del response.headers["content-encoding"]
+            limits = self.rt.config.limits
+            decoder: Decoder | None = stream_decoder(
+                response.headers.get("content-encoding", ""), limits.max_stream, limits.max_ratio
+            )
+            response.headers.pop("content-encoding", None)
             decoder = self.fallback.chain(state, decoder)  # a fallback's stream, translated
             response.headers.pop("content-length", None)
             if not flow.request.is_http2:
@@ -297,20 +301,24 @@ class Firewall:
             extra=state.extra,
         )
 
-    def error(self, flow: http.HTTPFlow) -> None:
+    async def error(self, flow: http.HTTPFlow) -> None:
         state: FlowState | None = flow.metadata.get(KEY)
         if state is None or state.answered:
             return
         try:
-            rules = ("upstream_error",)
+            timeout = flow.metadata.get(TIMEOUT)
+            rules = ("upstream_error", *((f"timeout:{timeout}",) if timeout else ()))
             status = flow.response.status_code if flow.response is not None else None
             if state.inspector is not None:
                 verdict = self._stream_verdict(state, status, rules)
             else:
                 verdict = self.core.upstream_error(
-                    state.exchange, status=status, model=state.model, extra=state.extra
+                    state.exchange, status=status, model=state.model, extra=state.extra, rules=rules
                 )
             self._append(state, verdict)
+            # committed before mitmproxy sends the error's answer (llmwall.addon.error_answers)
+            pending, state.pending = state.pending, []
+            await asyncio.gather(*(asyncio.wrap_future(f) for f in pending), return_exceptions=True)
         except Exception:
             log.exception("audit of a failed flow failed")
 
@@ -390,27 +398,6 @@ def _rewrite_envelope(request: http.Request, verdict: Verdict) -> None:
 
 
 Decoder = Callable[[bytes], bytes]
-
-
-def _decoder(encoding: str) -> Decoder | None:
-    encoding = encoding.strip().lower()
-    if encoding in ("", "identity"):
-        return None
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        # 47: gzip or zlib, by header; deflate: zlib-wrapped
-        d = zlib.decompressobj(47 if encoding != "deflate" else zlib.MAX_WBITS)
-        return lambda b: d.decompress(b) if b else d.flush()
-    if encoding == "br":
-        import brotli
-
-        br = brotli.Decompressor()
-        return lambda b: br.process(b) if b else b""
-    if encoding == "zstd":
-        import zstandard
-
-        z = zstandard.ZstdDecompressor().decompressobj()
-        return lambda b: z.decompress(b) if b else b""
-    raise InspectionError(f"unsupported stream content-encoding {encoding!r}")
 
 
 def _safe_stream(

@@ -39,6 +39,11 @@ _RESTART_ONLY = (
     "upstream_ca",
     "providers",
     "fail_mode",
+    "timeouts",
+    "limits",
+    "unknown_llm_hosts",
+    "allow_unauthenticated",
+    "allow_internal_targets",
 )
 
 

@@ -1,7 +1,12 @@
 """Run mitmproxy in-process with llmwall's addons, in the foreground.
 
-Addons, in hook order: Admin (answers the admin listener's flows), Firewall (every
-decision), Telemetry (metrics and the request log line, once a flow is over), Ready.
+Addons, in hook order (mitmproxy calls every hook in the order the addons were added):
+LogFilter (content-free mitmproxy logs), ErrorAnswers (mitmproxy's own answers in the
+provider's shape), Admin (answers the admin listener's flows), the front door,
+RequestGuard and Limits (before the firewall reads a request), Firewall (every
+decision), TunnelGuard (the last word on interception), Timeouts (they watch what the
+firewall forwards), the inventory, Telemetry (metrics and the request log line, once a
+flow is over), Ready, the reloader.
 """
 
 from __future__ import annotations
@@ -15,19 +20,24 @@ from collections.abc import Sequence
 from mitmproxy import ctx, options
 from mitmproxy.tools.dump import DumpMaster
 
-from llmwall.addon import proxy_state
+from llmwall.addon import log_filter, proxy_state
 from llmwall.addon.admin import Admin, admin_mode
+from llmwall.addon.answers import Answers
+from llmwall.addon.error_answers import ErrorAnswers
+from llmwall.addon.exposure import InternalTargets, check_listener
 from llmwall.addon.firewall import Firewall
 from llmwall.addon.front_door import FrontDoorAddon, front_door_mode
+from llmwall.addon.guards import RequestGuard, TunnelGuard
+from llmwall.addon.inventory import FILENAME, Inventory, InventoryStore
+from llmwall.addon.limits import Limits
 from llmwall.addon.mcp import McpGuard
 from llmwall.addon.reload import Reloader
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.telemetry import Telemetry
+from llmwall.addon.timeouts import Timeouts
 from llmwall.addon.websocket import WebSockets
 
 log = logging.getLogger("llmwall")
-
-BODY_SIZE_LIMIT = "64m"  # larger bodies get mitmproxy's 413 (request) / 502 (response)
 
 
 class Ready:
@@ -88,12 +98,33 @@ def _host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def hardening(runtime: Runtime, firewall: Firewall) -> tuple[list[object], list[object]]:
+    """The guards, limits and timeouts (docs/HARDENING.md): (the addons that go before
+    the firewall, the addons that go after it)."""
+    cfg = runtime.config
+    answers = Answers(runtime)
+    inventory = Inventory(InventoryStore(cfg.home / FILENAME))
+    upstreams = [(u.host, u.port) for u in runtime.upstreams.values()]
+    targets = InternalTargets(cfg, allowed=upstreams, allowed_hosts=runtime.table.extra_hosts)
+    before = [RequestGuard(runtime, answers, targets, inventory), Limits(runtime, answers)]
+    after = [
+        TunnelGuard(runtime, answers, targets, inventory, lambda: firewall.fallback.relay.port),
+        Timeouts(runtime),
+        inventory,
+    ]
+    return [ErrorAnswers(runtime, answers), *before], after
+
+
 async def serve(
     runtime: Runtime, modes: Sequence[str] = ("regular",), addons: Sequence[object] = ()
 ) -> None:
     """Run until SIGINT/SIGTERM. `modes` are mitmproxy mode specs: "regular" (the forward
     proxy) and/or "local:<spec>" (capture, addon/capture.py); `addons` run after ours."""
     cfg = runtime.config
+    warning = check_listener(cfg)  # refuses an open relay (ConfigError: exit 2)
+    log_filter.install()
+    if warning:
+        log.warning("%s", warning)
     specs = [
         f"regular@{_host(cfg.listen_host)}:{cfg.listen_port}" if m == "regular" else m
         for m in modes
@@ -111,7 +142,7 @@ async def serve(
         # Nothing is resolved or connected before the request hook chose the upstream.
         connection_strategy="lazy",
         upstream_cert=False,
-        body_size_limit=BODY_SIZE_LIMIT,
+        body_size_limit=str(cfg.limits.max_body),  # beyond it: a provider-shaped 413 / 502
         ssl_verify_upstream_trusted_ca=runtime.upstream_ca,
         # Authenticated users are named in every audit record (flow.metadata["proxyauth"]).
         proxyauth=cfg.proxy_auth,
@@ -127,14 +158,19 @@ async def serve(
 
         loop.call_soon(feed)
     ready = Ready(runtime, admin)
+    firewall = Firewall(runtime)
+    first, after = hardening(runtime, firewall)
+    errors, guards = first[0], first[1:]
+    master.addons.add(log_filter.LogFilter(), errors)
     if admin:
         master.addons.add(Admin(telemetry, admin, ready))
     if door and cfg.front_door:
         master.addons.add(FrontDoorAddon(cfg.front_door, door, runtime.table))
-    firewall = Firewall(runtime)
     reloader = Reloader(runtime, firewall)
     # WebSockets after Firewall: it reads the FlowState the Firewall builds for the upgrade.
-    master.addons.add(firewall, WebSockets(runtime), telemetry, ready, reloader, *addons)
+    master.addons.add(
+        *guards, firewall, WebSockets(runtime), *after, telemetry, ready, reloader, *addons
+    )
     if cfg.mcp.hosts:
         master.addons.add(McpGuard(runtime))  # MCP servers (llmwall.addon.mcp)
     loop = asyncio.get_running_loop()

@@ -16,7 +16,9 @@ from typing import Any
 
 from llmwall.audit.nodes import check_node
 from llmwall.audit.siem_config import SinkConfig, parse_siem
+from llmwall.core import guard_config as guards
 from llmwall.core.front_door import FrontDoor, parse_front_door
+from llmwall.core.guard_config import InternalTarget, Limits, Timeouts
 from llmwall.core.mcp_config import McpConfig
 from llmwall.core.policy import Policy, load_policy, parse_policy
 from llmwall.core.policy_set import PolicySet, parse_policy_set
@@ -60,6 +62,12 @@ class Config:
     siem: tuple[SinkConfig, ...] = ()  # live push of the audit records
     log_format: str = "text"  # the per-request line on stdout: text, json, or "" for none
     mcp: McpConfig = field(default_factory=McpConfig)  # MCP servers to intercept
+    # bounds and exposure (llmwall.core.guard_config)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    limits: Limits = field(default_factory=Limits)
+    unknown_llm_hosts: str = "passthrough"  # or "deny"
+    allow_unauthenticated: bool = False
+    allow_internal_targets: tuple[InternalTarget, ...] = ()
     source: str = "<defaults>"
 
     @property
@@ -97,6 +105,11 @@ _TOP_LEVEL: dict[str, tuple[tuple[type, ...], str]] = {
     "siem": ((list,), "a list of SIEM sinks (see docs/DEPLOYMENT.md)"),
     "policies": ((list,), "a list of {match: {user|group}, policy: FILE or mapping}"),
     "mcp": ((dict,), "a mapping with keys hosts, upstream (see docs/AGENTS.md)"),
+    "timeouts": ((dict,), "a mapping with keys connect, read, stream_idle (seconds)"),
+    "limits": ((dict,), "a mapping with keys max_body, max_decompressed, max_ratio, max_stream"),
+    "unknown_llm_hosts": ((str,), "passthrough or deny"),
+    "allow_unauthenticated": ((bool,), "true or false"),
+    "allow_internal_targets": ((list,), "a list of HOST, HOST:PORT or CIDR entries"),
 }
 
 
@@ -248,6 +261,17 @@ def _build(
         siem=parse_siem(raw.get("siem"), source, base_dir),
         log_format="" if log_format == "off" else log_format,
         mcp=McpConfig.from_mapping(raw.get("mcp"), f"{source}: mcp"),
+        timeouts=guards.parse_timeouts(raw.get("timeouts"), f"{source}: timeouts"),
+        limits=guards.parse_limits(raw.get("limits"), f"{source}: limits"),
+        unknown_llm_hosts=guards.parse_unknown_llm_hosts(
+            raw.get("unknown_llm_hosts"), f"{source}: unknown_llm_hosts"
+        ),
+        allow_unauthenticated=guards.parse_flag(
+            raw.get("allow_unauthenticated"), f"{source}: allow_unauthenticated"
+        ),
+        allow_internal_targets=guards.parse_internal_targets(
+            raw.get("allow_internal_targets"), f"{source}: allow_internal_targets"
+        ),
         source=source,
     )
 

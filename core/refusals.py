@@ -73,9 +73,10 @@ class Refusals:
         status: int | None,
         model: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        rules: tuple[str, ...] = ("upstream_error",),
     ) -> Verdict:
-        """The upstream failed (connection reset, a broken body): nothing to decide."""
-        rules = ("upstream_error",)
+        """The upstream failed (connection reset, a broken body, a timeout: `rules` say
+        which): nothing to decide."""
         record = self.recorder.record(
             exchange,
             "response",

@@ -21,6 +21,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from llmwall.detectors import recognizers as registry
 from llmwall.detectors.cache import FindingCache, segment_key
 from llmwall.detectors.conversation import ConversationFinding, ConversationScorer
+from llmwall.detectors.deobfuscate import hidden_findings
 from llmwall.detectors.entities import ENTITIES, PROMPT_INJECTION, Category
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.injection import InjectionScorer
@@ -227,6 +228,7 @@ class Detector:
             return cached
         future = self._ner.submit(text) if self._ner is not None and text.strip() else None
         found = self._scan_patterns(text)
+        found += hidden_findings(text, self._scan_patterns, found)  # zero-width, base64, ...
         if future is not None:
             found += [
                 Finding(e, s, t, sc, "SpacyRecognizer", f"pii.ner_{e.lower()}")

@@ -37,7 +37,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    text: str  # normalized, lowercased
+    text: str  # normalized (lowercased unless normalize(lower=False))
     # (normalized offset, original offset) anchors; None when offsets are the identity
     anchors: tuple[tuple[int, ...], tuple[int, ...]] | None
     original_length: int
@@ -77,9 +77,10 @@ def _fold_char(ch: str) -> str:
     return out.translate(_HOMOGLYPHS).translate(_PUNCT)
 
 
-def normalize(text: str) -> Normalized:
+def normalize(text: str, *, lower: bool = True) -> Normalized:
+    """`lower=False` keeps the case (PII and secret patterns are case-sensitive)."""
     if text.isascii():
-        return Normalized(text.lower(), None, len(text))
+        return Normalized(text.lower() if lower else text, None, len(text))
     parts: list[str] = []
     norm_pos: list[int] = []
     orig_pos: list[int] = []
@@ -104,4 +105,7 @@ def normalize(text: str) -> Normalized:
         parts.append(text[last:])
     # a character that expands (e.g. a ligature) keeps one anchor: lower() never changes
     # the length of the already-NFKC'd text except for rare characters we accept
-    return Normalized("".join(parts).lower(), (tuple(norm_pos), tuple(orig_pos)), len(text))
+    folded = "".join(parts)
+    return Normalized(
+        folded.lower() if lower else folded, (tuple(norm_pos), tuple(orig_pos)), len(text)
+    )

@@ -4,7 +4,9 @@
     ├── ConfigError              a config, policy or route is wrong; the message names the
     │                            file, the line, the key and the fix
     ├── InspectionError          a body could not be read (malformed or duplicate-key JSON,
-    │                            a corrupt content-encoding, ...): blocked with a 400
+    │   │                        a corrupt content-encoding, ...): blocked with a 400
+    │   └── BodyTooLarge         a body decodes beyond limits.max_decompressed or
+    │                            limits.max_ratio: 413 (request) / 502 (response)
     ├── TranslationError         a request or answer the target dialect cannot express
     │                            (that fallback is skipped)
     ├── FramingError             a response stream's framing is corrupt (also a ValueError)
@@ -33,6 +35,7 @@ __all__ = [
     "AuditError",
     "AuditKeyError",
     "AuditStoreError",
+    "BodyTooLarge",
     "ConfigError",
     "FramingError",
     "InspectionError",
@@ -54,6 +57,10 @@ class ConfigError(LlmwallError):
 
 class InspectionError(LlmwallError):
     """Raised with a content-free reason: never put body text into the message."""
+
+
+class BodyTooLarge(InspectionError):
+    """A body that decodes beyond the configured limits (the message names the limit)."""
 
 
 class TranslationError(LlmwallError):

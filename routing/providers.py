@@ -29,6 +29,9 @@ class Provider:
     endpoints: tuple[Endpoint, ...]
     auth_headers: tuple[str, ...] = ("authorization",)
     base_url: str = ""  # public base URL, for fallback targets
+    # A host that also serves ordinary web traffic (chatgpt.com is the ChatGPT web app):
+    # only its listed endpoints are LLM traffic; other paths are not the provider's.
+    shared: bool = False
 
     def serves_host(self, host: str) -> bool:
         return any(_host_matches(pattern, host) for pattern in self.hosts)
@@ -59,7 +62,9 @@ _WILDCARDS: dict[str, re.Pattern[str]] = {}
 
 
 def _ep(path: str, dialect: str, operation: str = "chat", frames: str | None = None) -> Endpoint:
-    return Endpoint(re.compile(path), dialect, operation, frames)
+    # Case-insensitive: servers that route case-insensitively (Azure's) must not read
+    # `/V1/Chat/Completions` as chat while llmwall reads it as an unknown endpoint.
+    return Endpoint(re.compile(path, re.IGNORECASE), dialect, operation, frames)
 
 
 # OpenAI-shaped endpoints under an optional base prefix (for the many compatible servers).
@@ -98,6 +103,157 @@ _GEMINI_V = r"/v1(?:beta|alpha)?"
 _VERTEX_LOC = r"/v1(?:beta1)?/projects/[^/]+/locations/[^/]+"
 
 
+# Agent, gateway and regional hosts (issue 13 item 6). Sources and what could not be
+# verified: docs/PROVIDERS.md. Each is an OpenAI-, Responses- or Anthropic-shaped API.
+def _cf(provider: str, rest: str) -> str:
+    """A Cloudflare AI Gateway path: /v1/{account}/{gateway}/{provider}/{rest}."""
+    return rf"/v1/[^/]+/[^/]+/{provider}/{rest}"
+
+
+_HF_PREFIX = r"(?:/[A-Za-z0-9._-]+){0,5}"  # router.huggingface.co/{provider}[/models/{org}/{m}]
+
+_AGENT_AND_REGIONAL: tuple[Provider, ...] = (
+    Provider(
+        "codestral",
+        ("codestral.mistral.ai",),
+        (
+            *_openai_family("/v1"),
+            # fill-in-the-middle: `prompt` + `suffix` in, chat-shaped choices out
+            _ep(r"/v1/fim/completions", "openai_completions", "completions"),
+        ),
+        base_url="https://codestral.mistral.ai",
+    ),
+    Provider(
+        "github_models",
+        ("models.github.ai", "models.inference.ai.azure.com"),
+        (
+            _ep(r"(?:/orgs/[^/]+)?/inference/chat/completions", "openai_chat"),
+            *_openai_family(""),  # the older models.inference.ai.azure.com root
+        ),
+        base_url="https://models.github.ai/inference",
+    ),
+    Provider(
+        "copilot",
+        ("api.githubcopilot.com", "*.githubcopilot.com", "copilot-proxy.githubusercontent.com"),
+        (
+            *_openai_family(""),
+            *_openai_family("/v1"),
+            # editor code completions: proxy.{individual,business,enterprise}.githubcopilot.com
+            _ep(r"/v1/engines/[^/]+/completions", "openai_completions", "completions"),
+        ),
+    ),
+    Provider(
+        "chatgpt_codex",
+        ("chatgpt.com",),
+        # HTTP and, upgraded, WebSocket (Responses frames, llmwall.routing.realtime)
+        (_ep(r"/backend-api/codex/responses", "openai_responses", "responses", "responses_ws"),),
+        shared=True,  # the rest of chatgpt.com is the ChatGPT web app
+    ),
+    Provider(
+        "perplexity",
+        ("api.perplexity.ai",),
+        (
+            _ep(r"(?:/v1)?/chat/completions", "openai_chat"),
+            _ep(r"/v1/(?:responses|agent)", "openai_responses", "responses"),
+        ),
+        base_url="https://api.perplexity.ai",
+    ),
+    Provider(
+        "huggingface",
+        ("router.huggingface.co", "api-inference.huggingface.co", "*.endpoints.huggingface.cloud"),
+        (
+            _ep(rf"{_HF_PREFIX}(?:/v1)?/chat/completions", "openai_chat"),
+            _ep(rf"{_HF_PREFIX}/v1/completions", "openai_completions", "completions"),
+            _ep(r"/v1/responses", "openai_responses", "responses"),
+        ),
+        base_url="https://router.huggingface.co",
+    ),
+    Provider(
+        "cerebras", ("api.cerebras.ai",), _openai_family("/v1"), base_url="https://api.cerebras.ai"
+    ),
+    Provider(
+        "sambanova",
+        ("api.sambanova.ai",),
+        (*_openai_family("/v1"), _ep(r"/v1/messages", "anthropic", "messages")),
+        base_url="https://api.sambanova.ai",
+    ),
+    Provider(
+        "deepinfra",
+        ("api.deepinfra.com",),
+        _openai_family("/v1/openai"),
+        base_url="https://api.deepinfra.com/v1/openai",
+    ),
+    Provider(
+        "nebius",
+        ("api.tokenfactory.nebius.com", "api.studio.nebius.com", "api.studio.nebius.ai"),
+        _openai_family("/v1"),
+        base_url="https://api.tokenfactory.nebius.com",
+    ),
+    Provider(
+        "moonshot",
+        ("api.moonshot.ai", "api.moonshot.cn"),
+        (*_openai_family("/v1"), _ep(r"/anthropic/v1/messages", "anthropic", "messages")),
+        base_url="https://api.moonshot.ai",
+    ),
+    Provider(
+        "zhipu",
+        ("open.bigmodel.cn", "api.z.ai"),
+        (
+            *_openai_family("/api/paas/v4"),
+            *_openai_family("/api/coding/paas/v4"),
+            _ep(r"/api/anthropic/v1/messages", "anthropic", "messages"),
+        ),
+        base_url="https://api.z.ai/api/paas/v4",
+    ),
+    Provider(
+        "dashscope",
+        ("dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com"),
+        (
+            *_openai_family("/compatible-mode/v1"),
+            _ep(r"/apps/anthropic/v1/messages", "anthropic", "messages"),
+        ),
+        base_url="https://dashscope-intl.aliyuncs.com/compatible-mode",
+    ),
+    Provider(
+        "qianfan",
+        ("qianfan.baidubce.com",),
+        _openai_family("/v2"),
+        base_url="https://qianfan.baidubce.com/v2",
+    ),
+    Provider(
+        "cloudflare_ai_gateway",
+        ("gateway.ai.cloudflare.com",),
+        (
+            _ep(
+                _cf(
+                    r"(?:openai|compat|azure-openai/[^/]+/[^/]+|groq|mistral|deepseek"
+                    r"|cerebras|perplexity-ai|openrouter|grok|workers-ai/v1)",
+                    r"chat/completions",
+                ),
+                "openai_chat",
+            ),
+            _ep(_cf("openai", "responses"), "openai_responses", "responses"),
+            _ep(_cf("openai", "embeddings"), "openai_embeddings", "embeddings"),
+            _ep(_cf("anthropic", r"v1/messages"), "anthropic", "messages"),
+            _ep(
+                _cf(
+                    "google-ai-studio",
+                    r"v1(?:beta|alpha)?/models/[^/:]+"
+                    r":(?:generateContent|streamGenerateContent)",
+                ),
+                "gemini",
+            ),
+        ),
+    ),
+    Provider(
+        "azure_serverless",
+        ("*.models.ai.azure.com",),
+        (*_openai_family(""), *_openai_family("/v1")),
+        auth_headers=("api-key", "authorization"),
+    ),
+)
+
+
 def _realtime(prefix: str) -> Endpoint:
     # OpenAI Realtime is WebSocket only; the upgrade GET has no body, so its dialect
     # only shapes the refusal of a blocked upgrade.
@@ -107,13 +263,23 @@ def _realtime(prefix: str) -> Endpoint:
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
         "openai",
-        ("api.openai.com",),
+        # regional data-residency hosts: us., eu., au., in., jp., ae. (OpenAI data residency guide)
+        ("api.openai.com", "*.api.openai.com"),
         (*_openai_family("/v1"), *_openai_platform("/v1"), _realtime("/v1")),
         base_url="https://api.openai.com",
     ),
     Provider(
         "azure",
-        ("*.openai.azure.com", "*.cognitiveservices.azure.com", "*.services.ai.azure.com"),
+        (
+            "*.openai.azure.com",
+            "*.cognitiveservices.azure.com",
+            "*.services.ai.azure.com",
+            # Azure Government and Azure China
+            "*.openai.azure.us",
+            "*.cognitiveservices.azure.us",
+            "*.openai.azure.cn",
+            "*.cognitiveservices.azure.cn",
+        ),
         (
             _ep(r"/openai/deployments/[^/]+/chat/completions", "openai_chat"),
             _ep(r"/openai/deployments/[^/]+/completions", "openai_completions", "completions"),
@@ -265,7 +431,7 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
     Provider(
         "together",
-        ("api.together.xyz",),
+        ("api.together.xyz", "api.together.ai"),
         _openai_family("/v1"),
         base_url="https://api.together.xyz",
     ),
@@ -292,6 +458,7 @@ PROVIDERS: tuple[Provider, ...] = (
         base_url="https://openrouter.ai/api",
     ),
     Provider("xai", ("api.x.ai",), _openai_family("/v1"), base_url="https://api.x.ai"),
+    *_AGENT_AND_REGIONAL,
 )
 
 PROVIDER_NAMES: frozenset[str] = frozenset(p.name for p in PROVIDERS)
@@ -311,6 +478,7 @@ class ProviderTable:
 
     providers: tuple[Provider, ...] = PROVIDERS
     extra_hosts: dict[str, str] = field(default_factory=dict)  # host -> provider name
+    _by_host: dict[str, Provider | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_config(cls, overrides: dict[str, Any]) -> ProviderTable:
@@ -323,22 +491,34 @@ class ProviderTable:
     def provider(self, name: str) -> Provider | None:
         return _BY_NAME.get(name)
 
-    def is_llm_host(self, host: str) -> bool:
+    def provider_for(self, host: str) -> Provider | None:
+        """The provider serving `host` (configured hosts first), whatever the path.
+        Answers are cached per host name (the table does not change once built)."""
         host = host.lower().rstrip(".")
-        return host in self.extra_hosts or any(p.serves_host(host) for p in self.providers)
+        if host in self._by_host:
+            return self._by_host[host]
+        name = self.extra_hosts.get(host)
+        found = (
+            _BY_NAME.get(name)
+            if name
+            else next((p for p in self.providers if p.serves_host(host)), None)
+        )
+        if len(self._by_host) >= 4096:
+            self._by_host.clear()
+        self._by_host[host] = found
+        return found
+
+    def is_llm_host(self, host: str) -> bool:
+        return self.provider_for(host) is not None
 
     def identify(self, host: str, path: str) -> Match | None:
-        host = host.lower().rstrip(".")
-        path = path.split("?", 1)[0]
-        name = self.extra_hosts.get(host)
-        candidates = (
-            [p for p in self.providers if p.name == name]
-            if name
-            else [p for p in self.providers if p.serves_host(host)]
-        )
-        for provider in candidates:
-            return Match(provider, provider.endpoint_for(path))
-        return None
+        provider = self.provider_for(host)
+        if provider is None:
+            return None
+        endpoint = provider.endpoint_for(path.split("?", 1)[0])
+        if endpoint is None and provider.shared:
+            return None  # the host's ordinary web traffic
+        return Match(provider, endpoint)
 
 
 def provider_named(name: str) -> Provider | None:

@@ -10,6 +10,7 @@
     llmwall eval --dataset FILE.jsonl [--text-field text --label-field label] [--json]
     llmwall audit verify | tail | stats | export | report | rotate | pubkey
     llmwall tools list | approve | forget
+    llmwall inventory [--json] [--since TIME]
 
 Every subcommand lives in its own module here and is registered in `COMMANDS`, one
 explicit list: a module that fails to import is a bug that fails loudly, never a
@@ -24,7 +25,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from llmwall.addon.cli import audit, clients, doctor, evaluation, run, scan, selftest, tools
+from llmwall.addon.cli import (
+    audit,
+    clients,
+    doctor,
+    evaluation,
+    inventory,
+    run,
+    scan,
+    selftest,
+    tools,
+)
 from llmwall.addon.cli.common import EXIT_PIPE, EXIT_USAGE, common_parser
 from llmwall.errors import ConfigError
 
@@ -37,6 +48,7 @@ COMMANDS = (
     evaluation,
     audit,
     tools,
+    inventory,
 )  # each has register(subparsers, parents)
 
 

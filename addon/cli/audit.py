@@ -314,13 +314,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Counts by decision, kind, provider, rule, finding type, and decisions per day."""
     from llmwall.audit.export import parse_since
 
-    result = stats(_open_db(args), parse_since(args.since) if args.since else None)
+    since = parse_since(args.since) if args.since else None
+    result = stats(_open_db(args), since)
+    result["unknown_llm_host"] = _shadow_hosts(args, since)
     if args.json:
         print(json.dumps(result, indent=2, sort_keys=True))
         return EXIT_OK
     print(f"records: {result['records']}")
-    for section in STATS_SECTIONS:
-        if section in ("tool", "pin", "pseudonym") and not result[section]:
+    for section in (*STATS_SECTIONS, "unknown_llm_host"):
+        if section in ("tool", "pin", "pseudonym", "unknown_llm_host") and not result[section]:
             continue
         print(f"\nby {section}:")
         for key, count in result[section].items():
@@ -339,6 +341,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     path = write_session_report(dbs[0], args.html, since=since, title="")
     print(path)
     return EXIT_OK
+
+
+def _shadow_hosts(args: argparse.Namespace, since: str | None) -> dict[str, int]:
+    """LLM-looking hosts outside the provider table (`llmwall inventory`), by sightings."""
+    from llmwall.addon.cli.inventory import rows
+
+    home, _ = _home_and_dbs(args)
+    return {
+        f"{r['host']}:{r['port']} ({r['reason']})": r["connects"] + r["snis"] + r["requests"]
+        for r in rows(home, since)
+    }
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -44,10 +44,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from llmwall.addon import workers
+    from llmwall.addon.exposure import check_listener
     from llmwall.addon.runtime import build_runtime
     from llmwall.addon.server import serve
 
     config = config_from(args)
+    check_listener(config)  # before the detectors load: an open relay is refused at once
     count = args.workers if args.workers is not None else config.workers
     if count < 1:
         raise ConfigError(f"--workers: expected 1 or more, got {count}")

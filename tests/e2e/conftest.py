@@ -20,7 +20,7 @@ from tests.e2e.certs import make_ca_and_server
 from tests.e2e.fake_provider import FakeProvider
 
 REPO = Path(__file__).resolve().parents[2]
-READY = re.compile(r"llmwall listening on 127\.0\.0\.1:(\d+)")
+READY = re.compile(r"llmwall listening on [0-9.]+:(\d+)")
 
 
 @dataclass
@@ -62,7 +62,8 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
-def start_proxy(home: Path, config: dict[str, Any]) -> Proxy:
+def start_proxy(home: Path, config: dict[str, Any], listen: str = "127.0.0.1:0") -> Proxy:
+    """`listen`: where it binds; clients always reach it at 127.0.0.1."""
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "config.yaml"
     cfg.write_text(yaml.safe_dump(config))
@@ -79,7 +80,7 @@ def start_proxy(home: Path, config: dict[str, Any]) -> Proxy:
             "--home",
             str(home),
             "--listen",
-            "127.0.0.1:0",
+            listen,
         ],
         stdout=out,
         stderr=subprocess.STDOUT,

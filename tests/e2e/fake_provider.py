@@ -47,6 +47,9 @@ class Script:
     # (content type, body): answer with these bytes whatever the path (a list: streamed,
     # one chunk each) - any dialect's answer (tests/e2e/agent_shapes.py builds them)
     raw: tuple[str, bytes | list[bytes]] | None = None
+    # exactly these bytes: (status, headers, body); a list body is sent chunked, one
+    # chunk per item (`delay` between them)
+    exact: tuple[int, dict[str, str], bytes | list[bytes]] | None = None
 
 
 class FakeProvider:
@@ -103,6 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
         script = p.scripts.popleft() if p.scripts else p.default
         if script.hang:
             time.sleep(script.hang)
+        if script.exact is not None:
+            self._exact(script)
+            return
         try:
             data = json.loads(body)
         except ValueError:
@@ -144,6 +150,29 @@ class _Handler(BaseHTTPRequestHandler):
                 else _openai_completion(script.reply, script.tool_call)
             )
             self._json(200, body)
+
+    def _exact(self, script: Script) -> None:
+        assert script.exact is not None
+        status, headers, body = script.exact
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        if isinstance(body, bytes):
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        try:
+            for chunk in body:
+                self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                self.wfile.flush()
+                if script.delay:
+                    time.sleep(script.delay)
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass  # the proxy gave up on this body
 
     def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         raw = json.dumps(obj).encode()

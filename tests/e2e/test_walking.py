@@ -182,12 +182,13 @@ def test_upstream_dying_mid_stream_is_never_presented_complete(
         model="gpt-test", messages=[{"role": "user", "content": "go"}], stream=True
     )
     text = ""
-    # mitmproxy closes the client's connection without the final chunk: the SDK reports
-    # an incomplete read instead of a normally ended stream
-    with pytest.raises(openai.APIConnectionError):
+    # the stream ends with the provider's own error event (llmwall.addon.error_answers):
+    # the SDK raises an APIError instead of presenting a normally ended stream
+    with pytest.raises(openai.APIError) as err:
         for chunk in stream:
             if chunk.choices:
                 text += chunk.choices[0].delta.content or ""
+    assert "ended the response stream early" in str(err.value)
     assert "seven" not in text
 
 

@@ -1,0 +1,146 @@
+"""PII and secrets hidden by obfuscation: seen through, reported on the original text.
+
+    hidden_findings(text, scan) -> [Finding]   spans in `text`, never in a decoded copy
+
+Two ways a value escapes a pattern while the model still reads it:
+
+- Unicode: zero-width and bidi characters inside a key (`AKIA\\u200bIOSF...`), full-width
+  forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`), mathematical or circled alphanumerics, tag
+  characters, Cyrillic and Greek look-alikes among Latin letters. The text around each
+  such character is folded with `normalize(lower=False)` (case kept: key patterns are
+  case-sensitive) and scanned again; each finding is mapped back through the fold's
+  offsets, so it covers the original
+  characters, the invisible ones between them included, and a redaction replaces exactly
+  those and leaves the bytes around them as they were.
+- Encoding: a value wrapped in base64 (standard or URL-safe) or percent-encoding. Each such
+  token that decodes to readable text is scanned; a finding inside it is reported on the
+  whole encoded token (redacting it removes the encoded value).
+
+`scan` is the detector's pattern scan (no NER, no injection scoring: those have their own
+normalization). Text without suspicious characters or encoded tokens costs one regex
+search each.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Sequence
+from urllib.parse import unquote
+
+from llmwall.detectors.finding import Finding
+from llmwall.detectors.normalize import normalize
+
+# characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
+# full-width digits, letters and @ (not the full-width punctuation CJK text is full of),
+# circled and mathematical alphanumerics, tags
+_SUSPICIOUS = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2460-\u24ff\u3164\ufe00-\ufe0f\ufeff\uff10-\uff19\uff20-\uff3a"
+    "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f]"
+    # a Cyrillic or Greek letter touching a Latin letter, a digit or @
+    "|[A-Za-z0-9@][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9@]"
+)
+_B64_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])"
+)  # in a word
+_PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
+MAX_TOKENS = 32  # encoded tokens decoded per text
+WINDOW = 64  # characters around a suspicious one that are folded and scanned again
+MIN_DECODED = 6
+MIN_B64 = 16
+
+Scan = Callable[[str], list[Finding]]
+
+
+def hidden_findings(text: str, scan: Scan, seen: Sequence[Finding] = ()) -> list[Finding]:
+    """Findings the plain scan missed. `seen`: the plain scan's own findings; a hidden
+    finding over one of them is left out (a recognizer that reads the encoded form
+    itself, Kubernetes Secret data for one, has the better answer)."""
+    out = _hidden(text, scan)
+    if not seen or not out:
+        return out
+    return [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
+
+
+def _hidden(text: str, scan: Scan) -> list[Finding]:
+    out: list[Finding] = []
+    if not text.isascii():
+        for lo, hi in _windows(text):
+            piece = text[lo:hi]
+            folded = normalize(piece, lower=False)
+            if folded.text == piece:
+                continue
+            for f in scan(folded.text):
+                start, end = folded.to_original(f.start, f.end)
+                if end > start:
+                    out.append(_at(f, lo + start, lo + end, "+unicode"))
+    for start, end, decoded, how in _decoded_tokens(text):
+        for f in scan(decoded):
+            out.append(_at(f, start, end, how))
+    return out
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Spans around suspicious characters (WINDOW either side, widened to whitespace),
+    merged: only these are folded and scanned again, not a whole long text."""
+    spans: list[tuple[int, int]] = []
+    for m in _SUSPICIOUS.finditer(text):
+        lo, hi = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
+        while lo > 0 and not text[lo - 1].isspace() and m.start() - lo < 2 * WINDOW:
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace() and hi - m.end() < 2 * WINDOW:
+            hi += 1
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _at(f: Finding, start: int, end: int, how: str) -> Finding:
+    return Finding(f.entity, start, end, f.score, f.detector + how, f.rule)
+
+
+def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
+    found: list[tuple[int, int, str, str]] = []
+    if "%" in text:
+        for m in _PCT_TOKEN.finditer(text):
+            unquoted = unquote(m.group(0), errors="replace")
+            if unquoted != m.group(0):
+                found.append((m.start(), m.end(), unquoted, "+percent"))
+            if len(found) >= MAX_TOKENS:
+                return found
+    # C-speed split: most texts have few or no words long enough to hold a blob
+    pos = 0
+    for word in [w for w in text.split() if len(w) >= MIN_B64]:
+        start = text.find(word, pos)
+        pos = start + len(word)
+        for m in _B64_TOKEN.finditer(word):
+            token = m.group(0)
+            if token.isalpha() or token.isdigit() or (token.isalnum() and token.islower()):
+                continue  # a word or a number, not an encoding
+            text_of = _b64_text(token)
+            if text_of:
+                found.append((start + m.start(), start + m.end(), text_of, "+base64"))
+            if len(found) >= MAX_TOKENS:
+                return found
+    return found
+
+
+def _b64_text(token: str) -> str | None:
+    raw = token.rstrip("=").replace("-", "+").replace("_", "/")
+    try:
+        data = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
+        out = data.decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    if len(out) < MIN_DECODED or (not out.isprintable() and not _mostly_printable(out)):
+        return None
+    return out
+
+
+def _mostly_printable(text: str) -> bool:
+    bad = sum(1 for c in text if not c.isprintable() and c not in "\n\r\t")
+    return bad == 0
