@@ -17,12 +17,13 @@ from llmwall.core import joins
 from llmwall.core.judge import scan_inputs
 from llmwall.detectors.engine import Detector
 from llmwall.detectors.finding import Finding
-from llmwall.routing.segment import Extraction, Role, Trust
+from llmwall.routing.segment import ENVELOPE, Extraction, Role, Trust
 
 OFFLOAD_CHARS = 64_000  # bodies with more text than this are scanned in a worker thread
 
 Scans = list[tuple[Finding, ...]]
-# the turns a conversation is scored over: what users and tools put in, in order
+# the turns a conversation is scored over: what users and tools put in, in order (the
+# query string and headers, read as the user's too, are not turns of a conversation)
 CONVERSATION_ROLES = frozenset({Role.USER, Role.TOOL_RESULT, Role.DOCUMENT})
 
 
@@ -65,7 +66,9 @@ class Scanner:
         scans = joins.fold(extraction, found)
         if conversation:
             turns = [
-                i for i, seg in enumerate(extraction.segments) if seg.role in CONVERSATION_ROLES
+                i
+                for i, seg in enumerate(extraction.segments)
+                if seg.role in CONVERSATION_ROLES and seg.path[:1] != (ENVELOPE,)
             ]
             hit = self.detector.scan_conversation(
                 [

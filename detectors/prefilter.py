@@ -41,6 +41,13 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+SHORT_ANCHOR = 4  # anchors this short hide inside ordinary words (WORD_ANCHORS)
+
+
+def _word_start(lower: str, pos: int) -> bool:
+    return pos == 0 or not lower[pos - 1].isalnum()
+
+
 class Prefilter:
     def __init__(self, recognizers: Sequence[FastPatternRecognizer]) -> None:
         self.anchored = [r for r in recognizers if r.ANCHORS and not r.NUMERIC]
@@ -76,10 +83,19 @@ class Prefilter:
         out: list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]] = []
         woken: dict[int, list[int]] = {}
         for a, hits in found.items():
+            short = len(a) <= SHORT_ANCHOR and a[:1].isalnum()
+            starts: list[int] | None = None
             for k in self._wakes[a]:
-                woken.setdefault(k, []).extend(hits)
+                if short and self.anchored[k].WORD_ANCHORS:
+                    if starts is None:
+                        starts = [p for p in hits if _word_start(lower, p)]
+                    woken.setdefault(k, []).extend(starts)
+                else:
+                    woken.setdefault(k, []).extend(hits)
         for k in sorted(woken):
             r, positions = self.anchored[k], woken[k]
+            if not positions:
+                continue
             if len(positions) > MAX_OCCURRENCES:
                 out.append((r, None))
                 continue

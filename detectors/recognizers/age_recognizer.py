@@ -42,6 +42,7 @@ class AgeRecognizer(FastPatternRecognizer):
             0.45,
         ),
     )
+    WORD_ANCHORS = True
     ANCHORS = ("year-old", "years old", "year old", "years-old", "yrs old", "yr-old", "y/o",
                "y.o.", "yo ", " ans", " años", " jahre", " anni", " jaar", " lat", " ani",
                "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek")  # fmt: skip

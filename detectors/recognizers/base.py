@@ -105,6 +105,11 @@ class FastPatternRecognizer(PatternRecognizer):
     # Empty tuple: the engine decides (NUMERIC candidates, or always).
     ANCHORS: ClassVar[tuple[str, ...]] = ()
     NUMERIC: ClassVar[bool] = False  # run only on windows around digit runs
+    # True: a short anchor (up to SHORT_ANCHOR characters) that starts with a letter or
+    # digit counts only at the start of a word ("age" wakes the age rules in "age 42",
+    # not in "message"; "pan" not in "company"); longer ones match inside compounds too
+    # ("prüfnummer" in "Kartenprüfnummer")
+    WORD_ANCHORS: ClassVar[bool] = False
     # the window searched around each anchor occurrence: chars before / after it
     REACH: ClassVar[tuple[int, int]] = (64, 512)
     FLAGS: ClassVar[int] = 0

@@ -23,6 +23,7 @@ class CardVerificationCodeRecognizer(FastPatternRecognizer):
             0.85,
         ),
     )
+    WORD_ANCHORS = True
     ANCHORS = (
         "cvv",
         "cvc",

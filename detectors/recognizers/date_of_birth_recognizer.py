@@ -137,6 +137,7 @@ class DateOfBirthRecognizer(FastPatternRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = (Pattern("pii.date_of_birth", _CUE + _FILLER + START + _DATE, 0.85),)
+    WORD_ANCHORS = True
     ANCHORS = CUES
     REACH = (24, 72)
 

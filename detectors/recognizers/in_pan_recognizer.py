@@ -19,6 +19,7 @@ class InPanRecognizer(IdentifierRecognizer):
         ),
     )
     CONTEXT = ("pan", "permanent account", "income tax", "आयकर", "itr")
+    WORD_ANCHORS = True
     ANCHORS = ("pan", "permanent account", "income tax", "आयकर", "itr")
     NUMERIC = False
     REACH = (40, 48)

@@ -25,8 +25,25 @@ class InjectionRepeatedTokenRecognizer(InjectionRuleRecognizer):
     def run_rule(self, i, text, words_, counts=None):  # type: ignore[no-untyped-def]
         if len(text) < 2 * MIN_REPEATS or len(words_) >= 2 * math.sqrt(len(text)):
             return []
+        if not _has_run(text):
+            return []
         pattern = self.PATTERNS[0]
         return [
             self.result(m.start(), m.end(), pattern.score, pattern.name)
             for m in _REPEATED.finditer(text)
         ]
+
+
+_WORD = re.compile(r"\w{1,24}")
+
+
+def _has_run(text: str) -> bool:
+    """A necessary condition, cheap to test: MIN_REPEATS equal words in a row (the
+    regex, with its back-reference, is then run only where it can match)."""
+    run, last = 0, None
+    for word in _WORD.findall(text):
+        run = run + 1 if word == last else 1
+        if run >= MIN_REPEATS:
+            return True
+        last = word
+    return False

@@ -27,6 +27,7 @@ class MedicalRecordNumberRecognizer(FastPatternRecognizer):
             0.85,
         ),
     )
+    WORD_ANCHORS = True
     ANCHORS = ("mrn", "medical record", "med. rec", "med rec", "hospital", "chart", "patient",
                "health record", "record number", "krankenakte", "fallnummer", "patienten",
                "dossier", "historia", "nhc", "cartella", "patiënt")  # fmt: skip

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+import ahocorasick
 from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
@@ -149,29 +150,31 @@ class PersonNameRecognizer(FastPatternRecognizer):
         seen: set[tuple[int, int]] = set()
         # a text without capitals ("my name is vitoria"): the cue alone says "name"
         lowercase_text = lower == text
+        # every cue of every rule, found in one Aho-Corasick pass
+        found: dict[str, list[tuple[int, str]]] = {}
+        for end, (rules, cue) in self._cues().iter(lower):
+            for rule in rules:
+                found.setdefault(rule, []).append((end - len(cue) + 1, cue))
         for pattern, rx in self._compiled:
             starts: set[int] = set()
             line_mode = pattern.name not in ("pii.person_title", "pii.person_named")
-            for cue in self.CUES[pattern.name]:
-                pos = lower.find(cue)
-                while pos >= 0:
-                    if line_mode:
-                        # the cue's line starts at most LINE_REACH characters before it
-                        start = lower.rfind("\n", max(0, pos - LINE_REACH), pos) + 1
-                        if start == 0 and pos > LINE_REACH:
-                            start = -1
-                        if pattern.name == "pii.person_email":
-                            lt = text.rfind("<", max(0, pos - LINE_REACH), pos)
-                            low = max(start, lt - LINE_REACH)
-                            cut = max(text.rfind(c, low, lt) for c in ":,;") if lt > 0 else -1
-                            start = cut + 1 if cut >= 0 else (start if lt > 0 else -1)
-                        if start >= 0:
-                            starts.add(start)
-                    elif (pos == 0 or not lower[pos - 1].isalnum()) and (
-                        pos + len(cue) < len(lower) and not lower[pos + len(cue)].isalnum()
-                    ):
-                        starts.add(pos)
-                    pos = lower.find(cue, pos + len(cue))
+            for pos, cue in found.get(pattern.name, ()):
+                if line_mode:
+                    # the cue's line starts at most LINE_REACH characters before it
+                    start = lower.rfind("\n", max(0, pos - LINE_REACH), pos) + 1
+                    if start == 0 and pos > LINE_REACH:
+                        start = -1
+                    if pattern.name == "pii.person_email":
+                        lt = text.rfind("<", max(0, pos - LINE_REACH), pos)
+                        low = max(start, lt - LINE_REACH)
+                        cut = max(text.rfind(c, low, lt) for c in ":,;") if lt > 0 else -1
+                        start = cut + 1 if cut >= 0 else (start if lt > 0 else -1)
+                    if start >= 0:
+                        starts.add(start)
+                elif (pos == 0 or not lower[pos - 1].isalnum()) and (
+                    pos + len(cue) < len(lower) and not lower[pos + len(cue)].isalnum()
+                ):
+                    starts.add(pos)
             for start in sorted(starts):
                 m = rx.match(text, start)
                 if m is None:
@@ -188,6 +191,23 @@ class PersonNameRecognizer(FastPatternRecognizer):
                 seen.add(span)
                 out.append(self.result(span[0], span[1], pattern.score, pattern.name))
         return out
+
+    _automaton: ClassVar[ahocorasick.Automaton | None] = None
+
+    @classmethod
+    def _cues(cls) -> ahocorasick.Automaton:
+        """One automaton over the cues of all rules: cue -> (its rules, the cue)."""
+        if cls._automaton is None:
+            rules: dict[str, list[str]] = {}
+            for rule, cues in cls.CUES.items():
+                for cue in cues:
+                    rules.setdefault(cue, []).append(rule)
+            automaton = ahocorasick.Automaton()
+            for cue, names in rules.items():
+                automaton.add_word(cue, (tuple(names), cue))
+            automaton.make_automaton()
+            cls._automaton = automaton
+        return cls._automaton
 
     def _name_span(
         self, text: str, m: re.Match[str], rule: str, lowercase_text: bool = False

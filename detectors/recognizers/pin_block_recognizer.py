@@ -22,6 +22,7 @@ class PinBlockRecognizer(FastPatternRecognizer):
             0.45,
         ),
     )
+    WORD_ANCHORS = True
     ANCHORS = ("pin",)
     REACH = (8, 64)
     # "PIN 1234" is a card PIN only around card words; a PIN block is one by its shape

@@ -17,6 +17,7 @@ class StreetAddressNamedRecognizer(FastPatternRecognizer):
 
     ENTITY = "STREET_ADDRESS"
     PATTERNS = PATTERNS
+    WORD_ANCHORS = True
     ANCHORS = (
         "straße", "strasse", "str.", "gasse", "allee", "platz", "damm", "chaussee", "straat",
         "laan", "plein", "gracht", "kade", "singel", "gatan", "vägen", "gränd", "torget",

@@ -27,6 +27,7 @@ class UsDriverLicenseRecognizer(FastPatternRecognizer):
             0.85,
         ),
     )  # fmt: skip
+    WORD_ANCHORS = True
     ANCHORS = ("driver", "driving", "dl", "führerschein", "fuhrerschein", "permis", "licencia",
                "carnet", "patente", "rijbewijs")  # fmt: skip
     REACH = (0, 72)

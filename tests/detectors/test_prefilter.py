@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmwall.detectors.prefilter import MAX_OCCURRENCES, Prefilter
+from llmwall.detectors.prefilter import MAX_OCCURRENCES, SHORT_ANCHOR, Prefilter
 from llmwall.detectors.recognizers import PII_AND_SECRETS
 
 PREFILTER = Prefilter([cls() for cls in PII_AND_SECRETS])
@@ -27,7 +27,14 @@ def _expected(lower: str) -> list[tuple[str, list[tuple[int, int]] | None]]:
     found = _reference(lower)
     out: list[tuple[str, list[tuple[int, int]] | None]] = []
     for r in PREFILTER.anchored:
-        positions = sorted(p for a in r.ANCHORS for p in found.get(a, ()))
+        positions = sorted(
+            p
+            for a in r.ANCHORS
+            for p in found.get(a, ())
+            if not (r.WORD_ANCHORS and len(a) <= SHORT_ANCHOR and a[:1].isalnum())
+            or p == 0
+            or not lower[p - 1].isalnum()
+        )
         if not positions:
             continue
         if len(positions) > MAX_OCCURRENCES:
