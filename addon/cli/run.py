@@ -78,6 +78,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _supervise(args: argparse.Namespace, config: Config, count: int) -> int:
     from llmwall.addon import workers
 
+    from llmwall.audit.log import AuditLog
+    from llmwall.ca.authority import ensure_ca
+
+    # What the workers share is made once, here: started together on a new home, each
+    # would otherwise create its own CA (and audit keys), and clients would trust one.
+    config.home.mkdir(parents=True, exist_ok=True)
+    ensure_ca(config.home)
+    AuditLog.open(config.audit_db, config.home, **config.audit).close()
     host, port = config.listen_host, config.listen_port
     if port == 0:  # one port for all of them, chosen now
         port = workers.free_port(host)
