@@ -120,7 +120,8 @@ def main() -> None:
     rows = []
     try:
         addon = tmp / "redirect.py"
-        addon.write_text(REDIRECT_ADDON.format(port=int(fake_url.rsplit(":", 1)[1])))
+        port = int(fake_url.rsplit(":", 1)[1])
+        addon.write_text(REDIRECT_ADDON.format(port=port, tool_port=port))  # no tool host here
         mport, mconf = free_port(), tmp / "mitm"
         mitmdump = str(Path(sys.executable).with_name("mitmdump"))
         options = [
