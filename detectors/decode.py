@@ -1,9 +1,11 @@
-"""Find encoded blobs (base64, hex, URL-encoding) and decode the ones that hold text."""
+"""Find encoded blobs (base64, hex, URL-encoding) and decode the ones that hold text;
+undo character references (`&#64;`, `&commat;`) and backslash escapes (`\\u0040`)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 from urllib.parse import unquote
 
@@ -14,6 +16,31 @@ _URL = re.compile(r"(?:[^%\s]{0,40}%[0-9A-Fa-f]{2}){4,}[^%\s]{0,40}")
 _MIN_BLOB = 24
 
 MAX_BLOBS = 16
+
+# an HTML/XML character reference or a backslash escape, as a model reads it
+MARKUP_ESCAPE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2})"
+)
+_BACKSLASH = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2}))")
+
+
+def unescape_markup(text: str) -> str | None:
+    """`text` with its character references and backslash escapes decoded, or None when
+    it has none (the common case costs two `in` tests)."""
+    if ("&" not in text and "\\" not in text) or not MARKUP_ESCAPE.search(text):
+        return None
+    out = html.unescape(text) if "&" in text else text
+    if "\\" in out:
+        out = _BACKSLASH.sub(_escaped_char, out)
+    return out if out != text else None
+
+
+def _escaped_char(m: re.Match[str]) -> str:
+    code = int(m.group(1) or m.group(2) or m.group(3), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return m.group(0)
+    return chr(code)
 
 
 def _texty(raw: bytes) -> str | None:

@@ -12,9 +12,13 @@ Two ways a value escapes a pattern while the model still reads it:
   offsets, so it covers the original
   characters, the invisible ones between them included, and a redaction replaces exactly
   those and leaves the bytes around them as they were.
-- Encoding: a value wrapped in base64 (standard or URL-safe) or percent-encoding. Each such
+- Encoding: a value wrapped in base64 (standard or URL-safe), percent-encoding, HTML
+  character references (`alice&#64;corp.com`) or backslash escapes (`\\u0040`). Each such
   token that decodes to readable text is scanned; a finding inside it is reported on the
   whole encoded token (redacting it removes the encoded value).
+- Spelling: a value typed one character at a time (`A K I A ...`, `5 3 6 - 2 2 - ...`) is
+  read joined up, and an address written `alice [at] corp [dot] com` as the address it
+  spells; a finding covers the whole spelled-out run.
 
 `scan` is the detector's pattern scan (no NER, no injection scoring: those have their own
 normalization). Text without suspicious characters or encoded tokens costs one regex
@@ -29,23 +33,42 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 
+from llmwall.detectors.decode import MARKUP_ESCAPE, unescape_markup
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
 # full-width digits, letters and @ (not the full-width punctuation CJK text is full of),
 # circled and mathematical alphanumerics, tags
-_SUSPICIOUS = re.compile(
+_HIDING = (
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u2460-\u24ff\u3164\ufe00-\ufe0f\ufeff\uff10-\uff19\uff20-\uff3a"
     "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f]"
-    # a Cyrillic or Greek letter touching a Latin letter, a digit or @
-    "|[A-Za-z0-9@][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9@]"
 )
+_SUSPICIOUS = re.compile(
+    _HIDING
+    # a Cyrillic or Greek letter touching a Latin letter, a digit or @
+    + "|[A-Za-z0-9@][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][A-Za-z0-9@]"
+)
+# text with no Greek or Cyrillic at all (most of it) needs only the one character class,
+# which `re` scans four times faster than the alternation above
+_HIDING_ONLY = re.compile(_HIDING)
+_GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _B64_TOKEN = re.compile(
     r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])"
 )  # in a word
 _PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
+# one character at a time: a cheap test (a literal first character) before the full run
+_SPACED_HINT = re.compile(r" \S \S \S ")
+_SPACED = re.compile(r"(?<!\S)\S(?: \S){7,}(?!\S)")
+# "alice [at] corp [dot] com", "(at)", "{at}", "<at>"
+_AT_HINT = (re.compile(r"at ?[\]\)\}>]"), re.compile(r"AT ?[\]\)\}>]"))
+_OPEN, _CLOSE = r"[ \t]*[\[\(\{<][ \t]*", r"[ \t]*[\]\)\}>][ \t]*"
+_SPELLED_AT = re.compile(
+    r"(?<![\w.+-])([\w.+-]{1,64})" + _OPEN + r"(?i:at)" + _CLOSE
+    + r"([\w-]{1,63}(?:(?:" + _OPEN + r"(?i:dot)" + _CLOSE + r"|\.)[\w-]{1,63}){1,4})"
+)  # fmt: skip
+_SPELLED_DOT = re.compile(_OPEN + r"(?i:dot)" + _CLOSE)
 MAX_TOKENS = 32  # encoded tokens decoded per text
 WINDOW = 64  # characters around a suspicious one that are folded and scanned again
 MIN_DECODED = 6
@@ -86,7 +109,8 @@ def _windows(text: str) -> list[tuple[int, int]]:
     """Spans around suspicious characters (WINDOW either side, widened to whitespace),
     merged: only these are folded and scanned again, not a whole long text."""
     spans: list[tuple[int, int]] = []
-    for m in _SUSPICIOUS.finditer(text):
+    rx = _SUSPICIOUS if _GREEK_CYRILLIC.search(text) else _HIDING_ONLY
+    for m in rx.finditer(text):
         lo, hi = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
         while lo > 0 and not text[lo - 1].isspace() and m.start() - lo < 2 * WINDOW:
             lo -= 1
@@ -104,7 +128,7 @@ def _at(f: Finding, start: int, end: int, how: str) -> Finding:
 
 
 def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
-    found: list[tuple[int, int, str, str]] = []
+    found = _spelled(text) + _unescaped_tokens(text)
     if "%" in text:
         for m in _PCT_TOKEN.finditer(text):
             unquoted = unquote(m.group(0), errors="replace")
@@ -126,6 +150,49 @@ def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
                 found.append((start + m.start(), start + m.end(), text_of, "+base64"))
             if len(found) >= MAX_TOKENS:
                 return found
+    return found
+
+
+def _unescaped_tokens(text: str) -> list[tuple[int, int, str, str]]:
+    """Whitespace-delimited tokens holding a character reference or backslash escape,
+    decoded (found escape by escape and widened by hand: a regex that matched the whole
+    token would retry inside every long word)."""
+    found: list[tuple[int, int, str, str]] = []
+    if "&" not in text and "\\" not in text:
+        return found
+    end = -1
+    for m in MARKUP_ESCAPE.finditer(text):
+        if m.start() < end:
+            continue  # inside the token already taken
+        start = m.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = m.end()
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        plain = unescape_markup(text[start:end])
+        if plain:
+            found.append((start, end, plain, "+unescaped"))
+        if len(found) >= MAX_TOKENS:
+            break
+    return found
+
+
+def _spelled(text: str) -> list[tuple[int, int, str, str]]:
+    """Values spelled out: one character at a time, or an address with [at] and [dot]."""
+    found: list[tuple[int, int, str, str]] = []
+    hint = _SPACED_HINT.search(text)
+    if hint:
+        for m in _SPACED.finditer(text, max(0, hint.start() - 1)):
+            found.append((m.start(), m.end(), m.group(0).replace(" ", ""), "+spaced"))
+            if len(found) >= MAX_TOKENS:
+                return found
+    if any(h.search(text) for h in _AT_HINT):
+        for m in _SPELLED_AT.finditer(text):
+            domain = _SPELLED_DOT.sub(".", m.group(2))
+            found.append((m.start(), m.end(), f"{m.group(1)}@{domain}", "+spelled"))
+            if len(found) >= MAX_TOKENS:
+                break
     return found
 
 
