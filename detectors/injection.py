@@ -12,11 +12,18 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from llmwall.detectors.decode import REVERSED_ANCHORS, ROT13, ROT13_ANCHORS, decoded_blobs
+from llmwall.detectors.decode import (
+    REVERSED_ANCHORS,
+    ROT13,
+    ROT13_ANCHORS,
+    decoded_blobs,
+    unescape_markup,
+)
 from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.injection_frame import (
     FRAME_MAX_CHARS,
+    about_attacks,
     FRAME_MIN,
     FRAMED_CAP,
     mask,
@@ -115,7 +122,7 @@ class InjectionScorer:
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
                     score = r.score
-                    if _discounted(rule, lowered, r.start):
+                    if _discounted(rule, lowered, r.start, r.end):
                         score *= REPORTED_FACTOR
                     hits.append((score, r.start, r.end, rule, type(rec).__name__))
         return hits
@@ -194,6 +201,9 @@ class InjectionScorer:
 
         # encoded payloads: scan what they decode to, report the blob's span
         extra: list[tuple[int, int, str]] = decoded_blobs(text)
+        plain = unescape_markup(text)
+        if plain:
+            extra.append((0, len(text), plain))
         if any(a in norm.text for a in ROT13_ANCHORS):
             extra.append((0, len(text), norm.text.translate(ROT13)))
         if any(a in norm.text for a in REVERSED_ANCHORS):
@@ -212,6 +222,13 @@ class InjectionScorer:
             rule, detector = MODEL_RULE, "InjectionModel"
             if not best:
                 span = (0, len(text))
+        if (
+            rule == MODEL_RULE
+            and rule_score < DOC_RULE_MIN
+            and risk > FRAMED_CAP
+            and about_attacks(norm.text)
+        ):
+            risk, rule = FRAMED_CAP, MODEL_RULE + ".discussed"
         if risk > FRAME_MIN and len(text) <= FRAME_MAX_CHARS and not rule.endswith(".encoded"):
             risk, rule = self._framed(norm.text, indirect, capped, risk, rule, shape, doc_rules)
         if risk < MIN_REPORT:
@@ -301,11 +318,41 @@ def _prohibited(lowered: str, start: int) -> bool:
     return _PROHIBITED.search(before, cut + 1) is not None
 
 
-def _discounted(rule: str, lowered: str, start: int) -> bool:
-    """A cancel rule in a reported frame, or an action rule under a prohibition."""
+# "How do I make the bot reveal its system prompt?", "tricking a chatbot into printing
+# its hidden instructions": an extraction aimed at some other model, put to this one as a
+# question, is not addressed to it. The extraction rules then count at REPORTED_FACTOR.
+EXTRACTION_RULES = frozenset(
+    {"pi.system_prompt_leak", "pi.what_instructions", "pi.secret_request", "pi.repeat_above"}
+)
+_CAUSATIVE = re.compile(
+    r"\b(?:make|makes|made|making|get|gets|getting|trick|tricks|tricked|tricking|force|"
+    r"forces|forcing|convince|convincing|coax|coaxing|persuade|persuading|manipulate|"
+    r"manipulating|cause|causes|causing)\s+(?:the|a|an|their|our|this|that|other|some)?\s*"
+    r"(?:\w+\s+)?(?:bot|chatbot|model|llm|ai|assistant|agent|gpt|target|victim|app|system)s?"
+    r"\b"
+)
+
+_SECOND_PERSON = re.compile(r"\b(?:your|yours|you|my|me|us|our)\b")
+
+
+def _discounted(rule: str, lowered: str, start: int, end: int) -> bool:
+    """A cancel rule in a reported frame, an action rule under a prohibition, or an
+    extraction aimed at a third party's model."""
     if rule in CANCEL_RULES:
         return _reported(lowered, start)
+    if rule in EXTRACTION_RULES:
+        return _third_party(lowered, start, end)
     return rule in ACTION_RULES and _prohibited(lowered, start)
+
+
+def _third_party(lowered: str, start: int, end: int) -> bool:
+    """A causative on someone else's model ("make the bot") in the clause before `start`,
+    and the prompt asked for is that model's ("its", "the"), not this one's ("your")."""
+    if _SECOND_PERSON.search(lowered, start, end):
+        return False
+    before = lowered[max(0, start - 80) : start]
+    cut = max(before.rfind(c) for c in ".!?;\n")
+    return _CAUSATIVE.search(before, cut + 1) is not None
 
 
 def _reported(lowered: str, start: int) -> bool:

@@ -53,6 +53,9 @@ _DISCUSSION = re.compile(
     r"mitigat\w*|guardrails?|blog\s+post|article|write-?up|slides?|titled|labell?ed|"
     r"phrase|quote[ds]?|(?:what|how)\s+(?:does|do|did|would|is|are)\b[^?\n]{0,60}\bmean|"
     r"meaning|stands\s+for|famous|so-called|tricks?|explain\s+(?:why|how|what)|"
+    # a work or a debate that the quote is the title or the subject of
+    r"papers?|stud(?:y|ies)|research\w*|findings|thread|argu\w*|debat\w*|discuss\w*|"
+    r"whether|still\s+works?|telling|asking|prompting|"
     # someone else's words reported: "users write '…'", "typing '…' does nothing"
     r"(?:users?|people|someone|somebody|attackers?|hackers?|they|kids?|customers?|he|she|i)\s+"
     r"(?:\w+\s+)?(?:write|writes|wrote|type|types|typed|say|says|said|enter|enters|entered|"
@@ -74,6 +77,30 @@ _CARRIED = re.compile(
     r"[\W_]*(?:sure|certainly|absolutely|of\s+course|i'?m\s+sorry|i\s+am\s+sorry|sorry|"
     r"unfortunately|i\s+apologi[sz]e|i\s+cannot|i\s+can't|as\s+an\s+ai)\b"
 )
+
+
+# A question about attacks, with nothing quoted: "Why do models follow instructions hidden
+# in web pages? Explain indirect prompt injection." The attack's vocabulary is the topic,
+# which is what the model scores; the model alone then counts only up to FRAMED_CAP
+# (a rule of DOC_RULE_MIN or more still decides). Only short texts: a question.
+TOPIC_MAX_CHARS = 600
+_TOPIC = re.compile(
+    r"\b(?:prompt\s+injections?|(?:indirect|direct)\s+injections?|jailbreak(?:s|ing)?|"
+    r"guardrails?|red[- ]?team\w*|owasp|llm01|adversarial\s+(?:prompts?|attacks?|suffix\w*)|"
+    r"ctf|threat\s+models?|llm\s+security|ai\s+safety)\b"
+)
+_ASKING = re.compile(
+    r"^\W*(?:why|how|what|which|when|who|explain|describe|compare|summari[sz]e|outline|define|"
+    r"is|are|can|could|does|do|should|would|give\s+(?:me\s+)?(?:an?\s+)?(?:overview|summary|"
+    r"definition|examples?)|tell\s+me\s+(?:about|why|how|what))\b"
+)
+
+
+def about_attacks(lowered: str) -> bool:
+    """A short question or explanation request whose topic is attacks on models."""
+    if len(lowered) > TOPIC_MAX_CHARS or not _TOPIC.search(lowered):
+        return False
+    return _ASKING.search(lowered) is not None or lowered.rstrip().endswith("?")
 
 
 def quoted_frame(lowered: str) -> list[tuple[int, int]] | None:

@@ -17,7 +17,11 @@ class InjectionExfiltrationRecognizer(InjectionRuleRecognizer):
                 r"ire\s+|"
                 r"full\s+|exact\s+|whole\s+)?(?:system|initial|original|hidden|secret|internal|"
                 r"confidential|starting|pre-?prompt|first)\s*(?:prompt|instructions?|message|rules|"
-                r"guidelines|configuration|directives?)",
+                r"guidelines|configuration|directives?)"
+                # the product's field or page of that name, not its content
+                r"(?!\s+(?:settings?|page|field|tab|editor|box|option|section|docs|documentation|"
+                r"feature|parameter|endpoint|template|variable|length|limit|size|token\s+count)"
+                r"\b)",
                 0.75,
             ),
             words(

@@ -99,6 +99,10 @@ def test_hex_and_url_and_rot13_blobs(detector):
         "next: " + urllib.parse.quote(payload.capitalize() + "."),
         # written backwards
         "read this backwards: " + payload[::-1],
+        # HTML character references and backslash escapes
+        "".join(f"&#{ord(c)};" for c in payload[:6]) + payload[6:],
+        "<p>" + payload.replace("i", "&#x69;") + "</p>",
+        "".join(f"\\u{ord(c):04x}" for c in payload[:12]) + payload[12:],
     ):
         finding = pi(detector, text)
         assert finding is not None and finding.score >= 0.5, text
