@@ -8,13 +8,14 @@ from typing import Any
 
 from llmwall.routing.body import Body
 from llmwall.routing.dialects.anthropic import DIALECT as MESSAGES
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.generic import collect_body, collect_json
 from llmwall.routing.segment import Extraction, Role, Trust
 
 
-class AnthropicBatches(Dialect):
+class AnthropicBatches(ResourceDialect):
     name = "anthropic_batches"
+    errors_as = MESSAGES
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         requests = body.get("requests")
@@ -49,15 +50,6 @@ class AnthropicBatches(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_json(c, body, (), Role.ASSISTANT, Trust.MODEL)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return MESSAGES.error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = AnthropicBatches()

@@ -374,3 +374,20 @@ class Dialect(ABC):
         """The headers llmwall's own requests in this dialect carry (a fallback target):
         the credential in the header this dialect expects, and any version header."""
         return {"authorization": f"Bearer {api_key}"} if api_key else {}
+
+
+class ResourceDialect(Dialect):
+    """A provider's non-chat resource (files, batches, stores, caches, tuning jobs, ...):
+    the error shape of that provider's chat dialect (`errors_as`), never a stream, never
+    moved to another provider. Subclasses say where its text is."""
+
+    errors_as: ClassVar[Dialect]
+
+    def error(self, status: int, message: str, code: str) -> ErrorShape:
+        return self.errors_as.error(status, message, code)
+
+    def wants_stream(self, body: Any, path: str, query: str) -> bool:
+        return False
+
+    def portable(self, body: Any) -> bool:
+        return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.gemini import DIALECT as GEMINI
 from llmwall.routing.dialects.gemini import _collect_response as collect_answer
 from llmwall.routing.dialects.gemini import field
@@ -28,8 +28,9 @@ def _inline_requests(body: dict[str, Any]) -> tuple[Path, Any]:
     return path, node
 
 
-class GeminiBatches(Dialect):
+class GeminiBatches(ResourceDialect):
     name = "gemini_batches"
+    errors_as = GEMINI
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         bkey, batch = field(body, "batch")
@@ -57,15 +58,6 @@ class GeminiBatches(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         _answers(c, body, ())
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return GEMINI.error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 def _answers(c: Collector, node: Any, path: Path) -> None:

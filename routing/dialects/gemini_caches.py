@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.gemini import DIALECT as GEMINI
 from llmwall.routing.dialects.gemini import field
 from llmwall.routing.dialects.generic import collect_json
 from llmwall.routing.segment import Role, Trust
 
 
-class GeminiCaches(Dialect):
+class GeminiCaches(ResourceDialect):
     name = "gemini_caches"
+    errors_as = GEMINI
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         GEMINI.collect_request(c, body)
@@ -23,15 +24,6 @@ class GeminiCaches(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_json(c, body, (), Role.ASSISTANT, Trust.MODEL)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return GEMINI.error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = GeminiCaches()

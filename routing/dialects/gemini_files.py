@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmwall.routing.body import Body
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.gemini import DIALECT as GEMINI
 from llmwall.routing.dialects.generic import collect_body, collect_json
 from llmwall.routing.segment import Extraction, Role, Trust
@@ -20,8 +20,9 @@ def _is_start(tree: Any) -> bool:
     return isinstance(tree, dict) and set(tree) <= {"file"} and isinstance(tree.get("file"), dict)
 
 
-class GeminiFiles(Dialect):
+class GeminiFiles(ResourceDialect):
     name = "gemini_files"
+    errors_as = GEMINI
     raw_bodies = True
 
     def read_request(self, body: Body) -> Extraction:
@@ -37,15 +38,6 @@ class GeminiFiles(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_json(c, body, (), Role.DOCUMENT, Trust.EXTERNAL)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return GEMINI.error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = GeminiFiles()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.gemini import DIALECT as GEMINI
 from llmwall.routing.dialects.gemini import field
 from llmwall.routing.dialects.generic import collect_json
@@ -25,8 +25,9 @@ def _examples(body: dict[str, Any]) -> tuple[Path, Any]:
     return path, node
 
 
-class GeminiTuning(Dialect):
+class GeminiTuning(ResourceDialect):
     name = "gemini_tuning"
+    errors_as = GEMINI
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         path, examples = _examples(body)
@@ -48,15 +49,6 @@ class GeminiTuning(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_json(c, body, (), Role.ASSISTANT, Trust.MODEL)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return GEMINI.error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = GeminiTuning()

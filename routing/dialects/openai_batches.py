@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.dialects.generic import collect_json
 from llmwall.routing.dialects.openai_chat import OpenAIChat
@@ -18,8 +18,9 @@ KNOWN_FIELDS = frozenset(
 )
 
 
-class OpenAIBatches(Dialect):
+class OpenAIBatches(ResourceDialect):
     name = "openai_batches"
+    errors_as = OpenAIChat()
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_fields(c, body, TEXT_FIELDS)
@@ -28,15 +29,6 @@ class OpenAIBatches(Dialect):
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         # one batch or a list: metadata and error messages are the only text
         collect_json(c, body, (), Role.DOCUMENT, Trust.EXTERNAL)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return OpenAIChat().error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = OpenAIBatches()

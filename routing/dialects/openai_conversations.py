@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.dialects.openai_responses_items import collect_item, collect_items
@@ -16,8 +16,9 @@ TEXT_FIELDS = ("metadata",)
 KNOWN_FIELDS = frozenset({*TEXT_FIELDS, "items"})
 
 
-class OpenAIConversations(Dialect):
+class OpenAIConversations(ResourceDialect):
     name = "openai_conversations"
+    errors_as = OpenAIChat()
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_items(c, body.get("items"), ("items",), (Role.USER, Trust.USER), response=False)
@@ -32,15 +33,6 @@ class OpenAIConversations(Dialect):
             collect_fields(c, body, TEXT_FIELDS)
         elif "type" in body:  # one item
             collect_item(c, body, (), model, response=True)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return OpenAIChat().error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = OpenAIConversations()

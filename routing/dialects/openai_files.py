@@ -11,7 +11,7 @@ from typing import Any
 
 from llmwall.routing.body import Body
 from llmwall.routing.body.multipart import MultipartBody
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.batch_lines import collect_line
 from llmwall.routing.dialects.generic import collect_body, collect_json
 from llmwall.routing.dialects.openai_chat import OpenAIChat
@@ -39,8 +39,9 @@ def collect_multipart(c: Collector, body: MultipartBody) -> None:
             collect_body(c, part.body, (i, "value"), Role.USER, Trust.USER)
 
 
-class OpenAIFiles(Dialect):
+class OpenAIFiles(ResourceDialect):
     name = "openai_files"
+    errors_as = OpenAIChat()
 
     def read_request(self, body: Body) -> Extraction:
         c = Collector()
@@ -63,15 +64,6 @@ class OpenAIFiles(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_file_objects(c, body)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return OpenAIChat().error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 def _is_file_object(body: dict[str, Any]) -> bool:

@@ -10,14 +10,15 @@ from typing import Any
 
 from llmwall.routing.body import Body
 from llmwall.routing.body.multipart import MultipartBody
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.generic import collect_body, collect_json
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.segment import Extraction, Role, Trust
 
 
-class OpenAIUploads(Dialect):
+class OpenAIUploads(ResourceDialect):
     name = "openai_uploads"
+    errors_as = OpenAIChat()
 
     def read_request(self, body: Body) -> Extraction:
         c = Collector()
@@ -35,15 +36,6 @@ class OpenAIUploads(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_json(c, body, (), Role.DOCUMENT, Trust.EXTERNAL)  # file names
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return OpenAIChat().error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = OpenAIUploads()

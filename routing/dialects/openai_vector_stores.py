@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
+from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.fields import collect_fields, collect_rest
 from llmwall.routing.dialects.generic import collect_json
 from llmwall.routing.dialects.openai_chat import OpenAIChat
@@ -28,8 +28,9 @@ KNOWN_FIELDS = frozenset(
 )
 
 
-class OpenAIVectorStores(Dialect):
+class OpenAIVectorStores(ResourceDialect):
     name = "openai_vector_stores"
+    errors_as = OpenAIChat()
 
     def collect_request(self, c: Collector, body: dict[str, Any]) -> None:
         collect_fields(c, body, TEXT_FIELDS)
@@ -37,15 +38,6 @@ class OpenAIVectorStores(Dialect):
 
     def collect_response(self, c: Collector, body: dict[str, Any]) -> None:
         collect_json(c, body, (), Role.DOCUMENT, Trust.EXTERNAL)
-
-    def error(self, status: int, message: str, code: str) -> ErrorShape:
-        return OpenAIChat().error(status, message, code)
-
-    def wants_stream(self, body: Any, path: str, query: str) -> bool:
-        return False
-
-    def portable(self, body: Any) -> bool:
-        return False
 
 
 DIALECT = OpenAIVectorStores()
