@@ -86,7 +86,8 @@ class Prefilter:
             short = len(a) <= SHORT_ANCHOR and a[:1].isalnum()
             starts: list[int] | None = None
             for k in self._wakes[a]:
-                if short and self.anchored[k].WORD_ANCHORS:
+                word = self.anchored[k].WORD_ANCHORS
+                if short and (word is True or (word and a in word)):
                     if starts is None:
                         starts = [p for p in hits if _word_start(lower, p)]
                     woken.setdefault(k, []).extend(starts)

@@ -108,8 +108,9 @@ class FastPatternRecognizer(PatternRecognizer):
     # True: a short anchor (up to SHORT_ANCHOR characters) that starts with a letter or
     # digit counts only at the start of a word ("age" wakes the age rules in "age 42",
     # not in "message"; "pan" not in "company"); longer ones match inside compounds too
-    # ("prüfnummer" in "Kartenprüfnummer")
-    WORD_ANCHORS: ClassVar[bool] = False
+    # ("prüfnummer" in "Kartenprüfnummer"). A set: only those anchors are word starts
+    # (street prefixes such as "via " are; suffixes such as "laan" in "Herenlaan" are not)
+    WORD_ANCHORS: ClassVar[bool | frozenset[str]] = False
     # the window searched around each anchor occurrence: chars before / after it
     REACH: ClassVar[tuple[int, int]] = (64, 512)
     FLAGS: ClassVar[int] = 0

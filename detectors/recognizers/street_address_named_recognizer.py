@@ -17,7 +17,8 @@ class StreetAddressNamedRecognizer(FastPatternRecognizer):
 
     ENTITY = "STREET_ADDRESS"
     PATTERNS = PATTERNS
-    WORD_ANCHORS = True
+    # the prefixes start a word; the suffixes end one ("Sonnenweg", "Herenlaan", "Bergstr.")
+    WORD_ANCHORS = frozenset({"c/", "av.", "via ", "rua ", "ul.", "al.", "os.", "pl."})
     ANCHORS = (
         "straße", "strasse", "str.", "gasse", "allee", "platz", "damm", "chaussee", "straat",
         "laan", "plein", "gracht", "kade", "singel", "gatan", "vägen", "gränd", "torget",

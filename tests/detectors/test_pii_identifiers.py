@@ -93,6 +93,10 @@ CASES = [
     ("Hauptstraße 5, 10115 Berlin", [("STREET_ADDRESS", "Hauptstraße 5, 10115 Berlin")]),
     ("12 rue de la Paix, 75002 Paris", [("STREET_ADDRESS", "12 rue de la Paix, 75002 Paris")]),
     ("Calle Mayor 10, 28013 Madrid", [("STREET_ADDRESS", "Calle Mayor 10, 28013 Madrid")]),
+    # street-type suffixes inside the name's one word (short anchors, not at a word start)
+    ("Ship to Sonnenweg 215, 20095 Hamburg", [("STREET_ADDRESS", "Sonnenweg 215, 20095 Hamburg")]),
+    ("Adres: Herenlaan 54, 3511 LX Utrecht", [("STREET_ADDRESS", "Herenlaan 54, 3511 LX Utrecht")]),
+    ("Address: Bergstr. 68, 50667 Köln", [("STREET_ADDRESS", "Bergstr. 68, 50667 Köln")]),
     ("I walked 5 blocks down Oak Street", []),
     ("Read Chapter 12, Section 4.", []),
     # e-mail on private, reserved and internationalised domains; not files nor ssh remotes

@@ -31,7 +31,11 @@ def _expected(lower: str) -> list[tuple[str, list[tuple[int, int]] | None]]:
             p
             for a in r.ANCHORS
             for p in found.get(a, ())
-            if not (r.WORD_ANCHORS and len(a) <= SHORT_ANCHOR and a[:1].isalnum())
+            if not (
+                (r.WORD_ANCHORS is True or (r.WORD_ANCHORS and a in r.WORD_ANCHORS))
+                and len(a) <= SHORT_ANCHOR
+                and a[:1].isalnum()
+            )
             or p == 0
             or not lower[p - 1].isalnum()
         )
