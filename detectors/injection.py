@@ -23,9 +23,9 @@ from llmwall.detectors.entities import PROMPT_INJECTION
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.injection_frame import (
     FRAME_MAX_CHARS,
-    about_attacks,
     FRAME_MIN,
     FRAMED_CAP,
+    about_attacks,
     mask,
     quoted_frame,
 )

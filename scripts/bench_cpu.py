@@ -52,7 +52,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="llmwall-bench-cpu-"))
     ca, cert, key = make_ca_and_server(tmp / "fake-ca")
     fake = subprocess.Popen(
-        [sys.executable, "-c", FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key), tool=None)],
+        [
+            sys.executable,
+            "-c",
+            FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key), tool=None),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

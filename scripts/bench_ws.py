@@ -215,7 +215,11 @@ def bench_proxy(rounds: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="llmwall-bench-ws-"))
     ca, cert, key = make_ca_and_server(tmp / "fake-ca")
     fake = subprocess.Popen(
-        [sys.executable, "-c", FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key), tool=None)],
+        [
+            sys.executable,
+            "-c",
+            FAKE_SERVER.format(repo=str(REPO), cert=str(cert), key=str(key), tool=None),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env=subprocess_env(),

@@ -77,7 +77,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _supervise(args: argparse.Namespace, config: Config, count: int) -> int:
     from llmwall.addon import workers
-
     from llmwall.audit.log import AuditLog
     from llmwall.ca.authority import ensure_ca
 

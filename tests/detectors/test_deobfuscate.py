@@ -64,7 +64,11 @@ def _found(text: str) -> list[tuple[str, str]]:
         # spelled out a character at a time, or with [at] and [dot]
         (f"the key is {' '.join(KEY)} ok", "AWS_ACCESS_KEY_ID", " ".join(KEY)),
         ("my ssn is 5 3 6 - 2 2 - 8 7 3 4", "US_SSN", "5 3 6 - 2 2 - 8 7 3 4"),
-        ("mail maria.lopez [at] example [dot] com", "EMAIL_ADDRESS", "maria.lopez [at] example [dot] com"),
+        (
+            "mail maria.lopez [at] example [dot] com",
+            "EMAIL_ADDRESS",
+            "maria.lopez [at] example [dot] com",
+        ),
         ("mail maria.lopez(AT)example.com", "EMAIL_ADDRESS", "maria.lopez(AT)example.com"),
     ],
 )
