@@ -23,25 +23,29 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я][^\W\d_]*(?:['’\-][^\W\d_]+)*\.?")
 # the next word of a name: one space, then a word
 _NEXT = re.compile(r" ([^\W\d_]+(?:['’\-][^\W\d_]+)*\.?)")
-# given names in the list that are, more often than not, something else
-_NOT_GIVEN_WORDS = """
+# given names in the list that are, more often than not, something else; many are
+# ordinary surnames too ("Jessica Lee", "Tom Brown"), so they may follow a given name
+_AMBIGUOUS_WORDS = """
     will may mark bill grant rose hope joy faith june april august rich young long king
     price white brown green black page lane art case chance chase cliff dean drew glen gay
-    guy jack lee major miles norman pat penny ray rich rob sandy skip sue summer troy van
-    victor walker wade ward dear love star sky sun dawn day night early late best bonnie
-    tales christian golden royal princess prince lady carry song roma france german paris
-    florence georgia virginia carolina dakota jordan israel china india asia lincoln
-    sunday monday tuesday wednesday thursday friday saturday january february march july
-    september october november december street road lane north south east west an in on
-    at by is it be so do no go me my we us or to the and for but not all are was has had
-    his her can see say new one two mi me mein mon ma mijn meu il la le el"""
-_NOT_GIVEN = frozenset(_NOT_GIVEN_WORDS.split())
+    guy jack lee major miles norman pat penny ray rob sandy skip sue summer troy van
+    victor walker wade ward love star sky sun dawn day early late best bonnie golden royal
+    christian"""
+# never a name in a name's place: the calendar, directions, places, small words
+_NEVER_WORDS = """
+    dear night tales princess prince lady carry song roma france german paris florence
+    georgia virginia carolina dakota jordan israel china india asia lincoln sunday monday
+    tuesday wednesday thursday friday saturday january february march july september
+    october november december street road north south east west an in on at by is it be
+    so do no go me my we us or to the and for but not all are was has had his her can see
+    say new one two mi mein mon ma mijn meu il la le el"""
+_NOT_GIVEN = frozenset(_AMBIGUOUS_WORDS.split()) | frozenset(_NEVER_WORDS.split())
 # words that end a firm or a street, not a name
 _NOT_SURNAME_WORDS = """
     inc ltd llc plc gmbh co corp company group bank union investments partners orchestra
     street st road rd drive dr avenue ave lane ln way park place court square boulevard
     bypass apt suite north south east west university college school hospital"""
-_NOT_SURNAME = frozenset(_NOT_SURNAME_WORDS.split()) | _NOT_GIVEN
+_NOT_SURNAME = frozenset(_NOT_SURNAME_WORDS.split()) | frozenset(_NEVER_WORDS.split())
 
 
 @functools.cache

@@ -10,7 +10,8 @@ from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 # One to four words after a cue; `_name_span` keeps the leading capitalised ones.
 _WORDS = (
-    r"(?P<v>[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?(?:[ \t]+[^\W\d_][^\W\d_'’\-]*\.?){0,3})"
+    r"(?P<v>[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?"
+    r"(?:[ \t]+[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?){0,3})"
 )
 _TOKEN = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?")
 # Capitalised words that follow the cues without being names.
@@ -117,8 +118,9 @@ class PersonNameRecognizer(FastPatternRecognizer):
         "pii.person_named": (
             "my", "name", "first", "last", "full", "sur", "call", "called", "named", "this",
             "i'm", "i’m", "i am", "said", "says", "asked", "replied", "told", "our", "your",
-            "his", "her", "ich hei", "mein name", "je m", "me llamo", "mi nombre", "mi chiamo",
-            "mijn naam", "ik heet", "nazywam", "jag heter", "meu nome", "меня зовут",
+            "his", "her", "ich heiße", "ich heisse", "mein name", "je m", "me llamo",
+            "mi nombre", "mi chiamo", "mijn naam", "ik heet", "nazywam", "jag heter", "meu nome",
+            "меня зовут",
         ),
         "pii.person_label": (
             "name", "attn", "attention", "signed", "author", "from", "by", "candidate",

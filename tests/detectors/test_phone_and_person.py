@@ -164,6 +164,7 @@ def test_phone_regions_are_a_constructor_option():
 
 PERSONS = [
     ("Hello, my name is Ana Lima and I need help.", ["Ana Lima"]),
+    ("Ich heiße Rohan O'Connor. Können Sie helfen?", ["Rohan O'Connor"]),
     ("Name: Toshimi Arata\nPhone: 0490 75 40 81", ["Toshimi Arata"]),
     ("Could you please correct it to Mr. Fábio Barros?", ["Fábio Barros"]),
     ("Hello, this is Dr. Kyle Kuefer. Who are you?", ["Kyle Kuefer"]),
@@ -288,6 +289,10 @@ NAME_LIST = [
     ("Ask Ana at the desk.", ["Ana"]),
     ("Will you grant May a day off in June?", []),
     ("Thomas Inc. and Oak Street", ["Thomas"]),
+    # surnames that are also words or ambiguous given names
+    ("Meeting with Jessica Lee tomorrow at 10.", ["Jessica Lee"]),
+    ("Send it to Robert Brown in sales.", ["Robert Brown"]),
+    ("Laura Monday is not a name, Laura is", ["Laura", "Laura"]),
     ("THOMAS is an acronym here, and thomas is lowercase", []),
 ]
 
