@@ -1,7 +1,8 @@
 """Person names from a list of given names, without NER or a context cue.
 
-A capitalised given name from the list (the 1990 US Census given names shipped in
-`detectors/names/`, see SOURCE.md there) starts a name; the initials and capitalised
+A capitalised given name from the lists (the 1990 US Census given names, and the
+international ones of Faker's locales, shipped in `detectors/names/`, see SOURCE.md
+there; an international one only with a surname after it) starts a name; the initials and capitalised
 words right after it (up to three words in all) extend it. Given names that are also
 ordinary words ("Will", "May", "Grant") or places ("Paris") are left out, and so are
 words that end firms and streets ("Davis Inc", "Kent Street").
@@ -49,9 +50,11 @@ _NOT_SURNAME = frozenset(_NOT_SURNAME_WORDS.split()) | frozenset(_NEVER_WORDS.sp
 
 
 @functools.cache
-def _given_names() -> frozenset[str]:
-    given = (_NAMES / "given_names.txt").read_text(encoding="utf-8").split()
-    return frozenset(given) - _NOT_GIVEN
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(every given name, the international ones the US list lacks)."""
+    us = frozenset((_NAMES / "given_names.txt").read_text(encoding="utf-8").split())
+    intl = frozenset((_NAMES / "given_names_intl.txt").read_text(encoding="utf-8").split())
+    return (us | intl) - _NOT_GIVEN, intl - us - _NOT_GIVEN
 
 
 class NameListRecognizer(FastPatternRecognizer):
@@ -61,7 +64,9 @@ class NameListRecognizer(FastPatternRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
-        self.given = _given_names()
+        # an international given name starts a name only with a surname after it: the
+        # list is long, and alone "Arch", "Alto" or "Safari" are more often words
+        self.given, self.needs_surname = _given_names()
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
         """Names in the whole text (`spans` are ignored: every capitalised word is a
@@ -94,6 +99,8 @@ class NameListRecognizer(FastPatternRecognizer):
                     break
                 end = nxt.end()
                 words += 1
+            if words == 1 and word.rstrip(".").lower() in self.needs_surname:
+                continue
             last = text[start:end].rsplit(" ", 1)[-1]
             if last.endswith(".") and len(last) > 2:
                 end -= 1  # the sentence's full stop, not an initial's
