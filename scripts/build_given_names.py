@@ -33,9 +33,7 @@ def _faker_names() -> set[str]:
         provider = importlib.import_module(f"faker.providers.person.{mod.name}").Provider
         for attr in ("first_names", "first_names_male", "first_names_female"):
             names = vars(provider).get(attr) or getattr(provider, attr, ())
-            if isinstance(names, dict):
-                out.update(names)
-            elif isinstance(names, (list, tuple, set, frozenset)):
+            if isinstance(names, (dict, list, tuple, set, frozenset)):
                 out.update(names)
     return out
 
@@ -43,8 +41,7 @@ def _faker_names() -> set[str]:
 def _script_ok(word: str) -> bool:
     """Latin, Greek or Cyrillic letters (what the name-list recognizer reads)."""
     return all(
-        c.isalpha() and (ord(c) < 0x0250 or 0x0370 <= ord(c) <= 0x04FF) or c in "'-"
-        for c in word
+        (c.isalpha() and (ord(c) < 0x0250 or 0x0370 <= ord(c) <= 0x04FF)) or c in "'-" for c in word
     )
 
 

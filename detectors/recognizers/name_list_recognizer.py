@@ -2,8 +2,8 @@
 
 A capitalised given name from the lists (the 1990 US Census given names, and the
 international ones of Faker's locales, shipped in `detectors/names/`, see SOURCE.md
-there; an international one only with a surname after it) starts a name; the initials and capitalised
-words right after it (up to three words in all) extend it. Given names that are also
+there; an international one only with a surname after it) starts a name; the initials
+and capitalised words right after it (up to three words in all) extend it. Given names that are also
 ordinary words ("Will", "May", "Grant") or places ("Paris") are left out, and so are
 words that end firms and streets ("Davis Inc", "Kent Street").
 """
@@ -88,6 +88,8 @@ class NameListRecognizer(FastPatternRecognizer):
                 continue
             words = 1
             while words < self.MAX_WORDS:
+                if text[end - 1] == "." and end - start > 2 and text[end - 3] != " ":
+                    break  # "Priya. Answer ...": a full stop, not an initial, ends the name
                 nxt = _NEXT.match(text, end)
                 if nxt is None:
                     break
