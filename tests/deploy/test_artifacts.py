@@ -320,7 +320,11 @@ def serve_through(port: int) -> None:
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the process group: bwrap does not forward signals to llmwall."""
-    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:  # it already exited (a failed start): nothing to stop
+        proc.wait(5)
+        return
     try:
         proc.wait(15)
     except subprocess.TimeoutExpired:
@@ -376,6 +380,8 @@ def test_the_image_command_serves_as_uid_10001_on_a_read_only_root(tmp_path: Pat
             str(state),
             str(state),
         ]
+        if REPO.is_relative_to("/tmp"):  # a clone under /tmp: the tmpfs above hides it
+            wrap += ["--ro-bind", str(REPO), str(REPO)]
         if not os.access(python_home.parent, os.R_OK | os.X_OK) or python_home.parent == Path(
             "/root"
         ):
