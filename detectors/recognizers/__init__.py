@@ -103,6 +103,9 @@ from llmwall.detectors.recognizers.slack_token_recognizer import SlackTokenRecog
 from llmwall.detectors.recognizers.street_address_named_recognizer import (
     StreetAddressNamedRecognizer,
 )
+from llmwall.detectors.recognizers.street_address_context_recognizer import (
+    StreetAddressContextRecognizer,
+)
 from llmwall.detectors.recognizers.street_address_recognizer import StreetAddressRecognizer
 from llmwall.detectors.recognizers.stripe_key_recognizer import StripeKeyRecognizer
 from llmwall.detectors.recognizers.uk_bank_account_recognizer import UkBankAccountRecognizer
@@ -172,6 +175,7 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
         SgNricRecognizer,
         StreetAddressRecognizer,
         StreetAddressNamedRecognizer,
+        StreetAddressContextRecognizer,
         UkBankAccountRecognizer,
         UkNhsNumberRecognizer,
         UkNinoRecognizer,
