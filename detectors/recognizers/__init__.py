@@ -100,11 +100,11 @@ from llmwall.detectors.recognizers.prose_password_recognizer import ProsePasswor
 from llmwall.detectors.recognizers.se_personnummer_recognizer import SePersonnummerRecognizer
 from llmwall.detectors.recognizers.sg_nric_recognizer import SgNricRecognizer
 from llmwall.detectors.recognizers.slack_token_recognizer import SlackTokenRecognizer
-from llmwall.detectors.recognizers.street_address_named_recognizer import (
-    StreetAddressNamedRecognizer,
-)
 from llmwall.detectors.recognizers.street_address_context_recognizer import (
     StreetAddressContextRecognizer,
+)
+from llmwall.detectors.recognizers.street_address_named_recognizer import (
+    StreetAddressNamedRecognizer,
 )
 from llmwall.detectors.recognizers.street_address_recognizer import StreetAddressRecognizer
 from llmwall.detectors.recognizers.stripe_key_recognizer import StripeKeyRecognizer

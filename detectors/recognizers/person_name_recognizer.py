@@ -29,6 +29,29 @@ _NOT_NAME_WORDS = """
     surname unknown none null n/a not i'm i’m i'd i'll i've"""
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 LINE_REACH = 64
+# occupations and relations written before a full name ("songwriter Jarmila Chloupková",
+# "assistant to Asya Godina"): the name needs two words, none of an organisation's
+_ROLE_WORDS = """
+    player singer songwriter producer director author writer actor actress artist
+    musician composer painter poet novelist journalist reporter photographer
+    designer architect chef coach captain president senator minister mayor governor
+    chairman chairwoman ceo cfo cto coo founder co-founder cofounder owner teacher
+    professor student doctor nurse surgeon dentist therapist psychologist lawyer
+    attorney judge officer detective inspector sergeant assistant secretary
+    colleague coworker co-worker neighbour neighbor landlord landlady tenant client
+    patient employee manager engineer developer consultant intern contractor
+    accountant pastor priest rabbi imam bishop economist scientist researcher
+    physicist historian filmmaker comedian dancer rapper drummer guitarist pianist
+    violinist vocalist"""
+_ROLES = _ROLE_WORDS.split()
+_ORGANISATION_WORDS_TEXT = """
+    team group inc ltd llc corp co company corporation cloud services service studio
+    studios records pictures bros university college school institute center centre
+    foundation labs lab systems solutions technologies software settings tools office
+    department ministry council committee association club league united city county
+    bank fund trust partners agency network media news press times post journal page app
+    portal api sdk window menu screen button tab panel dashboard account"""
+_ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS_TEXT.split())
 _SUFFIX = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"])
 
 
@@ -77,6 +100,11 @@ class PersonNameRecognizer(FastPatternRecognizer):
             r"author|from|directed[ \t]+by|written[ \t]+by|candidate|employee|applicant|"
             r"recipient|sender|beneficiary|guardian)[ \t]*[:=][ \t]*" + _WORDS,
             0.7,
+        ),
+        Pattern(
+            "pii.person_role",  # "producer Gherardo Napolitani": a first and a last name
+            r"(?i:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[ \t]+" + _WORDS,
+            0.6,
         ),
         Pattern(
             "pii.person_speaker",  # a dialogue line: 'Ana: "Who are you?"'
@@ -133,6 +161,7 @@ class PersonNameRecognizer(FastPatternRecognizer):
             "cordially",
         ),
         "pii.person_subject": ("lives", "lived", "works", "worked", "born"),
+        "pii.person_role": tuple(_ROLES),
         "pii.person_email": ("@",),
     }  # fmt: skip
     ANCHORS = tuple(sorted({c for cues in CUES.values() for c in cues}))
@@ -159,7 +188,11 @@ class PersonNameRecognizer(FastPatternRecognizer):
                 found.setdefault(rule, []).append((end - len(cue) + 1, cue))
         for pattern, rx in self._compiled:
             starts: set[int] = set()
-            line_mode = pattern.name not in ("pii.person_title", "pii.person_named")
+            line_mode = pattern.name not in (
+                "pii.person_title",
+                "pii.person_named",
+                "pii.person_role",
+            )
             for pos, cue in found.get(pattern.name, ()):
                 if line_mode:
                     # the cue's line starts at most LINE_REACH characters before it
@@ -243,6 +276,10 @@ class PersonNameRecognizer(FastPatternRecognizer):
                 break
         if kept_end is None:
             return None
+        if rule == "pii.person_role":
+            words = text[start:kept_end].split()
+            if len(words) < 2 or any(w.lower().rstrip(".") in _ORGANISATION_WORDS for w in words):
+                return None
         if text[kept_end - 1] == "." and text[kept_end - 2 : kept_end - 1].islower():
             kept_end -= 1  # the sentence's full stop, not an initial's
         # a name is more than one initial, and not part of a model name ("Spirit II E-210")

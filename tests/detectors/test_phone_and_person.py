@@ -179,6 +179,10 @@ PERSONS = [
     ("Tomomi Nishiyama lives at 86036 Rua do Arenque", ["Tomomi Nishiyama"]),
     ("my name is vitoria and i need help", ["vitoria"]),
     ("sometimes people call me višeslav", ["višeslav"]),
+    # an occupation or relation before a first and a last name
+    ("The songwriter Radka Dvořáková wrote it in 1998.", ["Radka Dvořáková"]),
+    ("Forward it to my colleague Tuomas Halme, please.", ["Tuomas Halme"]),
+    ("as confirmed by attorney Siobhán Mac Giolla", ["Siobhán Mac Giolla"]),
 ]
 
 
@@ -199,6 +203,11 @@ NOT_PERSONS = [
     "i am tired of this, this is fine",
     "The cat lives in the garden",
     "It was born in 2019 as a side project",
+    # an occupation before an organisation, a product or one word
+    "Ask the developer Tools Team about it",
+    "the producer Warner Bros announced",
+    "the client Settings Page is broken",
+    "player Two wins the round",
 ]
 
 
