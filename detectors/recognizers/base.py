@@ -120,6 +120,9 @@ class FastPatternRecognizer(PatternRecognizer):
     # regex to run there (rules without an entry always run): ANCHORS choose the
     # windows, these keep rarely useful rules from scanning every one of them
     PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # True: `find` takes a fourth argument, every start of every anchor in `lower` (the
+    # prefilter's one pass over the text), instead of searching for its anchors again
+    USES_ANCHOR_HITS: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__(
@@ -295,10 +298,13 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         text: str,
         words: set[str] | frozenset[str],
         counts: dict[str, int] | None = None,
+        seen_at: dict[str, list[int]] | None = None,
     ) -> list[RecognizerResult]:
         """Rule `i`, whose word groups the caller has found in `words`: its literal groups
         and gate, then its regex over the whole text or the windows around its rarest
-        group's words."""
+        group's words. `seen_at`: where words occur in `text`, filled as the seeds are
+        found and shared by the rules run on the same text (many rules seed on the same
+        words: "system", "prompt", "rules", "instructions")."""
         (pattern, rx), groups = self._compiled[i], self.requires[i]
         if any(all(x not in text for x in g) for g in self.literals[i]):
             return []
@@ -310,7 +316,7 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         if counts is not None and groups and n > 2 * RULE_REACH:
             rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))
             if sum(counts.get(w, 0) for w in rarest) <= MAX_SEEDS:
-                spans = _seed_windows(text, [w for w in rarest if w in words])
+                spans = _seed_windows(text, [w for w in rarest if w in words], seen_at)
         results = []
         seen: set[tuple[int, int]] = set()
         for start, end in spans:
@@ -379,14 +385,30 @@ RULE_REACH = 240  # no rule matches more than this many characters around its se
 MAX_SEEDS = 24
 
 
-def _seed_windows(text: str, seeds: list[str]) -> list[tuple[int, int]]:
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every start of `word` in `text`, overlapping ones included."""
+    out = []
+    pos = text.find(word)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(word, pos + 1)
+    return out
+
+
+def _seed_windows(
+    text: str, seeds: list[str], seen_at: dict[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
+    """Merged windows of RULE_REACH around every occurrence (as a substring) of the seeds;
+    `seen_at` caches the occurrences per word for the next rule on the same text."""
     n = len(text)
     spans = []
     for w in seeds:
-        pos = text.find(w)
-        while pos >= 0:
-            spans.append((max(0, pos - RULE_REACH), min(n, pos + len(w) + RULE_REACH)))
-            pos = text.find(w, pos + 1)
+        if seen_at is None:
+            starts = _occurrences(text, w)
+        elif (starts := seen_at.get(w)) is None:  # type: ignore[assignment]
+            starts = seen_at[w] = _occurrences(text, w)
+        k = len(w) + RULE_REACH
+        spans += [(max(0, p - RULE_REACH), min(n, p + k)) for p in starts]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
