@@ -14,6 +14,8 @@ names off; each multi-turn injection case also through scan_conversation. Every 
 is (entity, start, end, score, detector, rule), sorted. Prints the number of texts, of
 scans and of findings, and the sha256. `--dump` writes one digest per (text, mode) so that
 `--diff` of a later run names the scans that changed (by index and length, never text).
+Compare runs in the same venv: the docs chunks come from the installed packages, so
+installing another package (a profiler) changes the text set.
 """
 
 from __future__ import annotations
