@@ -285,8 +285,12 @@ class Detector:
         lower = text.lower()
         disabled = self.config.disabled
         results: list[RecognizerResult] = []
-        for rec, spans in self._prefilter.anchored_for(lower):
-            results.extend(rec.find(text, lower, spans))
+        hits: dict[str, list[int]] | None = {} if self._prefilter.uses_hits else None
+        for rec, spans in self._prefilter.anchored_for(lower, hits):
+            if rec.USES_ANCHOR_HITS:
+                results.extend(rec.find(text, lower, spans, hits))  # type: ignore[call-arg]
+            else:
+                results.extend(rec.find(text, lower, spans))
         if self._prefilter.numeric:
             windows = self._prefilter.numeric_windows(text)
             if windows:

@@ -110,6 +110,7 @@ class InjectionScorer:
             for k, g in self._slots[w]:
                 satisfied[k] = satisfied.get(k, 0) | (1 << g)
         hits = []
+        seen_at: dict[str, list[int]] = {}  # seed word -> its positions in `lowered`
         for k in sorted(satisfied):
             rec, i, full = self._rules_list[k]
             if satisfied[k] != full:
@@ -118,7 +119,7 @@ class InjectionScorer:
                 continue
             if must is not None and all(must.isdisjoint(g) for g in rec.requires[i]):
                 continue  # nothing new for this rule since the last pass
-            for r in rec.run_rule(i, lowered, words, counts):
+            for r in rec.run_rule(i, lowered, words, counts, seen_at):
                 rule = r.recognition_metadata["rule"]
                 if rule not in self.disabled:
                     score = r.score

@@ -54,6 +54,7 @@ class Prefilter:
         self.numeric = [r for r in recognizers if r.NUMERIC]
         self.always = [r for r in recognizers if not r.ANCHORS and not r.NUMERIC]
         self.anchors = sorted({a for r in self.anchored for a in r.ANCHORS})
+        self.uses_hits = any(r.USES_ANCHOR_HITS for r in self.anchored)
         # anchor -> indexes of the recognizers it wakes: a text's few anchor hits pick
         # their recognizers without visiting every recognizer's anchor list
         self._wakes: dict[str, list[int]] = {}
@@ -67,22 +68,34 @@ class Prefilter:
             self._automaton.make_automaton()
 
     def anchored_for(
-        self, lower: str
+        self, lower: str, occurrences: dict[str, list[int]] | None = None
     ) -> list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]]:
         """Recognizers with an anchor in `lower`, each with the windows around its anchors
-        (None: search the whole text)."""
+        (None: search the whole text). `occurrences`, when given, is filled with every
+        start of every anchor found, so that a recognizer that looks for its anchors
+        itself (USES_ANCHOR_HITS) need not search the text again."""
         n = len(lower)
-        found: dict[str, list[int]] = {}
+        found: dict[str, list[int]] = {} if occurrences is None else occurrences
         if self.anchors:
-            for end, (a, back) in self._automaton.iter(lower):
-                hits = found.get(a)
-                if hits is None:
-                    found[a] = [end - back]
-                elif len(hits) <= MAX_OCCURRENCES:
-                    hits.append(end - back)
+            if occurrences is None:
+                for end, (a, back) in self._automaton.iter(lower):
+                    hits = found.get(a)
+                    if hits is None:
+                        found[a] = [end - back]
+                    elif len(hits) <= MAX_OCCURRENCES:
+                        hits.append(end - back)
+            else:
+                for end, (a, back) in self._automaton.iter(lower):
+                    hits = found.get(a)
+                    if hits is None:
+                        found[a] = [end - back]
+                    else:
+                        hits.append(end - back)
         out: list[tuple[FastPatternRecognizer, list[tuple[int, int]] | None]] = []
         woken: dict[int, list[int]] = {}
         for a, hits in found.items():
+            if len(hits) > MAX_OCCURRENCES + 1:
+                hits = hits[: MAX_OCCURRENCES + 1]  # more than this: the whole text anyway
             short = len(a) <= SHORT_ANCHOR and a[:1].isalnum()
             starts: list[int] | None = None
             for k in self._wakes[a]:

@@ -67,10 +67,26 @@ def presidio_baseline():  # type: ignore[no-untyped-def]
     # suffix list on first use; the baseline must not touch the network either
     tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
+    # Presidio finds its predefined recognizers by class name among every subclass of
+    # EntityRecognizer loaded, llmwall's included: llmwall's UsPassportRecognizer and
+    # others would stand in for Presidio's own (and fail to load). Only its own count.
+    from presidio_analyzer.recognizer_registry.recognizers_loader_utils import (
+        RecognizerListLoader,
+    )
+
+    everything = RecognizerListLoader.get_all_existing_recognizers
+
+    def presidio_only(cls=None):  # type: ignore[no-untyped-def]
+        return {c for c in everything(cls) if c.__module__.startswith("presidio_analyzer")}
+
+    RecognizerListLoader.get_all_existing_recognizers = staticmethod(presidio_only)  # type: ignore[method-assign]
     nlp = NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}])
     nlp.load()
     registry = RecognizerRegistry(supported_languages=["en"])
-    registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
+    try:
+        registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp)
+    finally:
+        RecognizerListLoader.get_all_existing_recognizers = staticmethod(everything)  # type: ignore[method-assign]
     engine = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
     return lambda text: engine.analyze(text, language="en")
 

@@ -120,6 +120,9 @@ class FastPatternRecognizer(PatternRecognizer):
     # regex to run there (rules without an entry always run): ANCHORS choose the
     # windows, these keep rarely useful rules from scanning every one of them
     PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # True: `find` takes a fourth argument, every start of every anchor in `lower` (the
+    # prefilter's one pass over the text), instead of searching for its anchors again
+    USES_ANCHOR_HITS: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__(
@@ -261,7 +264,7 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         # the same regexes with a leading \b moved behind the first letter (see
         # _fast_start), so that `re` can skip ahead by first character at C speed
         self._compiled = tuple(
-            (p, re.compile(_fast_start(p.regex), self.FLAGS)) for p in self.PATTERNS
+            (p, re.compile(_literal_led(p.regex), self.FLAGS)) for p in self.PATTERNS
         )
         self.gates = tuple(
             re.compile(self.GATES[p.name], self.FLAGS) if p.name in self.GATES else None
@@ -295,10 +298,13 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         text: str,
         words: set[str] | frozenset[str],
         counts: dict[str, int] | None = None,
+        seen_at: dict[str, list[int]] | None = None,
     ) -> list[RecognizerResult]:
         """Rule `i`, whose word groups the caller has found in `words`: its literal groups
         and gate, then its regex over the whole text or the windows around its rarest
-        group's words."""
+        group's words. `seen_at`: where words occur in `text`, filled as the seeds are
+        found and shared by the rules run on the same text (many rules seed on the same
+        words: "system", "prompt", "rules", "instructions")."""
         (pattern, rx), groups = self._compiled[i], self.requires[i]
         if any(all(x not in text for x in g) for g in self.literals[i]):
             return []
@@ -310,7 +316,7 @@ class InjectionRuleRecognizer(FastPatternRecognizer):
         if counts is not None and groups and n > 2 * RULE_REACH:
             rarest = min(groups, key=lambda g: sum(counts.get(w, 0) for w in g))
             if sum(counts.get(w, 0) for w in rarest) <= MAX_SEEDS:
-                spans = _seed_windows(text, [w for w in rarest if w in words])
+                spans = _seed_windows(text, [w for w in rarest if w in words], seen_at)
         results = []
         seen: set[tuple[int, int]] = set()
         for start, end in spans:
@@ -375,18 +381,126 @@ def _fast_start(regex: str) -> str:
     return "(?:" + fast + body[i:]
 
 
+def _top_level(regex: str, start: int = 0) -> tuple[list[str], int]:
+    """The alternatives of `regex` from `start` up to the `)` that closes the group
+    `start` is in (or the end), and the index of that `)` (or len(regex))."""
+    alts: list[str] = []
+    depth, i, begin, in_class = 0, start, start, False
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if regex[i + 1 : i + 2] == "]" or regex[i + 1 : i + 3] == "^]":
+                i += 2 if regex[i + 1] == "]" else 3  # a leading "]" is a member
+                continue
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(regex[begin:i])
+            begin = i + 1
+        i += 1
+    alts.append(regex[begin:i])
+    return alts, i
+
+
+def _letter_led(alt: str) -> bool:
+    """Starts with a literal letter that no quantifier follows."""
+    return alt[:1].isalpha() and alt[1:2] not in _QUANTIFIERS
+
+
+def _literal_led(regex: str) -> str:
+    r"""An equivalent regex in which every top-level alternative starts with a literal
+    letter, so that `re` finds the candidates by their first characters in C: a rule
+    written `\b(?:stay|remain|keep)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b`
+    has no first-character set (its first alternative starts with a group, its second
+    with `\b`) and is tried at every position. Each alternative goes through _fast_start,
+    a leading `(?<!\w)` moves behind the first letter as `\b` does, and a leading group
+    of letter-led alternatives is multiplied out over the rest of its alternative
+    (`(?:a|b)r` -> `ar|br`: the same matches, tried in the same order). Anything it
+    cannot make literal-led (or a rest with capturing groups, which would be copied) is
+    returned as _fast_start gives it."""
+    fallback = _fast_start(regex)
+    alts, end = _top_level(regex)
+    if end != len(regex):
+        return fallback
+    out: list[str] = []
+    for alt in alts:
+        if alt.startswith("(?<!\\w)"):
+            body = alt[len("(?<!\\w)") :]
+            if _letter_led(body):
+                alt = body[0] + "(?<!\\w.)" + body[1:]
+            elif body.startswith("(?:"):
+                inner, close = _top_level(body, 3)
+                if (
+                    close == len(body)
+                    or body[close + 1 : close + 2] in _QUANTIFIERS
+                    or not all(_letter_led(a) for a in inner)
+                ):
+                    return fallback
+                moved = "|".join(a[0] + "(?<!\\w.)" + a[1:] for a in inner)
+                alt = "(?:" + moved + body[close:]
+            else:
+                return fallback
+        else:
+            alt = _fast_start(alt)
+        if len(alts) == 1:
+            return alt  # led by a letter, or by a group of letter-led alternatives, whose
+            # first letters `re` takes as the set
+        if _letter_led(alt):
+            out.append(alt)
+            continue
+        if not alt.startswith("(?:"):
+            return fallback
+        inner, close = _top_level(alt, 3)
+        rest = alt[close + 1 :]
+        if (
+            close == len(alt)
+            or rest[:1] in _QUANTIFIERS
+            or not all(_letter_led(a) for a in inner)
+            or re.search(r"\((?!\?)|\(\?P<", rest)  # a group that would be copied
+        ):
+            return fallback
+        out += [a + rest for a in inner]
+    return "|".join(out)
+
+
 RULE_REACH = 240  # no rule matches more than this many characters around its seed word
 MAX_SEEDS = 24
 
 
-def _seed_windows(text: str, seeds: list[str]) -> list[tuple[int, int]]:
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every start of `word` in `text`, overlapping ones included."""
+    out = []
+    pos = text.find(word)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(word, pos + 1)
+    return out
+
+
+def _seed_windows(
+    text: str, seeds: list[str], seen_at: dict[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
+    """Merged windows of RULE_REACH around every occurrence (as a substring) of the seeds;
+    `seen_at` caches the occurrences per word for the next rule on the same text."""
     n = len(text)
     spans = []
     for w in seeds:
-        pos = text.find(w)
-        while pos >= 0:
-            spans.append((max(0, pos - RULE_REACH), min(n, pos + len(w) + RULE_REACH)))
-            pos = text.find(w, pos + 1)
+        if seen_at is None:
+            starts = _occurrences(text, w)
+        elif (starts := seen_at.get(w)) is None:  # type: ignore[assignment]
+            starts = seen_at[w] = _occurrences(text, w)
+        k = len(w) + RULE_REACH
+        spans += [(max(0, p - RULE_REACH), min(n, p + k)) for p in starts]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

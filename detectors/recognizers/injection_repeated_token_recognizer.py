@@ -22,7 +22,7 @@ class InjectionRepeatedTokenRecognizer(InjectionRuleRecognizer):
 
     RULES = ((Pattern("pi.repeated_token", _REPEATED.pattern, 0.5), words()),)
 
-    def run_rule(self, i, text, words_, counts=None):  # type: ignore[no-untyped-def]
+    def run_rule(self, i, text, words_, counts=None, seen_at=None):  # type: ignore[no-untyped-def]
         if len(text) < 2 * MIN_REPEATS or len(words_) >= 2 * math.sqrt(len(text)):
             return []
         if not _has_run(text):

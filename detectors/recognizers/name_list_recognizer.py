@@ -79,11 +79,13 @@ class NameListRecognizer(FastPatternRecognizer):
             pos = end
             # glued to what comes before (a word, or a redaction tag such as
             # "<CREDIT_CARD>Ha"), a two-letter word, or not a given name: no name here
+            # (the list lookup first: it rejects nearly every capitalised word)
+            core = word.rstrip(".")
             if (
-                (start and (text[start - 1].isalnum() or text[start - 1] in "'’->"))
-                or len(word.rstrip(".")) < 3
+                core.lower() not in self.given
+                or len(core) < 3
+                or (start and (text[start - 1].isalnum() or text[start - 1] in "'’->"))
                 or not _capitalised(word)
-                or word.rstrip(".").lower() not in self.given
             ):
                 continue
             words = 1

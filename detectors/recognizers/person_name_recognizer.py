@@ -169,11 +169,16 @@ class PersonNameRecognizer(FastPatternRecognizer):
     MAX_WORDS: ClassVar[int] = 4
     _NAMED_AFTER = frozenset(["is", "was", "be", "been", "am", "he", "she", "him", "her", "it"])
 
-    def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
+    USES_ANCHOR_HITS = True
+
+    def find(self, text, lower=None, spans=None, anchor_hits=None):  # type: ignore[no-untyped-def]
         """Each rule is tried only where one of its cues occurs (str.find), with `match`
         at the cue (title, named) or at the start of the cue's line: no regex scans the
-        whole text, so the cost follows the number of cue words, not the text length."""
+        whole text, so the cost follows the number of cue words, not the text length.
+        `anchor_hits`: every start of every cue in `lower`, from the engine's prefilter
+        (its cues are this recognizer's ANCHORS), so the text is not searched again."""
         if lower is None or len(lower) != len(text):
+            anchor_hits = None  # found in another lowercase text than the one used here
             lower = text.lower()
             if len(lower) != len(text):  # a character whose lowercase is longer
                 lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -181,11 +186,19 @@ class PersonNameRecognizer(FastPatternRecognizer):
         seen: set[tuple[int, int]] = set()
         # a text without capitals ("my name is vitoria"): the cue alone says "name"
         lowercase_text = lower == text
-        # every cue of every rule, found in one Aho-Corasick pass
+        # every cue of every rule, found in one Aho-Corasick pass (the order in which
+        # they are listed does not matter: each rule takes the set of their starts)
         found: dict[str, list[tuple[int, str]]] = {}
-        for end, (rules, cue) in self._cues().iter(lower):
-            for rule in rules:
-                found.setdefault(rule, []).append((end - len(cue) + 1, cue))
+        if anchor_hits is not None:
+            for cue, rules in self._rules_of_cue().items():
+                positions = anchor_hits.get(cue)
+                if positions:
+                    for rule in rules:
+                        found.setdefault(rule, []).extend((p, cue) for p in positions)
+        else:
+            for end, (rules, cue) in self._cues().iter(lower):
+                for rule in rules:
+                    found.setdefault(rule, []).append((end - len(cue) + 1, cue))
         for pattern, rx in self._compiled:
             starts: set[int] = set()
             line_mode = pattern.name not in (
@@ -229,17 +242,26 @@ class PersonNameRecognizer(FastPatternRecognizer):
 
     _automaton: ClassVar[ahocorasick.Automaton | None] = None
 
+    _cue_rules: ClassVar[dict[str, tuple[str, ...]] | None] = None
+
     @classmethod
-    def _cues(cls) -> ahocorasick.Automaton:
-        """One automaton over the cues of all rules: cue -> (its rules, the cue)."""
-        if cls._automaton is None:
+    def _rules_of_cue(cls) -> dict[str, tuple[str, ...]]:
+        """cue -> the rules it starts or sits on the line of."""
+        if cls._cue_rules is None:
             rules: dict[str, list[str]] = {}
             for rule, cues in cls.CUES.items():
                 for cue in cues:
                     rules.setdefault(cue, []).append(rule)
+            cls._cue_rules = {cue: tuple(names) for cue, names in rules.items()}
+        return cls._cue_rules
+
+    @classmethod
+    def _cues(cls) -> ahocorasick.Automaton:
+        """One automaton over the cues of all rules: cue -> (its rules, the cue)."""
+        if cls._automaton is None:
             automaton = ahocorasick.Automaton()
-            for cue, names in rules.items():
-                automaton.add_word(cue, (tuple(names), cue))
+            for cue, names in cls._rules_of_cue().items():
+                automaton.add_word(cue, (names, cue))
             automaton.make_automaton()
             cls._automaton = automaton
         return cls._automaton
