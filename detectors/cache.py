@@ -9,9 +9,15 @@ from collections import OrderedDict
 from llmwall.detectors.finding import Finding
 
 
-def segment_key(text: str, indirect: bool, instructions: bool = False, tool: bool = False) -> bytes:
+def segment_key(
+    text: str,
+    indirect: bool,
+    instructions: bool = False,
+    tool: bool = False,
+    values: bool = False,
+) -> bytes:
     h = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
-    h.update(bytes((indirect | instructions << 1 | tool << 2,)))
+    h.update(bytes((indirect | instructions << 1 | tool << 2 | values << 3,)))
     return h.digest()
 
 

@@ -2,15 +2,19 @@
 
 They carry text too (an app that puts the user's e-mail in `?user=` or in an
 `X-End-User` header), so they are scanned like the body and redacted in place.
-Credentials (the provider's auth headers, `?key=`) and standard protocol headers are
-not: redacting them would only break the request, and they are not the user's text.
+Credentials (the provider's auth headers, `?key=`) are not: redacting them would only
+break the request. Every other header is: its value (standard ones too: a `User-Agent`
+or `Referer` can carry an e-mail), and the name of any header that is not a standard
+one. Names, and the values of headers that frame, route or sign the request, are read
+but never rewritten: a finding there that needs redaction blocks.
 Segment paths start with `ENVELOPE`: (ENVELOPE, "query", i, 0|1) for the name or value
 of the i-th query pair, (ENVELOPE, "path",) for the URL path, (ENVELOPE, "header", i)
-for the value of the i-th header as given.
+for the value of the i-th header as given, (ENVELOPE, "header_name", i) for its name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
@@ -68,6 +72,26 @@ STANDARD_HEADERS = frozenset(
     }
 )
 STANDARD_PREFIXES = ("x-stainless-", ":", "sec-", "x-amz-", "amz-sdk-", "x-ms-", "access-control-")
+# Standard headers that frame, route or sign the message: read, never rewritten (a
+# finding that needs redaction blocks): changing them would break the request or its
+# signature (SigV4 signs `x-amz-*`).
+LOCKED_HEADERS = frozenset(
+    {
+        "host",
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+    }
+)
+LOCKED_PREFIXES = (":", "x-amz-", "sec-websocket-")
 # Always credentials, whatever the provider's table row says.
 CREDENTIAL_HEADERS = frozenset(
     {
@@ -80,6 +104,11 @@ CREDENTIAL_HEADERS = frozenset(
         "x-amz-security-token",
     }
 )
+# Per-connection nonces: random by design, never text.
+NONCE_HEADERS = frozenset({"sec-websocket-key", "sec-websocket-accept"})
+# A browser's Realtime client sends its API key as a WebSocket subprotocol.
+_WS_KEY_PROTOCOL = re.compile(r"openai-insecure-api-key\.[^,\s]*")
+_BOUNDARY = re.compile(r'(?i);\s*boundary\s*=\s*("[^"]*"|[^;]*)')
 # Query parameters that are credentials or opaque upload tokens.
 CREDENTIAL_QUERY = frozenset(
     {
@@ -130,17 +159,25 @@ class Envelope:
                 env._add(value, (ENVELOPE, "query", i, 1), role, trust)
         if scan_path:
             env._add(unquote(path), (ENVELOPE, "path"), role, trust)
-        skip = CREDENTIAL_HEADERS | {h.lower() for h in auth_headers}
+        auth = {h.lower() for h in auth_headers} | CREDENTIAL_HEADERS
         for i, (name, value) in enumerate(env.headers):
             lower = name.lower()
-            if lower in skip or lower in STANDARD_HEADERS or lower.startswith(STANDARD_PREFIXES):
+            if lower in auth or lower in NONCE_HEADERS:
                 continue
-            env._add(value, (ENVELOPE, "header", i), role, trust)
+            if lower == "sec-websocket-protocol":
+                value = _WS_KEY_PROTOCOL.sub("", value)
+            elif lower == "content-type":  # a multipart boundary is random by design
+                value = _BOUNDARY.sub("", value)
+            if lower not in STANDARD_HEADERS and not lower.startswith(STANDARD_PREFIXES):
+                # A header's name is text too (`X-AKIA…: 1`); it cannot be rewritten.
+                env._add(name, (ENVELOPE, "header_name", i), role, trust, "header_name")
+            locked = lower in LOCKED_HEADERS or lower.startswith(LOCKED_PREFIXES)
+            env._add(value, (ENVELOPE, "header", i), role, trust, "header" if locked else "")
         return env
 
-    def _add(self, text: str, path: Path, role: Role, trust: Trust) -> None:
+    def _add(self, text: str, path: Path, role: Role, trust: Trust, locked: str = "") -> None:
         if text:
-            self.segments.append(Segment(text, role, trust, path))
+            self.segments.append(Segment(text, role, trust, path, not locked, locked=locked))
 
     def apply(
         self, rewrites: Mapping[Path, str]

@@ -11,6 +11,8 @@ carries its span, so an `allowlist` pattern such as '.*@example\\.org' exempts i
 
 from __future__ import annotations
 
+import re
+
 import tldextract
 from presidio_analyzer import Pattern
 
@@ -107,15 +109,30 @@ _FILE_EXTENSIONS = frozenset(
 )
 
 
+_ADDRESS = (
+    r"(?<![\w.%+\-])(?P<v>[^\W_](?:[\w.%+\-]{0,63}[\w%+\-])?@"
+    r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9\-]{2,59}))"
+)
+_FILE_NAME = "pii.email_file_name"
+
+
 class EmailAddressRecognizer(FastPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (
         Pattern(
             "pii.email",
-            r"(?<![\w.%+\-])(?P<v>[^\W_](?:[\w.%+\-]{0,63}[\w%+\-])?@"
-            r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9\-]{2,59}))"
             # not an ssh remote (git@github.com:org/app.git) nor a longer word
-            r"(?![\w\-]|\.[^\W_]|:[\w/~])",
+            _ADDRESS + r"(?![\w\-]|\.[^\W_]|:[\w/~])",
+            0.75,
+        ),
+        # an address on a public domain that names a file ("maria@corp.com.pdf", an
+        # upload's file name): the address without the extension
+        Pattern(
+            _FILE_NAME,
+            _ADDRESS
+            + r"(?=\.(?:"
+            + "|".join(sorted(_FILE_EXTENSIONS, key=len, reverse=True))
+            + r")(?![\w\-]|\.[^\W_]))",
             0.75,
         ),
     )
@@ -125,6 +142,12 @@ class EmailAddressRecognizer(FastPatternRecognizer):
     def __init__(self) -> None:
         super().__init__()
         _TLD("example.com")  # load the bundled suffix list now, once, not in a request thread
+
+    def validate_match(self, match: re.Match[str], value: str) -> bool | None:
+        verdict = super().validate_match(match, value)
+        if match.re is self._compiled[1][1]:  # a file name: only a public domain counts
+            return verdict is True or False
+        return verdict
 
     def validate_result(self, pattern_text: str) -> bool | None:
         domain = pattern_text.rpartition("@")[2]

@@ -78,13 +78,15 @@ class NameListRecognizer(FastPatternRecognizer):
             start, end, word = m.start(), m.end(), m.group()
             pos = end
             # glued to what comes before (a word, or a redaction tag such as
-            # "<CREDIT_CARD>Ha"), a two-letter word, or not a given name: no name here
+            # "<CREDIT_CARD>Ha") or after, a two-letter word, or not a given name: no name here
             # (the list lookup first: it rejects nearly every capitalised word)
             core = word.rstrip(".")
             if (
                 core.lower() not in self.given
                 or len(core) < 3
-                or (start and (text[start - 1].isalnum() or text[start - 1] in "'’->"))
+                or (start and (text[start - 1].isalnum() or text[start - 1] in "'’->+="))
+                # glued to a digit or base64 padding after it: a random token ("Tim8B...")
+                or (end < len(text) and (text[end].isdigit() or text[end] in "+="))
                 or not _capitalised(word)
             ):
                 continue

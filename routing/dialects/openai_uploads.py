@@ -11,7 +11,7 @@ from typing import Any
 from llmwall.routing.body import Body
 from llmwall.routing.body.multipart import MultipartBody
 from llmwall.routing.dialects.base import Collector, ResourceDialect
-from llmwall.routing.dialects.generic import collect_body, collect_json
+from llmwall.routing.dialects.generic import collect_body, collect_json, collect_part_head
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.segment import Extraction, Role, Trust
 
@@ -24,7 +24,7 @@ class OpenAIUploads(ResourceDialect):
         c = Collector()
         if isinstance(body, MultipartBody):
             for i, part in enumerate(body.parts):
-                c.text(part.filename, (i, "filename"), Role.USER, Trust.USER)
+                collect_part_head(c, part, (i,), Role.USER, Trust.USER)
                 sink = c.locked("upload_part") if part.name == "data" else c
                 collect_body(sink, part.body, (i, "value"), Role.USER, Trust.USER)
         else:  # create (filename, purpose, bytes, mime_type) and complete (part ids)

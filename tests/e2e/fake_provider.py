@@ -96,6 +96,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.provider.received.append(Received("GET", self.path, headers, b""))
         self._json(200, {"object": "list", "data": []})
 
+    def _record_other(self) -> None:
+        """Any other method is recorded too, so a probe cannot pass by the fake's 501."""
+        length = int(self.headers.get("content-length", 0) or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.provider.received.append(Received(self.command, self.path, headers, body))
+        self._json(200, {"object": "ok"})
+
+    do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _record_other
+
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", 0))
         body = self.rfile.read(length)
