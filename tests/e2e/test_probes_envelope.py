@@ -7,6 +7,8 @@ own error shape."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -20,7 +22,15 @@ from tests.e2e.probes import (
     assert_provider_shaped,
     record_for,
 )
-from tests.e2e.raw_client import chat_body, http1, http2, request_bytes, tunnel
+from tests.e2e.raw_client import (
+    chat_body,
+    connect,
+    http1,
+    http2,
+    read_response,
+    request_bytes,
+    tunnel,
+)
 
 CHAT = "/v1/chat/completions"
 HOST = "api.openai.com"
@@ -141,3 +151,31 @@ def test_a_part_head_that_cannot_be_rewritten_is_refused(
     assert answer.status_code == status, answer.text[:300]
     assert answer.json()["error"]["message"]
     assert not [r for r in fake.received if r.path.startswith("/v1/files")]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        f"http://maria.lopez%40example.com:{AWS_KEY}@api.openai.com{CHAT}",
+        f"https://u:{AWS_KEY}@api.openai.com{CHAT}",
+    ],
+)
+def test_credentials_in_a_proxy_request_target_get_the_providers_400(
+    proxy: Proxy, fake: FakeProvider, target: str
+) -> None:
+    """A request line mitmproxy cannot parse (userinfo in an absolute-form target) never
+    creates a flow: the answer is still the provider's shape, recorded, and quotes nothing."""
+    sock = connect(proxy.url)
+    try:
+        sock.sendall(request_bytes("POST", target, HOST, chat_body("hello")))
+        answer = read_response(sock)
+    finally:
+        sock.close()
+    body = assert_provider_shaped(answer, status=400)
+    assert AWS_KEY not in answer.body.decode() and "maria" not in answer.body.decode(), body
+    assert not fake.received
+    rid = answer.headers["x-llmwall-request-id"]
+    deadline = time.monotonic() + 5
+    while not record_for(proxy.audit_db, rid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert record_for(proxy.audit_db, rid)[-1]["rules"] == ["bad_request"]
