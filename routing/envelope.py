@@ -108,6 +108,17 @@ CREDENTIAL_HEADERS = frozenset(
 NONCE_HEADERS = frozenset({"sec-websocket-key", "sec-websocket-accept"})
 # A browser's Realtime client sends its API key as a WebSocket subprotocol.
 _WS_KEY_PROTOCOL = re.compile(r"openai-insecure-api-key\.[^,\s]*")
+# A value that is exactly a short number or a request id — a UUID (with an SDK's prefix such as
+# "stainless-python-retry-") or a W3C traceparent — holds no text: not scanned. These are
+# the values unique to every request (idempotency keys, trace ids), whose scan no cache
+# can save; anything else in the same header is scanned.
+_REQUEST_ID = re.compile(
+    r"(?:[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*-)?"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"
+    r"|\d{1,6}",  # a length, a count, a timeout
+    re.IGNORECASE,
+)
 _BOUNDARY = re.compile(r'(?i);\s*boundary\s*=\s*("[^"]*"|[^;]*)')
 # Query parameters that are credentials or opaque upload tokens.
 CREDENTIAL_QUERY = frozenset(
@@ -164,13 +175,15 @@ class Envelope:
             lower = name.lower()
             if lower in auth or lower in NONCE_HEADERS:
                 continue
+            if lower not in STANDARD_HEADERS and not lower.startswith(STANDARD_PREFIXES):
+                # A header's name is text too (`X-AKIA…: 1`); it cannot be rewritten.
+                env._add(name, (ENVELOPE, "header_name", i), role, trust, "header_name")
+            if _REQUEST_ID.fullmatch(value):
+                continue
             if lower == "sec-websocket-protocol":
                 value = _WS_KEY_PROTOCOL.sub("", value)
             elif lower == "content-type":  # a multipart boundary is random by design
                 value = _BOUNDARY.sub("", value)
-            if lower not in STANDARD_HEADERS and not lower.startswith(STANDARD_PREFIXES):
-                # A header's name is text too (`X-AKIA…: 1`); it cannot be rewritten.
-                env._add(name, (ENVELOPE, "header_name", i), role, trust, "header_name")
             locked = lower in LOCKED_HEADERS or lower.startswith(LOCKED_PREFIXES)
             env._add(value, (ENVELOPE, "header", i), role, trust, "header" if locked else "")
         return env

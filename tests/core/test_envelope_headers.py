@@ -163,3 +163,11 @@ def test_a_secret_in_a_framing_or_signed_header_blocks(
 def test_the_credentials_are_left_alone(ins: Inspector) -> None:
     v = _req(ins, (("authorization", f"Bearer {KEY}"), ("x-api-key", KEY), ("api-key", KEY)))
     assert v.decision is Decision.ALLOW and v.headers == ()
+
+
+@pytest.mark.parametrize(
+    "value", [f"retry-{AWS}", f"{EMAIL}", f"6f1c2e8a-93b4-4d57-a0e1-2c7b9f3d5e61 {EMAIL}"]
+)
+def test_an_id_header_that_is_not_an_id_is_read(ins: Inspector, value: str) -> None:
+    v = _req(ins, (("idempotency-key", value),))
+    assert v.decision is Decision.REDACT and v.headers and "<" in v.headers[0][2]
