@@ -21,6 +21,7 @@ from llmwall.core.records import Recorder
 from llmwall.core.refusal import refusal
 from llmwall.core.scanner import Scanner
 from llmwall.core.stream_inspector import StreamInspector, StreamStats
+from llmwall.core.upload_seams import UploadSeams, upload_key
 from llmwall.core.verdict import Verdict
 from llmwall.decision import Decision
 from llmwall.routing import body as body_codec
@@ -32,6 +33,8 @@ class AnswerSide:
     recorder: Recorder
     scanner: Scanner
     agent: Agent
+
+    uploads: UploadSeams
 
     def policy_for(self, exchange: Exchange) -> Policy:
         raise NotImplementedError
@@ -90,6 +93,10 @@ class AnswerSide:
             return Verdict(Decision.ALLOW, record, model=model)
         decoded = body_codec.decode(content, content_type)
         body = decoded.tree
+        part = dialect.upload_part_id(exchange.path, body) if status < 300 else None
+        if part is not None:  # the id of an upload part: where its seams are checked
+            key = upload_key(exchange.user, exchange.host, part[0])
+            self.uploads.part_answered(key, exchange.request_id, part[1])
         extraction = dialect.read_response(decoded)
         scans = await self.scanner.ascan(extraction)
         policy = self.policy_for(exchange)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -302,6 +302,19 @@ class Framing(ABC):
 # --- the dialect -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class UploadPiece:
+    """A request that carries one piece of a file uploaded in pieces. `kind`: "chunk"
+    (bytes at `offset`, in order), "part" (bytes whose place `complete` names later) or
+    "complete" (the parts' order, `part_ids`). `upload` is the upload's own id."""
+
+    kind: str
+    upload: str
+    content: bytes = b""
+    offset: int = 0
+    part_ids: tuple[str, ...] = ()
+
+
 class Dialect(ABC):
     """One wire format. Subclasses are stateless; one instance serves every flow."""
 
@@ -369,6 +382,24 @@ class Dialect(ABC):
     def portable(self, body: Any) -> bool:
         """Can this request be moved to another provider (no server-side state)?"""
         return True
+
+    def upload_piece(
+        self,
+        path: str,
+        query: str,
+        headers: Sequence[tuple[str, str]],
+        body: Body,
+        content: bytes,
+    ) -> UploadPiece | None:
+        """This request as a piece of a file uploaded in pieces (a resumable chunk, an
+        upload part, the completion that orders the parts), or None. See
+        `llmwall.core.upload_seams`."""
+        return None
+
+    def upload_part_id(self, path: str, body: Any) -> tuple[str, str] | None:
+        """(upload id, part id) when an answer names the upload part its request
+        carried, else None."""
+        return None
 
     def upstream_headers(self, api_key: str | None) -> dict[str, str]:
         """The headers llmwall's own requests in this dialect carry (a fallback target):

@@ -83,6 +83,25 @@ class FakeProvider:
         self.server.server_close()
 
 
+def _upload_answer(path: str, n: int) -> dict[str, Any]:
+    """OpenAI Uploads: create, add a part (a fresh part id each), complete."""
+    upload = {"id": "upload_1", "object": "upload", "bytes": 0, "created_at": 1,
+              "expires_at": 2, "filename": "f", "purpose": "assistants",
+              "status": "pending"}  # fmt: skip
+    if path.endswith("/parts"):
+        return {
+            "id": f"part_{n}",
+            "object": "upload.part",
+            "upload_id": "upload_1",
+            "created_at": 1,
+        }
+    if path.endswith("/complete"):
+        file = {"id": "file-1", "object": "file", "bytes": 0, "created_at": 1,
+                "filename": "f", "purpose": "assistants", "status": "processed"}  # fmt: skip
+        return {**upload, "status": "completed", "file": file}
+    return upload
+
+
 class _Handler(BaseHTTPRequestHandler):
     provider: FakeProvider
     protocol_version = "HTTP/1.1"
@@ -141,6 +160,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+        elif "/v1/uploads" in self.path:
+            self._json(200, _upload_answer(self.path, len(p.received)))
         elif self.path.endswith("/api/chat"):
             if data.get("stream", True):
                 self._stream(_ollama_lines(script), script, "application/x-ndjson")

@@ -8,12 +8,13 @@ own error shape."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.e2e.clients import openai_client, trust
-from tests.e2e.conftest import Proxy
+from tests.e2e.conftest import Proxy, base_config, start_proxy
 from tests.e2e.fake_provider import FakeProvider
 from tests.e2e.probes import (
     AWS_KEY,
@@ -179,3 +180,69 @@ def test_credentials_in_a_proxy_request_target_get_the_providers_400(
     while not record_for(proxy.audit_db, rid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert record_for(proxy.audit_db, rid)[-1]["rules"] == ["bad_request"]
+
+
+def test_a_secret_across_two_upload_parts_blocks_the_completion(
+    proxy: Proxy, fake: FakeProvider
+) -> None:
+    """The openai SDK's own chunked upload: the key is cut by the part boundary, so no
+    part holds it whole; the completion that would assemble the file is refused."""
+    import openai
+
+    filler = b"the quarterly numbers look fine and the team is on track\n" * 20
+    first = filler + b"key " + AWS_KEY[:10].encode()
+    data = first + AWS_KEY[10:].encode() + b"\n" + filler
+    client = openai_client(proxy)
+    with pytest.raises(openai.PermissionDeniedError) as refused:
+        client.uploads.upload_file_chunked(
+            file=data, filename="notes.txt", bytes=len(data), mime_type="text/plain",
+            purpose="assistants", part_size=len(first),
+        )  # fmt: skip
+    assert "AWS_ACCESS_KEY_ID" in str(refused.value)
+    paths = [r.path for r in fake.received]
+    assert paths.count("/v1/uploads/upload_1/parts") == 2 and not any(
+        p.endswith("/complete") for p in paths
+    )
+    clean = filler + b"no key here\n" + filler
+    done = client.uploads.upload_file_chunked(
+        file=clean, filename="notes.txt", bytes=len(clean), mime_type="text/plain",
+        purpose="assistants", part_size=len(filler),
+    )  # fmt: skip
+    assert done.status == "completed"
+
+
+def test_a_secret_across_two_gemini_chunks_blocks_the_second(
+    tmp_path: Path, fake: FakeProvider, fake_tls: tuple[Path, Path, Path]
+) -> None:
+    """Gemini's resumable protocol by hand (the SDKs cut at 8 MiB): the chunk that
+    starts where the cut key's first half ended is refused with Gemini's error shape."""
+    config = base_config(fake, fake_tls[0])
+    config["providers"]["gemini"] = {"upstream": fake.url}
+    proxy = start_proxy(tmp_path / "home", config)
+    try:
+        filler = b"the quarterly numbers look fine and the team is on track\n" * 20
+        first = filler + b"key " + AWS_KEY[:10].encode()
+        second = AWS_KEY[10:].encode() + b"\n" + filler
+        url = "https://generativelanguage.googleapis.com/upload/v1beta/files"
+        with httpx.Client(proxy=proxy.url, verify=trust(proxy)) as client:
+
+            def chunk(offset: int, data: bytes, command: str) -> httpx.Response:
+                return client.post(
+                    url,
+                    params={"upload_id": "UP-7", "upload_protocol": "resumable"},
+                    content=data,
+                    headers={
+                        "x-goog-api-key": "AIza-test",
+                        "content-type": "application/octet-stream",
+                        "x-goog-upload-command": command,
+                        "x-goog-upload-offset": str(offset),
+                    },
+                )
+
+            assert chunk(0, first, "upload").status_code == 200
+            refused = chunk(len(first), second, "upload, finalize")
+        assert refused.status_code == 403, refused.text[:300]
+        assert refused.json()["error"]["status"] == "PERMISSION_DENIED"
+        assert len([r for r in fake.received if r.path.startswith("/upload/")]) == 1
+    finally:
+        proxy.stop()
