@@ -18,6 +18,10 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
+# lower- or upper-case words inside a surname ("van der Meer", "Le Goff", "bin Rahman")
+_PARTICLE_WORDS = "van der den de del della di da dos das du von zu bin binti binte al el ibn ter"
+PARTICLES = frozenset([*_PARTICLE_WORDS.split(), "ten", "la", "le"])
+
 _NAMES = Path(__file__).resolve().parents[1] / "names"
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
 # a word that starts with a capital letter (Latin, Greek, Cyrillic blocks)
@@ -98,6 +102,16 @@ class NameListRecognizer(FastPatternRecognizer):
                 if nxt is None:
                     break
                 following = nxt.group(1)
+                # "Thijs van der Meer", "Aurélie Le Goff": particles, then the surname
+                particles = nxt
+                while following.lower() in PARTICLES and (
+                    step := _NEXT.match(text, particles.end())
+                ):
+                    particles, following = step, step.group(1)
+                if particles is not nxt:
+                    if not _capitalised(following) or following.lower() in PARTICLES:
+                        break
+                    nxt = particles
                 core = following.rstrip(".").lower()
                 if not _capitalised(following):
                     break
