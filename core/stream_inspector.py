@@ -213,6 +213,8 @@ class StreamInspector:
         for path, extractor in self.dialect.embedded(event):
             if self._redact_embedded(event, path, extractor):
                 modified = True
+        if self._redact_side(event):
+            modified = True
         for key in touched:
             if self._closing(key, closing):
                 self.channels[key].closed = True
@@ -324,6 +326,25 @@ class StreamInspector:
         if new == node:
             return False
         event.data = jsonpath.set_many(event.data, {path: new}) if path else new
+        return True
+
+    def _redact_side(self, event: StreamEvent) -> bool:
+        """The framing's text outside the payload (SSE comments, event names, ids),
+        judged like model text within this event: kept when the policy lets it pass,
+        else redacted (or the stream blocked)."""
+        texts = self.framing.side_texts(event)
+        if not texts:
+            return False
+        keys = list(texts)
+        values = [texts[k] for k in keys]
+        segments = tuple(
+            Segment(v, Role.ASSISTANT, Trust.MODEL, (i,)) for i, v in enumerate(values)
+        )
+        new = self._apply(Extraction(segments), list(values))
+        changed = {k: new[i] for i, k in enumerate(keys) if new[i] != values[i]}
+        if not changed:
+            return False
+        self.framing.rewrite_side(event, changed)
         return True
 
     def _apply(self, extraction: Extraction, node: Any) -> Any:

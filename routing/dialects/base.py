@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -296,7 +296,18 @@ class Framing(ABC):
 
     @abstractmethod
     def encode(self, event: StreamEvent) -> bytes:
-        """Bytes for `event` after its `data` was changed."""
+        """Bytes for `event` after its `data` (or a side text) was changed."""
+
+    def side_texts(self, event: StreamEvent) -> dict[Hashable, str]:
+        """Text the framing carries outside the payload (SSE comments, event names,
+        ids), by a key of the framing's choosing: scanned like the payload's text."""
+        return {}
+
+    def rewrite_side(self, event: StreamEvent, texts: Mapping[Hashable, str]) -> None:
+        """Put rewritten side texts (keys from `side_texts`) into `event`; `encode`
+        writes them."""
+        if texts:
+            raise NotImplementedError("this framing has no side texts")
 
 
 # --- the dialect -------------------------------------------------------------------------

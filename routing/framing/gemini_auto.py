@@ -9,6 +9,7 @@ endings of the stream they go into.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from llmwall.routing.dialects.base import Framing, StreamEvent
@@ -53,6 +54,13 @@ class GeminiAutoFraming(Framing):
             # an event of ours in a CRLF stream keeps the stream's line endings
             event = StreamEvent(raw=b"\r\n", data=event.data, name=event.name, meta=event.meta)
         return inner.encode(event)
+
+    def side_texts(self, event: StreamEvent) -> dict[Hashable, str]:
+        return self._inner.side_texts(event) if self._inner is not None else {}
+
+    def rewrite_side(self, event: StreamEvent, texts: Mapping[Hashable, str]) -> None:
+        if self._inner is not None:
+            self._inner.rewrite_side(event, texts)
 
     def started(self, event: StreamEvent) -> None:
         if self.array is not None:

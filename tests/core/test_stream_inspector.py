@@ -179,3 +179,17 @@ def test_any_holdback_still_redacts_within_a_delta(holdback: int) -> None:
         run(openai_stream(["a " * 50, f"k {KEY} ", "b " * 50]), [], holdback=holdback)
     )
     assert KEY not in text
+
+
+def test_a_comment_with_a_secret_is_redacted_and_a_harmless_one_kept() -> None:
+    raw = f": {KEY}\n\n: keep-alive\n\n".encode() + openai_stream(["hello"])
+    out = run(raw, [5, 17])
+    assert KEY.encode() not in out
+    assert b": keep-alive\n\n" in out and b"<OPENAI_API_KEY>" in out
+    assert client_text(out) == "hello"
+
+
+def test_an_event_name_and_id_with_a_secret_are_redacted() -> None:
+    raw = openai_stream(["hello"]).replace(b"data: [DONE]", f"id: {KEY}\ndata: [DONE]".encode())
+    out = run(raw, [])
+    assert KEY.encode() not in out and b"id: <OPENAI_API_KEY>\ndata: [DONE]" in out
