@@ -36,6 +36,7 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
+from llmwall.routing.dialects.leftovers import collect_leftovers
 from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
 Scan = Callable[[str, bool], tuple[Finding, ...]]
@@ -210,9 +211,13 @@ class StreamInspector:
                 before.append(self.framing.encode(synthetic))
         if self.agent is not None:
             self.agent.closing(lambda key: self._closing(key, closing))
-        for path, extractor in self.dialect.embedded(event):
+        embedded = self.dialect.embedded(event)
+        for path, extractor in embedded:
             if self._redact_embedded(event, path, extractor):
                 modified = True
+        covered = [p.path for p in pieces] + [path for path, _ in embedded]
+        if self._redact_leftovers(event, covered):
+            modified = True
         if self._redact_side(event):
             modified = True
         for key in touched:
@@ -326,6 +331,23 @@ class StreamInspector:
         if new == node:
             return False
         event.data = jsonpath.set_many(event.data, {path: new}) if path else new
+        return True
+
+    def _redact_leftovers(self, event: StreamEvent, covered: list[Any]) -> bool:
+        """The strings of this event the dialect does not read (an unknown field, a new
+        delta key), judged within this event (`routing.dialects.leftovers`)."""
+        keys = self.dialect.non_text_keys
+        if keys is None or event.data is None:
+            return False
+        c = Collector()
+        collect_leftovers(c, event.data, covered, keys)
+        extraction = c.build()
+        if not (extraction.segments or extraction.unknown or extraction.binary):
+            return False
+        new = self._apply(extraction, copy.deepcopy(event.data))
+        if new == event.data:
+            return False
+        event.data = new
         return True
 
     def _redact_side(self, event: StreamEvent) -> bool:

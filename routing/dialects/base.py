@@ -228,6 +228,10 @@ ALL_CHANNELS = object()
 class StreamDialect(ABC):
     """How one dialect's response stream carries text."""
 
+    # Set: every string of an event that `pieces` and `embedded` do not cover is scanned
+    # too, except string values under these keys (`routing.dialects.leftovers`).
+    non_text_keys: ClassVar[frozenset[str] | None] = None
+
     @abstractmethod
     def framing(self) -> Framing: ...
 
@@ -318,6 +322,9 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
+    # Set: every string of an answer the dialect does not read is scanned too, except
+    # string values under these keys (`routing.dialects.leftovers`).
+    non_text_keys: ClassVar[frozenset[str] | None] = None
     # Bodies are file slices whatever their content type says (resumable uploads):
     # decoded by sniffing, never refused as malformed JSON.
     raw_bodies: ClassVar[bool] = False
@@ -329,8 +336,14 @@ class Dialect(ABC):
         return self.extract_request(body.tree)
 
     def read_response(self, body: Body) -> Extraction:
-        """As read_request, for a non-streamed response body."""
-        return self.extract_response(body.tree)
+        """As read_request, for a non-streamed response body; with `non_text_keys`, the
+        strings the dialect does not read as well."""
+        extraction = self.extract_response(body.tree)
+        if self.non_text_keys is None or not isinstance(body.tree, dict | list):
+            return extraction
+        from llmwall.routing.dialects.leftovers import with_leftovers  # it imports this
+
+        return with_leftovers(extraction, body.tree, self.non_text_keys)
 
     def extract_request(self, body: Any) -> Extraction:
         """Every text position of a request body. A body that is not a JSON object is one

@@ -193,3 +193,16 @@ def test_an_event_name_and_id_with_a_secret_are_redacted() -> None:
     raw = openai_stream(["hello"]).replace(b"data: [DONE]", f"id: {KEY}\ndata: [DONE]".encode())
     out = run(raw, [])
     assert KEY.encode() not in out and b"id: <OPENAI_API_KEY>\ndata: [DONE]" in out
+
+
+def test_an_unknown_delta_field_and_top_level_field_are_redacted() -> None:
+    env = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    chunk = {
+        **env,
+        "choices": [{"index": 0, "delta": {"content": "hi", "new": KEY}, "finish_reason": None}],
+        "debug": {"echo": KEY},
+    }
+    raw = b"data: " + json.dumps(chunk).encode() + b"\n\n" + openai_stream([])
+    out = run(raw, [7])
+    assert KEY.encode() not in out and out.count(b"<OPENAI_API_KEY>") == 2
+    assert b'"id":"chatcmpl-1"' in out and client_text(out) == "hi"
