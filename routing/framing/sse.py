@@ -1,8 +1,8 @@
 """Server-Sent Events, parsed from raw network chunks that may split anywhere.
 
-Events end at a blank line (`\\n\\n`, `\\r\\n\\r\\n` or `\\r\\r`); several `data:` lines join
-with `\\n`. Payloads that are JSON are decoded; `[DONE]` and other non-JSON payloads keep
-`data=None` with the text in `meta["sentinel"]`.
+Events end at a blank line (two line ends in a row, CRLF, LF or CR, mixed too);
+several `data:` lines join with `\\n`. Payloads that are JSON are decoded; `[DONE]` and
+other non-JSON payloads keep `data=None` with the text in `meta["sentinel"]`.
 
 Nothing in an event passes unread:
 
@@ -29,7 +29,11 @@ from llmwall.routing.dialects.base import Framing, StreamEvent
 from llmwall.routing.framing import sniff
 from llmwall.routing.framing.ndjson import NDJSONFraming
 
-_BOUNDARY = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+# two line ends in a row, each CRLF, LF or CR, mixed as they come (`\n\r\n` too); a CR
+# is a line end of its own only once a byte that is not LF follows it (a CR at the end
+# of what has arrived waits: the same events whatever the chunking)
+_END = rb"(?:\r\n|\r(?=[^\n])|\n)"
+_BOUNDARY = re.compile(_END + _END)
 _LINES = re.compile(rb"(\r\n|\n|\r)")
 COMMENTS = "comments"
 

@@ -85,3 +85,11 @@ def test_plain_ndjson_and_sse_are_unchanged() -> None:
     assert b"".join(e.raw for e in events) == sse
     assert events[1].meta["sentinel"] == "[DONE]"
     assert json.loads(b"".join(events[0].raw.split(b"data: ")[1:])) == {"a": 1}
+
+
+@pytest.mark.parametrize("ends", [b"\n\r\n", b"\r\n\n", b"\r\r", b"\r\n\r\n", b"\n\r"])
+@pytest.mark.parametrize("step", [0, 1])
+def test_mixed_line_ends_end_an_event_whatever_the_chunking(ends: bytes, step: int) -> None:
+    raw = b'data: {"a": 1}' + ends + b'data: {"b": 2}' + ends
+    events = [e for e in _all(SSEFraming(), raw, step) if e.data is not None]
+    assert [e.data for e in events] == [{"a": 1}, {"b": 2}]
