@@ -309,6 +309,10 @@ class StreamInspector:
             raise StreamBlocked(judged.block_rule)
         return list(judged.redactions.get(0, ()))
 
+    def account(self, judged: Judgement) -> None:
+        """Count a judgement made outside the stream (its headers) in its record."""
+        self._count(judged)
+
     def _count(self, judged: Judgement) -> None:
         for f in judged.findings:
             self.stats.counts[f.entity] += f.count
