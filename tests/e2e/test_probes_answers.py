@@ -21,6 +21,7 @@ from tests.e2e.clients import trust
 from tests.e2e.conftest import Proxy, start_proxy
 from tests.e2e.fake_provider import FakeProvider
 from tests.e2e.probes import AWS_KEY, EMAIL, PLANTED, record_for
+from tests.e2e.raw_client import chat_body, http2, tunnel
 
 OPENAI = "https://api.openai.com/v1/chat/completions"
 ANTHROPIC = "https://api.anthropic.com/v1/messages"
@@ -443,3 +444,26 @@ def test_a_custom_response_header_is_scanned(
     entities = {f["entity"] for f in rec["findings"]}
     assert {"EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID"} <= entities, rec
     assert EMAIL not in json.dumps(rec) and AWS_KEY not in json.dumps(rec)  # content-free
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["body", "stream"])
+def test_response_trailers_never_reach_an_http2_client(
+    answers_proxy: Proxy, fake: FakeProvider, streamed: bool
+) -> None:
+    if streamed:
+        headers, body = {**SSE, "trailer": "x-debug"}, [_openai_sse(_hello())]
+    else:
+        headers = {**JSON_TYPE, "trailer": "x-debug"}
+        body = [_completion({"role": "assistant", "content": "hi"})]
+    fake.next(exact=(200, headers, body), trailers={"x-debug": f"user {EMAIL} {AWS_KEY}"})
+    host = "api.openai.com"
+    with tunnel(
+        answers_proxy.url, f"{host}:443", host, str(answers_proxy.bundle), alpn=("h2",)
+    ) as sock:
+        answer = http2(sock, host, "/v1/chat/completions", chat_body("hi", stream=streamed))
+    assert answer.status == 200
+    assert (b"hello" if streamed else b'"hi"') in answer.body
+    assert "trailers" not in answer.extra
+    seen = answer.body.decode() + json.dumps(answer.headers) + json.dumps(answer.extra)
+    for value in PLANTED:
+        assert value not in seen
