@@ -16,7 +16,6 @@ from llmwall.routing.dialects.base import (
     TextPiece,
 )
 from llmwall.routing.dialects.fields import collect_fields, collect_rest
-from llmwall.routing.dialects.leftovers import NON_TEXT_KEYS
 from llmwall.routing.framing.sse import SSEFraming, frame
 from llmwall.routing.segment import Path, Role, Trust
 
@@ -157,8 +156,6 @@ def collect_tools(c: Collector, tools: Any, path: Path) -> None:
 
 
 class AnthropicStream(StreamDialect):
-    non_text_keys = NON_TEXT_KEYS
-
     def framing(self) -> Framing:
         return SSEFraming()
 
@@ -243,7 +240,6 @@ ERROR_TYPES = {
 
 
 class Anthropic(Dialect):
-    non_text_keys = NON_TEXT_KEYS
     name = "anthropic"
     stream = AnthropicStream()
 

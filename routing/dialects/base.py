@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmwall.routing import jsonpath, media
+from llmwall.routing.dialects.non_text import NON_TEXT_KEYS
 from llmwall.routing.segment import BASE64, Extraction, Path, Role, Segment, Trust
 
 if TYPE_CHECKING:
@@ -228,9 +229,9 @@ ALL_CHANNELS = object()
 class StreamDialect(ABC):
     """How one dialect's response stream carries text."""
 
-    # Set: every string of an event that `pieces` and `embedded` do not cover is scanned
-    # too, except string values under these keys (`routing.dialects.leftovers`).
-    non_text_keys: ClassVar[frozenset[str] | None] = None
+    # Every string of an event that `pieces` and `embedded` do not cover is scanned too,
+    # except string values under these keys (`routing.dialects.leftovers`); None: not.
+    non_text_keys: ClassVar[frozenset[str] | None] = NON_TEXT_KEYS
 
     @abstractmethod
     def framing(self) -> Framing: ...
@@ -322,9 +323,9 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
-    # Set: every string of an answer the dialect does not read is scanned too, except
-    # string values under these keys (`routing.dialects.leftovers`).
-    non_text_keys: ClassVar[frozenset[str] | None] = None
+    # Every string of an answer the dialect does not read is scanned too, except string
+    # values under these keys (`routing.dialects.leftovers`); None: not.
+    non_text_keys: ClassVar[frozenset[str] | None] = NON_TEXT_KEYS
     # Bodies are file slices whatever their content type says (resumable uploads):
     # decoded by sniffing, never refused as malformed JSON.
     raw_bodies: ClassVar[bool] = False

@@ -36,7 +36,6 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from llmwall.routing.dialects.leftovers import NON_TEXT_KEYS
 from llmwall.routing.framing.gemini_auto import GeminiAutoFraming
 from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
 
@@ -315,8 +314,6 @@ class GeminiStream(StreamDialect):
     """One flow's stream: keeps its framing (for the error event) and which candidates
     are open (the stream is complete when every candidate seen has finished)."""
 
-    non_text_keys = NON_TEXT_KEYS
-
     def __init__(self) -> None:
         self._framing: GeminiAutoFraming | None = None
         self._candidates: set[Hashable] = set()
@@ -504,7 +501,6 @@ _MODEL_IN_PATH = re.compile(r"models/([^/:?]+)")
 
 
 class Gemini(Dialect):
-    non_text_keys = NON_TEXT_KEYS
     name = "gemini"
     stream = _PerFlow()
 

@@ -2,12 +2,12 @@
 
 A dialect reads an answer at the positions it knows (`choices[].message.content`, ...).
 An upstream that adds a field (`choices[0].message.some_new_field`, a top-level
-`debug`, an unknown delta field) would pass it unread. So for a dialect that declares
-its `NON_TEXT_KEYS`, every string left over after the dialect's own reading is scanned
-too, generically (`generic.collect_string`: nested JSON walked, data URLs and long
+`debug`, an unknown delta field) would pass it unread. So for every dialect (unless its
+`non_text_keys` is None), every string left over after the dialect's own reading is
+scanned too, generically (`generic.collect_string`: nested JSON walked, data URLs and long
 base64 decoded), and so is every object key that is not a plain identifier — except
-string values under the keys that never carry text (ids, enums, model names,
-signatures), which would only make false positives.
+string values under the keys that never carry text (`routing.dialects.non_text`: ids,
+enums, model names, signatures), which would only make false positives.
 
 Left over: not at or under a path the dialect read (a segment's path up to its first
 marker, an unknown or binary position); skipped: a string whose own key is in
@@ -21,52 +21,9 @@ from typing import Any
 
 from llmwall.routing.dialects.base import Collector
 from llmwall.routing.dialects.generic import collect_string
+from llmwall.routing.dialects.non_text import NON_TEXT_KEYS, is_non_text
 from llmwall.routing.jsonpath import scanned_key
 from llmwall.routing.segment import KEY, Extraction, Path, PathStep, Role, Trust
-
-# Keys whose string values are identifiers, enums, timestamps or opaque tokens in every
-# answer shape llmwall reads (OpenAI, Anthropic, Gemini, Ollama).
-NON_TEXT_KEYS = frozenset(
-    {
-        # OpenAI
-        "id",
-        "object",
-        "model",
-        "role",
-        "type",
-        "finish_reason",
-        "system_fingerprint",
-        "service_tier",
-        "obfuscation",
-        "created",
-        "status",
-        "call_id",
-        "tool_call_id",
-        "encrypted_content",
-        # Anthropic
-        "stop_reason",
-        "signature",
-        "tool_use_id",
-        "media_type",
-        # Gemini
-        "responseId",
-        "modelVersion",
-        "finishReason",
-        "thoughtSignature",
-        "thought_signature",
-        "mimeType",
-        "category",
-        "probability",
-        "severity",
-        "blockReason",
-        "modality",
-        "createTime",
-        "trafficType",
-        # Ollama
-        "created_at",
-        "done_reason",
-    }
-)
 
 
 def _tree_path(path: Path) -> Path:
@@ -132,9 +89,15 @@ def _child(
     trust: Trust,
 ) -> None:
     sub = (*path, step)
-    if sub in done or (isinstance(child, str) and step in non_text):
+    if sub in done or (isinstance(child, str) and _skipped(step, non_text)):
         return
     _walk(c, child, sub, done, non_text, role, trust)
+
+
+def _skipped(step: PathStep, non_text: frozenset[str]) -> bool:
+    if non_text is NON_TEXT_KEYS:
+        return is_non_text(step)
+    return step in non_text
 
 
 def with_leftovers(

@@ -23,7 +23,6 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
-from llmwall.routing.dialects.leftovers import NON_TEXT_KEYS
 from llmwall.routing.dialects.openai_chat import collect_tools
 from llmwall.routing.framing.ndjson import NDJSONFraming, line
 from llmwall.routing.segment import Extraction, Path, Role, Segment, Trust
@@ -85,8 +84,6 @@ def _leaf_extractor(node: Any) -> Extraction:
 
 
 class OllamaStream(StreamDialect):
-    non_text_keys = NON_TEXT_KEYS
-
     def framing(self) -> NDJSONFraming:
         return NDJSONFraming()
 
@@ -164,7 +161,6 @@ def _tool_calls(data: Any) -> list[Any]:
 
 
 class Ollama(Dialect):
-    non_text_keys = NON_TEXT_KEYS
     name = "ollama"
     stream = OllamaStream()
 

@@ -19,7 +19,6 @@ from llmwall.routing.dialects.base import (
     is_data_url,
 )
 from llmwall.routing.dialects.fields import collect_fields, collect_rest
-from llmwall.routing.dialects.leftovers import NON_TEXT_KEYS
 from llmwall.routing.framing.sse import SSEFraming, frame
 from llmwall.routing.segment import Path, Role, Trust
 
@@ -207,8 +206,6 @@ def collect_message(c: Collector, msg: Any, path: Path, default: tuple[Role, Tru
 
 
 class OpenAIChatStream(StreamDialect):
-    non_text_keys = NON_TEXT_KEYS
-
     def framing(self) -> Framing:
         return SSEFraming()
 
@@ -320,7 +317,6 @@ def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> Strea
 
 
 class OpenAIChat(Dialect):
-    non_text_keys = NON_TEXT_KEYS
     name = "openai_chat"
     stream = OpenAIChatStream()
 

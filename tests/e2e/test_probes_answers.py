@@ -30,6 +30,8 @@ GEMINI_STREAM = (
     "https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent"
 )
 OLLAMA = "https://ollama.com/api/chat"
+RESPONSES = "https://api.openai.com/v1/responses"
+COMPLETIONS = "https://api.openai.com/v1/completions"
 SSE = {"content-type": "text/event-stream"}
 JSON_TYPE = {"content-type": "application/json"}
 
@@ -168,6 +170,44 @@ STREAMS: dict[str, tuple[str, bytes | list[bytes]]] = {
         b"".join(
             json.dumps(c).encode() + b"\n"
             for c in (_chunk({"content": f"key {AWS_KEY} "}), {"text": f"mail {EMAIL}"})
+        ),
+    ),
+    "responses-unknown-event-field": (
+        RESPONSES,
+        b"".join(
+            f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode()
+            for e in (
+                {
+                    "type": "response.created",
+                    "sequence_number": 0,
+                    "response": {
+                        "id": "resp_1",
+                        "object": "response",
+                        "status": "in_progress",
+                        "output": [],
+                    },
+                },
+                {
+                    "type": "response.output_text.delta",
+                    "item_id": "msg_1",
+                    "output_index": 0,
+                    "content_index": 0,
+                    "delta": "hi ",
+                    "hint": f"key {AWS_KEY}",
+                    "sequence_number": 1,
+                },
+                {
+                    "type": "response.completed",
+                    "sequence_number": 2,
+                    "response": {
+                        "id": "resp_1",
+                        "object": "response",
+                        "status": "completed",
+                        "output": [],
+                        "debug": EMAIL,
+                    },
+                },
+            )
         ),
     ),
     "anthropic-unknown-delta-field": (
@@ -358,6 +398,38 @@ BODIES: dict[str, tuple[str, bytes]] = {
                 ],
                 "modelVersion": "gemini-x",
                 "debug": EMAIL,
+            }
+        ).encode(),
+    ),
+    "responses-item-field": (
+        RESPONSES,
+        json.dumps(
+            {
+                "id": "resp_1",
+                "object": "response",
+                "status": "completed",
+                "model": "gpt-x",
+                "output": [
+                    {
+                        "type": "message",
+                        "id": "msg_1",
+                        "role": "assistant",
+                        "content": [{"type": "output_text", "text": "hi", "annotations": []}],
+                        "note": f"key {AWS_KEY}",
+                    }
+                ],
+                "debug": EMAIL,
+            }
+        ).encode(),
+    ),
+    "completions-choice-field": (
+        COMPLETIONS,
+        json.dumps(
+            {
+                "id": "cmpl-1",
+                "object": "text_completion",
+                "model": "m",
+                "choices": [{"index": 0, "text": "hi", "finish_reason": "stop", "x": EMAIL}],
             }
         ).encode(),
     ),

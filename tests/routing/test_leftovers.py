@@ -129,3 +129,26 @@ def test_a_non_text_key_with_a_structured_value_is_still_read(value: Any) -> Non
     c = Collector()
     collect_leftovers(c, {"id": value}, [])
     assert [s.text for s in c.build().segments] == [SECRET]
+
+
+def test_every_json_dialect_reads_its_leftovers() -> None:
+    from llmwall.routing.dialects.openai_completions import DIALECT as COMPLETIONS
+    from llmwall.routing.dialects.openai_responses import DIALECT as RESPONSES
+
+    body = {"id": "resp_1", "object": "response", "output": [], "debug": SECRET}
+    assert _texts(RESPONSES, body)[("debug",)] == SECRET
+    body = {"id": "c", "choices": [{"index": 0, "text": "hi", "x": SECRET}]}
+    assert _texts(COMPLETIONS, body)[("choices", 0, "x")] == SECRET
+
+
+def test_ids_by_their_key_names_are_not_read() -> None:
+    c = Collector()
+    tree = {
+        "item_id": "msg_1",
+        "fileId": "f1",
+        "Id": SECRET,
+        "identity": SECRET,
+        "embedding": "AAAA",
+    }
+    collect_leftovers(c, tree, [])
+    assert sorted(s.path for s in c.build().segments) == [("Id",), ("identity",)]
