@@ -2,9 +2,9 @@
 
 `streamGenerateContent?alt=sse` (what the SDKs ask for) is SSE, with CRLF separators on
 Vertex; without `alt=sse` the response is a JSON array streamed element by element. The
-first non-whitespace byte decides: `[` is the array, anything else SSE. Until then
-nothing is parsed. Events we make (flushes, errors) follow the framing and the line
-endings of the stream they go into.
+first non-whitespace byte (after a UTF-8 BOM, skipped) decides: `[` is the array,
+anything else SSE. Until then nothing is parsed. Events we make (flushes, errors) follow
+the framing and the line endings of the stream they go into.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from llmwall.routing.dialects.base import Framing, StreamEvent
+from llmwall.routing.framing import sniff
 from llmwall.routing.framing.json_array import JSONArrayFraming
 from llmwall.routing.framing.sse import SSEFraming
 
@@ -33,11 +34,14 @@ class GeminiAutoFraming(Framing):
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         if self._inner is None:
             self._head += chunk
-            first = self._head.lstrip(_WHITESPACE)[:1]
-            if not first:
+            head, more = sniff.strip_bom(self._head)
+            first = head.lstrip(_WHITESPACE)[:1]
+            if more or not first:
                 return []
-            self._inner = JSONArrayFraming() if first == b"[" else SSEFraming()
-            chunk, self._head = self._head, b""
+            array = first == b"["
+            self._inner = JSONArrayFraming() if array else SSEFraming()
+            # a BOM before the array is skipped; SSE skips its own
+            chunk, self._head = (head if array else self._head), b""
         if not self._crlf and b"\r\n" in chunk:
             self._crlf = True
         return self._inner.feed(chunk)

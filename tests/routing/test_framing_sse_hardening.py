@@ -93,3 +93,13 @@ def test_mixed_line_ends_end_an_event_whatever_the_chunking(ends: bytes, step: i
     raw = b'data: {"a": 1}' + ends + b'data: {"b": 2}' + ends
     events = [e for e in _all(SSEFraming(), raw, step) if e.data is not None]
     assert [e.data for e in events] == [{"a": 1}, {"b": 2}]
+
+
+@pytest.mark.parametrize("step", [0, 1])
+def test_gemini_auto_skips_a_bom_before_an_array(step: int) -> None:
+    from llmwall.routing.framing.gemini_auto import GeminiAutoFraming
+
+    framing = GeminiAutoFraming()
+    events = _all(framing, sniff.BOM + b'[{"a": 1}\r\n,\r\n{"b": 2}]', step)  # type: ignore[arg-type]
+    assert framing.array is not None
+    assert [e.data for e in events if e.data is not None] == [{"a": 1}, {"b": 2}]
