@@ -287,3 +287,19 @@ def test_a_request_is_scored_as_a_conversation_too(scanner: Scanner) -> None:
     v = request(inspector(scanner), body)
     assert v.decision is Decision.BLOCK
     assert any(r.startswith("block:PROMPT_INJECTION:pi.conversation") for r in v.rules), v.rules
+
+
+def test_a_blocking_finding_in_an_answer_header_blocks_the_answer(scanner: Scanner) -> None:
+    ins = inspector(scanner, responses={"actions": {"secret": "block"}})
+    headers = (("content-type", "application/json"), ("x-note", f"key {KEY}"))
+    heads = ins.answer_headers(exchange(), headers)
+    assert heads is not None and heads[0].decision is Decision.BLOCK and heads[1] == ()
+    body = json.dumps({"choices": [{"index": 0, "message": {"content": "hi"}}]}).encode()
+    v = asyncio.run(
+        ins.inspect_response(
+            exchange(), 200, lambda: body, content_type="application/json", headers=headers
+        )
+    )
+    assert v.decision is Decision.BLOCK and v.refusal is not None and v.headers == ()
+    assert KEY not in json.dumps(v.refusal.body)
+    assert ins.answer_headers(exchange(), (("x-request-id", "r"), ("date", "d"))) is None

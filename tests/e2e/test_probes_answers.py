@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.clients import trust
+from tests.e2e.clients import openai_client, trust
 from tests.e2e.conftest import Proxy, start_proxy
 from tests.e2e.fake_provider import FakeProvider
 from tests.e2e.probes import AWS_KEY, EMAIL, PLANTED, record_for
@@ -539,3 +539,33 @@ def test_response_trailers_never_reach_an_http2_client(
     seen = answer.body.decode() + json.dumps(answer.headers) + json.dumps(answer.extra)
     for value in PLANTED:
         assert value not in seen
+
+
+def test_the_openai_sdk_reads_a_hostile_stream_clean(
+    answers_proxy: Proxy, fake: FakeProvider
+) -> None:
+    body = sniff_bom() + _openai_sse(
+        f": {AWS_KEY}\n\n".encode(),
+        _data(_chunk({"content": f"mail {EMAIL} ", "extra": AWS_KEY})),
+        _hello(),
+        first=f"x-note: {EMAIL}\n".encode(),
+        last=f"id: {EMAIL}\n".encode(),
+        debug={"echo": AWS_KEY},
+    )
+    fake.next(
+        exact=(200, {**SSE, "x-debug": EMAIL}, [body[i : i + 7] for i in range(0, len(body), 7)])
+    )
+    client = openai_client(answers_proxy)
+    raw = client.chat.completions.with_raw_response.create(
+        model="m", messages=[{"role": "user", "content": "hi"}], stream=True
+    )
+    assert EMAIL not in json.dumps(dict(raw.headers))
+    chunks = [c.model_dump_json() for c in raw.parse()]
+    text = "".join(chunks)
+    for value in PLANTED:
+        assert value not in text
+    assert "<EMAIL_ADDRESS>" in text and "hello " in text
+
+
+def sniff_bom() -> bytes:
+    return b"\xef\xbb\xbf"
