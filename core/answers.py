@@ -153,7 +153,11 @@ class AnswerSide:
             judged.rules,
             judged.findings,
             rewrites=rewrites,
-            content=decoded.apply(body_rewrites) if body_rewrites and decoded else None,
+            content=(
+                decoded.apply({**body_rewrites, **dialect.derived(body, body_rewrites)})
+                if body_rewrites and decoded
+                else None
+            ),
             refusal=refused,
             model=model,
             headers=envelope.header_rewrites(headers, head_rewrites) if head_rewrites else (),

@@ -178,6 +178,7 @@ class StreamInspector:
         modified = False
         pieces = self.dialect.pieces(event)
         touched = set()
+        changed: dict[Any, str] = {}
         emptied = 0
         for piece in pieces:
             ch = self._channel(piece)
@@ -199,9 +200,13 @@ class StreamInspector:
                 new = self._release(ch, final=self._closing(piece.channel, closing))
             if new != piece.text:
                 event.data = jsonpath.set_many(event.data, {piece.path: new})
+                changed[piece.path] = new
                 modified = True
             if not new:
                 emptied += 1
+        mirrors = self.dialect.derived(event.data, changed) if changed else {}
+        if mirrors:
+            event.data = jsonpath.set_many(event.data, mirrors)
         for key, ch in self.channels.items():
             if key in touched or ch.closed or not self._closing(key, closing):
                 continue

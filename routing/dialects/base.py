@@ -258,6 +258,11 @@ class StreamDialect(ABC):
         each with the extractor that reads it: they are redacted like a non-stream body."""
         return []
 
+    def derived(self, data: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        """Values of an event that mirror rewritten text, made to agree with it (as
+        `Dialect.derived`)."""
+        return {}
+
     def droppable(self, event: StreamEvent) -> bool:
         """May this event be dropped when all its text pieces were held back?"""
         return True
@@ -373,6 +378,11 @@ class Dialect(ABC):
         else:
             c.unknown(())
         return c.build()
+
+    def derived(self, body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        """Values of an answer that mirror rewritten text, made to agree with it (OpenAI
+        logprobs: a token's `bytes`), else they would spell out what was redacted."""
+        return {}
 
     @abstractmethod
     def error(self, status: int, message: str, code: str) -> ErrorShape:

@@ -5,6 +5,7 @@ self-hosted servers."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from llmwall.routing.dialects.base import (
@@ -205,6 +206,52 @@ def collect_message(c: Collector, msg: Any, path: Path, default: tuple[Role, Tru
         c.text(audio.get("transcript"), (*path, "audio", "transcript"), role, trust)
 
 
+def collect_logprobs(c: Collector, logprobs: Any, path: Path) -> None:
+    """The chosen tokens of `logprobs.content` / `.refusal`: the choice's text again, in
+    pieces, read as one text so that a value split over tokens is found and redacted in
+    each token it covers (their `bytes` follow: `logprob_mirrors`)."""
+    if not isinstance(logprobs, dict):
+        return
+    for key in ("content", "refusal"):
+        items = logprobs.get(key)
+        if not isinstance(items, list):
+            continue
+        start = c.count
+        for k, item in enumerate(items):
+            if isinstance(item, dict):
+                c.text(item.get("token"), (*path, key, k, "token"), Role.ASSISTANT, Trust.MODEL)
+        c.joined(start)
+
+
+def logprob_mirrors(body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+    """What mirrors a rewritten logprobs token: its `bytes` (the UTF-8 bytes as numbers)
+    are made to match, its `top_logprobs` are emptied (the first alternative is the
+    token itself, as the model chose it)."""
+    out: dict[Path, Any] = {}
+    for path, text in rewrites.items():
+        if len(path) < 4 or path[-1] != "token" or "logprobs" not in path:
+            continue
+        holder = _get(body, path[:-1])
+        if not isinstance(holder, dict):
+            continue
+        if isinstance(holder.get("bytes"), list):
+            out[(*path[:-1], "bytes")] = list(text.encode())
+        if isinstance(holder.get("top_logprobs"), list) and holder["top_logprobs"]:
+            out[(*path[:-1], "top_logprobs")] = []
+    return out
+
+
+def _get(node: Any, path: Path) -> Any:
+    for step in path:
+        if isinstance(node, dict) and isinstance(step, str):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            return None
+    return node
+
+
 class OpenAIChatStream(StreamDialect):
     def framing(self) -> Framing:
         return SSEFraming()
@@ -218,6 +265,7 @@ class OpenAIChatStream(StreamDialect):
             if not isinstance(choice, dict):
                 continue
             index = choice.get("index", ci)
+            out += _logprob_pieces(choice.get("logprobs"), index, ("choices", ci, "logprobs"))
             delta = choice.get("delta")
             if not isinstance(delta, dict):
                 # legacy completions-style chunks put text at choices[].text
@@ -288,9 +336,26 @@ class OpenAIChatStream(StreamDialect):
     def synthetic(self, template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
         return synthetic_chunk(template, piece, text)
 
+    def derived(self, data: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        return logprob_mirrors(data, rewrites)
+
     def error_event(self, message: str, code: str) -> bytes:
         body = OpenAIChat().error(403, message, code).body
         return frame(body) + b"data: [DONE]\n\n"
+
+
+def _logprob_pieces(logprobs: Any, index: Any, path: Path) -> list[TextPiece]:
+    """The chosen tokens of a chunk's logprobs: one channel per choice and list, held
+    back like the text they repeat (a value split over tokens is seen whole)."""
+    out: list[TextPiece] = []
+    if not isinstance(logprobs, dict):
+        return out
+    for key in ("content", "refusal"):
+        for k, item in enumerate(logprobs.get(key) or ()):
+            if isinstance(item, dict) and isinstance(item.get("token"), str):
+                channel = (index, "logprobs", key)
+                out.append(TextPiece(channel, (*path, key, k, "token"), item["token"]))
+    return out
 
 
 def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
@@ -300,6 +365,12 @@ def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> Strea
     choice_path, rest = piece.path[:2], piece.path[2:]
     index = data["choices"][choice_path[1]].get("index", choice_path[1])
     delta: dict[str, Any] = {}
+    if rest[:1] == ("logprobs",):
+        token = {"token": text, "logprob": 0.0, "bytes": list(text.encode()), "top_logprobs": []}
+        choice = {"index": index, "delta": {}, "logprobs": {str(rest[1]): [token]}}
+        return StreamEvent(
+            raw=b"", data={**envelope, "choices": [{**choice, "finish_reason": None}]}
+        )
     if rest[:2] == ("delta", "tool_calls"):
         call = data["choices"][choice_path[1]]["delta"]["tool_calls"][rest[2]]
         delta = {
@@ -355,6 +426,10 @@ class OpenAIChat(Dialect):
                 )
             elif isinstance(choice.get("text"), str):
                 c.text(choice["text"], ("choices", i, "text"), Role.ASSISTANT, Trust.MODEL)
+            collect_logprobs(c, choice.get("logprobs"), ("choices", i, "logprobs"))
+
+    def derived(self, body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        return logprob_mirrors(body, rewrites)
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         kind = {400: "invalid_request_error", 403: "permission_error", 413: "invalid_request_error"}

@@ -569,3 +569,113 @@ def test_the_openai_sdk_reads_a_hostile_stream_clean(
 
 def sniff_bom() -> bytes:
     return b"\xef\xbb\xbf"
+
+
+def _logprobs(tokens: list[str]) -> dict[str, Any]:
+    return {
+        "content": [
+            {
+                "token": t,
+                "logprob": -0.1,
+                "bytes": list(t.encode()),
+                "top_logprobs": [{"token": t, "logprob": -0.1, "bytes": list(t.encode())}],
+            }
+            for t in tokens
+        ]
+    }
+
+
+def _token_texts(obj: Any) -> list[str]:
+    """What a client can rebuild from each logprobs list: its tokens joined, and their
+    bytes joined and decoded."""
+    out: list[str] = []
+    if isinstance(obj, dict):
+        items = (obj.get("logprobs") or {}).get("content") or ()
+        if items:
+            out.append("".join(item["token"] for item in items))
+            raw = b"".join(bytes(item.get("bytes") or []) for item in items)
+            out.append(raw.decode("utf-8", "replace"))
+        for value in obj.values():
+            out += _token_texts(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            out += _token_texts(value)
+    return out
+
+
+def test_logprobs_do_not_spell_out_a_redacted_value(
+    answers_proxy: Proxy, fake: FakeProvider
+) -> None:
+    tokens = ["key ", AWS_KEY[:4], AWS_KEY[4:10], AWS_KEY[10:], " end"]
+    body = json.dumps(
+        {
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "model": "gpt-x",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "".join(tokens)},
+                    "logprobs": _logprobs(tokens),
+                    "finish_reason": "stop",
+                }
+            ],
+        }
+    ).encode()
+    answer = _call(answers_proxy, fake, OPENAI, 200, JSON_TYPE, body)
+    _assert_clean(answer)  # the content itself is redacted
+    rebuilt = _token_texts(answer.json())
+    items = answer.json()["choices"][0]["logprobs"]["content"]
+    rebuilt.append("".join(t["token"] for i in items for t in i["top_logprobs"]))
+    assert len(rebuilt) == 3 and "<AWS_ACCESS_KEY_ID>" in rebuilt[0]
+    for text in rebuilt:
+        assert AWS_KEY not in text
+
+
+def test_stream_logprobs_do_not_spell_out_a_redacted_value(
+    answers_proxy: Proxy, fake: FakeProvider
+) -> None:
+    tokens = ["key ", AWS_KEY[:4], AWS_KEY[4:10], AWS_KEY[10:], " end ", "more " * 30]
+    events = [
+        _data(
+            {
+                **_chunk({"content": t}),
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {"content": t},
+                        "logprobs": {
+                            "content": [
+                                {
+                                    "token": t,
+                                    "logprob": -0.1,
+                                    "bytes": list(t.encode()),
+                                    "top_logprobs": [{"token": t, "logprob": -0.1}],
+                                }
+                            ]
+                        },
+                        "finish_reason": None,
+                    }
+                ],
+            }
+        )
+        for t in tokens
+    ]
+    body = _openai_sse(*events)
+    answer = _call(answers_proxy, fake, OPENAI, 200, SSE, body, {"model": "m", "stream": True})
+    _assert_clean(answer)
+    chunks = [
+        json.loads(line[6:]) for line in answer.text.splitlines() if line.startswith("data: {")
+    ]
+    items = [
+        item
+        for c in chunks
+        for choice in c.get("choices", [])
+        for item in ((choice.get("logprobs") or {}).get("content") or [])
+    ]
+    joined = "".join(i["token"] for i in items)
+    raw = b"".join(bytes(i["bytes"]) for i in items).decode()
+    tops = "".join(t["token"] for i in items for t in i.get("top_logprobs") or [])
+    for text in (joined, raw, tops):
+        assert AWS_KEY not in text
+    assert "<AWS_ACCESS_KEY_ID>" in joined and "more" in joined and joined == raw
