@@ -679,3 +679,93 @@ def test_stream_logprobs_do_not_spell_out_a_redacted_value(
     for text in (joined, raw, tops):
         assert AWS_KEY not in text
     assert "<AWS_ACCESS_KEY_ID>" in joined and "more" in joined and joined == raw
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open leak: Responses API logprobs (output_text.delta logprobs, output[].content[]"
+    ".logprobs) are scanned token by token, so a value split over tokens is spelled out",
+)
+def test_responses_stream_logprobs_do_not_spell_out_a_redacted_value(
+    answers_proxy: Proxy, fake: FakeProvider
+) -> None:
+    tokens = ["word "] * 40 + ["key ", AWS_KEY[:4], AWS_KEY[4:10], AWS_KEY[10:], " end"]
+    tokens += ["more "] * 40
+    items = [{"token": t, "logprob": -0.1, "bytes": list(t.encode())} for t in tokens]
+    events: list[dict[str, Any]] = [
+        {
+            "type": "response.created",
+            "sequence_number": 0,
+            "response": {
+                "id": "resp_1",
+                "object": "response",
+                "status": "in_progress",
+                "output": [],
+            },
+        },
+    ]
+    events += [
+        {
+            "type": "response.output_text.delta",
+            "item_id": "msg_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": t,
+            "logprobs": [item],
+            "sequence_number": i + 1,
+        }
+        for i, (t, item) in enumerate(zip(tokens, items, strict=True))
+    ]
+    events.append(
+        {
+            "type": "response.completed",
+            "sequence_number": 9,
+            "response": {
+                "id": "resp_1",
+                "object": "response",
+                "status": "completed",
+                "output": [
+                    {
+                        "type": "message",
+                        "id": "msg_1",
+                        "role": "assistant",
+                        "content": [
+                            {
+                                "type": "output_text",
+                                "text": "".join(tokens),
+                                "annotations": [],
+                                "logprobs": items,
+                            }
+                        ],
+                    }
+                ],
+            },
+        }
+    )
+    body = b"".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+    answer = _call(answers_proxy, fake, RESPONSES, 200, SSE, body, {"model": "m", "stream": True})
+    _assert_clean(answer)
+    lists = [
+        _logprob_lists(json.loads(line[6:]))
+        for line in answer.text.splitlines()
+        if line.startswith("data: {")
+    ]
+    streamed = "".join("".join(i["token"] for i in lst) for event in lists[:-1] for lst in event)
+    final = ["".join(i["token"] for i in lst) for lst in lists[-1]]
+    for text in (streamed, *final):
+        assert AWS_KEY not in text
+
+
+def _logprob_lists(node: Any) -> list[list[dict[str, Any]]]:
+    """Every `logprobs` list of token items inside `node`."""
+    out: list[list[dict[str, Any]]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "logprobs" and isinstance(value, list):
+                out.append(value)
+            else:
+                out += _logprob_lists(value)
+    elif isinstance(node, list):
+        for value in node:
+            out += _logprob_lists(value)
+    return out
