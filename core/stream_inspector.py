@@ -16,11 +16,12 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from llmwall.audit.record import FindingSummary
+from llmwall.core import joins
 from llmwall.core.agent_stream import StreamAgent, StreamBlocked
 from llmwall.core.judge import Judgement, judge, redact
 from llmwall.core.policy import Policy
@@ -353,7 +354,7 @@ class StreamInspector:
         extraction = c.build()
         if not (extraction.segments or extraction.unknown or extraction.binary):
             return False
-        new = self._apply(extraction, copy.deepcopy(event.data))
+        new = self._apply(extraction, copy.deepcopy(event.data), self.dialect.derived)
         if new == event.data:
             return False
         event.data = new
@@ -378,9 +379,16 @@ class StreamInspector:
         self.framing.rewrite_side(event, changed)
         return True
 
-    def _apply(self, extraction: Extraction, node: Any) -> Any:
-        scans = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in extraction.segments]
-        judged = judge(extraction, scans, self.policy, Direction.RESPONSE)
+    def _apply(
+        self,
+        extraction: Extraction,
+        node: Any,
+        derived: Callable[[Any, Mapping[Any, str]], Mapping[Any, Any]] | None = None,
+    ) -> Any:
+        # a text in parts (logprobs tokens) is scanned whole too (llmwall.core.joins)
+        view = joins.view(extraction)
+        found = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in view.segments]
+        judged = judge(extraction, joins.fold(extraction, found), self.policy, Direction.RESPONSE)
         self._count(judged)
         if judged.decision is Decision.BLOCK:
             raise StreamBlocked(judged.block_rule)
@@ -388,5 +396,8 @@ class StreamInspector:
         if self.agent is not None:
             rewrites = self.agent.restore_rewrites(extraction, rewrites)
         if rewrites:
-            return jsonpath.set_many(node, rewrites)
+            node = jsonpath.set_many(node, rewrites)
+            mirrored = derived(node, rewrites) if derived is not None else {}
+            if mirrored:
+                node = jsonpath.set_many(node, mirrored)
         return node

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmwall.routing import jsonpath, media
+from llmwall.routing.dialects import logprobs
 from llmwall.routing.dialects.non_text import NON_TEXT_KEYS
 from llmwall.routing.segment import BASE64, Extraction, Path, Role, Segment, Trust
 
@@ -261,7 +262,7 @@ class StreamDialect(ABC):
     def derived(self, data: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
         """Values of an event that mirror rewritten text, made to agree with it (as
         `Dialect.derived`)."""
-        return {}
+        return logprobs.mirrors(data, rewrites)
 
     def droppable(self, event: StreamEvent) -> bool:
         """May this event be dropped when all its text pieces were held back?"""
@@ -382,7 +383,7 @@ class Dialect(ABC):
     def derived(self, body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
         """Values of an answer that mirror rewritten text, made to agree with it (OpenAI
         logprobs: a token's `bytes`), else they would spell out what was redacted."""
-        return {}
+        return logprobs.mirrors(body, rewrites)
 
     @abstractmethod
     def error(self, status: int, message: str, code: str) -> ErrorShape:

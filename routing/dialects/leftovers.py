@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from llmwall.routing.dialects import logprobs
 from llmwall.routing.dialects.base import Collector
 from llmwall.routing.dialects.generic import collect_string
 from llmwall.routing.dialects.non_text import NON_TEXT_KEYS, is_non_text
@@ -73,6 +74,17 @@ def _walk(
             if scanned_key(key):
                 c.text(key, (*path, KEY, key), role, trust)
             _child(c, child, path, key, done, non_text, role, trust)
+    elif logprobs.token_items(node):  # the tokens of a text, read as one
+        start = c.count
+        for i, item in enumerate(node):
+            token = (*path, i, "token")
+            if token not in done and (*path, i) not in done:
+                c.text(item["token"], token, role, trust)
+        c.joined(start)
+        for i, item in enumerate(node):
+            if (*path, i) not in done:
+                rest = {k: v for k, v in item.items() if k != "token"}
+                _walk(c, rest, (*path, i), done, non_text, role, trust)
     elif isinstance(node, list):
         for i, child in enumerate(node):
             _child(c, child, path, i, done, non_text, role, trust)

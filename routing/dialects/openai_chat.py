@@ -5,7 +5,6 @@ self-hosted servers."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from typing import Any
 
 from llmwall.routing.dialects.base import (
@@ -209,7 +208,7 @@ def collect_message(c: Collector, msg: Any, path: Path, default: tuple[Role, Tru
 def collect_logprobs(c: Collector, logprobs: Any, path: Path) -> None:
     """The chosen tokens of `logprobs.content` / `.refusal`: the choice's text again, in
     pieces, read as one text so that a value split over tokens is found and redacted in
-    each token it covers (their `bytes` follow: `logprob_mirrors`)."""
+    each token it covers (`routing.dialects.logprobs`)."""
     if not isinstance(logprobs, dict):
         return
     for key in ("content", "refusal"):
@@ -221,35 +220,6 @@ def collect_logprobs(c: Collector, logprobs: Any, path: Path) -> None:
             if isinstance(item, dict):
                 c.text(item.get("token"), (*path, key, k, "token"), Role.ASSISTANT, Trust.MODEL)
         c.joined(start)
-
-
-def logprob_mirrors(body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
-    """What mirrors a rewritten logprobs token: its `bytes` (the UTF-8 bytes as numbers)
-    are made to match, its `top_logprobs` are emptied (the first alternative is the
-    token itself, as the model chose it)."""
-    out: dict[Path, Any] = {}
-    for path, text in rewrites.items():
-        if len(path) < 4 or path[-1] != "token" or "logprobs" not in path:
-            continue
-        holder = _get(body, path[:-1])
-        if not isinstance(holder, dict):
-            continue
-        if isinstance(holder.get("bytes"), list):
-            out[(*path[:-1], "bytes")] = list(text.encode())
-        if isinstance(holder.get("top_logprobs"), list) and holder["top_logprobs"]:
-            out[(*path[:-1], "top_logprobs")] = []
-    return out
-
-
-def _get(node: Any, path: Path) -> Any:
-    for step in path:
-        if isinstance(node, dict) and isinstance(step, str):
-            node = node.get(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            return None
-    return node
 
 
 class OpenAIChatStream(StreamDialect):
@@ -335,9 +305,6 @@ class OpenAIChatStream(StreamDialect):
 
     def synthetic(self, template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
         return synthetic_chunk(template, piece, text)
-
-    def derived(self, data: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
-        return logprob_mirrors(data, rewrites)
 
     def error_event(self, message: str, code: str) -> bytes:
         body = OpenAIChat().error(403, message, code).body
@@ -427,9 +394,6 @@ class OpenAIChat(Dialect):
             elif isinstance(choice.get("text"), str):
                 c.text(choice["text"], ("choices", i, "text"), Role.ASSISTANT, Trust.MODEL)
             collect_logprobs(c, choice.get("logprobs"), ("choices", i, "logprobs"))
-
-    def derived(self, body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
-        return logprob_mirrors(body, rewrites)
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         kind = {400: "invalid_request_error", 403: "permission_error", 413: "invalid_request_error"}

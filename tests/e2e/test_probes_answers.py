@@ -681,11 +681,6 @@ def test_stream_logprobs_do_not_spell_out_a_redacted_value(
     assert "<AWS_ACCESS_KEY_ID>" in joined and "more" in joined and joined == raw
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open leak: Responses API logprobs (output_text.delta logprobs, output[].content[]"
-    ".logprobs) are scanned token by token, so a value split over tokens is spelled out",
-)
 def test_responses_stream_logprobs_do_not_spell_out_a_redacted_value(
     answers_proxy: Proxy, fake: FakeProvider
 ) -> None:

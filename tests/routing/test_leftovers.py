@@ -152,3 +152,15 @@ def test_ids_by_their_key_names_are_not_read() -> None:
     }
     collect_leftovers(c, tree, [])
     assert sorted(s.path for s in c.build().segments) == [("Id",), ("identity",)]
+
+
+def test_a_list_of_logprobs_tokens_is_one_text_in_parts() -> None:
+    items = [{"token": t, "logprob": -1.0, "top_logprobs": [{"token": t}]} for t in ("AK", "IA")]
+    c = Collector()
+    collect_leftovers(c, {"logprobs": items}, [])
+    out = c.build()
+    assert [s.text for s in out.segments[:2]] == ["AK", "IA"] and out.joins == ((0, 1),)
+    assert [s.path for s in out.segments[2:]] == [
+        ("logprobs", 0, "top_logprobs", 0, "token"),
+        ("logprobs", 1, "top_logprobs", 0, "token"),
+    ]

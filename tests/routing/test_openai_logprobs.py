@@ -8,7 +8,8 @@ import json
 
 from llmwall.routing import body as body_codec
 from llmwall.routing.dialects.base import StreamEvent
-from llmwall.routing.dialects.openai_chat import DIALECT, logprob_mirrors
+from llmwall.routing.dialects.logprobs import mirrors as logprob_mirrors
+from llmwall.routing.dialects.openai_chat import DIALECT
 
 TOKENS = ["key ", "AKIA", "Q7RZP4", "XK2M5TNWLB"]
 
@@ -56,3 +57,21 @@ def test_stream_tokens_are_a_channel_of_their_own() -> None:
     (choice,) = synthetic.data["choices"]
     assert choice["logprobs"]["content"][0]["token"] == "held"
     assert choice["logprobs"]["content"][0]["bytes"] == list(b"held")
+
+
+def test_responses_delta_tokens_are_a_channel_and_flush_without_the_delta() -> None:
+    from llmwall.routing.dialects.openai_responses import DIALECT as RESPONSES
+
+    data = {
+        "type": "response.output_text.delta",
+        "item_id": "msg_1",
+        "output_index": 0,
+        "content_index": 0,
+        "delta": "AKIA",
+        "logprobs": _items()[1:2],
+    }
+    event = StreamEvent(raw=b"x", data=data, name="response.output_text.delta")
+    text, token = RESPONSES.stream.pieces(event)
+    assert token.channel == (text.channel, "logprobs") and token.path == ("logprobs", 0, "token")
+    synthetic = RESPONSES.stream.synthetic(event, token, "held")
+    assert synthetic.data["delta"] == "" and synthetic.data["logprobs"][0]["token"] == "held"
