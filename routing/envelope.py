@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote
 
 from llmwall.errors import InspectionError
 from llmwall.routing.body.form import encode_pairs, parse_pairs
-from llmwall.routing.segment import ENVELOPE, Path, Role, Segment, Trust
+from llmwall.routing.segment import ENVELOPE, Extraction, Path, Role, Segment, Trust
 
 # Headers that are protocol, SDK telemetry or provider versioning: never user text.
 STANDARD_HEADERS = frozenset(
@@ -92,6 +92,73 @@ LOCKED_HEADERS = frozenset(
     }
 )
 LOCKED_PREFIXES = (":", "x-amz-", "sec-websocket-")
+# Response headers that are protocol, caching, tracing, rate limits or the provider's
+# own bookkeeping: never model or user text, never scanned.
+STANDARD_RESPONSE_HEADERS = frozenset(
+    {
+        "date",
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "server",
+        "vary",
+        "cache-control",
+        "pragma",
+        "expires",
+        "etag",
+        "last-modified",
+        "age",
+        "via",
+        "alt-svc",
+        "accept-ranges",
+        "content-range",
+        "retry-after",
+        "trailer",
+        "upgrade",
+        "strict-transport-security",
+        "x-content-type-options",
+        "x-frame-options",
+        "x-xss-protection",
+        "content-security-policy",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "cross-origin-resource-policy",
+        "set-cookie",  # the provider's session cookie: a credential, not text
+        "x-request-id",
+        "request-id",
+        "x-should-retry",
+        "traceparent",
+        "tracestate",
+        "server-timing",
+        "nel",
+        "report-to",
+        "x-cloud-trace-context",
+        "x-served-by",
+        "x-cache",
+        "x-timer",
+        "retry-after-ms",
+    }
+)
+STANDARD_RESPONSE_PREFIXES = (
+    "openai-",
+    "anthropic-",
+    "x-ratelimit-",
+    "ratelimit",
+    "x-llmwall-",
+    "cf-",
+    "x-envoy-",
+    "x-amzn-",
+    "x-amz-",
+    "x-goog-",
+    "x-ms-",
+    "apim-",
+    "access-control-",
+    ":",
+)
 # Always credentials, whatever the provider's table row says.
 CREDENTIAL_HEADERS = frozenset(
     {
@@ -217,6 +284,33 @@ class Envelope:
         url = path + ("?" + query if query else "")
         changed = path != self.path or touched
         return (url if changed else None), tuple(sorted(headers))
+
+
+def read_answer_headers(headers: Sequence[tuple[str, str]]) -> Extraction:
+    """The response headers that may carry text (a custom `x-debug`, an echo of the
+    request), as model text at (ENVELOPE, "header", index); standard headers are
+    skipped (`STANDARD_RESPONSE_HEADERS`, `STANDARD_RESPONSE_PREFIXES`)."""
+    segments = []
+    for i, (name, value) in enumerate(headers):
+        lower = name.lower()
+        if lower in STANDARD_RESPONSE_HEADERS or lower.startswith(STANDARD_RESPONSE_PREFIXES):
+            continue
+        if value:
+            segments.append(Segment(value, Role.ASSISTANT, Trust.MODEL, (ENVELOPE, "header", i)))
+    return Extraction(tuple(segments))
+
+
+def header_rewrites(
+    headers: Sequence[tuple[str, str]], rewrites: Mapping[Path, str]
+) -> tuple[tuple[int, str, str], ...]:
+    """(index, name, new value) for each rewritten header of `read_answer_headers`."""
+    out = []
+    for where, value in rewrites.items():
+        i = where[2]
+        if where[:2] != (ENVELOPE, "header") or not isinstance(i, int):
+            raise InspectionError("unknown header rewrite")
+        out.append((i, headers[i][0], _header_safe(value)))
+    return tuple(sorted(out))
 
 
 def _header_safe(value: str) -> str:

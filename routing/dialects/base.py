@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmwall.routing import jsonpath, media
+from llmwall.routing.dialects import logprobs
+from llmwall.routing.dialects.non_text import NON_TEXT_KEYS
 from llmwall.routing.segment import BASE64, Extraction, Path, Role, Segment, Trust
 
 if TYPE_CHECKING:
@@ -228,6 +230,10 @@ ALL_CHANNELS = object()
 class StreamDialect(ABC):
     """How one dialect's response stream carries text."""
 
+    # Every string of an event that `pieces` and `embedded` do not cover is scanned too,
+    # except string values under these keys (`routing.dialects.leftovers`); None: not.
+    non_text_keys: ClassVar[frozenset[str] | None] = NON_TEXT_KEYS
+
     @abstractmethod
     def framing(self) -> Framing: ...
 
@@ -252,6 +258,11 @@ class StreamDialect(ABC):
         """Whole objects repeated inside an event (Responses API `response.completed`),
         each with the extractor that reads it: they are redacted like a non-stream body."""
         return []
+
+    def derived(self, data: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        """Values of an event that mirror rewritten text, made to agree with it (as
+        `Dialect.derived`)."""
+        return logprobs.mirrors(data, rewrites)
 
     def droppable(self, event: StreamEvent) -> bool:
         """May this event be dropped when all its text pieces were held back?"""
@@ -296,7 +307,18 @@ class Framing(ABC):
 
     @abstractmethod
     def encode(self, event: StreamEvent) -> bytes:
-        """Bytes for `event` after its `data` was changed."""
+        """Bytes for `event` after its `data` (or a side text) was changed."""
+
+    def side_texts(self, event: StreamEvent) -> dict[Hashable, str]:
+        """Text the framing carries outside the payload (SSE comments, event names,
+        ids), by a key of the framing's choosing: scanned like the payload's text."""
+        return {}
+
+    def rewrite_side(self, event: StreamEvent, texts: Mapping[Hashable, str]) -> None:
+        """Put rewritten side texts (keys from `side_texts`) into `event`; `encode`
+        writes them."""
+        if texts:
+            raise NotImplementedError("this framing has no side texts")
 
 
 # --- the dialect -------------------------------------------------------------------------
@@ -320,6 +342,9 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
+    # Every string of an answer the dialect does not read is scanned too, except string
+    # values under these keys (`routing.dialects.leftovers`); None: not.
+    non_text_keys: ClassVar[frozenset[str] | None] = NON_TEXT_KEYS
     # Bodies are file slices whatever their content type says (resumable uploads):
     # decoded by sniffing, never refused as malformed JSON.
     raw_bodies: ClassVar[bool] = False
@@ -331,8 +356,14 @@ class Dialect(ABC):
         return self.extract_request(body.tree)
 
     def read_response(self, body: Body) -> Extraction:
-        """As read_request, for a non-streamed response body."""
-        return self.extract_response(body.tree)
+        """As read_request, for a non-streamed response body; with `non_text_keys`, the
+        strings the dialect does not read as well."""
+        extraction = self.extract_response(body.tree)
+        if self.non_text_keys is None or not isinstance(body.tree, dict | list):
+            return extraction
+        from llmwall.routing.dialects.leftovers import with_leftovers  # it imports this
+
+        return with_leftovers(extraction, body.tree, self.non_text_keys)
 
     def extract_request(self, body: Any) -> Extraction:
         """Every text position of a request body. A body that is not a JSON object is one
@@ -361,6 +392,11 @@ class Dialect(ABC):
         else:
             c.unknown(())
         return c.build()
+
+    def derived(self, body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        """Values of an answer that mirror rewritten text, made to agree with it (OpenAI
+        logprobs: a token's `bytes`), else they would spell out what was redacted."""
+        return logprobs.mirrors(body, rewrites)
 
     @abstractmethod
     def error(self, status: int, message: str, code: str) -> ErrorShape:

@@ -50,6 +50,7 @@ class Script:
     # exactly these bytes: (status, headers, body); a list body is sent chunked, one
     # chunk per item (`delay` between them)
     exact: tuple[int, dict[str, str], bytes | list[bytes]] | None = None
+    trailers: dict[str, str] | None = None  # sent after a chunked `exact` body
 
 
 class FakeProvider:
@@ -201,7 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 if script.delay:
                     time.sleep(script.delay)
-            self.wfile.write(b"0\r\n\r\n")
+            tail = "".join(f"{k}: {v}\r\n" for k, v in (script.trailers or {}).items())
+            self.wfile.write(b"0\r\n" + tail.encode() + b"\r\n")
         except OSError:
             pass  # the proxy gave up on this body
 
