@@ -2,23 +2,28 @@
 
     hidden_findings(text, scan) -> [Finding]   spans in `text`, never in a decoded copy
 
-Two ways a value escapes a pattern while the model still reads it:
+The ways a value escapes a pattern while the model still reads it:
 
-- Unicode: zero-width and bidi characters inside a key (`AKIA\\u200bIOSF...`), full-width
-  forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`), mathematical or circled alphanumerics, tag
-  characters, Cyrillic and Greek look-alikes among Latin letters. The text around each
-  such character is folded with `normalize(lower=False)` (case kept: key patterns are
-  case-sensitive) and scanned again; each finding is mapped back through the fold's
-  offsets, so it covers the original
-  characters, the invisible ones between them included, and a redaction replaces exactly
-  those and leaves the bytes around them as they were.
+- Unicode: zero-width and bidi characters inside a key (`AKIA\\u200bIOSF...`), combining
+  marks stacked on its characters (strike-through `A\\u0336K\\u0336...`, keycaps
+  `\\u20e3`, accents), variation selectors, full-width forms
+  (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`), the small `﹫`, mathematical or circled alphanumerics,
+  tag characters, Cyrillic and Greek look-alikes among Latin letters. The text around
+  each such character is folded with `normalize(lower=False)` (case kept: key patterns
+  are case-sensitive) and scanned again; each finding is mapped back through the fold's
+  offsets, so it covers the original characters, the invisible ones between them
+  included, and a redaction replaces exactly those and leaves the bytes around them as
+  they were.
 - Encoding: a value wrapped in base64 (standard or URL-safe), percent-encoding, HTML
-  character references (`alice&#64;corp.com`) or backslash escapes (`\\u0040`). Each such
+  character references (`alice&#64;corp.com`) or backslash escapes (`\\u0040`), in up to
+  four layers (`%2540`, `&amp;#64;`, `%26%2364%3B`, `&#37;40`: `decode.peel`). Each such
   token that decodes to readable text is scanned; a finding inside it is reported on the
   whole encoded token (redacting it removes the encoded value).
-- Spelling: a value typed one character at a time (`A K I A ...`, `5 3 6 - 2 2 - ...`) is
-  read joined up, and an address written `alice [at] corp [dot] com` as the address it
-  spells; a finding covers the whole spelled-out run.
+- Spelling (`spelled.py`): a value typed one character at a time, with spaces or
+  no-break and typographic spaces between (`A K I A ...`, `5 3 6 - 2 2 - ...`), and an
+  address with its `@` and dots in words (`alice [at] corp [dot] com`,
+  `maria(dot)lopez(at)example(dot)com`, `alice @ corp.com`) read as the value it spells;
+  a finding covers the whole spelled-out run.
 
 `scan` is the detector's pattern scan (no NER, no injection scoring: those have their own
 normalization). Text without suspicious characters or encoded tokens costs one regex
@@ -31,19 +36,21 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Sequence
-from urllib.parse import unquote
 
-from llmwall.detectors.decode import MARKUP_ESCAPE, unescape_markup
+from llmwall.detectors.decode import MARKUP_ESCAPE, peel
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
+from llmwall.detectors.spelled import spelled
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
-# full-width digits, letters and @ (not the full-width punctuation CJK text is full of),
-# circled and mathematical alphanumerics, tags
+# combining marks (strike-through, keycaps, accents stacked on a key), variation
+# selectors, full-width digits, letters and @ (not the full-width punctuation CJK text is
+# full of), the small @, circled and mathematical alphanumerics, tags
 _HIDING = (
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u2460-\u24ff\u3164\ufe00-\ufe0f\ufeff\uff10-\uff19\uff20-\uff3a"
-    "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f]"
+    "[\u00ad\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180e\u1ab0-\u1aff"
+    "\u1dc0-\u1dff\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff\u2460-\u24ff"
+    "\u3164\ufe00-\ufe0f\ufe20-\ufe2f\ufe6b\ufeff\uff10-\uff19\uff20-\uff3a"
+    "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 _SUSPICIOUS = re.compile(
     _HIDING
@@ -58,17 +65,6 @@ _B64_TOKEN = re.compile(
     r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])"
 )  # in a word
 _PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
-# one character at a time: a cheap test (a literal first character) before the full run
-_SPACED_HINT = re.compile(r" \S \S \S ")
-_SPACED = re.compile(r"(?<!\S)\S(?: \S){7,}(?!\S)")
-# "alice [at] corp [dot] com", "(at)", "{at}", "<at>"
-_AT_HINT = (re.compile(r"at ?[\]\)\}>]"), re.compile(r"AT ?[\]\)\}>]"))
-_OPEN, _CLOSE = r"[ \t]*[\[\(\{<][ \t]*", r"[ \t]*[\]\)\}>][ \t]*"
-_SPELLED_AT = re.compile(
-    r"(?<![\w.+-])([\w.+-]{1,64})" + _OPEN + r"(?i:at)" + _CLOSE
-    + r"([\w-]{1,63}(?:(?:" + _OPEN + r"(?i:dot)" + _CLOSE + r"|\.)[\w-]{1,63}){1,4})"
-)  # fmt: skip
-_SPELLED_DOT = re.compile(_OPEN + r"(?i:dot)" + _CLOSE)
 MAX_TOKENS = 32  # encoded tokens decoded per text
 WINDOW = 64  # characters around a suspicious one that are folded and scanned again
 MIN_DECODED = 6
@@ -128,11 +124,11 @@ def _at(f: Finding, start: int, end: int, how: str) -> Finding:
 
 
 def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
-    found = _spelled(text) + _unescaped_tokens(text)
+    found = spelled(text, MAX_TOKENS) + _unescaped_tokens(text)
     if "%" in text:
         for m in _PCT_TOKEN.finditer(text):
-            unquoted = unquote(m.group(0), errors="replace")
-            if unquoted != m.group(0):
+            unquoted = peel(m.group(0))
+            if unquoted is not None:
                 found.append((m.start(), m.end(), unquoted, "+percent"))
             if len(found) >= MAX_TOKENS:
                 return found
@@ -170,29 +166,11 @@ def _unescaped_tokens(text: str) -> list[tuple[int, int, str, str]]:
         end = m.end()
         while end < len(text) and not text[end].isspace():
             end += 1
-        plain = unescape_markup(text[start:end])
+        plain = peel(text[start:end])
         if plain:
             found.append((start, end, plain, "+unescaped"))
         if len(found) >= MAX_TOKENS:
             break
-    return found
-
-
-def _spelled(text: str) -> list[tuple[int, int, str, str]]:
-    """Values spelled out: one character at a time, or an address with [at] and [dot]."""
-    found: list[tuple[int, int, str, str]] = []
-    hint = _SPACED_HINT.search(text)
-    if hint:
-        for m in _SPACED.finditer(text, max(0, hint.start() - 1)):
-            found.append((m.start(), m.end(), m.group(0).replace(" ", ""), "+spaced"))
-            if len(found) >= MAX_TOKENS:
-                return found
-    if any(h.search(text) for h in _AT_HINT):
-        for m in _SPELLED_AT.finditer(text):
-            domain = _SPELLED_DOT.sub(".", m.group(2))
-            found.append((m.start(), m.end(), f"{m.group(1)}@{domain}", "+spelled"))
-            if len(found) >= MAX_TOKENS:
-                break
     return found
 
 
