@@ -24,6 +24,10 @@ The ways a value escapes a pattern while the model still reads it:
   address with its `@` and dots in words (`alice [at] corp [dot] com`,
   `maria(dot)lopez(at)example(dot)com`, `alice @ corp.com`) read as the value it spells;
   a finding covers the whole spelled-out run.
+- Splitting (`split_values.py`): a key or address cut by a line break, a shell line
+  continuation, e-mail quoting, a no-break space or adjacent string literals
+  (`["AKIAQ7RZ","P4XK2M5TNWLB"]`) is read joined up where that is safe; a finding covers
+  all the pieces and what lies between them.
 
 `scan` is the detector's pattern scan (no NER, no injection scoring: those have their own
 normalization). Text without suspicious characters or encoded tokens costs one regex
@@ -41,6 +45,7 @@ from llmwall.detectors.decode import MARKUP_ESCAPE, peel
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
 from llmwall.detectors.spelled import spelled
+from llmwall.detectors.split_values import split_findings
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
 # combining marks (strike-through, keycaps, accents stacked on a key), variation
@@ -76,11 +81,12 @@ Scan = Callable[[str], list[Finding]]
 def hidden_findings(text: str, scan: Scan, seen: Sequence[Finding] = ()) -> list[Finding]:
     """Findings the plain scan missed. `seen`: the plain scan's own findings; a hidden
     finding over one of them is left out (a recognizer that reads the encoded form
-    itself, Kubernetes Secret data for one, has the better answer)."""
+    itself, Kubernetes Secret data for one, has the better answer), except a joined key
+    that continues one found on its first line (split_values)."""
     out = _hidden(text, scan)
-    if not seen or not out:
-        return out
-    return [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
+    if seen and out:
+        out = [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
+    return out + split_findings(text, scan, seen)
 
 
 def _hidden(text: str, scan: Scan) -> list[Finding]:

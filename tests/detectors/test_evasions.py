@@ -109,6 +109,16 @@ CASES: list[tuple[str, str, str, str]] = [
      'AKIAQ7RZ","P4XK2M5TNWLB'),
     ("json-array-spaced-aws", "parts = ['AKIAQ7RZ', 'P4XK2M5TNWLB']", "AWS_ACCESS_KEY_ID",
      "AKIAQ7RZ', 'P4XK2M5TNWLB"),
+    ("nbsp-once-aws", f"key {KEY[:10]}\u00a0{KEY[10:]} x", "AWS_ACCESS_KEY_ID",
+     f"{KEY[:10]}\u00a0{KEY[10:]}"),
+    ("concatenated-aws", f'k = "{KEY[:8]}" + "{KEY[8:]}"', "AWS_ACCESS_KEY_ID",
+     f'{KEY[:8]}" + "{KEY[8:]}'),
+    ("json-array-email", 'to: ["maria.lopez", "@example.com"]', "EMAIL_ADDRESS",
+     'maria.lopez", "@example.com'),
+    ("newline-email", "write to maria.lopez@exam\nple.com today", "EMAIL_ADDRESS",
+     "maria.lopez@exam\nple.com"),
+    ("newline-iban", f"iban {IBAN[:12]}\n{IBAN[12:]} thanks", "IBAN_CODE",
+     f"{IBAN[:12]}\n{IBAN[12:]}"),
     # 5. other tricks
     ("bidi-isolates", f"key {KEY[:4]}\u2066{KEY[4:9]}\u2069{KEY[9:]} x", "AWS_ACCESS_KEY_ID",
      f"{KEY[:4]}\u2066{KEY[4:9]}\u2069{KEY[9:]}"),
@@ -154,13 +164,6 @@ CASES: list[tuple[str, str, str, str]] = [
 
 # cases not handled yet: id -> why (each an xfail(strict=True): fixing one fails the test)
 OPEN: dict[str, str] = {
-    "newline-aws": "a value split by a line break or across string literals is not joined",
-    "crlf-aws": "a value split by a line break or across string literals is not joined",
-    "shell-continuation-openai": "a value split by a line break or across string literals is not joined",
-    "email-quoted-openai": "a value split by a line break or across string literals is not joined",
-    "pem-wrapped-openai": "a value split by a line break or across string literals is not joined",
-    "json-array-aws": "a value split by a line break or across string literals is not joined",
-    "json-array-spaced-aws": "a value split by a line break or across string literals is not joined",
     "rtl-override-reversed": "a value stored reversed after U+202E is not read back",
 }
 
@@ -187,6 +190,32 @@ def test_evasion_is_found_on_the_obfuscated_span(
     assert span in spans, [ascii(s) for s in spans]
     start = text.index(span)
     assert redact(text, found) == text[:start] + f"<{entity}>" + text[start + len(span) :]
+
+
+OAI2 = "sk-proj-Rt8Wk1Zp5Hy3Gd6Fs0Ja2Qe7TuB4nM8cR1vK5wE3hDXq7Lm2Vb9Nc4"
+GHP = "ghp_CnCfuMDum1970qoM5KCu5CLLVAhLXu6DyZvk"
+# joining keeps apart what is apart: (text, the findings expected, as (entity, span))
+APART: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("keys-one-a-line", f"{OAI}\n{OAI2}\n", [("OPENAI_API_KEY", OAI), ("OPENAI_API_KEY", OAI2)]),
+    ("shell-history", f"  501  cat --password {GHP}\n  502  docker push", [("GITHUB_TOKEN", GHP)]),
+    ("dotenv-next-key", f"OPENAI_API_KEY={OAI}\nOPENAI_MODEL2=gpt\n", [("OPENAI_API_KEY", OAI)]),
+    ("next-line-word", f"{OAI}\nthanks, Maria2", [("OPENAI_API_KEY", OAI)]),
+    ("email-then-word", f"{EMAIL}\nfoo.bar", [("EMAIL_ADDRESS", EMAIL)]),
+    ("word-then-email", f"Contact\n{EMAIL}", [("EMAIL_ADDRESS", EMAIL)]),
+    ("email-list", f'["ana.ruiz", "{EMAIL}"]', [("EMAIL_ADDRESS", EMAIL)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [a[1:] for a in APART], ids=[a[0] for a in APART])
+def test_joining_keeps_separate_values_separate(
+    detector: Detector, text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [
+        (f.entity, text[f.start : f.end])
+        for f in detector.scan(text)
+        if f.entity in {e for e, _ in expected}
+    ]
+    assert found == expected
 
 
 _B64_LINES = "\n".join(
