@@ -24,6 +24,9 @@ The ways a value escapes a pattern while the model still reads it:
   address with its `@` and dots in words (`alice [at] corp [dot] com`,
   `maria(dot)lopez(at)example(dot)com`, `alice @ corp.com`) read as the value it spells;
   a finding covers the whole spelled-out run.
+- Layout: the run after a right-to-left override (U+202E) is displayed reversed, so a
+  value stored backwards there shows the right way round to a reader (and a model reads
+  it back as easily); the run is scanned reversed and a finding covers the whole run.
 - Splitting (`split_values.py`): a key or address cut by a line break, a shell line
   continuation, e-mail quoting, a no-break space or adjacent string literals
   (`["AKIAQ7RZ","P4XK2M5TNWLB"]`) is read joined up where that is safe; a finding covers
@@ -69,6 +72,8 @@ _GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _B64_TOKEN = re.compile(
     r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])"
 )  # in a word
+# a right-to-left override run, to its pop or the end of the line: displayed reversed
+_RLO_RUN = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069\n]{4,256})(?:\u202c|(?=\n)|$)")
 _PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
 MAX_TOKENS = 32  # encoded tokens decoded per text
 WINDOW = 64  # characters around a suspicious one that are folded and scanned again
@@ -131,6 +136,9 @@ def _at(f: Finding, start: int, end: int, how: str) -> Finding:
 
 def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
     found = spelled(text, MAX_TOKENS) + _unescaped_tokens(text)
+    if "\u202e" in text:  # right-to-left override: shown the other way round
+        for m in _RLO_RUN.finditer(text):
+            found.append((m.start(), m.end(), m.group(1)[::-1], "+reversed"))
     if "%" in text:
         for m in _PCT_TOKEN.finditer(text):
             unquoted = peel(m.group(0))

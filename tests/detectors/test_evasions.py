@@ -163,9 +163,7 @@ CASES: list[tuple[str, str, str, str]] = [
 
 
 # cases not handled yet: id -> why (each an xfail(strict=True): fixing one fails the test)
-OPEN: dict[str, str] = {
-    "rtl-override-reversed": "a value stored reversed after U+202E is not read back",
-}
+OPEN: dict[str, str] = {}
 
 
 def _params() -> list[object]:
