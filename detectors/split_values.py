@@ -52,8 +52,7 @@ _LITERALS = tuple(
 _WIDE_SPACE = re.compile(f"[{WIDE_SPACES}]")
 _RUN_FORWARD = re.compile(r"[A-Za-z0-9_+/.@-]{1,256}")
 _DIGIT_OR_AT = re.compile(r"[0-9@]")
-_KEYISH = re.compile(r"[0-9@._/+]")
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z][A-Z_]*")
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]|[A-Z_]*_[A-Z_]*")
 MIN_JOINED = 10
 MAX_JOINED = 8192
 MAX_GROUPS = 32
@@ -131,11 +130,7 @@ def _groups(text: str) -> list[list[tuple[int, int]]]:
 def _key_like(piece: str) -> bool:
     """Could `piece` be a fragment of a key or an address? Not a word (`thanks`,
     `Regards`), a CONSTANT_NAME, or a PEM-style `-----BEGIN` line."""
-    if "--" in piece or _WORD.fullmatch(piece):
-        return False
-    if _KEYISH.search(piece):
-        return True
-    return len(piece) <= 6 or (not piece.islower() and not piece.isupper())
+    return "--" not in piece and not _WORD.fullmatch(piece)
 
 
 def _worth_scanning(text: str, pieces: list[tuple[int, int]]) -> bool:
