@@ -7,7 +7,7 @@
 - an address with its `@` and dots in words: `alice [at] corp [dot] com`, `(at)`, `{at}`,
   `<at>`, `maria(dot)lopez(at)example(dot)com`, `alice @ corp.com`, and
   `maria dot lopez at example dot com` (bare words only with a dotted local part and a
-  public suffix: "look at google dot com" is not an address).
+  public suffix: "look at google dot com" is not an address; lower-case `dot` only).
 
 Each test starts with a cheap literal search; most texts pay for one or two `in` tests.
 """
@@ -25,7 +25,7 @@ _SPACED_HINT = re.compile(r" \S \S \S ")
 _SPACED_HINT_WIDE = re.compile(f"{_SPACES}\\S{_SPACES}\\S{_SPACES}\\S{_SPACES}")
 _SPACED = re.compile(f"(?<!\\S)\\S(?:{_SPACES}\\S){{7,}}(?!\\S)")
 _SPACE = re.compile(_SPACES)
-_AT_HINT = (re.compile(r"at ?[\]\)\}>]"), re.compile(r"AT ?[\]\)\}>]"), re.compile(" @[ \t]"))
+_AT_HINT = (re.compile(r"at ?[\]\)\}>]"), re.compile(r"AT ?[\]\)\}>]"), re.compile("@(?<= @)[ \t]"))
 _OPEN, _CLOSE = r"[ \t]*[\[\(\{<][ \t]*", r"[ \t]*[\]\)\}>][ \t]*"
 _DOT = r"(?:" + _OPEN + r"(?i:dot)" + _CLOSE + r"|\.)"
 _SPELLED_AT = re.compile(
@@ -61,7 +61,7 @@ def spelled(text: str, limit: int) -> list[tuple[int, int, str, str]]:
             found.append((m.start(), m.end(), f"{local}@{domain}", "+spelled"))
             if len(found) >= limit:
                 return found
-    if " dot " in text or " DOT " in text:
+    if " dot " in text:  # lower case only: one more pass over every text is enough
         for m in _SPELLED_WORDS.finditer(text):
             local, domain = (_WORD_DOT_RX.sub(".", m.group(g)) for g in (1, 2))
             if public_suffix(domain):
