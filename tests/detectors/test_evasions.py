@@ -12,11 +12,16 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmwall.core.judge import redact
+from llmwall.detectors.decode import peel
 from llmwall.detectors.deobfuscate import hidden_findings
 from llmwall.detectors.engine import Detector
+from llmwall.detectors.normalize import normalize
 
+DETECTOR = Detector()  # for the hypothesis test (a function-scoped fixture would be reused)
 KEY = "AKIAQ7RZP4XK2M5TNWLB"
 OAI = "sk-proj-Xq7Lm2Vb9Nc4Rt8Wk1Zp5Hy3Gd6Fs0Ja2Qe7TuB4nM8cR1vK5wE3hD"
 EMAIL = "maria.lopez@example.com"
@@ -258,3 +263,46 @@ def test_ordinary_text_with_these_characters_gives_no_findings(
     assert hidden_findings(text, detector._scan_patterns) == []
     found = [(f.entity, text[f.start : f.end]) for f in detector.scan(text)]
     assert [f for f in found if f[0] != "PROMPT_INJECTION"] == []
+
+
+MARKS = st.sampled_from(["\u0301", "\u0336", "\u20e3", "\u0338", "\ufe0f", "\U000e0100", "\u034f"])
+
+
+@given(st.lists(st.tuples(st.integers(1, len(KEY) - 1), MARKS), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_marks_anywhere_in_a_key_do_not_hide_it(cuts: list[tuple[int, str]]) -> None:
+    hidden = KEY
+    for pos, mark in sorted(cuts, reverse=True):
+        hidden = hidden[:pos] + mark + hidden[pos:]
+    text = f"my key is {hidden} ok"
+    found = [f for f in DETECTOR.scan(text) if f.entity == "AWS_ACCESS_KEY_ID"]
+    assert found and text[found[0].start : found[0].end] == hidden
+
+
+def test_marks_on_other_letters_stay() -> None:
+    for word in ("किताब", "मुझे", unicodedata.normalize("NFD", "señal"), "ع\u064eر\u064eب\u064e"):
+        folded = normalize(word, lower=False)
+        kept = [c for c in word if unicodedata.category(c) == "Mn" and not _after_ascii(word, c)]
+        assert all(c in folded.text for c in kept)
+    assert normalize("A\u0336K\u0336I\u0336A\u0336", lower=False).text == "AKIA"
+
+
+def _after_ascii(word: str, mark: str) -> bool:
+    i = word.index(mark)
+    return i > 0 and word[i - 1].isascii()
+
+
+@pytest.mark.parametrize(
+    ("token", "plain"),
+    [
+        ("%2540", "@"),
+        ("%252540", "@"),
+        ("%26%2364%3B", "@"),
+        ("&#37;40", "@"),
+        ("&amp;#64;", "@"),
+        ("plain", None),
+        ("100%25", "100%"),
+    ],
+)
+def test_peel_undoes_layers(token: str, plain: str | None) -> None:
+    assert peel(token) == plain
