@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from llmwall.detectors.decode import MARKUP_ESCAPE, peel
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
-from llmwall.detectors.spelled import spelled
+from llmwall.detectors.spelled import spelled, wide_breaks
 from llmwall.detectors.split_values import split_findings
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
@@ -88,16 +88,18 @@ def hidden_findings(text: str, scan: Scan, seen: Sequence[Finding] = ()) -> list
     finding over one of them is left out (a recognizer that reads the encoded form
     itself, Kubernetes Secret data for one, has the better answer), except a joined key
     that continues one found on its first line (split_values)."""
-    out = _hidden(text, scan)
+    wide = wide_breaks(text)  # no-break spaces inside a value: spelled out, or split
+    out = _hidden(text, scan, wide)
     if seen and out:
         out = [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
-    return out + split_findings(text, scan, seen)
+    return out + split_findings(text, scan, seen, wide)
 
 
-def _hidden(text: str, scan: Scan) -> list[Finding]:
+def _hidden(text: str, scan: Scan, wide: tuple[int, ...]) -> list[Finding]:
     out: list[Finding] = []
-    if not text.isascii():
-        for lo, hi in _windows(text):
+    windows = [] if text.isascii() else _windows(text)
+    if windows:
+        for lo, hi in windows:
             piece = text[lo:hi]
             folded = normalize(piece, lower=False)
             if folded.text == piece:
@@ -106,7 +108,8 @@ def _hidden(text: str, scan: Scan) -> list[Finding]:
                 start, end = folded.to_original(f.start, f.end)
                 if end > start:
                     out.append(_at(f, lo + start, lo + end, "+unicode"))
-    for start, end, decoded, how in _decoded_tokens(text):
+    # a right-to-left override opens a window: without one, no `in` test over the text
+    for start, end, decoded, how in _decoded_tokens(text, wide, bool(windows) and "\u202e" in text):
         for f in scan(decoded):
             out.append(_at(f, start, end, how))
     return out
@@ -134,9 +137,9 @@ def _at(f: Finding, start: int, end: int, how: str) -> Finding:
     return Finding(f.entity, start, end, f.score, f.detector + how, f.rule)
 
 
-def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
-    found = spelled(text, MAX_TOKENS) + _unescaped_tokens(text)
-    if "\u202e" in text:  # right-to-left override: shown the other way round
+def _decoded_tokens(text: str, wide: tuple[int, ...], rlo: bool) -> list[tuple[int, int, str, str]]:
+    found = spelled(text, MAX_TOKENS, wide) + _unescaped_tokens(text)
+    if rlo:  # a right-to-left override: shown the other way round
         for m in _RLO_RUN.finditer(text):
             found.append((m.start(), m.end(), m.group(1)[::-1], "+reversed"))
     if "%" in text:
