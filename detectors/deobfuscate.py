@@ -47,18 +47,22 @@ from collections.abc import Callable, Sequence
 from llmwall.detectors.decode import MARKUP_ESCAPE, peel
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
-from llmwall.detectors.spelled import spelled, wide_breaks
-from llmwall.detectors.split_values import split_findings
+from llmwall.detectors.spelled import WIDE_SPACES, spelled, wide_breaks
+from llmwall.detectors.split_values import JOINABLE, split_findings
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
 # combining marks (strike-through, keycaps, accents stacked on a key), variation
-# selectors, full-width digits, letters and @ (not the full-width punctuation CJK text is
-# full of), the small @, circled and mathematical alphanumerics, tags
+# selectors, superscript and subscript digits (not ¹²³ of Latin-1, as in m²: a card in
+# superscripts has others, and the fold reads those too), Unicode hyphens and the minus sign,
+# full-width digits, letters, @, +, -, . and _ (not the rest of the full-width
+# punctuation CJK text is full of), the small @, circled and mathematical alphanumerics,
+# tags
 _HIDING = (
-    "[\u00ad\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180e\u1ab0-\u1aff"
-    "\u1dc0-\u1dff\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff\u2460-\u24ff"
-    "\u3164\ufe00-\ufe0f\ufe20-\ufe2f\ufe6b\ufeff\uff10-\uff19\uff20-\uff3a"
-    "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+    "[\u00ad\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u2010\u2011\u202a-\u202e\u2060-\u206f"
+    "\u2070-\u209f\u20d0-\u20ff\u2212\u2460-\u24ff\u3164\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\ufe6b\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a"
+    "\U0001d400-\U0001d7ff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 _SUSPICIOUS = re.compile(
     _HIDING
@@ -75,6 +79,11 @@ _B64_TOKEN = re.compile(
 # a right-to-left override run, to its pop or the end of the line: displayed reversed
 _RLO_RUN = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069\n]{4,256})(?:\u202c|(?=\n)|$)")
 _PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
+# what a no-break or thin space between digits may hide once read as a space: a card or
+# an IBAN (checksummed), a key or an address; not a phone number ("4\u2009539\u2009148\u2009803
+# m²" is a French-typeset area, and read with spaces it is a plausible phone)
+SPACED_KEPT = JOINABLE | {"CREDIT_CARD"}
+_WIDE_SPACE = re.compile(f"[{WIDE_SPACES}]")
 MAX_TOKENS = 32  # encoded tokens decoded per text
 WINDOW = 64  # characters around a suspicious one that are folded and scanned again
 MIN_DECODED = 6
@@ -97,17 +106,13 @@ def hidden_findings(text: str, scan: Scan, seen: Sequence[Finding] = ()) -> list
 
 def _hidden(text: str, scan: Scan, wide: tuple[int, ...]) -> list[Finding]:
     out: list[Finding] = []
-    windows = [] if text.isascii() else _windows(text)
-    if windows:
-        for lo, hi in windows:
-            piece = text[lo:hi]
-            folded = normalize(piece, lower=False)
-            if folded.text == piece:
-                continue
-            for f in scan(folded.text):
-                start, end = folded.to_original(f.start, f.end)
-                if end > start:
-                    out.append(_at(f, lo + start, lo + end, "+unicode"))
+    windows: list[tuple[int, int]] = []
+    if not text.isascii():
+        rx = _SUSPICIOUS if _GREEK_CYRILLIC.search(text) else _HIDING_ONLY
+        windows = _windows(text, [m.span() for m in rx.finditer(text)])
+        out += _folded(text, windows, scan, None)
+        if wide:  # no-break spaces between key characters: `4539\u00a01488\u00a0...`
+            out += _folded(text, _windows(text, [(p, p + 1) for p in wide]), scan, SPACED_KEPT)
     # a right-to-left override opens a window: without one, no `in` test over the text
     for start, end, decoded, how in _decoded_tokens(text, wide, bool(windows) and "\u202e" in text):
         for f in scan(decoded):
@@ -115,16 +120,37 @@ def _hidden(text: str, scan: Scan, wide: tuple[int, ...]) -> list[Finding]:
     return out
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Spans around suspicious characters (WINDOW either side, widened to whitespace),
-    merged: only these are folded and scanned again, not a whole long text."""
+def _folded(
+    text: str, windows: list[tuple[int, int]], scan: Scan, kept: frozenset[str] | None
+) -> list[Finding]:
+    """Findings in the folded windows, mapped back; only `kept` entities when given, and
+    a finding over a wide space only when it is of SPACED_KEPT (the fold reads those as
+    spaces: a thin-space-grouped number near a minus sign is not a phone number)."""
+    out = []
+    for lo, hi in windows:
+        piece = text[lo:hi]
+        folded = normalize(piece, lower=False)
+        if folded.text == piece:
+            continue
+        for f in scan(folded.text):
+            start, end = folded.to_original(f.start, f.end)
+            if end <= start or (kept is not None and f.entity not in kept):
+                continue
+            if f.entity not in SPACED_KEPT and _WIDE_SPACE.search(piece, start, end):
+                continue
+            out.append(_at(f, lo + start, lo + end, "+unicode"))
+    return out
+
+
+def _windows(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans around `hits` (suspicious characters; WINDOW either side, widened to
+    whitespace), merged: only these are folded and scanned again, not a whole text."""
     spans: list[tuple[int, int]] = []
-    rx = _SUSPICIOUS if _GREEK_CYRILLIC.search(text) else _HIDING_ONLY
-    for m in rx.finditer(text):
-        lo, hi = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
-        while lo > 0 and not text[lo - 1].isspace() and m.start() - lo < 2 * WINDOW:
+    for start, end in hits:
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        while lo > 0 and not text[lo - 1].isspace() and start - lo < 2 * WINDOW:
             lo -= 1
-        while hi < len(text) and not text[hi].isspace() and hi - m.end() < 2 * WINDOW:
+        while hi < len(text) and not text[hi].isspace() and hi - end < 2 * WINDOW:
             hi += 1
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))

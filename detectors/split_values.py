@@ -9,7 +9,8 @@ A value is cut where a pattern stops but a reader (or a model) joins it again:
   40 columns, a PEM-like block, a quoted reply;
 - a no-break, thin, figure or other typographic space inside it;
 - adjacent string literals: JSON or Python list elements (`["AKIAQ7RZ","P4XK2M5TNWLB"]`),
-  concatenation (`"AKIAQ7RZ" + "P4XK..."`).
+  concatenation (`"AKIAQ7RZ" + "P4XK..."`);
+- markup: HTML tags and comments, Markdown emphasis and code marks inside it.
 
 Where joining is safe: only at a break with a value character (`[A-Za-z0-9_+/.@-]`) right on
 both sides (a blank line, a sentence's space or a `key:` never joins); the run of value
@@ -49,6 +50,18 @@ _LINE_BREAK = re.compile(
 _LITERALS = tuple(
     re.compile(q + rf"(?<=[A-Za-z0-9_+/.@-]{q})[ \t]*[,+]?[ \t\r\n]*{q}")  # "ab","cd" / 'ab' + 'cd'
     for q in ('"', "'")
+)
+# markup inside a value: HTML tags and comments (`AKIA<span>Q7RZ</span>...`), Markdown
+# emphasis and code marks (`AKIA**Q7RZ**...`, `` AKIA`Q7RZ` ``)
+_TAG = r"(?:/?[A-Za-z][^<>\n]{0,60}|!--[^<>\n]{0,60}--)>"
+_MARKUP = (
+    re.compile(rf"<(?<=[A-Za-z0-9_+/.@-]<){_TAG}(?:<{_TAG})*(?=[A-Za-z0-9_+/.@-])"),
+    *(
+        re.compile(
+            rf"{re.escape(m)}(?<=[A-Za-z0-9_+/.@-]{re.escape(m)}){re.escape(m)}{{0,2}}(?=[A-Za-z0-9_+/.@-])"
+        )
+        for m in "*`~"
+    ),
 )
 _RUN_FORWARD = re.compile(r"[A-Za-z0-9_+/.@-]{1,256}")
 _DIGIT_OR_AT = re.compile(r"[0-9@]")
@@ -97,7 +110,7 @@ def _breaks(text: str, wide: tuple[int, ...]) -> list[tuple[int, int]]:
         s -= s > 0 and text[s - 1] == "\\"  # a shell line continuation
         if s > 0 and text[s - 1] in _VALUE:
             found.append((s, m.end()))
-    for rx in _LITERALS:
+    for rx in (*_LITERALS, *_MARKUP):
         found += [m.span() for m in rx.finditer(text)]
     found += [(p, p + 1) for p in wide]
     found.sort()

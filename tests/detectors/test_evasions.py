@@ -49,6 +49,7 @@ FULLWIDTH_CARD = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in CAR
 MATH_BOLD_KEY = "".join(
     chr(0x1D400 + ord(c) - 65) if c.isupper() else chr(0x1D7CE + ord(c) - 48) for c in KEY
 )
+SUPERSCRIPT_CARD = CARD_GROUPED.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 TAGGED_KEY = "".join(chr(0xE0000 + ord(c)) for c in KEY)
 
 # (id, text, entity, the span the finding must cover)
@@ -124,6 +125,16 @@ CASES: list[tuple[str, str, str, str]] = [
      "maria.lopez@exam\nple.com"),
     ("newline-iban", f"iban {IBAN[:12]}\n{IBAN[12:]} thanks", "IBAN_CODE",
      f"{IBAN[:12]}\n{IBAN[12:]}"),
+    ("html-tags-aws", f"key {KEY[:4]}<span>{KEY[4:12]}</span>{KEY[12:]} ok", "AWS_ACCESS_KEY_ID",
+     f"{KEY[:4]}<span>{KEY[4:12]}</span>{KEY[12:]}"),
+    ("html-comment-aws", f"key {KEY[:4]}<!-- x -->{KEY[4:]} ok", "AWS_ACCESS_KEY_ID",
+     f"{KEY[:4]}<!-- x -->{KEY[4:]}"),
+    ("markdown-bold-aws", f"key {KEY[:4]}**{KEY[4:12]}**{KEY[12:]} ok", "AWS_ACCESS_KEY_ID",
+     f"{KEY[:4]}**{KEY[4:12]}**{KEY[12:]}"),
+    ("nbsp-grouped-card", "card 4539\u00a01488\u00a00343\u00a06467 ok", "CREDIT_CARD",
+     "4539\u00a01488\u00a00343\u00a06467"),
+    ("thin-grouped-card", "card 4539\u20091488\u20090343\u20096467 ok", "CREDIT_CARD",
+     "4539\u20091488\u20090343\u20096467"),
     # 5. other tricks
     ("bidi-isolates", f"key {KEY[:4]}\u2066{KEY[4:9]}\u2069{KEY[9:]} x", "AWS_ACCESS_KEY_ID",
      f"{KEY[:4]}\u2066{KEY[4:9]}\u2069{KEY[9:]}"),
@@ -139,6 +150,13 @@ CASES: list[tuple[str, str, str, str]] = [
      between(KEY, "\U000e0001")),
     ("tag-chars-smuggled", f"key {TAGGED_KEY} x", "AWS_ACCESS_KEY_ID", TAGGED_KEY),
     ("fullwidth-card", f"card {FULLWIDTH_CARD} ok", "CREDIT_CARD", FULLWIDTH_CARD),
+    ("superscript-card", f"card {SUPERSCRIPT_CARD} ok", "CREDIT_CARD", SUPERSCRIPT_CARD),
+    ("fullwidth-hyphens-openai", f"k {OAI.replace('-', chr(0xFF0D))} ok", "OPENAI_API_KEY",
+     OAI.replace("-", "\uff0d")),
+    ("unicode-hyphens-openai", f"k {OAI.replace('-', chr(0x2011))} ok", "OPENAI_API_KEY",
+     OAI.replace("-", "\u2011")),
+    ("fullwidth-dot-email", "mail maria.lopez@example\uff0ecom ok", "EMAIL_ADDRESS",
+     "maria.lopez@example\uff0ecom"),
     ("math-bold-aws", f"key {MATH_BOLD_KEY} x", "AWS_ACCESS_KEY_ID", MATH_BOLD_KEY),
     ("cyrillic-aws", f"key \u0410\u041a\u0406\u0410{KEY[4:]} x", "AWS_ACCESS_KEY_ID",
      f"\u0410\u041a\u0406\u0410{KEY[4:]}"),
@@ -252,6 +270,9 @@ BENIGN: list[tuple[str, str]] = [
     ("rtl-override-text", "file \u202eabc def\u202c and \u202etxt.exe\u202c"),
     ("strike-through-words", "d\u0336o\u0336n\u0336e\u0336 t\u0336a\u0336s\u0336k\u0336 list, caf\u0065\u0301"),
     ("keycaps", "Press 1\ufe0f\u20e3 or 2\ufe0f\u20e3, then #\ufe0f\u20e3 \u2014 \u2764\ufe0f"),
+    ("units-and-minus", "Area 4\u2009539\u2009148\u2009803 m², x² + y³ = −5 °C, a state\u2010of\u2010the\u2010art H\u2082O"),
+    ("fullwidth-dates", "日付：２０２４．０１．１５、Ｗｅｂ／アプリ版＿第２版、価格＋税"),
+    ("markup", "<b>bold</b>text2, **bold**text2, a*b*c2, `code`2, ~~old~~new3, <br/>line4"),
     ("python-concat", 'msg = ("hello " + "world") + str(2024) + "abc" + "def123"'),
 ]  # fmt: skip
 
