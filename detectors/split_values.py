@@ -65,7 +65,8 @@ _MARKUP = (
 )
 _RUN_FORWARD = re.compile(r"[A-Za-z0-9_+/.@-]{1,256}")
 _DIGIT_OR_AT = re.compile(r"[0-9@]")
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]|[A-Z_]*_[A-Z_]*")
+# a word, a capital, a NAME_WITH_UNDERSCORES, a sentence's last word, a list number
+_WORD = re.compile(r"(?:[A-Z]?[a-z]+|[A-Z]|[A-Z_]*_[A-Z_]*)\.?|[0-9]{1,3}\.")
 MIN_JOINED = 10
 MAX_JOINED = 8192
 MAX_GROUPS = 32
@@ -143,7 +144,8 @@ def _groups(text: str, wide: tuple[int, ...]) -> list[list[tuple[int, int]]]:
 
 def _key_like(piece: str) -> bool:
     """Could `piece` be a fragment of a key or an address? Not a word (`thanks`,
-    `Regards`), a CONSTANT_NAME, or a PEM-style `-----BEGIN` line."""
+    `Regards`, `done.`), a CONSTANT_NAME, a list number (`2.`) or a PEM-style `-----BEGIN`
+    line."""
     return "--" not in piece and not _WORD.fullmatch(piece)
 
 
