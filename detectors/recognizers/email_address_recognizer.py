@@ -109,8 +109,16 @@ _FILE_EXTENSIONS = frozenset(
 )
 
 
+def public_suffix(domain: str) -> bool:
+    """Does `domain` end in a public suffix of the bundled list (`example.com`: yes;
+    `self.weights`: no)?"""
+    return bool(_TLD(domain).suffix)
+
+
+# a quoted local part ("maria.lopez"@example.com) is valid too (RFC 5322)
 _ADDRESS = (
-    r"(?<![\w.%+\-])(?P<v>[^\W_](?:[\w.%+\-]{0,63}[\w%+\-])?@"
+    r"(?<![\w.%+\-])(?P<v>(?:[^\W_](?:[\w.%+\-]{0,63}[\w%+\-])?"
+    r'|"[^"\\\s@<>(),;:\[\]]{1,62}")@'
     r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9\-]{2,59}))"
 )
 _FILE_NAME = "pii.email_file_name"
@@ -152,7 +160,7 @@ class EmailAddressRecognizer(FastPatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         domain = pattern_text.rpartition("@")[2]
         local = pattern_text.partition("@")[0]
-        if ".." in local:
+        if ".." in local and not local.startswith('"'):
             return False
         tld = domain.rpartition(".")[2].lower()
         if tld in _FILE_EXTENSIONS:

@@ -13,6 +13,7 @@ keeps the per-channel holdback and rewrites events.
 from __future__ import annotations
 
 import copy
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,21 @@ if TYPE_CHECKING:
     from llmwall.routing.body import Body
 
 
+MAX_ELEMENTS = 64  # array elements joined at most
+_PIECE = re.compile(r"[A-Za-z0-9_+/.@=-]{1,256}")
+
+
+def value_pieces(texts: list[str]) -> bool:
+    """Could these array elements be one value in pieces? Each is a run of key
+    characters (no space: words and sentences are not), one holds a digit or an `@`,
+    and together they are long enough for a key."""
+    return (
+        sum(map(len, texts)) >= 10
+        and all(_PIECE.fullmatch(t) for t in texts)
+        and any(c.isdigit() or c == "@" for t in texts for c in t)
+    )
+
+
 class Collector:
     """Accumulates segments and unreadable parts while a dialect walks a body."""
 
@@ -36,6 +52,7 @@ class Collector:
         self._binary: list[Path] = []
         self._opaque: list[str] = []
         self._joins: list[tuple[int, ...]] = []
+        self._element_joins: list[tuple[int, ...]] = []
 
     def text(
         self,
@@ -89,14 +106,41 @@ class Collector:
     def leaves(self, node: Any, path: Path, role: Role, trust: Trust) -> None:
         """Every string inside a JSON value (tool inputs, schemas, function responses),
         object keys included: argument and property names carry text too."""
+        start = len(self._segments)
         for leaf_path, value in jsonpath.string_leaves(node, path, keys=True):
             self.text(value, leaf_path, role, trust)
+        self._elements(start)
 
     def json_string(self, value: Any, path: Path, role: Role, trust: Trust) -> None:
         """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves and keys."""
         if isinstance(value, str) and value:
+            start = len(self._segments)
             for leaf_path, leaf in jsonpath.json_string_leaves(value, path, keys=True):
                 self.text(leaf, leaf_path, role, trust)
+            self._elements(start)
+
+    def _elements(self, start: int) -> None:
+        """Runs of consecutive elements of one array among the segments added since
+        `start` that may be one value in pieces (Extraction.element_joins)."""
+        segs = self._segments
+        run: list[int] = []
+        for i in range(start, len(segs)):
+            path = segs[i].path
+            if not path or not isinstance(path[-1], int):
+                self._element_run(run)
+                run = []
+                continue
+            prev = segs[run[-1]].path if run else None
+            if prev is not None and prev[:-1] == path[:-1] and prev[-1] == path[-1] - 1:
+                run.append(i)
+            else:
+                self._element_run(run)
+                run = [i]
+        self._element_run(run)
+
+    def _element_run(self, run: list[int]) -> None:
+        if 1 < len(run) <= MAX_ELEMENTS and value_pieces([self._segments[i].text for i in run]):
+            self._element_joins.append(tuple(run))
 
     def unknown(self, path: Path) -> None:
         self._unknown.append(path)
@@ -126,6 +170,7 @@ class Collector:
             tuple(self._binary),
             tuple(self._opaque),
             tuple(self._joins),
+            tuple(self._element_joins),
         )
 
 
@@ -136,6 +181,7 @@ class _Prefixed(Collector):
         self._binary = parent._binary
         self._opaque = parent._opaque
         self._joins = parent._joins
+        self._element_joins = parent._element_joins
         self._parent = parent
         self._prefix = prefix
         self._lock = lock
