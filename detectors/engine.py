@@ -28,6 +28,7 @@ from llmwall.detectors.injection import InjectionScorer
 from llmwall.detectors.model import InjectionModel
 from llmwall.detectors.prefilter import Prefilter
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.cjk_person_name_recognizer import CjkPersonNameRecognizer
 from llmwall.detectors.recognizers.name_list_recognizer import NameListRecognizer
 from llmwall.detectors.recognizers.person_name_recognizer import PersonNameRecognizer
 from llmwall.detectors.recognizers.phone_number_recognizer import PhoneNumberRecognizer
@@ -164,7 +165,7 @@ class Detector:
             _build(cls, config) for cls in registry.PII_AND_SECRETS if cls.ENTITY not in disabled
         ]
         if config.person_names and "PERSON" not in disabled:
-            pii.extend([PersonNameRecognizer(), NameListRecognizer()])
+            pii.extend([PersonNameRecognizer(), NameListRecognizer(), CjkPersonNameRecognizer()])
         pii = [r for r in pii if not all(p.name in disabled for p in r.PATTERNS)]
         self._prefilter = Prefilter(pii)
         self._custom = tuple(_load_custom(s) for s in config.custom)

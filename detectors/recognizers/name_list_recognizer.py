@@ -35,7 +35,7 @@ _AMBIGUOUS_WORDS = """
     price white brown green black page lane art case chance chase cliff dean drew glen gay
     guy jack lee major miles norman pat penny ray rob sandy skip sue summer troy van
     victor walker wade ward love star sky sun dawn day early late best bonnie golden royal
-    christian"""
+    christian dane alta"""
 # never a name in a name's place: the calendar, directions, places, small words
 _NEVER_WORDS = """
     dear night tales princess prince lady carry song roma france german paris florence
@@ -43,7 +43,10 @@ _NEVER_WORDS = """
     tuesday wednesday thursday friday saturday january february march july september
     october november december street road north south east west an in on at by is it be
     so do no go me my we us or to the and for but not all are was has had his her can see
-    say new one two mi mein mon ma mijn meu il la le el"""
+    say new one two mi mein mon ma mijn meu il la le el irish english scottish welsh
+    british dutch swiss italian spanish polish swedish danish norwegian finnish greek
+    turkish russian chinese japanese korean indian american canadian mexican brazilian
+    african european"""
 _NOT_GIVEN = frozenset(_AMBIGUOUS_WORDS.split()) | frozenset(_NEVER_WORDS.split())
 # words that end a firm or a street, not a name
 _NOT_SURNAME_WORDS = """
@@ -57,7 +60,11 @@ _NOT_SURNAME = frozenset(_NOT_SURNAME_WORDS.split()) | frozenset(_NEVER_WORDS.sp
 def _given_names() -> tuple[frozenset[str], frozenset[str]]:
     """(every given name, the international ones the US list lacks)."""
     us = frozenset((_NAMES / "given_names.txt").read_text(encoding="utf-8").split())
-    intl = frozenset((_NAMES / "given_names_intl.txt").read_text(encoding="utf-8").split())
+    intl = frozenset(
+        word
+        for file in ("given_names_intl.txt", "given_names_south_asia.txt")
+        for word in (_NAMES / file).read_text(encoding="utf-8").split()
+    )
     return (us | intl) - _NOT_GIVEN, intl - us - _NOT_GIVEN
 
 

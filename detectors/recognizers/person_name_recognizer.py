@@ -33,6 +33,8 @@ LINE_REACH = 64
 # words after which "Dr" is a title ("Dear Dr. Diallo"), not a street type ("Oak Dr.")
 _BEFORE_TITLE_WORDS = "dear hi hello hey thanks thank to and with from contact call ask see"
 _BEFORE_TITLE = frozenset(_BEFORE_TITLE_WORDS.split())
+# brands named like a person with a title
+_BRANDS = frozenset(["pepper", "martens", "oetker", "scholl", "scholl's"])
 # occupations and relations written before a full name ("songwriter Jarmila Chloupková",
 # "assistant to Asya Godina"): the name needs two words, none of an organisation's
 _ROLE_WORDS = """
@@ -294,6 +296,11 @@ class PersonNameRecognizer(FastPatternRecognizer):
         start, end = m.span("v")
         cue = text[m.start() : start].lower()
         lowercase_ok = lowercase_text and ("name" in cue or "call me" in cue)
+        if (
+            rule == "pii.person_title"
+            and text[start : start + 12].split(" ", 1)[0].lower().strip(".,") in _BRANDS
+        ):
+            return None  # "a Dr. Pepper", "Dr. Martens boots"
         if rule == "pii.person_title" and m.start() > 0:
             # "Oak Dr. Springfield": a street type after a capitalised word, not a title
             before = text[max(0, m.start() - 24) : m.start()].rstrip(" \t")
