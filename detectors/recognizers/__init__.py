@@ -100,6 +100,7 @@ from llmwall.detectors.recognizers.prose_password_recognizer import ProsePasswor
 from llmwall.detectors.recognizers.se_personnummer_recognizer import SePersonnummerRecognizer
 from llmwall.detectors.recognizers.sg_nric_recognizer import SgNricRecognizer
 from llmwall.detectors.recognizers.slack_token_recognizer import SlackTokenRecognizer
+from llmwall.detectors.recognizers.street_address_cjk_recognizer import StreetAddressCjkRecognizer
 from llmwall.detectors.recognizers.street_address_context_recognizer import (
     StreetAddressContextRecognizer,
 )
@@ -176,6 +177,7 @@ PII_AND_SECRETS: tuple[type[FastPatternRecognizer], ...] = (
         StreetAddressRecognizer,
         StreetAddressNamedRecognizer,
         StreetAddressContextRecognizer,
+        StreetAddressCjkRecognizer,
         UkBankAccountRecognizer,
         UkNhsNumberRecognizer,
         UkNinoRecognizer,

@@ -18,14 +18,17 @@ class StreetAddressNamedRecognizer(FastPatternRecognizer):
     ENTITY = "STREET_ADDRESS"
     PATTERNS = PATTERNS
     # the prefixes start a word; the suffixes end one ("Sonnenweg", "Herenlaan", "Bergstr.")
-    WORD_ANCHORS = frozenset({"c/", "av.", "via ", "rua ", "ul.", "al.", "os.", "pl."})
+    WORD_ANCHORS = frozenset(
+        {"c/", "av.", "via ", "rua ", "ul.", "al.", "os.", "pl.", "rue ", "place ", "quai "}
+    )
     ANCHORS = (
         "straße", "strasse", "str.", "gasse", "allee", "platz", "damm", "chaussee", "straat",
         "laan", "plein", "gracht", "kade", "singel", "gatan", "vägen", "gränd", "torget",
         "weg ", "calle ", "c/", "avenida", "avda", "av.", "paseo", "plaza", "carrer", "camino",
         "ronda", "travesía", "via ", "viale", "piazza", "corso", "vicolo", "largo", "rua ",
         "travessa", "praça", "alameda", "estrada", "ul.", "al.", "os.", "pl.", "ulica",
-        "aleja",
+        "aleja", "rue ", "avenue ", "boulevard ", "chaussée ", "place ", "quai ", "chemin ",
+        "allée ",
     )  # fmt: skip
     REACH = (40, 120)
 

@@ -20,7 +20,9 @@ _NAME = (
 _EN_TYPES = (
     r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|"
     r"Pl|Parkway|Pkwy|Terrace|Ter|Close|Crescent|Cres|Square|Sq|Highway|Hwy|Circle|Cir|"
-    r"Trail|Row|Mews|Gardens|Grove|Walk|Broadway|Alley|Plaza|Expressway)\b\.?"
+    r"Trail|Row|Mews|Gardens|Grove|Walk|Broadway|Alley|Plaza|Expressway|Parade|Pde|"
+    r"Esplanade|Promenade|Quay|Rise|Heights|Causeway|Wharf|Loop|Crest|Freeway|Motorway|"
+    r"Turnpike)\b\.?"
 )
 _FR_TYPES = (
     r"(?:rue|avenue|av\.|boulevard|bd|chemin|allée|allee|impasse|place|quai|route|cours|"
@@ -36,9 +38,11 @@ _SUFFIX = (
 _PREFIX = (
     r"(?:Calle|C/|Avenida|Avda\.?|Av\.|Paseo|Plaza|Carrer|Camino|Ronda|Travesía|Via|Viale|"
     r"Piazza|Piazzale|Corso|Vicolo|Largo|Rua|Travessa|Praça|Alameda|Estrada|ul\.|al\.|os\.|"
-    r"pl\.|ulica|aleja)[ \t]+(?:" + _NAME + r"[ \t]+){0,4}" + _NAME
+    r"pl\.|ulica|aleja|Laan|Rue|Avenue|Boulevard|Chaussée|Place|Quai|Chemin|Allée)"
+    r"[ \t]+(?:" + _NAME + r"[ \t]+){0,4}" + _NAME
 )
-_NUMBER = r"\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?"
+# "12", "12a", "12/3", "346-hs" (Dutch huis), "12-bis"
+_NUMBER = r"\d{1,5}[A-Za-z]?(?:[\-/](?:\d{1,4}[A-Za-z]?|[A-Za-z]{1,3}(?![\w\-])))?"
 _UNIT = r"(?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Bldg|#)\.?[ \t]*#?\w{1,5})?"
 # what follows a street: a postcode and town (DE, FR, ES, IT, NL, PL, SE, BR, US, UK)
 _TOWN = r"[A-ZÀ-ÞĀ-Ž][\w\-'’]+(?:[ \t]+[A-ZÀ-ÞĀ-Ž][\w\-'’]+)?"
@@ -48,6 +52,7 @@ _TAIL = (
     r"[ \t]+" + _TOWN
     + r"|[ \t]*,[ \t]*" + _TOWN + r",?[ \t]+[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?"
     + r"|[ \t]*,[ \t]*" + _TOWN + r",?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}"
+    + r"|[ \t]*,[ \t]*" + _TOWN + r",?[ \t]+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)[ \t]+\d{4}"
     + r"|[ \t]*,[ \t]*" + _TOWN + r")?"
 )  # fmt: skip
 
