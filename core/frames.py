@@ -9,8 +9,12 @@
                    seen whole; whole copies redacted as objects) -> the messages to send
                    instead -> allow | redact | block (error event, then close)
 
-A frame that is not JSON is `binary_content` (binary frames: audio) or `unknown_content`
-(text that does not parse); base64 audio inside JSON is `binary_content` by its
+A binary frame is read like a text frame whenever its bytes are text (peers decode
+binary frames as JSON text): JSON goes to the protocol, other UTF-8 text is scanned
+whole and redacted in place (sent back as a binary frame in its own encoding). Bytes
+that are no UTF-8 are `binary_content` (audio), their lossy UTF-8 reading still scanned
+(a finding blocks: such bytes cannot be rewritten faithfully). A text frame that does
+not parse is `unknown_content`; base64 audio inside JSON is `binary_content` by its
 protocol's reading. Every frame is counted in the session's end record; a frame gets its
 own record when it carries text from the client, or when it was not simply allowed
 (redacted, blocked, unscanned); findings the policy allows in server frames appear in
@@ -23,6 +27,8 @@ Pure: no mitmproxy. The adapter (`llmwall.addon.websocket`) applies the verdicts
 
 from __future__ import annotations
 
+import codecs
+import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -40,7 +46,7 @@ from llmwall.errors import InspectionError
 from llmwall.routing import jsonpath
 from llmwall.routing.body import json_body
 from llmwall.routing.realtime.base import FrameProtocol, dumps
-from llmwall.routing.segment import Direction, Extraction, Trust
+from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
 # Earlier client turns kept for the conversation scan: as many as a set-up reaches
 # (detectors/conversation.py SETUP_REACH); whole, so the detector's caches recognise
@@ -99,7 +105,21 @@ class _Tally:
         )
 
 
-_UNREADABLE = object()
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a frame's bytes read. `kind`: "json" (`data` the parsed value), "text" (a
+    binary frame whose bytes are text but not JSON: `data` the text), "binary" (bytes
+    that are no text, such as audio: `data` their lossy UTF-8 reading) or "unknown" (a
+    text frame that is not JSON). `codec`: the
+    encoding a rewrite is sent in (a binary frame keeps its own: UTF-8 with or without
+    a BOM, UTF-16/32 as json.loads reads it)."""
+
+    kind: str
+    data: Any = None
+    codec: str = "utf-8"
+
+
+_UNKNOWN = Reading("unknown")
 # A frame that arrives after llmwall closed the session: dropped (already decided).
 _DROPPED = FrameVerdict(Decision.BLOCK, ())
 
@@ -182,30 +202,38 @@ class FrameSession:
         self.tally.bytes["client"] += len(content)
         if self.closed_by_llmwall:
             return _DROPPED
-        data = self._parse(content, is_text)
-        if data is _UNREADABLE:
-            extraction = _unreadable(is_text)
-        else:
+        reading = self._parse(content, is_text)
+        data = reading.data
+        if reading.kind == "json":
             extraction = self.protocol.client_event(data)
             self.model = self.protocol.model(data) or self.model
+        elif reading.kind == "text":
+            extraction = _plain(data, Role.USER, Trust.USER)
+        else:
+            extraction = _unreadable(reading, Role.USER, Trust.USER)
         scans: Scans = []
         if extraction.segments:
-            scans = await self.inspector.scanner.ascan(extraction, conversation=not self._turns)
-            self._across_frames(extraction, scans)
-        judged = self._unmovable(judge(extraction, scans, self.policy, Direction.REQUEST))
-        event = "binary" if data is _UNREADABLE and not is_text else self.protocol.event_type(data)
+            turns = reading.kind != "binary"  # bytes are no conversation turn
+            scans = await self.inspector.scanner.ascan(
+                extraction, conversation=turns and not self._turns
+            )
+            if turns:
+                self._across_frames(extraction, scans)
+        judged = judge(extraction, scans, self.policy, Direction.REQUEST)
+        judged = self._unmovable(_rewritable(reading, judged))
+        event = _event(self.protocol, reading)
         if judged.decision is Decision.BLOCK:
             message = f"llmwall blocked this message: {judged.reason}"
             return self._close(CLIENT, judged, started, content, event, message, BLOCK_CODE)
         send = None
         if judged.decision is Decision.REDACT and judged.rewrites:
-            tree = jsonpath.set_many(data, judged.rewrites)
-            send = (json_body.dumps(tree, content, judged.rewrites).encode(),)
+            send = (_rewritten(reading, content, judged),)
         decision = judged.decision if send is not None else Decision.ALLOW
         self.tally.add("client", decision, judged.findings)
         self.tally.rule(judged.rules)
         record: AuditRecord | None = None
-        if extraction.segments or decision is not Decision.ALLOW or judged.findings:
+        carries_text = bool(extraction.segments) and reading.kind != "binary"
+        if carries_text or decision is not Decision.ALLOW or judged.findings:
             record = self._record(
                 CLIENT,
                 decision,
@@ -228,15 +256,10 @@ class FrameSession:
         if self.server_unscanned:
             self.tally.add("server", Decision.UNSCANNED, ())
             return FrameVerdict(Decision.UNSCANNED)
-        data = self._parse(content, is_text)
-        if data is _UNREADABLE:
-            judged = judge(_unreadable(is_text), [], self.stream.policy, Direction.RESPONSE)
-            event = "binary" if not is_text else "other"
-            if judged.decision is Decision.BLOCK:
-                message = f"llmwall blocked this response: {judged.reason}"
-                return self._close(SERVER, judged, started, content, event, message, BLOCK_CODE)
-            self.tally.add("server", Decision.ALLOW, ())
-            return FrameVerdict(Decision.ALLOW)
+        reading = self._parse(content, is_text)
+        data = reading.data
+        if reading.kind != "json":
+            return self._server_unread(reading, content, started)
         framing = self.dialect.framing()
         before = Counter(self.stream.stats.counts)
         out = self.stream(framing.token(content, data))
@@ -283,6 +306,36 @@ class FrameSession:
             record = self._record(
                 SERVER, decision, started, event=event, rules=rules, findings=findings,
                 body=content,
+            )  # fmt: skip
+        return FrameVerdict(decision, send, record=record)
+
+    def _server_unread(self, reading: Reading, content: bytes, started: float) -> FrameVerdict:
+        """A server frame that is not JSON: text that does not parse (unknown), text in
+        a binary frame (scanned whole as the model's, redacted in place, sent back as a
+        binary frame in its own encoding), or bytes (binary; their lossy text scanned,
+        a finding blocks)."""
+        event = _event(self.protocol, reading)
+        if reading.kind == "text":
+            extraction = _plain(reading.data, Role.ASSISTANT, Trust.MODEL)
+        else:
+            extraction = _unreadable(reading, Role.ASSISTANT, Trust.MODEL)
+        scans = self.inspector.scanner.scan(extraction) if extraction.segments else []
+        judged = judge(extraction, scans, self.stream.policy, Direction.RESPONSE)
+        judged = _rewritable(reading, judged)
+        if judged.decision is Decision.BLOCK:
+            message = f"llmwall blocked this response: {judged.reason}"
+            return self._close(SERVER, judged, started, content, event, message, BLOCK_CODE)
+        send = None
+        if judged.decision is Decision.REDACT and judged.rewrites:
+            send = (_rewritten(reading, content, judged),)
+        decision = judged.decision if send is not None else Decision.ALLOW
+        self.tally.add("server", decision, judged.findings)
+        self.tally.rule(judged.rules)
+        record: AuditRecord | None = None
+        if decision is not Decision.ALLOW:
+            record = self._record(
+                SERVER, decision, started, event=event, rules=judged.rules,
+                findings=judged.findings, body=content,
             )  # fmt: skip
         return FrameVerdict(decision, send, record=record)
 
@@ -356,19 +409,30 @@ class FrameSession:
         rule = f"block:reroute:{chosen[0]}:websocket"
         return Judgement(Decision.BLOCK, (*judged.rules, rule), judged.findings)
 
-    def _parse(self, content: bytes, is_text: bool) -> Any:
-        """The frame's JSON, or _UNREADABLE when it is not JSON. JSON that a peer could
-        read differently from llmwall (duplicate keys, NaN) raises InspectionError: the
-        frame is then a failure (closed, or passed unscanned with fail_mode: open)."""
-        if not is_text and not self.protocol.binary_json:
-            return _UNREADABLE
+    def _parse(self, content: bytes, is_text: bool) -> Reading:
+        """How the frame reads. A text frame is JSON or unknown. A binary frame is read
+        the same way whenever its bytes are text, because peers decode binary frames as
+        JSON text too (`json.loads(bytes)`, a `Blob`'s text): JSON (in UTF-8 with or
+        without a BOM, or UTF-16/32, as json.loads reads bytes) whatever its type, else
+        UTF-8 text is plain text. Bytes that are no UTF-8 stay binary, with their lossy
+        UTF-8 reading (what a non-fatal `TextDecoder` makes of them) still scanned.
+        JSON that a peer could read differently from llmwall (duplicate keys, NaN)
+        raises InspectionError: the frame is then a failure (closed, or passed unscanned
+        with fail_mode: open)."""
         try:
             data = json_body.loads(content)
         except InspectionError as exc:
-            if str(exc) in (json_body.NOT_JSON, "JSON body is not UTF-8"):
-                return _UNREADABLE
-            raise
-        return data if isinstance(data, dict) or is_text else _UNREADABLE
+            if str(exc) not in (json_body.NOT_JSON, "JSON body is not UTF-8"):
+                raise
+        else:
+            return Reading("json", data, "utf-8" if is_text else json.detect_encoding(content))
+        if is_text:
+            return _UNKNOWN
+        codec = "utf-8-sig" if content.startswith(codecs.BOM_UTF8) else "utf-8"
+        try:
+            return Reading("text", content.decode(codec), codec)
+        except UnicodeDecodeError:
+            return Reading("binary", content.decode("utf-8", "replace"))
 
     def _close(
         self,
@@ -430,9 +494,43 @@ class FrameSession:
         )
 
 
-def _unreadable(is_text: bool) -> Extraction:
-    """A frame that is not JSON: audio or other bytes (binary), or text nobody reads."""
-    return Extraction(binary=((),)) if not is_text else Extraction(unknown=((),))
+def _unreadable(reading: Reading, role: Role, trust: Trust) -> Extraction:
+    """A frame that is not JSON: bytes (binary, their lossy text scanned too), or a
+    text frame nobody reads (unknown)."""
+    if reading.kind != "binary":
+        return Extraction(unknown=((),))
+    lossy = reading.data
+    segments = (Segment(lossy, role, trust, ()),) if lossy else ()
+    return Extraction(segments=segments, binary=((),))
+
+
+def _rewritable(reading: Reading, judged: Judgement) -> Judgement:
+    """Bytes that are no text cannot be rewritten faithfully: a finding in their lossy
+    reading blocks the frame instead of redacting it."""
+    if reading.kind != "binary" or judged.decision is not Decision.REDACT:
+        return judged
+    rules = (*judged.rules, "block:websocket_binary_text")
+    return Judgement(Decision.BLOCK, rules, judged.findings)
+
+
+def _plain(text: str, role: Role, trust: Trust) -> Extraction:
+    """The text of a binary frame that is text but not JSON: one segment, the whole."""
+    return Extraction(segments=(Segment(text, role, trust, ()),)) if text else Extraction()
+
+
+def _rewritten(reading: Reading, content: bytes, judged: Judgement) -> bytes:
+    """The frame with the judgement's redactions, in the frame's own encoding."""
+    tree = jsonpath.set_many(reading.data, judged.rewrites)
+    if reading.kind == "text":
+        return str(tree).encode(reading.codec)
+    return json_body.dumps(tree, content, judged.rewrites).encode(reading.codec)
+
+
+def _event(protocol: FrameProtocol, reading: Reading) -> str:
+    """The event name for the audit: the protocol's for JSON, else the frame's kind."""
+    if reading.kind == "json":
+        return protocol.event_type(reading.data)
+    return "binary" if reading.kind == "binary" else "other"
 
 
 def close_reason(text: str) -> str:

@@ -305,7 +305,6 @@ _OFFSETS = frozenset({"startOffset", "start_offset", "endOffset", "end_offset"})
 
 class GeminiLive(FrameProtocol):
     name: ClassVar[str] = "gemini_live"
-    binary_json: ClassVar[bool] = True
 
     def client_event(self, data: Any) -> Extraction:
         return client_extraction(data)

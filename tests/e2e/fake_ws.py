@@ -42,6 +42,9 @@ class FakeWebSocketProvider:
         self.reply = "Hello from the fake realtime provider."
         self.tool_call: tuple[str, dict[str, Any]] | None = None
         self.binary_reply: bytes | None = None  # sent as one binary frame after a response
+        # sent as they are after a Realtime response: str a text frame, bytes a binary
+        # frame, a list of either one message in fragments (the red-team's server frames)
+        self.extra: list[str | bytes | list[str] | list[bytes]] = []
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(cert, key)
         self._loop = asyncio.new_event_loop()
@@ -61,6 +64,7 @@ class FakeWebSocketProvider:
         self.reply = "Hello from the fake realtime provider."
         self.tool_call = None
         self.binary_reply = None
+        self.extra = []
 
     def close(self) -> None:
         if self._stop is not None:
@@ -108,6 +112,15 @@ class FakeWebSocketProvider:
             session.received.append(message)
             yield message
 
+    @staticmethod
+    def _json(message: str | bytes) -> dict[str, Any]:
+        """A client message as the fake reads it (any JSON object, text or binary)."""
+        try:
+            data = json.loads(message)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
     # -- OpenAI Realtime ---------------------------------------------------------------
 
     async def _realtime(self, ws: ServerConnection, session: Session) -> None:
@@ -136,6 +149,8 @@ class FakeWebSocketProvider:
                     await ws.send(frame)
                 if self.binary_reply is not None:
                     await ws.send(self.binary_reply)
+                for frame in self.extra:
+                    await ws.send(frame)
 
     def _realtime_response(self, event: Any) -> list[str]:
         base = {"response_id": "resp_1", "item_id": "item_1", "output_index": 0}
@@ -180,7 +195,7 @@ class FakeWebSocketProvider:
 
     async def _responses(self, ws: ServerConnection, session: Session) -> None:
         async for message in self._messages(ws, session):
-            data = json.loads(message)
+            data = self._json(message)
             if data.get("type") != "response.create":
                 continue
             text, seq = self.reply, 0
@@ -212,7 +227,7 @@ class FakeWebSocketProvider:
 
     async def _live(self, ws: ServerConnection, session: Session) -> None:
         async for message in self._messages(ws, session):
-            data = json.loads(message)
+            data = self._json(message)
             if "setup" in data:
                 await ws.send(json.dumps({"setupComplete": {}}))
             elif "client_content" in data or "clientContent" in data:

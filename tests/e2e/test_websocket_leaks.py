@@ -1,0 +1,252 @@
+"""Issue 13, "nothing leaves unscanned": the red-team's WebSocket leaks, end to end
+through `llmwall run` against the local TLS WebSocket fake. Every probe plants an AWS
+key or an e-mail and asserts it never reaches the fake upstream (client frames, the
+upgrade's URL and headers) or the client (server frames)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.e2e.clients import trust
+from tests.e2e.conftest import Proxy, start_proxy
+from tests.e2e.fake_ws import FakeWebSocketProvider, Session
+from tests.e2e.probes import AWS_KEY, EMAIL, PLANTED
+
+REALTIME = "wss://api.openai.com/v1/realtime?model=gpt-realtime"
+RESPONSES = "wss://api.openai.com/v1/responses"
+LIVE = (
+    "wss://generativelanguage.googleapis.com"
+    "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
+)
+API_KEY = "sk-proj-" + "Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE" * 2
+
+
+@pytest.fixture(scope="module")
+def ws_fake(fake_tls: tuple[Path, Path, Path]) -> Iterator[FakeWebSocketProvider]:
+    _, cert, key = fake_tls
+    provider = FakeWebSocketProvider(cert, key)
+    yield provider
+    provider.close()
+
+
+@pytest.fixture(scope="module")
+def ws_proxy(
+    tmp_path_factory: pytest.TempPathFactory,
+    ws_fake: FakeWebSocketProvider,
+    fake_tls: tuple[Path, Path, Path],
+) -> Iterator[Proxy]:
+    config = {
+        "upstream_ca": str(fake_tls[0]),
+        "providers": {"openai": {"upstream": ws_fake.url}, "gemini": {"upstream": ws_fake.url}},
+    }
+    proxy = start_proxy(tmp_path_factory.mktemp("llmwall-ws-leaks"), config)
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean(ws_fake: FakeWebSocketProvider) -> None:
+    ws_fake.reset()
+
+
+def options(proxy: Proxy, **more: Any) -> dict[str, Any]:
+    return {"proxy": proxy.url, "ssl": trust(proxy), "open_timeout": 30, **more}
+
+
+def wire(message: str | bytes) -> str:
+    """A message as any peer could read it: UTF-8, and UTF-16/32 as json.loads does."""
+    if isinstance(message, str):
+        return message
+    forms = [message.decode("utf-8", "replace")]
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        forms.append(message.decode(codec, "replace"))
+    return "\n".join(forms)
+
+
+def assert_nothing_planted(messages: list[Any], *more: str) -> None:
+    for message in messages:
+        text = wire(message)
+        for value in (*PLANTED, *more):
+            assert value not in text, f"{value!r} got through in {text[:200]!r}"
+
+
+def upstream(ws_fake: FakeWebSocketProvider) -> Session:
+    assert ws_fake.sessions, "no session reached the upstream"
+    return ws_fake.sessions[-1]
+
+
+def item(text: str) -> dict[str, Any]:
+    return {
+        "type": "conversation.item.create",
+        "item": {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": text}],
+        },
+    }
+
+
+async def settle(ws: ClientConnection) -> None:
+    """Make sure the proxy handled what was sent: a harmless event and its echo."""
+    await ws.send(json.dumps({"type": "session.update", "session": {"type": "realtime"}}))
+    while True:
+        got = await asyncio.wait_for(ws.recv(), 10)
+        if isinstance(got, str) and json.loads(got).get("type") == "session.updated":
+            return
+
+
+async def session_run(proxy: Proxy, url: str, send: Any, **more: Any) -> list[Any]:
+    """Connect, let `send(ws)` act, then read until the session settles or closes; the
+    messages the client received."""
+    got: list[Any] = []
+    try:
+        async with connect(url, **options(proxy, **more)) as ws:
+            if "realtime" in url:
+                got.append(await asyncio.wait_for(ws.recv(), 10))  # session.created
+            await send(ws)
+            if "realtime" in url:
+                await settle(ws)
+    except ConnectionClosed:
+        pass
+    return got
+
+
+# -- 1. JSON (and text) in binary frames ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        json.dumps(item(f"my AWS key is {AWS_KEY}")).encode(),
+        json.dumps(item(f"mail {EMAIL}")).encode(),
+        b"\xef\xbb\xbf" + json.dumps(item(f"mail {EMAIL}")).encode(),  # with a BOM
+        json.dumps(item(f"mail {EMAIL}")).encode("utf-16"),  # json.loads reads UTF-16
+        f"plain text, no JSON: write to {EMAIL} with {AWS_KEY}".encode(),
+    ],
+    ids=["json-aws", "json-email", "json-bom", "json-utf16", "plain-text"],
+)
+def test_realtime_binary_client_frames_are_read_like_text(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, payload: bytes
+) -> None:
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(payload)
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send))
+    received = upstream(ws_fake).received
+    assert_nothing_planted(received)
+    # what arrived (if anything) is still one binary frame, redacted
+    binary = [m for m in received if isinstance(m, bytes)]
+    assert all(b"<" in m for m in binary), binary
+
+
+def test_realtime_redacted_binary_json_arrives_as_binary_json(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(json.dumps(item(f"mail {EMAIL} now")).encode())
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send))
+    (frame,) = [m for m in upstream(ws_fake).received if isinstance(m, bytes)]
+    sent = json.loads(frame)
+    assert sent["item"]["content"][0]["text"] == "mail <EMAIL_ADDRESS> now"
+
+
+def test_responses_ws_binary_client_frame_is_read(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    create = {
+        "type": "response.create",
+        "model": "gpt-test",
+        "input": [{"role": "user", "content": f"key {AWS_KEY} and {EMAIL}"}],
+    }
+
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(json.dumps(create).encode())
+        await ws.send(json.dumps({**create, "input": "hello"}))  # text: the fake answers
+        while json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] != "response.completed":
+            pass
+
+    asyncio.run(session_run(ws_proxy, RESPONSES, send))
+    assert_nothing_planted(upstream(ws_fake).received)
+
+
+def test_gemini_live_binary_non_object_json_and_text_are_read(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(json.dumps({"setup": {"model": "models/gemini-live-test"}}))
+        await asyncio.wait_for(ws.recv(), 10)
+        await ws.send(json.dumps([f"mail {EMAIL}"]).encode())
+        await ws.send(f"key {AWS_KEY}".encode())
+        await ws.send(json.dumps({"setup": {}}))  # answered: both were handled
+        await asyncio.wait_for(ws.recv(), 10)
+
+    asyncio.run(session_run(ws_proxy, LIVE, send))
+    assert_nothing_planted(upstream(ws_fake).received)
+
+
+def test_true_binary_audio_still_passes_both_ways(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    audio = bytes(range(256)) * 16  # not UTF-8
+    ws_fake.extra = [audio]
+
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(audio)
+        await ws.send(json.dumps({"type": "response.create"}))
+        while (await asyncio.wait_for(ws.recv(), 10)) != audio:
+            pass
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send))
+    assert audio in upstream(ws_fake).received
+
+
+def _server_frames(proxy: Proxy) -> list[Any]:
+    async def run() -> list[Any]:
+        got: list[Any] = []
+        try:
+            async with connect(REALTIME, **options(proxy)) as ws:
+                await ws.recv()
+                await ws.send(json.dumps({"type": "response.create"}))
+                await ws.send(json.dumps({"type": "session.update", "session": {}}))
+                while True:
+                    message = await asyncio.wait_for(ws.recv(), 10)
+                    got.append(message)
+                    if isinstance(message, str) and '"session.updated"' in message:
+                        return got
+        except ConnectionClosed:
+            return got
+
+    return asyncio.run(run())
+
+
+def server_event(kind: str, **body: Any) -> str:
+    return json.dumps({"type": kind, "event_id": "event_x", **body})
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        server_event("conversation.item.created", item={"type": "message", "content": [
+            {"type": "input_text", "text": f"mail {EMAIL}"}]}).encode(),
+        server_event("response.output_text.done", item_id="i", content_index=0,
+                     text=f"key {AWS_KEY}").encode(),
+        f"plain server text with {EMAIL}".encode(),
+    ],
+    ids=["item-json", "done-json", "plain-text"],
+)  # fmt: skip
+def test_realtime_binary_server_frames_are_read_like_text(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, frame: bytes
+) -> None:
+    ws_fake.extra = [frame]
+    got = _server_frames(ws_proxy)
+    assert got, "the client received nothing"
+    assert_nothing_planted(got)
