@@ -20,6 +20,7 @@ from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
 
 CHUNK = 5  # characters per text delta
 
@@ -29,6 +30,8 @@ class Session:
     path: str
     headers: dict[str, str]
     received: list[str | bytes] = field(default_factory=list)
+    control: list[bytes] = field(default_factory=list)  # ping and pong payloads received
+    pong_received: bool = False  # the pong to the fake's own ping (ping_payload)
     close_code: int | None = None
     close_reason: str | None = None
 
@@ -45,6 +48,7 @@ class FakeWebSocketProvider:
         # sent as they are after a Realtime response: str a text frame, bytes a binary
         # frame, a list of either one message in fragments (the red-team's server frames)
         self.extra: list[str | bytes | list[str] | list[bytes]] = []
+        self.ping_payload: bytes | None = None  # pinged after a Realtime response
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(cert, key)
         self._loop = asyncio.new_event_loop()
@@ -65,6 +69,7 @@ class FakeWebSocketProvider:
         self.tool_call = None
         self.binary_reply = None
         self.extra = []
+        self.ping_payload = None
 
     def close(self) -> None:
         if self._stop is not None:
@@ -90,6 +95,7 @@ class FakeWebSocketProvider:
         assert request is not None
         session = Session(request.path, {k.lower(): v for k, v in request.headers.raw_items()})
         self.sessions.append(session)
+        self._record_control_frames(ws, session)
         path = request.path.split("?", 1)[0]
         try:
             if path.endswith("/realtime"):
@@ -106,6 +112,19 @@ class FakeWebSocketProvider:
             rcvd = ws.protocol.close_rcvd
             session.close_code = rcvd.code if rcvd is not None else ws.close_code
             session.close_reason = rcvd.reason if rcvd is not None else ws.close_reason
+
+    @staticmethod
+    def _record_control_frames(ws: ServerConnection, session: Session) -> None:
+        """Keep every ping and pong payload the session receives (websockets answers
+        pings itself and never shows them)."""
+        receive = ws.protocol.recv_frame
+
+        def recv_frame(frame: Frame) -> None:
+            if frame.opcode in (Opcode.PING, Opcode.PONG):
+                session.control.append(bytes(frame.data))
+            receive(frame)
+
+        ws.protocol.recv_frame = recv_frame  # type: ignore[method-assign]
 
     async def _messages(self, ws: ServerConnection, session: Session) -> Any:
         async for message in ws:
@@ -151,6 +170,9 @@ class FakeWebSocketProvider:
                     await ws.send(self.binary_reply)
                 for frame in self.extra:
                     await ws.send(frame)
+                if self.ping_payload is not None:
+                    await asyncio.wait_for(await ws.ping(self.ping_payload), 10)
+                    session.pong_received = True
 
     def _realtime_response(self, event: Any) -> list[str]:
         base = {"response_id": "resp_1", "item_id": "item_1", "output_index": 0}

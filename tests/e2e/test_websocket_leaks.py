@@ -6,6 +6,7 @@ upgrade's URL and headers) or the client (server frames)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
 
 from tests.e2e.clients import trust
 from tests.e2e.conftest import Proxy, start_proxy
@@ -250,3 +252,98 @@ def test_realtime_binary_server_frames_are_read_like_text(
     got = _server_frames(ws_proxy)
     assert got, "the client received nothing"
     assert_nothing_planted(got)
+
+
+# -- 2. fragmented messages and control frames -----------------------------------------
+
+
+async def send_fragments(ws: ClientConnection, parts: list[bytes], *, text: bool = True) -> None:
+    """One message in `parts` frames, a ping between every two (RFC 6455 lets control
+    frames interleave with a fragmented message)."""
+    async with ws.send_context():
+        first, *rest = parts
+        if text:
+            ws.protocol.send_text(first, fin=not rest)
+        else:
+            ws.protocol.send_binary(first, fin=not rest)
+        for i, part in enumerate(rest):
+            ws.protocol.send_ping(f"p{i}".encode())
+            ws.protocol.send_continuation(part, fin=i == len(rest) - 1)
+
+
+def split(data: bytes, *cuts: int) -> list[bytes]:
+    edges = [0, *cuts, len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(edges)]
+
+
+@pytest.mark.parametrize("text", [True, False], ids=["text", "binary"])
+@pytest.mark.parametrize("compression", ["deflate", None], ids=["deflate", "plain"])
+def test_a_fragmented_client_message_is_scanned_whole_and_sent_redacted(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, text: bool, compression: str | None
+) -> None:
+    frame = json.dumps(item(f"key {AWS_KEY}, mail {EMAIL}, Grüße ☃"), ensure_ascii=False)
+    raw = frame.encode()
+    at = raw.index(AWS_KEY.encode()) + 7
+    mail = raw.index(EMAIL.encode()) + 5
+    snowman = raw.index("☃".encode()) + 1  # inside the character: legal between frames
+    parts = split(raw, 10, at, mail, snowman)
+
+    async def send(ws: ClientConnection) -> None:
+        await send_fragments(ws, parts, text=text)
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send, compression=compression))
+    session = upstream(ws_fake)
+    assert_nothing_planted(session.received)
+    (got,) = [m for m in session.received if "conversation.item.create" in wire(m)]
+    assert isinstance(got, str) is text  # the frame type is kept
+    sent = json.loads(got)["item"]["content"][0]["text"]
+    assert sent == "key <AWS_ACCESS_KEY_ID>, mail <EMAIL_ADDRESS>, Grüße ☃"
+    assert not session.control  # the interleaved pings were answered by llmwall
+
+
+def test_a_fragmented_server_message_is_scanned_whole(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    done = server_event("response.output_text.done", item_id="i", content_index=0,
+                        text=f"key {AWS_KEY} and {EMAIL}")  # fmt: skip
+    cut_key, cut_mail = done.index(AWS_KEY) + 9, done.index(EMAIL) + 4
+    ws_fake.extra = [[done[:cut_key], done[cut_key:cut_mail], done[cut_mail:]]]
+    got = _server_frames(ws_proxy)
+    assert any("response.output_text.done" in wire(m) for m in got)
+    assert_nothing_planted(got)
+
+
+def test_ping_and_pong_payloads_never_cross_and_pings_are_answered(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    async def send(ws: ClientConnection) -> None:
+        for payload in (EMAIL, f"k={AWS_KEY}"):
+            pong = await ws.ping(payload)  # the matching pong: llmwall answers it
+            await asyncio.wait_for(pong, 10)
+            async with ws.send_context():
+                ws.protocol.send_pong(payload.encode())  # unsolicited: dropped
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send))
+    assert upstream(ws_fake).control == []
+
+
+def test_server_pings_are_answered_and_never_reach_the_client(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    ws_fake.ping_payload = f"mail {EMAIL}".encode()
+    got: list[bytes] = []
+
+    async def send(ws: ClientConnection) -> None:
+        receive = ws.protocol.recv_frame
+
+        def recv_frame(frame: Frame) -> None:
+            if frame.opcode in (Opcode.PING, Opcode.PONG):
+                got.append(bytes(frame.data))
+            receive(frame)
+
+        ws.protocol.recv_frame = recv_frame  # type: ignore[method-assign]
+        await ws.send(json.dumps({"type": "response.create"}))
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send))
+    assert got == []
+    assert upstream(ws_fake).pong_received  # llmwall answered the fake's ping
