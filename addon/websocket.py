@@ -44,6 +44,7 @@ from llmwall.core.refusal import refusal
 from llmwall.core.refusals import content_free_reason
 from llmwall.decision import Decision
 from llmwall.routing import realtime
+from llmwall.routing.realtime import handshake
 from llmwall.routing.realtime.base import FrameProtocol
 
 log = logging.getLogger("llmwall")
@@ -60,6 +61,8 @@ class WsState:
 
     protocol: FrameProtocol | None  # None: no protocol, passed unscanned (fail_mode: open)
     model: str | None = None
+    client_key: str | None = None  # the client's Sec-WebSocket-Key (upstream got a fresh one)
+    upstream_key: str | None = None
     session: FrameSession | None = None
     closing: bool = False  # llmwall closed it: every later frame is dropped
     ended: bool = False
@@ -102,11 +105,11 @@ class WebSockets:
             query = parse_qs(flow.request.path.partition("?")[2])
             model = next((m for m in query.get("model", []) if 0 < len(m) <= 128), None)
             if protocol is not None:
-                flow.metadata[WS_KEY] = WsState(protocol, model)
+                flow.metadata[WS_KEY] = _handshake(flow.request, WsState(protocol, model))
                 return
             recorder = self.rt.inspector.recorder
             if self.rt.config.fail_open:
-                flow.metadata[WS_KEY] = WsState(None, model)
+                flow.metadata[WS_KEY] = _handshake(flow.request, WsState(None, model))
                 record = recorder.record(
                     exchange, SESSION, Decision.UNSCANNED, rules=(UNKNOWN_PROTOCOL,),
                     fail_open=True, model=model,
@@ -127,6 +130,35 @@ class WebSockets:
                     state.exchange.request_id,
                 )
                 flow.response = http_response(shape)
+
+    async def responseheaders(self, flow: http.HTTPFlow) -> None:
+        """The upgrade's answer: the client gets the accept value of its own key; an
+        answer naming an extension other than permessage-deflate (which mitmproxy
+        would not undo: its frames would pass unread) refuses the upgrade."""
+        ws: WsState | None = flow.metadata.get(WS_KEY)
+        response = flow.response
+        if ws is None or ws.client_key is None or response is None:
+            return
+        if response.status_code != 101:
+            return
+        try:
+            answer = response.headers.get("sec-websocket-extensions", "")
+            if not handshake.extensions_answer_ok(answer):
+                state: FlowState | None = flow.metadata.get(KEY)
+                message = "the provider answered the upgrade with an extension llmwall cannot read"
+                shape = refusal(
+                    state.exchange.dialect if state else None, 502, message,
+                    "llmwall_policy_block", state.exchange.request_id if state else "",
+                )  # fmt: skip
+                flow.response = http_response(shape)
+                flow.metadata.pop(WS_KEY, None)
+                return
+            got = response.headers.get("sec-websocket-accept", "").strip()
+            if ws.upstream_key is not None and got == handshake.accept(ws.upstream_key):
+                response.headers["sec-websocket-accept"] = handshake.accept(ws.client_key)
+        except Exception as exc:  # the client's own check then fails: closed
+            log.error("websocket handshake answer failed: %s", content_free_reason(exc))
+            response.headers["sec-websocket-accept"] = ""
 
     async def _refuse(
         self, flow: http.HTTPFlow, state: FlowState, message: str, status: int, rule: str,
@@ -263,6 +295,23 @@ def inject(flow: http.HTTPFlow, data: bytes) -> None:
     """A text message (or a CloseRequest) to the client, through mitmproxy's injection:
     it is sent after the message in flight and everything injected before it."""
     ctx.master.commands.call("inject.websocket", flow, True, data, True)
+
+
+def _handshake(request: http.Request, ws: WsState) -> WsState:
+    """The upgrade's own headers carry no client text upstream: a fresh key in place of
+    the client's, only permessage-deflate offers (`routing.realtime.handshake`)."""
+    key = request.headers.get("sec-websocket-key")
+    if key is not None:
+        ws.client_key, ws.upstream_key = key, handshake.fresh_key()
+        request.headers["sec-websocket-key"] = ws.upstream_key
+    offer = request.headers.get("sec-websocket-extensions")
+    if offer is not None:
+        kept = handshake.extension_offer(offer)
+        if kept is None:
+            del request.headers["sec-websocket-extensions"]
+        else:
+            request.headers["sec-websocket-extensions"] = kept
+    return ws
 
 
 def is_upgrade(request: http.Request) -> bool:

@@ -6,7 +6,8 @@ Credentials (the provider's auth headers, `?key=`) and standard protocol headers
 not: redacting them would only break the request, and they are not the user's text.
 Segment paths start with `ENVELOPE`: (ENVELOPE, "query", i, 0|1) for the name or value
 of the i-th query pair, (ENVELOPE, "path",) for the URL path, (ENVELOPE, "header", i)
-for the value of the i-th header as given.
+for the value of the i-th header as given, (ENVELOPE, "header", i, j) for the j-th
+token of a Sec-WebSocket-Protocol header.
 """
 
 from __future__ import annotations
@@ -67,7 +68,21 @@ STANDARD_HEADERS = frozenset(
         "x-llmwall-request-id",
     }
 )
-STANDARD_PREFIXES = ("x-stainless-", ":", "sec-", "x-amz-", "amz-sdk-", "x-ms-", "access-control-")
+STANDARD_PREFIXES = (
+    "x-stainless-", ":", "sec-fetch-", "sec-ch-", "x-amz-", "amz-sdk-", "x-ms-",
+    "access-control-",
+)  # fmt: skip
+# `Sec-*` headers are read like any other (a client may name a header anything), except
+# the browser's and the WebSocket handshake's own: its key is replaced by a fresh nonce
+# and its extensions kept to permessage-deflate (`llmwall.routing.realtime.handshake`).
+STANDARD_HEADERS = STANDARD_HEADERS | {
+    "sec-websocket-key", "sec-websocket-version", "sec-websocket-accept",
+    "sec-websocket-extensions", "sec-gpc", "sec-purpose",
+}  # fmt: skip
+# Sec-WebSocket-Protocol is read token by token: the browser Realtime client's API key
+# travels as a subprotocol token and is a credential.
+SUBPROTOCOLS = "sec-websocket-protocol"
+CREDENTIAL_SUBPROTOCOLS = ("openai-insecure-api-key.",)
 # Always credentials, whatever the provider's table row says.
 CREDENTIAL_HEADERS = frozenset(
     {
@@ -135,6 +150,11 @@ class Envelope:
             lower = name.lower()
             if lower in skip or lower in STANDARD_HEADERS or lower.startswith(STANDARD_PREFIXES):
                 continue
+            if lower == SUBPROTOCOLS:
+                for j, token in enumerate(_tokens(value)):
+                    if not token.lower().startswith(CREDENTIAL_SUBPROTOCOLS):
+                        env._add(token, (ENVELOPE, "header", i, j), role, trust)
+                continue
             env._add(value, (ENVELOPE, "header", i), role, trust)
         return env
 
@@ -149,6 +169,7 @@ class Envelope:
         if not rewrites:
             return None, ()
         path, touched, headers = self.path, set(), []
+        tokens: dict[int, list[str]] = {}
         for where, value in rewrites.items():
             if where[1] == "query":
                 i, j = where[2], where[3]
@@ -157,16 +178,26 @@ class Envelope:
                 touched.add(i)
             elif where[1] == "path":
                 path = quote(value, safe=_PATH_SAFE)
+            elif where[1] == "header" and len(where) == 4:
+                i, j = where[2], where[3]
+                assert isinstance(i, int) and isinstance(j, int)
+                tokens.setdefault(i, _tokens(self.headers[i][1]))[j] = _header_safe(value)
             elif where[1] == "header":
                 i = where[2]
                 assert isinstance(i, int)
                 headers.append((i, self.headers[i][0], _header_safe(value)))
             else:
                 raise InspectionError("unknown envelope rewrite")
+        headers += [(i, self.headers[i][0], ", ".join(t)) for i, t in tokens.items()]
         query = encode_pairs(self._pieces, self._pairs, touched) if touched else self.query
         url = path + ("?" + query if query else "")
         changed = path != self.path or touched
         return (url if changed else None), tuple(sorted(headers))
+
+
+def _tokens(value: str) -> list[str]:
+    """A comma-separated header's tokens (Sec-WebSocket-Protocol)."""
+    return [t.strip() for t in value.split(",")]
 
 
 def _header_safe(value: str) -> str:

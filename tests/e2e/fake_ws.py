@@ -21,6 +21,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
 
 CHUNK = 5  # characters per text delta
 
@@ -49,6 +50,7 @@ class FakeWebSocketProvider:
         # frame, a list of either one message in fragments (the red-team's server frames)
         self.extra: list[str | bytes | list[str] | list[bytes]] = []
         self.ping_payload: bytes | None = None  # pinged after a Realtime response
+        self.handshakes: list[tuple[str, list[tuple[str, str]]]] = []  # (path, headers)
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(cert, key)
         self._loop = asyncio.new_event_loop()
@@ -65,6 +67,7 @@ class FakeWebSocketProvider:
 
     def reset(self) -> None:
         self.sessions.clear()
+        self.handshakes.clear()
         self.reply = "Hello from the fake realtime provider."
         self.tool_call = None
         self.binary_reply = None
@@ -85,7 +88,14 @@ class FakeWebSocketProvider:
 
     async def _serve(self) -> None:
         self._stop = self._loop.create_future()
-        async with serve(self._handle, "127.0.0.1", 0, ssl=self._ctx, max_size=None) as server:
+        async with serve(
+            self._handle,
+            "127.0.0.1",
+            0,
+            ssl=self._ctx,
+            max_size=None,
+            process_request=self._handshake,
+        ) as server:
             self.port = server.sockets[0].getsockname()[1]
             self._ready.set()
             await self._stop
@@ -112,6 +122,12 @@ class FakeWebSocketProvider:
             rcvd = ws.protocol.close_rcvd
             session.close_code = rcvd.code if rcvd is not None else ws.close_code
             session.close_reason = rcvd.reason if rcvd is not None else ws.close_reason
+
+    def _handshake(self, ws: ServerConnection, request: Request) -> None:
+        """Every upgrade request as it arrived, before websockets checks it (one it then
+        refuses makes no session)."""
+        headers = [(k.lower(), v) for k, v in request.headers.raw_items()]
+        self.handshakes.append((request.path, headers))
 
     @staticmethod
     def _record_control_frames(ws: ServerConnection, session: Session) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHeaderValue, InvalidStatus
 from websockets.frames import Frame, Opcode
 
 from tests.e2e.clients import trust
@@ -347,3 +347,114 @@ def test_server_pings_are_answered_and_never_reach_the_client(
     asyncio.run(session_run(ws_proxy, REALTIME, send))
     assert got == []
     assert upstream(ws_fake).pong_received  # llmwall answered the fake's ping
+
+
+# -- 3. the upgrade request: its URL query and headers ---------------------------------
+
+
+def upgrade(proxy: Proxy, url: str, **more: Any) -> InvalidStatus | None:
+    """Open a session and wait for its first message; the refusal, if refused."""
+
+    async def run() -> InvalidStatus | None:
+        try:
+            async with connect(url, **options(proxy, **more)) as ws:
+                if "realtime" in url:
+                    await asyncio.wait_for(ws.recv(), 10)
+        except InvalidStatus as refused:
+            return refused
+        return None
+
+    return asyncio.run(run())
+
+
+def test_a_planted_value_in_the_upgrade_query_is_redacted(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    url = f"{REALTIME}&user={EMAIL}&note=key%20{AWS_KEY}"
+    refused = upgrade(ws_proxy, url)
+    if refused is None:
+        session = upstream(ws_fake)
+        assert_nothing_planted([session.path])
+        assert "model=gpt-realtime" in session.path
+    else:
+        assert refused.response.status_code in (400, 403) and not ws_fake.sessions
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["X-End-User", "X-Request-Note", "Openai-Organization-Note"],
+)
+def test_a_planted_value_in_an_upgrade_header_is_redacted(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, header: str
+) -> None:
+    refused = upgrade(ws_proxy, REALTIME, additional_headers={header: f"{EMAIL} / {AWS_KEY}"})
+    assert refused is None
+    session = upstream(ws_fake)
+    assert_nothing_planted([json.dumps(session.headers), session.path])
+    assert header.lower() in session.headers  # redacted in place, not dropped
+
+
+def test_credentials_of_the_upgrade_pass_untouched(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    protocols = ["realtime", f"openai-insecure-api-key.{API_KEY}", "openai-beta.realtime-v1"]
+    refused = upgrade(ws_proxy, REALTIME, subprotocols=protocols)  # type: ignore[arg-type]
+    assert refused is None
+    offered = upstream(ws_fake).headers["sec-websocket-protocol"]
+    assert f"openai-insecure-api-key.{API_KEY}" in offered
+    ws_fake.reset()
+    refused = upgrade(ws_proxy, f"{LIVE}?key=AIzaSyD-credential-{AWS_KEY[4:]}")
+    assert refused is None
+    assert f"key=AIzaSyD-credential-{AWS_KEY[4:]}" in upstream(ws_fake).path
+
+
+def handshakes(ws_fake: FakeWebSocketProvider) -> list[str]:
+    return [path + json.dumps(headers) for path, headers in ws_fake.handshakes]
+
+
+@pytest.mark.parametrize(
+    ("headers", "protocols"),
+    [
+        ({}, ["realtime", f"x-note.{AWS_KEY}"]),
+        ({"Sec-Note": EMAIL}, None),  # any header named Sec-*
+        ({"Sec-WebSocket-Key": f"{AWS_KEY}AA=="}, None),  # 24 base64 characters
+        ({"Sec-WebSocket-Extensions": f"permessage-deflate; x={AWS_KEY}, x-{EMAIL}"}, None),
+    ],
+    ids=["subprotocol", "sec-header", "websocket-key", "extensions"],
+)
+def test_the_handshake_headers_carry_no_planted_value(
+    ws_proxy: Proxy,
+    ws_fake: FakeWebSocketProvider,
+    headers: dict[str, str],
+    protocols: list[str] | None,
+) -> None:
+    async def run() -> None:
+        try:
+            async with connect(
+                REALTIME,
+                **options(ws_proxy, additional_headers=headers, subprotocols=protocols),
+            ) as ws:
+                await asyncio.wait_for(ws.recv(), 10)
+        except InvalidStatus:  # the fake refused a redacted subprotocol: fine
+            pass
+        except InvalidHeaderValue:  # two keys (the client's and the planted one)
+            assert "Sec-WebSocket-Key" in headers
+
+    asyncio.run(run())
+    assert ws_fake.handshakes, "the upgrade never reached the upstream"
+    assert_nothing_planted(handshakes(ws_fake))
+
+
+def test_the_client_still_completes_the_handshake_with_its_own_key(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    async def run() -> str:
+        async with connect(REALTIME, **options(ws_proxy)) as ws:
+            assert ws.request is not None
+            return ws.request.headers["Sec-WebSocket-Key"]
+
+    key = asyncio.run(run())
+    (_, headers) = ws_fake.handshakes[-1]
+    upstream_key = dict(headers)["sec-websocket-key"]
+    assert upstream_key != key and len(upstream_key) == 24
+    assert dict(headers)["sec-websocket-extensions"].startswith("permessage-deflate")
