@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,14 +46,26 @@ from llmwall.decision import Decision
 from llmwall.errors import InspectionError
 from llmwall.routing import jsonpath
 from llmwall.routing.body import json_body
+from llmwall.routing.dialects.base import StreamEvent
 from llmwall.routing.realtime.base import FrameProtocol, dumps
-from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
+from llmwall.routing.segment import KEY, Direction, Extraction, Path, Role, Segment, Trust
 
 # Earlier client turns kept for the conversation scan: as many as a set-up reaches
 # (detectors/conversation.py SETUP_REACH); whole, so the detector's caches recognise
 # them, unless longer than TURN_CHARS (then their end, where a window joins them).
 TURNS, TURN_CHARS = 6, 32_000
 CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
+# What a string the protocol does not read as text (an id, an enum, a field no reader
+# knows, an object key) is checked for: shapes a random id does not take by chance (an
+# e-mail address, credentials with their fixed prefixes). Other findings in such strings
+# would be false positives on random ids, whose redaction breaks the session.
+ID_ENTITIES = frozenset(
+    {
+        "EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+        "GOOGLE_API_KEY", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_TOKEN", "STRIPE_KEY",
+        "HUGGINGFACE_TOKEN", "PRIVATE_KEY", "CONNECTION_STRING",
+    }
+)  # fmt: skip
 BLOCK_CODE = "llmwall_policy_block"
 FAILED_CODE = "llmwall_inspection_failed"
 # kinds of the audit records of a session
@@ -219,6 +232,9 @@ class FrameSession:
             )
             if turns:
                 self._across_frames(extraction, scans)
+        carries_text = bool(extraction.segments) and reading.kind != "binary"
+        if reading.kind == "json":
+            extraction, scans = await self._with_unread(data, extraction, scans)
         judged = judge(extraction, scans, self.policy, Direction.REQUEST)
         judged = self._unmovable(_rewritable(reading, judged))
         event = _event(self.protocol, reading)
@@ -232,7 +248,6 @@ class FrameSession:
         self.tally.add("client", decision, judged.findings)
         self.tally.rule(judged.rules)
         record: AuditRecord | None = None
-        carries_text = bool(extraction.segments) and reading.kind != "binary"
         if carries_text or decision is not Decision.ALLOW or judged.findings:
             record = self._record(
                 CLIENT,
@@ -260,9 +275,20 @@ class FrameSession:
         data = reading.data
         if reading.kind != "json":
             return self._server_unread(reading, content, started)
+        event = self.protocol.event_type(data)
+        # ids and other strings the stream dialect does not read: checked first, and
+        # redacted in the frame before the stream inspector sees it
+        ids = self._server_ids(data)
+        if ids.decision is Decision.BLOCK:
+            message = f"llmwall blocked this response: {ids.reason}"
+            return self._close(SERVER, ids, started, content, event, message, BLOCK_CODE)
+        raw = content
+        if ids.decision is Decision.REDACT and ids.rewrites:
+            data = jsonpath.set_many(data, ids.rewrites)
+            raw = json_body.dumps(data, content, ids.rewrites).encode(reading.codec)
         framing = self.dialect.framing()
         before = Counter(self.stream.stats.counts)
-        out = self.stream(framing.token(content, data))
+        out = self.stream(framing.token(raw, data))
         messages = framing.messages(out)
         new = Counter(self.stream.stats.counts)
         new.subtract(before)
@@ -270,9 +296,8 @@ class FrameSession:
             FindingSummary(e, n, round(self.stream.stats.scores[e], 4))
             for e, n in sorted(new.items())
             if n > 0
-        )
-        rules = tuple(self.stream.stats.rules)
-        event = self.protocol.event_type(data)
+        ) + (ids.findings if raw is not content else ())
+        rules = tuple(self.stream.stats.rules) + (ids.rules if raw is not content else ())
         self.tally.rule(rules)
         if self.stream.done:
             rule = next((r for r in rules if r.startswith("block")), "block")
@@ -296,8 +321,9 @@ class FrameSession:
         # Held-back text makes many frames differ from what arrived; a frame is redacted
         # when what it sends carries a placeholder for a finding judged during it.
         marks = [placeholder(f.entity).encode() for f in findings]
-        redacted = send is not None and any(
-            mark in m and mark not in content for m in messages for mark in marks
+        redacted = send is not None and (
+            raw is not content
+            or any(mark in m and mark not in content for m in messages for mark in marks)
         )
         decision = Decision.REDACT if redacted else Decision.ALLOW
         self.tally.add("server", decision, findings)
@@ -308,6 +334,61 @@ class FrameSession:
                 body=content,
             )  # fmt: skip
         return FrameVerdict(decision, send, record=record)
+
+    async def _with_unread(
+        self, data: Any, extraction: Extraction, scans: Scans
+    ) -> tuple[Extraction, Scans]:
+        """The extraction plus every string of the frame the protocol's reader left out
+        (ids, enums, fields it does not know, object keys; not binary or unknown
+        content), checked for ID_ENTITIES only."""
+        unread = [
+            (p, t) for p, t in _unread_strings(data, extraction) if _MAY_HOLD_ID_ENTITY.search(t)
+        ]
+        if not unread:
+            return extraction, scans
+        extra = Extraction(segments=tuple(Segment(t, Role.USER, Trust.USER, p) for p, t in unread))
+        found = await self.inspector.scanner.ascan(extra)
+        merged = replace(extraction, segments=extraction.segments + extra.segments)
+        return merged, [*scans, *(_id_findings(f) for f in found)]
+
+    def _server_ids(self, data: Any) -> Judgement:
+        """Every string and key of the server frame, checked for ID_ENTITIES and judged
+        as the model's: the stream dialect reads text where each event has it, and ids,
+        fields it does not know and keys would pass unread otherwise. What the stream
+        inspector reads is left to it (`_read_by_stream`): a secret split over deltas
+        is only whole there, and audio is no text."""
+        # Long strings (audio) are first matched against what the stream reads, short
+        # ones (ids) first against the pattern: each test on the cheaper side first.
+        read: list[Path] | None = None
+        leaves = []
+        for p, t in _strings(data, ()):
+            if len(t) <= 256 and not _MAY_HOLD_ID_ENTITY.search(t):
+                continue
+            if read is None:
+                read = self._read_by_stream(data)
+            if any(p[: len(h)] == h or h[: len(p)] == p for h in read):
+                continue
+            if len(t) <= 256 or _MAY_HOLD_ID_ENTITY.search(t):
+                leaves.append((p, t))
+        if not leaves:
+            return Judgement(Decision.ALLOW)
+        extra = Extraction(
+            segments=tuple(Segment(t, Role.ASSISTANT, Trust.MODEL, p) for p, t in leaves)
+        )
+        found = [_id_findings(f) for f in self.inspector.scanner.scan(extra)]
+        if not any(found):
+            return Judgement(Decision.ALLOW)
+        return judge(extra, found, self.stream.policy, Direction.RESPONSE)
+
+    def _read_by_stream(self, data: Any) -> list[Path]:
+        """The paths of the server event the stream inspector reads itself: its held
+        back pieces, the text of its whole copies, and binary content (audio)."""
+        event = StreamEvent(raw=b"", data=data)
+        read = [piece.path for piece in self.dialect.pieces(event)]
+        for path, extract in self.dialect.embedded(event):
+            found = extract(jsonpath.get(data, path))
+            read += [(*path, *p) for p in (*found.binary, *(s.path for s in found.segments))]
+        return read
 
     def _server_unread(self, reading: Reading, content: bytes, started: float) -> FrameVerdict:
         """A server frame that is not JSON: text that does not parse (unknown), text in
@@ -502,6 +583,47 @@ def _unreadable(reading: Reading, role: Role, trust: Trust) -> Extraction:
     lossy = reading.data
     segments = (Segment(lossy, role, trust, ()),) if lossy else ()
     return Extraction(segments=segments, binary=((),))
+
+
+# A string can only hold one of ID_ENTITIES if it has one of these (an e-mail's "@", a
+# credential's prefix): the other strings of a frame (audio, ids, enums) are not scanned
+# for them, which keeps the check off every audio delta.
+_MAY_HOLD_ID_ENTITY = re.compile(
+    r"@|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{12}|"
+    r"sk-|sk_|rk_|pk_|AIza|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hf_|-----BEGIN|://",
+)
+
+
+def _id_findings(found: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(f for f in found if f.entity in ID_ENTITIES)
+
+
+def _strings(node: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    """Every string of a JSON value and every object key, with its path."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield (*path, KEY, key), key
+            yield from _strings(child, (*path, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from _strings(child, (*path, i))
+
+
+def _unread_strings(data: Any, extraction: Extraction) -> list[tuple[Path, str]]:
+    """The frame's strings and keys that no segment reads and that are not under a
+    binary or unknown path (base64 media; content the policy decides as a whole)."""
+    read = {seg.path[:n] for seg in extraction.segments for n in range(len(seg.path) + 1)}
+    opaque = (*extraction.binary, *extraction.unknown)
+    out = []
+    for path, text in _strings(data, ()):
+        if not text or path in read:
+            continue
+        if any(path[: len(p)] == p for p in opaque):
+            continue
+        out.append((path, text))
+    return out
 
 
 def _rewritable(reading: Reading, judged: Judgement) -> Judgement:

@@ -457,3 +457,50 @@ def test_bytes_that_are_no_utf8_are_binary_but_their_lossy_text_is_scanned(
     quiet = asyncio.run(s.client(audio, False))
     assert quiet.decision is Decision.ALLOW and quiet.send is None and quiet.record is None
     assert s.server(audio, False).send is None
+
+
+# -- strings no reader reads: ids, unknown fields, keys (issue 13) --------------------
+
+
+def test_an_id_or_unknown_field_of_a_client_frame_is_checked_for_exact_shapes(
+    scanner: Scanner,
+) -> None:
+    event = json.loads(item("hello"))
+    event |= {"event_id": EMAIL, "note": {AWS: "x"}, "previous_item_id": f"id {AWS}"}
+    verdict = asyncio.run(session(scanner).client(json.dumps(event).encode(), True))
+    assert verdict.decision is Decision.REDACT and verdict.send is not None
+    sent = json.loads(verdict.send[0])
+    assert sent["event_id"] == "<EMAIL_ADDRESS>"
+    assert sent["note"] == {"<AWS_ACCESS_KEY_ID>": "x"}
+    assert sent["previous_item_id"] == "id <AWS_ACCESS_KEY_ID>"
+    assert sent["item"]["content"][0]["text"] == "hello"
+
+
+def test_random_ids_are_never_touched(scanner: Scanner) -> None:
+    import secrets
+
+    s = session(scanner)
+    for _ in range(200):
+        event = json.loads(item("hello"))
+        event |= {"event_id": f"event_{secrets.token_urlsafe(16)}"}
+        event["item"]["id"] = f"item_{secrets.token_hex(12)}"
+        verdict = asyncio.run(s.client(json.dumps(event).encode(), True))
+        assert verdict.decision is Decision.ALLOW and verdict.send is None
+
+
+def test_an_id_or_unknown_field_of_a_server_frame_is_redacted(scanner: Scanner) -> None:
+    s = session(scanner)
+    created = {"type": "conversation.item.created", "event_id": "e1",
+               "item": {"id": EMAIL, "type": "message", "x": {AWS: 1}}}  # fmt: skip
+    verdict = s.server(json.dumps(created).encode(), True)
+    assert verdict.decision is Decision.REDACT and verdict.send is not None
+    (sent,) = [json.loads(m) for m in verdict.send]
+    assert sent["item"]["id"] == "<EMAIL_ADDRESS>" and sent["item"]["x"] == {
+        "<AWS_ACCESS_KEY_ID>": 1
+    }
+    assert verdict.record is not None and verdict.record.decision is Decision.REDACT
+    # a delta's own text is left to the holdback (a key cut between deltas)
+    text, _ = client_sees(s, [*deltas(REPLY, [35]), json.dumps({
+        "type": "response.output_text.done", "item_id": "it1", "content_index": 0,
+        "text": REPLY}).encode()])  # fmt: skip
+    assert text == REDACTED

@@ -458,3 +458,63 @@ def test_the_client_still_completes_the_handshake_with_its_own_key(
     upstream_key = dict(headers)["sec-websocket-key"]
     assert upstream_key != key and len(upstream_key) == 24
     assert dict(headers)["sec-websocket-extensions"].startswith("permessage-deflate")
+
+
+# -- 4. other tricks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        ("\ufeff" + json.dumps(item(f"mail {EMAIL}"))).encode(),  # a text frame with a BOM
+        json.dumps(item("x")).replace('"x"', json.dumps(f"mail {EMAIL}").replace("@", "\\u0040")),
+        json.dumps({**item(f"mail {EMAIL}"), "item": {}, "type": "conversation.item.create"}),
+        '{"type":"conversation.item.create","item":{}, "item":'
+        + json.dumps(item(f"mail {EMAIL}")["item"]) + "}",  # a duplicate key
+        json.dumps({"type": "conversation.item.create", "event_id": EMAIL, **item("hi")}),
+        json.dumps({"type": "x.unknown", "event_id": "e1", "deep": {"n": [{"v": AWS_KEY}]}}),
+        json.dumps({**item("hi"), "note": {EMAIL: AWS_KEY}}),  # a field no reader knows
+        json.dumps({"type": "input_audio_buffer.append", "audio": "UklGRg==", "x": EMAIL}),
+        json.dumps(item(("filler text. " * 400_000) + f"mail {EMAIL}")),  # a 5 MB frame
+    ],
+    ids=[
+        "bom-text", "escaped", "overwritten", "duplicate-key", "event-id", "unknown",
+        "unknown-field", "audio-extra-field", "huge",
+    ],
+)  # fmt: skip
+def test_client_frame_tricks(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, payload: str | bytes
+) -> None:
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(payload)
+
+    asyncio.run(session_run(ws_proxy, REALTIME, send, max_size=None))
+    assert_nothing_planted(upstream(ws_fake).received)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        server_event("x.new_event_type", payload={"text": f"mail {EMAIL}"}),
+        server_event("response.new_thing.done", text=f"key {AWS_KEY}"),
+        server_event("response.output_text.delta", item_id="i", content_index=0,
+                     delta=f"mail {EMAIL}", event_id=EMAIL),
+        server_event("conversation.item.created", item={"id": EMAIL, "type": "message"}),
+        server_event("response.output_text.delta", item_id="i", content_index=0, delta="hi",
+                     note=f"mail {EMAIL}"),
+        server_event("response.done", response={"id": "r", "output": [], "x": {EMAIL: 1}}),
+        server_event("response.output_audio.delta", item_id="i", delta="UklGRg==",
+                     transcript_hint=f"key {AWS_KEY}"),
+        "\ufeff" + server_event("response.output_text.done", text=f"key {AWS_KEY}"),
+        f"not json from the server: {EMAIL}",
+    ],
+    ids=[
+        "unknown-type", "unknown-done", "id-field", "item-id", "delta-extra-field",
+        "response-key", "audio-extra-field", "bom", "not-json",
+    ],
+)  # fmt: skip
+def test_server_frame_tricks(ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, frame: str) -> None:
+    ws_fake.extra = [frame]
+    got = _server_frames(ws_proxy)
+    assert got, "the client received nothing"
+    assert_nothing_planted(got)
