@@ -63,6 +63,7 @@ class WsState:
     model: str | None = None
     client_key: str | None = None  # the client's Sec-WebSocket-Key (upstream got a fresh one)
     upstream_key: str | None = None
+    unreadable_extension: bool = False  # the upstream answered with one: closed at start
     session: FrameSession | None = None
     closing: bool = False  # llmwall closed it: every later frame is dropped
     ended: bool = False
@@ -132,9 +133,10 @@ class WebSockets:
                 flow.response = http_response(shape)
 
     async def responseheaders(self, flow: http.HTTPFlow) -> None:
-        """The upgrade's answer: the client gets the accept value of its own key; an
-        answer naming an extension other than permessage-deflate (which mitmproxy
-        would not undo: its frames would pass unread) refuses the upgrade."""
+        """The upgrade's answer: the client gets the accept value of its own key. An
+        answer naming an extension other than permessage-deflate (which mitmproxy would
+        not undo: its frames would pass unread) closes the session as soon as it starts
+        (a 101 cannot be turned into an error here: the upstream already upgraded)."""
         ws: WsState | None = flow.metadata.get(WS_KEY)
         response = flow.response
         if ws is None or ws.client_key is None or response is None:
@@ -143,21 +145,13 @@ class WebSockets:
             return
         try:
             answer = response.headers.get("sec-websocket-extensions", "")
-            if not handshake.extensions_answer_ok(answer):
-                state: FlowState | None = flow.metadata.get(KEY)
-                message = "the provider answered the upgrade with an extension llmwall cannot read"
-                shape = refusal(
-                    state.exchange.dialect if state else None, 502, message,
-                    "llmwall_policy_block", state.exchange.request_id if state else "",
-                )  # fmt: skip
-                flow.response = http_response(shape)
-                flow.metadata.pop(WS_KEY, None)
-                return
+            ws.unreadable_extension = not handshake.extensions_answer_ok(answer)
             got = response.headers.get("sec-websocket-accept", "").strip()
             if ws.upstream_key is not None and got == handshake.accept(ws.upstream_key):
                 response.headers["sec-websocket-accept"] = handshake.accept(ws.client_key)
         except Exception as exc:  # the client's own check then fails: closed
             log.error("websocket handshake answer failed: %s", content_free_reason(exc))
+            ws.unreadable_extension = True
             response.headers["sec-websocket-accept"] = ""
 
     async def _refuse(
@@ -198,6 +192,9 @@ class WebSockets:
             recorded = False
         if not recorded and not self.rt.config.fail_open:
             self._close(flow, ws, Close(1008, close_reason("llmwall: audit unavailable")))
+        elif ws.unreadable_extension:
+            reason = "llmwall blocked: block:websocket_unreadable_extension"
+            self._close(flow, ws, Close(1008, close_reason(reason)))
 
     async def websocket_message(self, flow: http.HTTPFlow) -> None:
         assert flow.websocket is not None

@@ -21,7 +21,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
-from websockets.http11 import Request
+from websockets.http11 import Request, Response
 
 CHUNK = 5  # characters per text delta
 
@@ -51,6 +51,7 @@ class FakeWebSocketProvider:
         self.extra: list[str | bytes | list[str] | list[bytes]] = []
         self.ping_payload: bytes | None = None  # pinged after a Realtime response
         self.handshakes: list[tuple[str, list[tuple[str, str]]]] = []  # (path, headers)
+        self.answer_extensions: str | None = None  # the upgrade answer's extensions
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(cert, key)
         self._loop = asyncio.new_event_loop()
@@ -68,6 +69,7 @@ class FakeWebSocketProvider:
     def reset(self) -> None:
         self.sessions.clear()
         self.handshakes.clear()
+        self.answer_extensions = None
         self.reply = "Hello from the fake realtime provider."
         self.tool_call = None
         self.binary_reply = None
@@ -95,6 +97,7 @@ class FakeWebSocketProvider:
             ssl=self._ctx,
             max_size=None,
             process_request=self._handshake,
+            process_response=self._answer,
         ) as server:
             self.port = server.sockets[0].getsockname()[1]
             self._ready.set()
@@ -128,6 +131,12 @@ class FakeWebSocketProvider:
         refuses makes no session)."""
         headers = [(k.lower(), v) for k, v in request.headers.raw_items()]
         self.handshakes.append((request.path, headers))
+
+    def _answer(self, ws: ServerConnection, request: Request, response: Response) -> None:
+        if self.answer_extensions is not None:
+            if "Sec-WebSocket-Extensions" in response.headers:
+                del response.headers["Sec-WebSocket-Extensions"]
+            response.headers["Sec-WebSocket-Extensions"] = self.answer_extensions
 
     @staticmethod
     def _record_control_frames(ws: ServerConnection, session: Session) -> None:

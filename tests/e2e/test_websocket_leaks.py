@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import wsproto
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHeaderValue, InvalidStatus
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHeaderValue,
+    InvalidStatus,
+)
 from websockets.frames import Frame, Opcode
+from wsproto.events import CloseConnection, Message
 
 from tests.e2e.clients import trust
 from tests.e2e.conftest import Proxy, start_proxy
@@ -97,11 +103,15 @@ def item(text: str) -> dict[str, Any]:
 
 
 async def settle(ws: ClientConnection) -> None:
-    """Make sure the proxy handled what was sent: a harmless event and its echo."""
+    """Make sure the proxy handled what was sent: a harmless event and its echo (or
+    llmwall's error event: the session was blocked)."""
     await ws.send(json.dumps({"type": "session.update", "session": {"type": "realtime"}}))
     while True:
         got = await asyncio.wait_for(ws.recv(), 10)
-        if isinstance(got, str) and json.loads(got).get("type") == "session.updated":
+        kind = json.loads(got).get("type") if isinstance(got, str) else None
+        if kind == "session.updated":
+            return
+        if kind == "error":  # llmwall blocked the session
             return
 
 
@@ -224,6 +234,8 @@ def _server_frames(proxy: Proxy) -> list[Any]:
                     got.append(message)
                     if isinstance(message, str) and '"session.updated"' in message:
                         return got
+                    if isinstance(message, str) and '"llmwall_' in message:
+                        return got  # llmwall's error event: the session was blocked
         except ConnectionClosed:
             return got
 
@@ -518,3 +530,51 @@ def test_server_frame_tricks(ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, fr
     got = _server_frames(ws_proxy)
     assert got, "the client received nothing"
     assert_nothing_planted(got)
+
+
+async def raw_upgrade(proxy: Proxy, host: str, path: str) -> tuple[int, list[Any]]:
+    """An upgrade through the proxy by hand (CONNECT, TLS, the GET), by a client that
+    checks nothing in the answer; (its status, the WebSocket events until the first
+    message or a close)."""
+    port = int(proxy.url.rsplit(":", 1)[1])
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"CONNECT {host}:443 HTTP/1.1\r\nHost: {host}:443\r\n\r\n".encode())
+    await writer.drain()
+    await reader.readuntil(b"\r\n\r\n")
+    await writer.start_tls(trust(proxy), server_hostname=host)
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n"
+    )
+    writer.write(request.encode())
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    status = int(head.split(b" ", 2)[1])
+    conn = wsproto.Connection(wsproto.ConnectionType.CLIENT)
+    events: list[Any] = []
+    while status == 101 and not any(isinstance(e, (CloseConnection, Message)) for e in events):
+        data = await asyncio.wait_for(reader.read(65536), 10)
+        conn.receive_data(data or None)
+        events += list(conn.events())
+        if not data:
+            break
+    writer.close()
+    return status, events
+
+
+def test_an_answer_with_an_extension_llmwall_cannot_read_closes_the_session(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    path = "/v1/realtime?model=gpt-realtime"
+    ws_fake.answer_extensions = "x-scramble; key=1"
+    status, events = asyncio.run(raw_upgrade(ws_proxy, "api.openai.com", path))
+    assert status == 101
+    (close,) = [e for e in events if isinstance(e, CloseConnection)]
+    assert close.code == 1008 and "websocket_unreadable_extension" in close.reason
+    assert not any(isinstance(e, Message) for e in events)  # no frame got through
+    # the same client without the odd extension holds a session
+    ws_fake.answer_extensions = None
+    status, events = asyncio.run(raw_upgrade(ws_proxy, "api.openai.com", path))
+    assert status == 101 and any(isinstance(e, Message) for e in events)
+    assert not any(isinstance(e, CloseConnection) for e in events)
