@@ -578,3 +578,33 @@ def test_an_answer_with_an_extension_llmwall_cannot_read_closes_the_session(
     status, events = asyncio.run(raw_upgrade(ws_proxy, "api.openai.com", path))
     assert status == 101 and any(isinstance(e, Message) for e in events)
     assert not any(isinstance(e, CloseConnection) for e in events)
+
+
+def test_gemini_live_realtime_blobs_that_are_text_are_read(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    import base64
+
+    def blob(text: str, mime: str) -> dict[str, str]:
+        return {"data": base64.b64encode(text.encode()).decode(), "mimeType": mime}
+
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(json.dumps({"setup": {"model": "models/gemini-live-test"}}))
+        await asyncio.wait_for(ws.recv(), 10)
+        chunks = [blob(f"mail {EMAIL}", "text/plain"), blob(f"key {AWS_KEY}", "audio/pcm")]
+        await ws.send(json.dumps({"realtimeInput": {"mediaChunks": chunks}}))
+        await ws.send(json.dumps({"realtime_input": {"video": blob(EMAIL, "image/jpeg")}}))
+        await ws.send(json.dumps({"setup": {}}))  # answered: all were handled
+        await asyncio.wait_for(ws.recv(), 10)
+
+    asyncio.run(session_run(ws_proxy, LIVE, send))
+    received = upstream(ws_fake).received
+    assert len(received) == 4
+    decoded = []
+    for message in received:
+        data = json.loads(message)
+        realtime = data.get("realtimeInput") or data.get("realtime_input") or {}
+        for part in [*realtime.get("mediaChunks", []), *filter(None, [realtime.get("video")])]:
+            decoded.append(base64.b64decode(part["data"]).decode())
+    assert decoded == ["mail <EMAIL_ADDRESS>", "key <AWS_ACCESS_KEY_ID>", "<EMAIL_ADDRESS>"]
+    assert_nothing_planted(received)
