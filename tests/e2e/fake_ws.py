@@ -46,8 +46,8 @@ class FakeWebSocketProvider:
         self.reply = "Hello from the fake realtime provider."
         self.tool_call: tuple[str, dict[str, Any]] | None = None
         self.binary_reply: bytes | None = None  # sent as one binary frame after a response
-        # sent as they are after a Realtime response: str a text frame, bytes a binary
-        # frame, a list of either one message in fragments (the red-team's server frames)
+        # sent as they are after a response (any protocol): str a text frame, bytes a
+        # binary frame, a list of either one message in fragments (the red-team's frames)
         self.extra: list[str | bytes | list[str] | list[bytes]] = []
         self.ping_payload: bytes | None = None  # pinged after a Realtime response
         self.handshakes: list[tuple[str, list[tuple[str, str]]]] = []  # (path, headers)
@@ -269,6 +269,8 @@ class FakeWebSocketProvider:
             await ws.send(event("response.output_item.done", output_index=0, item=done))
             final = {**response, "status": "completed", "output": [done]}
             await ws.send(event("response.completed", response=final))
+            for frame in self.extra:
+                await ws.send(frame)
 
     # -- Gemini Live -------------------------------------------------------------------
 
@@ -285,3 +287,5 @@ class FakeWebSocketProvider:
                     await ws.send(json.dumps(turn))
                 await ws.send(json.dumps({"serverContent": {"generationComplete": True}}))
                 await ws.send(json.dumps({"serverContent": {"turnComplete": True}}))
+                for frame in self.extra:
+                    await ws.send(frame)

@@ -608,3 +608,44 @@ def test_gemini_live_realtime_blobs_that_are_text_are_read(
             decoded.append(base64.b64decode(part["data"]).decode())
     assert decoded == ["mail <EMAIL_ADDRESS>", "key <AWS_ACCESS_KEY_ID>", "<EMAIL_ADDRESS>"]
     assert_nothing_planted(received)
+
+
+@pytest.mark.parametrize(
+    ("url", "frame"),
+    [
+        (LIVE, {"newServerThing": {"text": f"mail {EMAIL}"}}),
+        (LIVE, {"serverContent": {"modelTurn": {"parts": [{"newPart": {"t": AWS_KEY}}]}}}),
+        (LIVE, {"toolCall": {"functionCalls": [{"id": "c", "name": "f",
+                                               "args": {"to": EMAIL}}]}}),
+        (RESPONSES, {"type": "response.new_event", "payload": {"text": f"mail {EMAIL}"}}),
+        (RESPONSES, {"type": "response.output_text.done", "item_id": "m", "output_index": 0,
+                     "content_index": 0, "text": f"key {AWS_KEY}", "x": {EMAIL: 1}}),
+    ],
+    ids=["live-unknown", "live-unknown-part", "live-tool-args", "responses-unknown",
+         "responses-done-extra"],
+)  # fmt: skip
+def test_server_frames_of_other_protocols(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, url: str, frame: dict[str, Any]
+) -> None:
+    ws_fake.extra = [json.dumps(frame), json.dumps(frame).encode()]  # text, then binary
+    got: list[Any] = []
+
+    async def run() -> None:
+        try:
+            async with connect(url, **options(ws_proxy)) as ws:
+                if url == LIVE:
+                    await ws.send(json.dumps({"setup": {"model": "models/gemini-live-test"}}))
+                    await asyncio.wait_for(ws.recv(), 10)
+                    turn = {"turns": [{"role": "user", "parts": [{"text": "hi"}]}]}
+                    await ws.send(json.dumps({"clientContent": turn}))
+                else:
+                    create = {"type": "response.create", "model": "m", "input": "hi"}
+                    await ws.send(json.dumps(create))
+                while True:  # until the fake has sent everything (then a quiet 3 s)
+                    got.append(await asyncio.wait_for(ws.recv(), 3))
+        except (ConnectionClosed, TimeoutError):
+            pass
+
+    asyncio.run(run())
+    assert got, "the client received nothing"
+    assert_nothing_planted(got)
