@@ -361,10 +361,15 @@ def test_findings_a_policy_reroutes_block_the_frame(scanner: Scanner) -> None:
     ],
     ids=["duplicate key", "NaN"],
 )
-def test_json_a_peer_could_read_differently_is_a_failure(scanner: Scanner, frame: bytes) -> None:
+@pytest.mark.parametrize("is_text", [True, False], ids=["text", "binary"])
+def test_json_a_peer_could_read_differently_is_a_failure(
+    scanner: Scanner, frame: bytes, is_text: bool
+) -> None:
     # the provider may read the copy llmwall did not scan: never forwarded as read
     with pytest.raises(InspectionError):
-        asyncio.run(session(scanner).client(frame, True))
+        asyncio.run(session(scanner).client(frame, is_text))
+    with pytest.raises(InspectionError):
+        session(scanner).server(frame, is_text)
 
 
 def test_a_redaction_keeps_numbers_no_float_can_hold(scanner: Scanner) -> None:
