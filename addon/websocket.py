@@ -51,6 +51,7 @@ log = logging.getLogger("llmwall")
 
 WS_KEY = "llmwall.websocket"
 UNKNOWN_PROTOCOL = "websocket_unknown_protocol"
+NOT_WEBSOCKET = "upgrade_not_websocket"  # a 101 to another protocol: a raw tunnel
 WEBSOCKET_ONLY_RULE = "websocket_only"
 WEBSOCKET_ONLY = frozenset({"realtime", "live"})  # endpoint operations without an HTTP use
 
@@ -154,6 +155,25 @@ class WebSockets:
             ws.unreadable_extension = True
             response.headers["sec-websocket-accept"] = ""
 
+    async def response(self, flow: http.HTTPFlow) -> None:
+        """A 101 on an LLM host that mitmproxy does not take for a WebSocket (the
+        provider's `Upgrade` names another protocol) would become a raw TCP tunnel,
+        every byte unread: it is answered with a 502 instead (fail closed)."""
+        state: FlowState | None = flow.metadata.get(KEY)
+        response = flow.response
+        if state is None or response is None or response.status_code != 101:
+            return
+        if flow.websocket is not None:
+            return
+        try:
+            await self._refuse(
+                flow, state, "the provider switched to a protocol llmwall cannot read",
+                502, NOT_WEBSOCKET,
+            )  # fmt: skip
+        except Exception as exc:
+            log.error("refusing a non-WebSocket upgrade failed: %s", content_free_reason(exc))
+            flow.kill()
+
     async def _refuse(
         self, flow: http.HTTPFlow, state: FlowState, message: str, status: int, rule: str,
         model: str | None = None,
@@ -176,6 +196,14 @@ class WebSockets:
     async def websocket_start(self, flow: http.HTTPFlow) -> None:
         ws: WsState | None = flow.metadata.get(WS_KEY)
         state: FlowState | None = flow.metadata.get(KEY)
+        if ws is None and state is not None and not self.rt.config.fail_open:
+            # a session on an LLM host whose upgrade llmwall did not see as one (the
+            # provider answered 101 to a request it did not check): its frames would
+            # pass unread, so it is closed as it starts
+            log.error("websocket session without a checked upgrade: closed")
+            ws = flow.metadata[WS_KEY] = WsState(None)
+            self._close(flow, ws, Close(1008, "llmwall blocked: block:websocket_unchecked"))
+            return
         if ws is None or state is None or ws.protocol is None:
             return
         try:
@@ -201,11 +229,13 @@ class WebSockets:
         message = flow.websocket.messages[-1]
         ws: WsState | None = flow.metadata.get(WS_KEY)
         try:
-            if message.injected or ws is None or ws.protocol is None:
-                return  # llmwall's own messages; a session passed unscanned (fail-open)
+            if message.injected or ws is None:
+                return  # llmwall's own messages; not an LLM host's session
             if ws.closing:
                 message.drop()
                 return
+            if ws.protocol is None:
+                return  # a session passed unscanned (fail-open)
             session = ws.session
             if session is None:  # the session could not start
                 if not self.rt.config.fail_open:
@@ -312,4 +342,10 @@ def _handshake(request: http.Request, ws: WsState) -> WsState:
 
 
 def is_upgrade(request: http.Request) -> bool:
-    return request.headers.get("upgrade", "").strip().lower() == "websocket"
+    """A WebSocket upgrade by any spelling a provider's library may accept: `Upgrade`
+    is a token list (RFC 9110), over one or several header lines."""
+    return any(
+        token.strip().lower() == "websocket"
+        for value in request.headers.get_all("upgrade")
+        for token in value.split(",")
+    )

@@ -52,6 +52,8 @@ class FakeWebSocketProvider:
         self.ping_payload: bytes | None = None  # pinged after a Realtime response
         self.handshakes: list[tuple[str, list[tuple[str, str]]]] = []  # (path, headers)
         self.answer_extensions: str | None = None  # the upgrade answer's extensions
+        self.answer_upgrade: str | None = None  # the upgrade answer's Upgrade header
+        self.accept_any_upgrade = False  # a 101 even to a request without `Upgrade`
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(cert, key)
         self._loop = asyncio.new_event_loop()
@@ -70,6 +72,8 @@ class FakeWebSocketProvider:
         self.sessions.clear()
         self.handshakes.clear()
         self.answer_extensions = None
+        self.answer_upgrade = None
+        self.accept_any_upgrade = False
         self.reply = "Hello from the fake realtime provider."
         self.tool_call = None
         self.binary_reply = None
@@ -131,8 +135,21 @@ class FakeWebSocketProvider:
         refuses makes no session)."""
         headers = [(k.lower(), v) for k, v in request.headers.raw_items()]
         self.handshakes.append((request.path, headers))
+        # like a lenient provider library (gorilla/websocket and others accept a token
+        # list such as `websocket, foo`): the upgrade counts if any token is websocket
+        tokens = [
+            t.strip().lower() for v in request.headers.get_all("Upgrade") for t in v.split(",")
+        ]
+        if "websocket" in tokens or self.accept_any_upgrade:
+            for name, value in (("Upgrade", "websocket"), ("Connection", "Upgrade")):
+                if name in request.headers:
+                    del request.headers[name]
+                request.headers[name] = value
 
     def _answer(self, ws: ServerConnection, request: Request, response: Response) -> None:
+        if self.answer_upgrade is not None:
+            del response.headers["Upgrade"]
+            response.headers["Upgrade"] = self.answer_upgrade
         if self.answer_extensions is not None:
             if "Sec-WebSocket-Extensions" in response.headers:
                 del response.headers["Sec-WebSocket-Extensions"]

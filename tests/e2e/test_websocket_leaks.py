@@ -532,7 +532,9 @@ def test_server_frame_tricks(ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, fr
     assert_nothing_planted(got)
 
 
-async def raw_upgrade(proxy: Proxy, host: str, path: str) -> tuple[int, list[Any]]:
+async def raw_upgrade(
+    proxy: Proxy, host: str, path: str, upgrade: str = "Upgrade: websocket\r\n"
+) -> tuple[int, list[Any]]:
     """An upgrade through the proxy by hand (CONNECT, TLS, the GET), by a client that
     checks nothing in the answer; (its status, the WebSocket events until the first
     message or a close)."""
@@ -543,7 +545,7 @@ async def raw_upgrade(proxy: Proxy, host: str, path: str) -> tuple[int, list[Any
     await reader.readuntil(b"\r\n\r\n")
     await writer.start_tls(trust(proxy), server_hostname=host)
     request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{upgrade}"
         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         "Sec-WebSocket-Version: 13\r\n\r\n"
     )
@@ -649,3 +651,44 @@ def test_server_frames_of_other_protocols(
     asyncio.run(run())
     assert got, "the client received nothing"
     assert_nothing_planted(got)
+
+
+@pytest.mark.parametrize(
+    "upgrade_header",
+    [{"Upgrade": "foo"}, {"Upgrade": "WebSocket"}],
+    ids=["token-list", "second-line"],
+)
+def test_an_upgrade_header_llmwall_did_not_expect_still_gets_the_session_read(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, upgrade_header: dict[str, str]
+) -> None:
+    # websockets sends its own `Upgrade: websocket` too: the request has a token list
+    # (`websocket, foo`) that a provider's WebSocket library may accept
+    create = {"type": "response.create", "model": "m", "input": f"key {AWS_KEY} {EMAIL}"}
+
+    async def send(ws: ClientConnection) -> None:
+        await ws.send(json.dumps(create))
+        await asyncio.wait_for(ws.recv(), 10)
+
+    asyncio.run(session_run(ws_proxy, RESPONSES, send, additional_headers=upgrade_header))
+    (session,) = ws_fake.sessions
+    assert_nothing_planted(session.received)
+    assert "key <AWS_ACCESS_KEY_ID> <EMAIL_ADDRESS>" in wire(session.received[0])  # read
+
+
+def test_a_session_whose_upgrade_llmwall_did_not_see_is_closed_at_its_start(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    # no `Upgrade` header at all, and a provider that answers 101 anyway
+    ws_fake.accept_any_upgrade = True
+    status, events = asyncio.run(raw_upgrade(ws_proxy, "api.openai.com", "/v1/responses", ""))
+    assert status == 101
+    (close,) = [e for e in events if isinstance(e, CloseConnection)]
+    assert close.code == 1008 and "websocket_unchecked" in close.reason
+
+
+def test_a_101_to_another_protocol_is_refused_not_tunnelled(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    ws_fake.answer_upgrade = "tcp-tunnel"
+    status, _ = asyncio.run(raw_upgrade(ws_proxy, "api.openai.com", "/v1/responses"))
+    assert status == 502
