@@ -123,9 +123,9 @@ class Reading:
     """How a frame's bytes read. `kind`: "json" (`data` the parsed value), "text" (a
     binary frame whose bytes are text but not JSON: `data` the text), "binary" (bytes
     that are no text, such as audio: `data` their lossy UTF-8 reading) or "unknown" (a
-    text frame that is not JSON). `codec`: the
-    encoding a rewrite is sent in (a binary frame keeps its own: UTF-8 with or without
-    a BOM, UTF-16/32 as json.loads reads it)."""
+    text frame that is not JSON). `codec`: the encoding a rewrite is sent in (a binary
+    frame keeps its own: UTF-8 with or without a BOM, UTF-16/32 as json.loads reads
+    it)."""
 
     kind: str
     data: Any = None
