@@ -37,7 +37,7 @@ from mitmproxy.websocket import WebSocketMessage
 from llmwall.addon.flow_state import KEY, FlowState
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.verdicts import http_response
-from llmwall.addon.ws_frames import CloseRequest, Messages, install
+from llmwall.addon.ws_frames import CloseRequest, Messages, close_reason_filter, install
 from llmwall.audit.record import AuditRecord
 from llmwall.core.frames import SESSION, Close, FrameSession, FrameVerdict, close_reason
 from llmwall.core.refusal import refusal
@@ -74,6 +74,7 @@ class WebSockets:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
         install()
+        close_reason_filter[0] = _peer_close_reason
         # Paths that speak WebSocket only, as one pattern: a plain request is checked
         # against it without a second table lookup (the chat path pays ~1 us).
         only = [
@@ -322,6 +323,22 @@ def inject(flow: http.HTTPFlow, data: bytes) -> None:
     """A text message (or a CloseRequest) to the client, through mitmproxy's injection:
     it is sent after the message in flight and everything injected before it."""
     ctx.master.commands.call("inject.websocket", flow, True, data, True)
+
+
+def _peer_close_reason(flow: http.HTTPFlow, reason: str, from_client: bool) -> str:
+    """A peer's close reason on its way to the other side: the session's core reads it;
+    a session llmwall does not inspect (fail-open, unknown path) passes it; anything
+    else gets no reason."""
+    ws: WsState | None = flow.metadata.get(WS_KEY)
+    if ws is not None and ws.protocol is None:
+        return reason  # passed unscanned by the operator's fail_mode: open
+    if ws is None or ws.session is None:
+        return ""
+    try:
+        return ws.session.peer_close_reason(reason, from_client)
+    except Exception as exc:
+        log.error("websocket close reason inspection failed: %s", content_free_reason(exc))
+        return ""
 
 
 def _handshake(request: http.Request, ws: WsState) -> WsState:

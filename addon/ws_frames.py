@@ -27,6 +27,9 @@ Two more changes to the same layer, for what no hook sees:
   only answer a ping llmwall sent, and it sends none). Each side's keepalive then
   checks its own hop; a dead hop still ends the session on both sides, as mitmproxy
   closes one side when the other closes.
+- A peer's close reason (up to 123 bytes of anything) reaches the other side only
+  through `close_reason_filter` (the WebSocket addon scans it; the default lets
+  nothing through); the close code always crosses.
 - permessage-deflate with a control frame between the fragments of a compressed
   message: wsproto's extension resets its "this message is compressed" state on the
   control frame, so the message's next fragments are read as uncompressed bytes (a
@@ -39,12 +42,12 @@ subclasses behave exactly like the originals for plain bytes and data frames.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
 import wsproto.events
 import wsproto.extensions
-from mitmproxy.proxy import commands
+from mitmproxy.proxy import commands, events
 from mitmproxy.proxy.layers import websocket as ws_layer
 from wsproto import ConnectionState
 from wsproto.frame_protocol import CloseReason, Opcode, RsvBits
@@ -133,6 +136,23 @@ class ControlFrame(commands.SendData):
         self.event = event
 
 
+class HeldClose(commands.SendData):
+    """A close frame the layer meant to send on `ws`: sent by the relay wrapper, with
+    the reason a peer gave passed through `close_reason_filter` on its way to the
+    other side."""
+
+    def __init__(self, ws: Any, event: wsproto.events.CloseConnection):
+        super().__init__(ws.conn, b"")
+        self.ws = ws
+        self.event = event
+
+
+# (flow, reason, from_client) -> the reason the other side gets. A close reason is up
+# to 123 bytes of anything the peer chose; the WebSocket addon installs a filter that
+# scans it. Until then nothing a peer wrote crosses.
+CloseReasonFilter = Callable[[Any, str, bool], str]
+close_reason_filter: list[CloseReasonFilter] = [lambda flow, reason, from_client: ""]
+
 _send2 = ws_layer.WebsocketConnection.send2
 _relay = ws_layer.WebsocketLayer.relay_messages
 
@@ -142,7 +162,26 @@ def _send2_holding_control(
 ) -> commands.SendData:
     if isinstance(event, (wsproto.events.Ping, wsproto.events.Pong)):
         return ControlFrame(self.conn, event)
+    if isinstance(event, wsproto.events.CloseConnection):
+        return HeldClose(self, event)
     return _send2(self, event)
+
+
+def _close(layer: ws_layer.WebsocketLayer, event: Any, held: HeldClose) -> commands.SendData:
+    """The close frame to `held.ws`: as it is to the side that sent it (its own echo)
+    and for llmwall's own closes (injected); else with the reason filtered."""
+    origin = (
+        getattr(event, "connection", None) if isinstance(event, events.ConnectionEvent) else None
+    )
+    close = held.event
+    if origin is None or held.ws.conn is origin or not close.reason:
+        return _send2(held.ws, close)
+    from_client = origin is layer.context.client
+    try:
+        reason = close_reason_filter[0](layer.flow, close.reason, from_client)
+    except Exception:
+        reason = ""
+    return _send2(held.ws, wsproto.events.CloseConnection(code=close.code, reason=reason))
 
 
 def _answer(layer: ws_layer.WebsocketLayer, held: ControlFrame) -> commands.SendData | None:
@@ -157,7 +196,8 @@ def _answer(layer: ws_layer.WebsocketLayer, held: ControlFrame) -> commands.Send
 
 
 def _relay_messages(self: ws_layer.WebsocketLayer, event: Any) -> Generator[commands.Command, Any]:
-    """The layer's relay, with every forwarded ping or pong replaced by `_answer`."""
+    """The layer's relay, with every forwarded ping or pong replaced by `_answer` and
+    every close frame sent by `_close`."""
     gen = _relay(self, event)
     try:
         command = next(gen)
@@ -166,6 +206,9 @@ def _relay_messages(self: ws_layer.WebsocketLayer, event: Any) -> Generator[comm
                 answer = _answer(self, command)
                 if answer is not None:
                     yield answer
+                command = next(gen)
+            elif isinstance(command, HeldClose):
+                yield _close(self, event, command)
                 command = next(gen)
             else:
                 command = gen.send((yield command))

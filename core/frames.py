@@ -420,6 +420,31 @@ class FrameSession:
             )  # fmt: skip
         return FrameVerdict(decision, send, record=record)
 
+    # -- close reasons -----------------------------------------------------------------
+
+    def peer_close_reason(self, reason: str, from_client: bool) -> str:
+        """A close frame's reason from one peer, as the other side gets it: up to 123
+        bytes of anything, read like the peer's text (the user's, or the model's) and
+        redacted; a reason the policy would block is dropped (the session is closing
+        anyway; the close code still crosses)."""
+        if not reason:
+            return reason
+        if from_client:
+            side, policy, direction = "client", self.policy, Direction.REQUEST
+            extraction = _plain(reason, Role.USER, Trust.USER)
+        else:
+            side, policy, direction = "server", self.stream.policy, Direction.RESPONSE
+            extraction = _plain(reason, Role.ASSISTANT, Trust.MODEL)
+        judged = judge(extraction, self.inspector.scanner.scan(extraction), policy, direction)
+        self.tally.rule(judged.rules)
+        if judged.findings:
+            self.tally.add(side, judged.decision, judged.findings)
+        if judged.decision is Decision.BLOCK:
+            return ""
+        if judged.decision is Decision.REDACT and judged.rewrites:
+            return close_reason(str(jsonpath.set_many(reason, judged.rewrites)))
+        return reason
+
     # -- failures ----------------------------------------------------------------------
 
     def failure(self, from_client: bool, exc: BaseException, *, fail_open: bool) -> FrameVerdict:

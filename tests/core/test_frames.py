@@ -509,3 +509,14 @@ def test_an_id_or_unknown_field_of_a_server_frame_is_redacted(scanner: Scanner) 
         "type": "response.output_text.done", "item_id": "it1", "content_index": 0,
         "text": REPLY}).encode()])  # fmt: skip
     assert text == REDACTED
+
+
+def test_a_peer_close_reason_is_read_like_the_peers_text(scanner: Scanner) -> None:
+    s = session(scanner)
+    assert s.peer_close_reason("", True) == ""
+    assert s.peer_close_reason("going away", False) == "going away"
+    assert s.peer_close_reason(f"bye {EMAIL}", True) == "bye <EMAIL_ADDRESS>"
+    assert s.peer_close_reason(f"quota {AWS}", False) == "quota <AWS_ACCESS_KEY_ID>"
+    assert s.peer_close_reason(INJECTION[:100], True) == ""  # blocked: no reason at all
+    end = s.end(close_code=1000, closed_by_client=True)
+    assert {f.entity for f in end.findings} >= {"EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID"}

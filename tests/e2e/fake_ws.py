@@ -50,6 +50,7 @@ class FakeWebSocketProvider:
         # binary frame, a list of either one message in fragments (the red-team's frames)
         self.extra: list[str | bytes | list[str] | list[bytes]] = []
         self.ping_payload: bytes | None = None  # pinged after a Realtime response
+        self.close_with: tuple[int, str] | None = None  # closes after a Realtime response
         self.handshakes: list[tuple[str, list[tuple[str, str]]]] = []  # (path, headers)
         self.answer_extensions: str | None = None  # the upgrade answer's extensions
         self.answer_upgrade: str | None = None  # the upgrade answer's Upgrade header
@@ -79,6 +80,7 @@ class FakeWebSocketProvider:
         self.binary_reply = None
         self.extra = []
         self.ping_payload = None
+        self.close_with = None
 
     def close(self) -> None:
         if self._stop is not None:
@@ -215,6 +217,8 @@ class FakeWebSocketProvider:
                 if self.ping_payload is not None:
                     await asyncio.wait_for(await ws.ping(self.ping_payload), 10)
                     session.pong_received = True
+                if self.close_with is not None:
+                    await ws.close(*self.close_with)
 
     def _realtime_response(self, event: Any) -> list[str]:
         base = {"response_id": "resp_1", "item_id": "item_1", "output_index": 0}

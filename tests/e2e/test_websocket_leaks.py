@@ -692,3 +692,46 @@ def test_a_101_to_another_protocol_is_refused_not_tunnelled(
     ws_fake.answer_upgrade = "tcp-tunnel"
     status, _ = asyncio.run(raw_upgrade(ws_proxy, "api.openai.com", "/v1/responses"))
     assert status == 502
+
+
+def test_a_client_close_reason_reaches_the_upstream_redacted(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    async def run() -> None:
+        async with connect(REALTIME, **options(ws_proxy)) as ws:
+            await asyncio.wait_for(ws.recv(), 10)
+            await ws.close(4000, f"bye {EMAIL} {AWS_KEY}")
+
+    asyncio.run(run())
+    session = upstream(ws_fake)
+    asyncio.run(wait_closed(session))
+    assert session.close_code == 4000
+    assert session.close_reason == "bye <EMAIL_ADDRESS> <AWS_ACCESS_KEY_ID>"
+
+
+def test_a_server_close_reason_reaches_the_client_redacted(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider
+) -> None:
+    ws_fake.close_with = (4001, f"quota for {EMAIL} exceeded")
+
+    async def run() -> ConnectionClosed:
+        async with connect(REALTIME, **options(ws_proxy)) as ws:
+            await asyncio.wait_for(ws.recv(), 10)
+            await ws.send(json.dumps({"type": "response.create"}))
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+            except ConnectionClosed as closed:
+                return closed
+
+    closed = asyncio.run(run())
+    assert closed.rcvd is not None and closed.rcvd.code == 4001
+    assert closed.rcvd.reason == "quota for <EMAIL_ADDRESS> exceeded"
+
+
+async def wait_closed(session: Session) -> None:
+    for _ in range(200):
+        if session.close_code is not None:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the upstream's side never closed")
