@@ -6,6 +6,7 @@ upgrade's URL and headers) or the client (server frames)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import wsproto
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import (
     ConnectionClosed,
+    InvalidHandshake,
     InvalidHeaderValue,
     InvalidStatus,
 )
@@ -735,3 +737,31 @@ async def wait_closed(session: Session) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the upstream's side never closed")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: credential slots (?key=, the openai-insecure-api-key. subprotocol token, "
+    "Authorization) are never read, so a planted e-mail or AWS key in one reaches the "
+    "upstream; reading them for other shapes is a change to every HTTP request's envelope",
+)
+@pytest.mark.parametrize(
+    ("url", "protocols"),
+    [
+        (f"{LIVE}?key={EMAIL}", None),
+        (REALTIME, ["realtime", f"openai-insecure-api-key.{AWS_KEY}"]),
+    ],
+    ids=["query-key", "api-key-subprotocol"],
+)
+def test_a_planted_value_in_a_credential_slot_never_reaches_the_upstream(
+    ws_proxy: Proxy, ws_fake: FakeWebSocketProvider, url: str, protocols: list[str] | None
+) -> None:
+    async def run() -> None:
+        with contextlib.suppress(InvalidStatus, InvalidHandshake):
+            async with connect(url, **options(ws_proxy, subprotocols=protocols)) as ws:
+                if url == REALTIME:
+                    await asyncio.wait_for(ws.recv(), 10)
+
+    asyncio.run(run())
+    assert ws_fake.handshakes, "the upgrade never reached the upstream"
+    assert_nothing_planted(handshakes(ws_fake))
