@@ -39,11 +39,18 @@ from llmwall.addon.runtime import Runtime
 from llmwall.addon.verdicts import http_response
 from llmwall.addon.ws_frames import CloseRequest, Messages, close_reason_filter, install
 from llmwall.audit.record import AuditRecord
-from llmwall.core.frames import SESSION, Close, FrameSession, FrameVerdict, close_reason
+from llmwall.core.frames import (
+    SESSION,
+    Close,
+    FrameSession,
+    FrameVerdict,
+    close_reason,
+    planted_in_credentials,
+)
 from llmwall.core.refusal import refusal
 from llmwall.core.refusals import content_free_reason
 from llmwall.decision import Decision
-from llmwall.routing import realtime
+from llmwall.routing import envelope, realtime
 from llmwall.routing.realtime import handshake
 from llmwall.routing.realtime.base import FrameProtocol
 
@@ -107,6 +114,19 @@ class WebSockets:
             protocol = realtime.get(name) if name else None
             query = parse_qs(flow.request.path.partition("?")[2])
             model = next((m for m in query.get("model", []) if 0 < len(m) <= 128), None)
+            planted = planted_in_credentials(
+                self.rt.inspector.scanner,
+                envelope.credential_values(
+                    flow.request.path.partition("?")[2],
+                    list(flow.request.headers.items(multi=True)),
+                    match.provider.auth_headers if match else (),
+                ),
+            )
+            if planted and not self.rt.config.fail_open:
+                message = "a credential of this upgrade holds something that is no credential"
+                rule = f"{planted[0]}:credential"
+                await self._refuse(flow, state, message, 403, rule, model)
+                return
             if protocol is not None:
                 flow.metadata[WS_KEY] = _handshake(flow.request, WsState(protocol, model))
                 return

@@ -66,6 +66,10 @@ ID_ENTITIES = frozenset(
         "HUGGINGFACE_TOKEN", "PRIVATE_KEY", "CONNECTION_STRING",
     }
 )  # fmt: skip
+# What a credential slot (an API key header, `?key=`, the API-key subprotocol token) may
+# hold: the provider's key. Any other of ID_ENTITIES there (an e-mail, an AWS key id) is
+# no credential of an LLM API: it was put there to travel unread.
+SLOT_CREDENTIALS = frozenset({"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"})
 BLOCK_CODE = "llmwall_policy_block"
 FAILED_CODE = "llmwall_inspection_failed"
 # kinds of the audit records of a session
@@ -678,6 +682,19 @@ def _event(protocol: FrameProtocol, reading: Reading) -> str:
     if reading.kind == "json":
         return protocol.event_type(reading.data)
     return "binary" if reading.kind == "binary" else "other"
+
+
+def planted_in_credentials(scanner: Any, values: list[str]) -> tuple[str, ...]:
+    """The entity types in credential values that no LLM API credential is (sorted):
+    the upgrade that carries them is refused rather than let them pass unread."""
+    found = {
+        f.entity
+        for value in values
+        if _MAY_HOLD_ID_ENTITY.search(value)
+        for f in scanner.scan_text(value, False)
+        if f.entity in ID_ENTITIES and f.entity not in SLOT_CREDENTIALS
+    }
+    return tuple(sorted(found))
 
 
 def close_reason(text: str) -> str:

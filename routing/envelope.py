@@ -195,6 +195,28 @@ class Envelope:
         return (url if changed else None), tuple(sorted(headers))
 
 
+def credential_values(
+    query: str, headers: Sequence[tuple[str, str]], auth_headers: Sequence[str] = ()
+) -> list[str]:
+    """The values `Envelope.read` leaves unread as credentials: credential query
+    parameters, credential headers and the API-key subprotocol token's key."""
+    out = []
+    if query:
+        _, pairs = parse_pairs(query)
+        out += [value for name, value in pairs if name.lower() in CREDENTIAL_QUERY]
+    skip = CREDENTIAL_HEADERS | {h.lower() for h in auth_headers}
+    for name, value in headers:
+        lower = name.lower()
+        if lower in skip:
+            out.append(value)
+        elif lower == SUBPROTOCOLS:
+            for token in _tokens(value):
+                for prefix in CREDENTIAL_SUBPROTOCOLS:
+                    if token.lower().startswith(prefix):
+                        out.append(token[len(prefix) :])
+    return [v for v in out if v]
+
+
 def _tokens(value: str) -> list[str]:
     """A comma-separated header's tokens (Sec-WebSocket-Protocol)."""
     return [t.strip() for t in value.split(",")]

@@ -92,3 +92,31 @@ def test_sec_headers_are_read_unless_the_handshake_or_the_browser_owns_them(
 ) -> None:
     env = Envelope.read("/v1/x", "", ((name, "maria.lopez@example.com"),))
     assert bool(env.segments) is scanned
+
+
+def test_credential_values_are_what_the_envelope_leaves_unread() -> None:
+    from llmwall.routing.envelope import credential_values
+
+    headers = (
+        ("Authorization", "Bearer sk-test"),
+        ("X-Goog-Api-Key", "AIza-k"),
+        ("Sec-WebSocket-Protocol", "realtime, openai-insecure-api-key.sk-proj-1"),
+        ("X-End-User", "bob"),
+    )
+    got = credential_values("model=m&key=AIza-q&user=u", headers)
+    assert got == ["AIza-q", "Bearer sk-test", "AIza-k", "sk-proj-1"]
+
+
+def test_planted_values_in_credentials_are_named_but_real_keys_are_not() -> None:
+    from llmwall.core.frames import planted_in_credentials
+    from llmwall.core.scanner import Scanner
+    from llmwall.detectors.engine import Detector
+
+    scanner = Scanner(Detector())
+    real = [
+        "Bearer sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2,
+        "AIzaSyD3f8Kx0qLm2Pz9Vb7Nc4Hj6Tw1Rs5Ue8Y",
+    ]
+    assert planted_in_credentials(scanner, real) == ()
+    planted = ["maria.lopez@example.com", f"Bearer {AWS}"]
+    assert planted_in_credentials(scanner, planted) == ("AWS_ACCESS_KEY_ID", "EMAIL_ADDRESS")
