@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -137,11 +138,13 @@ class ErrorAnswers:
             out.append(commands.CloseConnection(client))  # the rest of the body is not read
         return out
 
-    def _head_answer(self, conn: Any, status: int) -> bytes | None:
+    def _head_answer(self, conn: Any, status: int, message: str = "") -> bytes | None:
         try:
             request: http.Request | None = getattr(conn, "request", None)
-            host = (request.pretty_host if request is not None else None) or (
-                conn.context.client.sni or ""
+            host = (
+                (request.pretty_host if request is not None else None)
+                or conn.context.client.sni
+                or _quoted_target_host(message)
             )
             if not host or not self.rt.table.is_llm_host(host):
                 return None
@@ -192,6 +195,16 @@ class ErrorAnswers:
             await self.answers.record(state.exchange, "request", (rule,), status, decision)
         except Exception:
             log.exception("recording a refused request failed")
+
+
+# the authority of an absolute-form target quoted in mitmproxy's "Bad HTTP request line"
+# reason (a plain-HTTP proxy request such as `POST http://user:pw@api.openai.com/...`)
+_QUOTED_TARGET = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://(?:[^/@\s'\"]*@)?([^/:@\s'\"?#]+)")
+
+
+def _quoted_target_host(message: str) -> str:
+    m = _QUOTED_TARGET.search(message)
+    return m.group(1).lower() if m else ""
 
 
 def _response(status: int, body: Any, headers: Any) -> http.Response:

@@ -35,6 +35,7 @@ from llmwall.core.refusal import refusal
 from llmwall.core.refusals import content_free_reason
 from llmwall.core.stream_inspector import StreamInspector
 from llmwall.core.verdict import Verdict
+from llmwall.decision import Decision
 from llmwall.errors import InspectionError
 from llmwall.routing.dialects import get as get_dialect
 from llmwall.routing.framing import STREAM_CONTENT_TYPES
@@ -210,8 +211,19 @@ class Firewall:
                 response.stream = True
                 state.stream_unscanned = True
                 return
+            heads = self.core.answer_headers(
+                state.exchange, tuple(response.headers.items(multi=True))
+            )
+            if heads is not None and heads[0].decision is Decision.BLOCK:
+                return  # read whole and refused by the response hook
+            if heads is not None:
+                _rewrite_headers(response, heads[1])
             inspector = self.core.stream_inspector(
-                state.exchange, stream, self.rt.holdback, state.context
+                state.exchange,
+                stream,
+                self.rt.holdback,
+                state.context,
+                headers=heads[0] if heads is not None else None,
             )
             state.inspector = inspector
             limits = self.rt.config.limits
@@ -261,6 +273,7 @@ class Firewall:
                     extra=state.extra,
                     content_type=response.headers.get("content-type", ""),
                     context=state.context,
+                    headers=tuple(response.headers.items(multi=True)),
                 )
         except Exception as exc:
             log.error(
@@ -283,8 +296,10 @@ class Firewall:
         self._append(state, verdict)
         if verdict.refusal is not None:
             flow.response = http_response(verdict.refusal)
-        elif verdict.content is not None:
-            response.content = verdict.content
+        else:
+            if verdict.content is not None:
+                response.content = verdict.content
+            _rewrite_headers(response, verdict.headers)
         await self._commit(flow, state)
         state.spent += time.perf_counter() - started
 
@@ -390,11 +405,16 @@ def _rewrite_envelope(request: http.Request, verdict: Verdict) -> None:
     """The redacted URL query/path and header values of a Verdict, applied."""
     if verdict.url is not None:
         request.path = verdict.url
-    if verdict.headers:
-        fields = list(request.headers.fields)
-        for index, name, value in verdict.headers:
+    _rewrite_headers(request, verdict.headers)
+
+
+def _rewrite_headers(message: http.Message, rewrites: tuple[tuple[int, str, str], ...]) -> None:
+    """(index, name, new value) header rewrites of a Verdict, applied in place."""
+    if rewrites:
+        fields = list(message.headers.fields)
+        for index, name, value in rewrites:
             fields[index] = (name.encode("latin-1", "replace"), value.encode("utf-8"))
-        request.headers.fields = tuple(fields)
+        message.headers.fields = tuple(fields)
 
 
 Decoder = Callable[[bytes], bytes]

@@ -12,7 +12,8 @@ here an encoded body on an LLM host is decoded once, within `limits.max_decompre
   (`decoding.stream_decoder`, `limits.max_stream`);
 - a request with HTTP trailers (HTTP/1 chunked or HTTP/2) is refused with a 400: mitmproxy
   cannot forward them to an HTTP/1 upstream and they would carry unscanned data; response
-  trailers are dropped for HTTP/1 clients, which mitmproxy cannot send them to.
+  trailers are dropped for HTTP/1 clients, which mitmproxy cannot send them to, and for
+  every client on an intercepted LLM flow (they are never read).
 """
 
 from __future__ import annotations
@@ -78,9 +79,12 @@ class Limits:
         response = flow.response
         if response is None:
             return
-        if response.trailers and not (flow.request.is_http2 or flow.request.is_http3):
-            response.trailers = None
         state: FlowState | None = flow.metadata.get(KEY)
+        h1 = not (flow.request.is_http2 or flow.request.is_http3)
+        if response.trailers and (h1 or state is not None):
+            # an LLM answer's trailers are never read, so never forwarded (HTTP/2 and
+            # HTTP/3 clients would get them: an upstream's x-debug after the body)
+            response.trailers = None
         if state is None or state.answered or state.inspector is not None or state.stream_unscanned:
             return
         header = response.headers.get("content-encoding", "")

@@ -8,8 +8,9 @@
    to `stream_answerer(stream, event)`, which may return commands to send instead
    (llmwall's provider-shaped error, or a stream's own error event and a clean end).
 2. Malformed request heads. The HTTP/1 400 page written before any flow exists comes
-   from `_http1.make_error_response`; `head_answerer(connection_layer, status)` may
-   replace those bytes.
+   from `_http1.make_error_response`; `head_answerer(connection_layer, status, message)`
+   may replace those bytes (`message` is mitmproxy's reason, which quotes a bad request
+   line: the only place the target of a plain-HTTP request that failed to parse is).
 3. HTTP/1 trailers. A chunked message with trailers raises NotImplementedError inside
    mitmproxy's HTTP/1 reader: the connection handler crashes and the client gets no
    answer. The body reader now hands the trailers to the message (`request.trailers`,
@@ -31,7 +32,7 @@ from mitmproxy.proxy.layers import http as http_layer
 from mitmproxy.proxy.layers.http import _http1
 
 StreamAnswerer = Callable[[Any, Any], "Iterable[commands.Command] | None"]
-HeadAnswerer = Callable[[Any, int], "bytes | None"]
+HeadAnswerer = Callable[[Any, int, str], "bytes | None"]
 
 _answerers: dict[str, Any] = {}
 _installed = False
@@ -41,6 +42,7 @@ class _ErrorPage(bytes):
     """mitmproxy's HTML error response, marked with its status."""
 
     status: int
+    message: str  # mitmproxy's reason, which may quote the request line: never logged
 
 
 def install(stream_answerer: StreamAnswerer, head_answerer: HeadAnswerer) -> None:
@@ -107,6 +109,7 @@ def _patch_error_page() -> None:
     def make_error_response(status_code: int, message: str = "") -> bytes:
         page = _ErrorPage(original_page(status_code, message))
         page.status = status_code
+        page.message = message
         return page
 
     _http1.make_error_response = make_error_response
@@ -115,7 +118,8 @@ def _patch_error_page() -> None:
     def read_headers(self: Any, event: Any) -> Iterator[commands.Command]:
         for command in original_read(self, event):
             if isinstance(command, commands.SendData) and isinstance(command.data, _ErrorPage):
-                data = _answerers["head"](self, command.data.status)
+                page = command.data
+                data = _answerers["head"](self, page.status, page.message)
                 if data is not None:
                     command = commands.SendData(command.connection, data)
             yield command

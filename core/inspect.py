@@ -39,6 +39,7 @@ from llmwall.core.records import Digest, Recorder
 from llmwall.core.refusals import Refusals
 from llmwall.core.route_plan import RoutePlan, fallback_plan, fallbacks, unmovable_reason
 from llmwall.core.scanner import Scanner, Scans
+from llmwall.core.upload_seams import UploadSeams, upload_key
 from llmwall.core.verdict import Verdict
 from llmwall.decision import REWRITING, Decision
 from llmwall.detectors.finding import Finding
@@ -48,12 +49,12 @@ from llmwall.routing import envelope, jsonpath, media
 from llmwall.routing.body import Body
 from llmwall.routing.body.lines import JSONL_TYPES
 from llmwall.routing.dialects import get as get_dialect
-from llmwall.routing.dialects.base import Dialect, StreamDialect
+from llmwall.routing.dialects.base import Dialect, StreamDialect, UploadPiece
 from llmwall.routing.dialects.generic import GENERIC, NDJSON_STREAM, SSE_STREAM
 from llmwall.routing.envelope import Envelope
 from llmwall.routing.providers import provider_named
 from llmwall.routing.routes import Route, RouteTable
-from llmwall.routing.segment import Direction, Extraction, Path, Role, Segment, Trust
+from llmwall.routing.segment import ENVELOPE, Direction, Extraction, Path, Role, Segment, Trust
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,11 @@ class Inspector(AnswerSide, Refusals):
         clock: Callable[[], float] | None = None,
         worker: int | None = None,
         agent: Agent | None = None,
+        uploads: UploadSeams | None = None,
     ) -> None:
         self.policies = policy if isinstance(policy, PolicySet) else PolicySet(policy)
+        # the edges of upload pieces, for the seams between them (core.upload_seams)
+        self.uploads = uploads if uploads is not None else UploadSeams()
         self.scanner = scanner
         self.routes = routes or RouteTable()
         # tool-call policy, taint, pins, pseudonyms, prompt leaks (llmwall.core.agent)
@@ -127,6 +131,7 @@ class Inspector(AnswerSide, Refusals):
             clock=self.recorder.clock,
             worker=self.recorder.worker,
             agent=self.agent,
+            uploads=self.uploads,
         )
 
     def policy_for(self, exchange: Exchange) -> Policy:
@@ -207,6 +212,9 @@ class Inspector(AnswerSide, Refusals):
         extraction = dialect.read_request(decoded)
         if env.segments:
             extraction = replace(extraction, segments=(*extraction.segments, *env.segments))
+        piece = dialect.upload_piece(exchange.path, query, headers, decoded, content)
+        if piece is not None:
+            extraction = self._with_seams(exchange, piece, extraction)
         tree = decoded.tree
         return RequestReading(
             tree,
@@ -216,6 +224,25 @@ class Inspector(AnswerSide, Refusals):
             decoded,
             env,
         )
+
+    def _with_seams(self, exchange: Exchange, piece: UploadPiece, ex: Extraction) -> Extraction:
+        """The extraction plus the seams between this upload piece and its neighbours,
+        read-only (`upload_part` / `upload_chunk`: a finding there that needs
+        redaction blocks)."""
+        key = upload_key(exchange.user, exchange.host, piece.upload)
+        if piece.kind == "part":
+            self.uploads.part(key, exchange.request_id, piece.content)
+            return ex
+        if piece.kind == "chunk":
+            seams, locked = self.uploads.chunk(key, piece.offset, piece.content), "upload_chunk"
+        else:
+            seams, locked = self.uploads.complete(key, list(piece.part_ids)), "upload_part"
+        added = tuple(
+            Segment(text, Role.USER, Trust.USER, (ENVELOPE, "seam", k), False, locked=locked)
+            for k, text in enumerate(seams.texts)
+        )
+        opaque = ("upload_seam_unseen",) if seams.missing else ()
+        return replace(ex, segments=(*ex.segments, *added), opaque=(*ex.opaque, *opaque))
 
     def decide_request(
         self,

@@ -115,6 +115,10 @@ def judge(
     if extraction.binary:
         # named in the record whatever the policy says: content llmwall could not read
         fire(f"{policy.binary_content.value}:binary_content", policy.binary_content)
+    if "upload_seam_unseen" in extraction.opaque:
+        # a piece next to this one went through another process (or before a restart):
+        # the text across that seam was not scanned (llmwall.core.upload_seams)
+        fire("allow:upload_seam_unseen", Decision.ALLOW)
     if extraction.unknown and policy.unknown_content is Decision.REDACT:
         # an unknown block cannot be redacted in place: treat as block
         fire("block:unknown_content", Decision.BLOCK)

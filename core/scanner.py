@@ -25,6 +25,8 @@ Scans = list[tuple[Finding, ...]]
 # the turns a conversation is scored over: what users and tools put in, in order (the
 # query string and headers, read as the user's too, are not turns of a conversation)
 CONVERSATION_ROLES = frozenset({Role.USER, Role.TOOL_RESULT, Role.DOCUMENT})
+# request headers (names and values): no model reads them, so PII and secrets only
+HEADER_PATHS = frozenset({(ENVELOPE, "header"), (ENVELOPE, "header_name")})
 
 
 class Scanner:
@@ -58,6 +60,8 @@ class Scanner:
         found = [
             self.detector.scan_tool_definition(text)
             if segment.role is Role.TOOL_DEFINITION
+            else self.detector.scan_values(text)
+            if segment.path[:2] in HEADER_PATHS
             else self.detector.scan(text, indirect=indirect, instructions=instructions)
             for segment, (text, indirect, instructions) in zip(
                 view.segments, scan_inputs(view), strict=True

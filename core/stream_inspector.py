@@ -16,11 +16,12 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from llmwall.audit.record import FindingSummary
+from llmwall.core import joins
 from llmwall.core.agent_stream import StreamAgent, StreamBlocked
 from llmwall.core.judge import Judgement, judge, redact
 from llmwall.core.policy import Policy
@@ -36,6 +37,7 @@ from llmwall.routing.dialects.base import (
     StreamEvent,
     TextPiece,
 )
+from llmwall.routing.dialects.leftovers import collect_leftovers
 from llmwall.routing.segment import Direction, Extraction, Role, Segment, Trust
 
 Scan = Callable[[str, bool], tuple[Finding, ...]]
@@ -177,6 +179,7 @@ class StreamInspector:
         modified = False
         pieces = self.dialect.pieces(event)
         touched = set()
+        changed: dict[Any, str] = {}
         emptied = 0
         for piece in pieces:
             ch = self._channel(piece)
@@ -198,9 +201,13 @@ class StreamInspector:
                 new = self._release(ch, final=self._closing(piece.channel, closing))
             if new != piece.text:
                 event.data = jsonpath.set_many(event.data, {piece.path: new})
+                changed[piece.path] = new
                 modified = True
             if not new:
                 emptied += 1
+        mirrors = self.dialect.derived(event.data, changed) if changed else {}
+        if mirrors:
+            event.data = jsonpath.set_many(event.data, mirrors)
         for key, ch in self.channels.items():
             if key in touched or ch.closed or not self._closing(key, closing):
                 continue
@@ -210,9 +217,15 @@ class StreamInspector:
                 before.append(self.framing.encode(synthetic))
         if self.agent is not None:
             self.agent.closing(lambda key: self._closing(key, closing))
-        for path, extractor in self.dialect.embedded(event):
+        embedded = self.dialect.embedded(event)
+        for path, extractor in embedded:
             if self._redact_embedded(event, path, extractor):
                 modified = True
+        covered = [p.path for p in pieces] + [path for path, _ in embedded]
+        if self._redact_leftovers(event, covered):
+            modified = True
+        if self._redact_side(event):
+            modified = True
         for key in touched:
             if self._closing(key, closing):
                 self.channels[key].closed = True
@@ -302,6 +315,10 @@ class StreamInspector:
             raise StreamBlocked(judged.block_rule)
         return list(judged.redactions.get(0, ()))
 
+    def account(self, judged: Judgement) -> None:
+        """Count a judgement made outside the stream (its headers) in its record."""
+        self._count(judged)
+
     def _count(self, judged: Judgement) -> None:
         for f in judged.findings:
             self.stats.counts[f.entity] += f.count
@@ -326,9 +343,52 @@ class StreamInspector:
         event.data = jsonpath.set_many(event.data, {path: new}) if path else new
         return True
 
-    def _apply(self, extraction: Extraction, node: Any) -> Any:
-        scans = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in extraction.segments]
-        judged = judge(extraction, scans, self.policy, Direction.RESPONSE)
+    def _redact_leftovers(self, event: StreamEvent, covered: list[Any]) -> bool:
+        """The strings of this event the dialect does not read (an unknown field, a new
+        delta key), judged within this event (`routing.dialects.leftovers`)."""
+        keys = self.dialect.non_text_keys
+        if keys is None or event.data is None:
+            return False
+        c = Collector()
+        collect_leftovers(c, event.data, covered, keys)
+        extraction = c.build()
+        if not (extraction.segments or extraction.unknown or extraction.binary):
+            return False
+        new = self._apply(extraction, copy.deepcopy(event.data), self.dialect.derived)
+        if new == event.data:
+            return False
+        event.data = new
+        return True
+
+    def _redact_side(self, event: StreamEvent) -> bool:
+        """The framing's text outside the payload (SSE comments, event names, ids),
+        judged like model text within this event: kept when the policy lets it pass,
+        else redacted (or the stream blocked)."""
+        texts = self.framing.side_texts(event)
+        if not texts:
+            return False
+        keys = list(texts)
+        values = [texts[k] for k in keys]
+        segments = tuple(
+            Segment(v, Role.ASSISTANT, Trust.MODEL, (i,)) for i, v in enumerate(values)
+        )
+        new = self._apply(Extraction(segments), list(values))
+        changed = {k: new[i] for i, k in enumerate(keys) if new[i] != values[i]}
+        if not changed:
+            return False
+        self.framing.rewrite_side(event, changed)
+        return True
+
+    def _apply(
+        self,
+        extraction: Extraction,
+        node: Any,
+        derived: Callable[[Any, Mapping[Any, str]], Mapping[Any, Any]] | None = None,
+    ) -> Any:
+        # a text in parts (logprobs tokens) is scanned whole too (llmwall.core.joins)
+        view = joins.view(extraction)
+        found = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in view.segments]
+        judged = judge(extraction, joins.fold(extraction, found), self.policy, Direction.RESPONSE)
         self._count(judged)
         if judged.decision is Decision.BLOCK:
             raise StreamBlocked(judged.block_rule)
@@ -336,5 +396,8 @@ class StreamInspector:
         if self.agent is not None:
             rewrites = self.agent.restore_rewrites(extraction, rewrites)
         if rewrites:
-            return jsonpath.set_many(node, rewrites)
+            node = jsonpath.set_many(node, rewrites)
+            mirrored = derived(node, rewrites) if derived is not None else {}
+            if mirrored:
+                node = jsonpath.set_many(node, mirrored)
         return node

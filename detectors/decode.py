@@ -36,6 +36,20 @@ def unescape_markup(text: str) -> str | None:
     return out if out != text else None
 
 
+def peel(token: str, rounds: int = 4) -> str | None:
+    """`token` with its percent-encoding and character references undone layer by layer
+    (`%2540` -> `%40` -> `@`, `%26%2364%3B` -> `&#64;` -> `@`, `&amp;#64;`, `&#37;40`), at
+    most `rounds` layers; None when nothing changed."""
+    out = token
+    for _ in range(rounds):
+        step = unquote(out, errors="replace") if "%" in out else out
+        step = unescape_markup(step) or step
+        if step == out:
+            break
+        out = step
+    return out if out != token else None
+
+
 def _escaped_char(m: re.Match[str]) -> str:
     code = int(m.group(1) or m.group(2) or m.group(3), 16)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:

@@ -2,23 +2,35 @@
 
     hidden_findings(text, scan) -> [Finding]   spans in `text`, never in a decoded copy
 
-Two ways a value escapes a pattern while the model still reads it:
+The ways a value escapes a pattern while the model still reads it:
 
-- Unicode: zero-width and bidi characters inside a key (`AKIA\\u200bIOSF...`), full-width
-  forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`), mathematical or circled alphanumerics, tag
-  characters, Cyrillic and Greek look-alikes among Latin letters. The text around each
-  such character is folded with `normalize(lower=False)` (case kept: key patterns are
-  case-sensitive) and scanned again; each finding is mapped back through the fold's
-  offsets, so it covers the original
-  characters, the invisible ones between them included, and a redaction replaces exactly
-  those and leaves the bytes around them as they were.
+- Unicode: zero-width and bidi characters inside a key (`AKIA\\u200bIOSF...`), combining
+  marks stacked on its characters (strike-through `A\\u0336K\\u0336...`, keycaps
+  `\\u20e3`, accents), variation selectors, full-width forms
+  (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`), the small `﹫`, mathematical or circled alphanumerics,
+  tag characters, Cyrillic and Greek look-alikes among Latin letters. The text around
+  each such character is folded with `normalize(lower=False)` (case kept: key patterns
+  are case-sensitive) and scanned again; each finding is mapped back through the fold's
+  offsets, so it covers the original characters, the invisible ones between them
+  included, and a redaction replaces exactly those and leaves the bytes around them as
+  they were.
 - Encoding: a value wrapped in base64 (standard or URL-safe), percent-encoding, HTML
-  character references (`alice&#64;corp.com`) or backslash escapes (`\\u0040`). Each such
+  character references (`alice&#64;corp.com`) or backslash escapes (`\\u0040`), in up to
+  four layers (`%2540`, `&amp;#64;`, `%26%2364%3B`, `&#37;40`: `decode.peel`). Each such
   token that decodes to readable text is scanned; a finding inside it is reported on the
   whole encoded token (redacting it removes the encoded value).
-- Spelling: a value typed one character at a time (`A K I A ...`, `5 3 6 - 2 2 - ...`) is
-  read joined up, and an address written `alice [at] corp [dot] com` as the address it
-  spells; a finding covers the whole spelled-out run.
+- Spelling (`spelled.py`): a value typed one character at a time, with spaces or
+  no-break and typographic spaces between (`A K I A ...`, `5 3 6 - 2 2 - ...`), and an
+  address with its `@` and dots in words (`alice [at] corp [dot] com`,
+  `maria(dot)lopez(at)example(dot)com`, `alice @ corp.com`) read as the value it spells;
+  a finding covers the whole spelled-out run.
+- Layout: the run after a right-to-left override (U+202E) is displayed reversed, so a
+  value stored backwards there shows the right way round to a reader (and a model reads
+  it back as easily); the run is scanned reversed and a finding covers the whole run.
+- Splitting (`split_values.py`): a key or address cut by a line break, a shell line
+  continuation, e-mail quoting, a no-break space or adjacent string literals
+  (`["AKIAQ7RZ","P4XK2M5TNWLB"]`) is read joined up where that is safe; a finding covers
+  all the pieces and what lies between them.
 
 `scan` is the detector's pattern scan (no NER, no injection scoring: those have their own
 normalization). Text without suspicious characters or encoded tokens costs one regex
@@ -31,19 +43,26 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Sequence
-from urllib.parse import unquote
 
-from llmwall.detectors.decode import MARKUP_ESCAPE, unescape_markup
+from llmwall.detectors.decode import MARKUP_ESCAPE, peel
 from llmwall.detectors.finding import Finding
 from llmwall.detectors.normalize import normalize
+from llmwall.detectors.spelled import WIDE_SPACES, spelled, wide_breaks
+from llmwall.detectors.split_values import JOINABLE, split_findings
 
 # characters that hide or disguise ASCII: invisible and bidi controls, soft hyphen,
-# full-width digits, letters and @ (not the full-width punctuation CJK text is full of),
-# circled and mathematical alphanumerics, tags
+# combining marks (strike-through, keycaps, accents stacked on a key), variation
+# selectors, superscript and subscript digits (not ¹²³ of Latin-1, as in m²: a card in
+# superscripts has others, and the fold reads those too), Unicode hyphens and the minus sign,
+# full-width digits, letters, @, +, -, . and _ (not the rest of the full-width
+# punctuation CJK text is full of), the small @, circled and mathematical alphanumerics,
+# tags
 _HIDING = (
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u2460-\u24ff\u3164\ufe00-\ufe0f\ufeff\uff10-\uff19\uff20-\uff3a"
-    "\uff41-\uff5a\U0001d400-\U0001d7ff\U000e0000-\U000e007f]"
+    "[\u00ad\u0300-\u036f\u061c\u115f\u1160\u17b4\u17b5\u180e"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u2010\u2011\u202a-\u202e\u2060-\u206f"
+    "\u2070-\u209f\u20d0-\u20ff\u2212\u2460-\u24ff\u3164\ufe00-\ufe0f\ufe20-\ufe2f"
+    "\ufe6b\ufeff\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a"
+    "\U0001d400-\U0001d7ff\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
 _SUSPICIOUS = re.compile(
     _HIDING
@@ -57,18 +76,14 @@ _GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _B64_TOKEN = re.compile(
     r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])"
 )  # in a word
+# a right-to-left override run, to its pop or the end of the line: displayed reversed
+_RLO_RUN = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069\n]{4,256})(?:\u202c|(?=\n)|$)")
 _PCT_TOKEN = re.compile(r"[^\s%]*(?:%[0-9A-Fa-f]{2}[^\s%]*)+")
-# one character at a time: a cheap test (a literal first character) before the full run
-_SPACED_HINT = re.compile(r" \S \S \S ")
-_SPACED = re.compile(r"(?<!\S)\S(?: \S){7,}(?!\S)")
-# "alice [at] corp [dot] com", "(at)", "{at}", "<at>"
-_AT_HINT = (re.compile(r"at ?[\]\)\}>]"), re.compile(r"AT ?[\]\)\}>]"))
-_OPEN, _CLOSE = r"[ \t]*[\[\(\{<][ \t]*", r"[ \t]*[\]\)\}>][ \t]*"
-_SPELLED_AT = re.compile(
-    r"(?<![\w.+-])([\w.+-]{1,64})" + _OPEN + r"(?i:at)" + _CLOSE
-    + r"([\w-]{1,63}(?:(?:" + _OPEN + r"(?i:dot)" + _CLOSE + r"|\.)[\w-]{1,63}){1,4})"
-)  # fmt: skip
-_SPELLED_DOT = re.compile(_OPEN + r"(?i:dot)" + _CLOSE)
+# what a no-break or thin space between digits may hide once read as a space: a card or
+# an IBAN (checksummed), a key or an address; not a phone number ("4\u2009539\u2009148\u2009803
+# m²" is a French-typeset area, and read with spaces it is a plausible phone)
+SPACED_KEPT = JOINABLE | {"CREDIT_CARD"}
+_WIDE_SPACE = re.compile(f"[{WIDE_SPACES}]")
 MAX_TOKENS = 32  # encoded tokens decoded per text
 WINDOW = 64  # characters around a suspicious one that are folded and scanned again
 MIN_DECODED = 6
@@ -80,41 +95,62 @@ Scan = Callable[[str], list[Finding]]
 def hidden_findings(text: str, scan: Scan, seen: Sequence[Finding] = ()) -> list[Finding]:
     """Findings the plain scan missed. `seen`: the plain scan's own findings; a hidden
     finding over one of them is left out (a recognizer that reads the encoded form
-    itself, Kubernetes Secret data for one, has the better answer)."""
-    out = _hidden(text, scan)
-    if not seen or not out:
-        return out
-    return [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
+    itself, Kubernetes Secret data for one, has the better answer), except a joined key
+    that continues one found on its first line (split_values)."""
+    wide = wide_breaks(text)  # no-break spaces inside a value: spelled out, or split
+    out = _hidden(text, scan, wide)
+    if seen and out:
+        out = [h for h in out if not any(h.start < f.end and f.start < h.end for f in seen)]
+    return out + split_findings(text, scan, seen, wide)
 
 
-def _hidden(text: str, scan: Scan) -> list[Finding]:
+def _hidden(text: str, scan: Scan, wide: tuple[int, ...]) -> list[Finding]:
     out: list[Finding] = []
+    windows: list[tuple[int, int]] = []
     if not text.isascii():
-        for lo, hi in _windows(text):
-            piece = text[lo:hi]
-            folded = normalize(piece, lower=False)
-            if folded.text == piece:
-                continue
-            for f in scan(folded.text):
-                start, end = folded.to_original(f.start, f.end)
-                if end > start:
-                    out.append(_at(f, lo + start, lo + end, "+unicode"))
-    for start, end, decoded, how in _decoded_tokens(text):
+        rx = _SUSPICIOUS if _GREEK_CYRILLIC.search(text) else _HIDING_ONLY
+        windows = _windows(text, [m.span() for m in rx.finditer(text)])
+        out += _folded(text, windows, scan, None)
+        if wide:  # no-break spaces between key characters: `4539\u00a01488\u00a0...`
+            out += _folded(text, _windows(text, [(p, p + 1) for p in wide]), scan, SPACED_KEPT)
+    # a right-to-left override opens a window: without one, no `in` test over the text
+    for start, end, decoded, how in _decoded_tokens(text, wide, bool(windows) and "\u202e" in text):
         for f in scan(decoded):
             out.append(_at(f, start, end, how))
     return out
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Spans around suspicious characters (WINDOW either side, widened to whitespace),
-    merged: only these are folded and scanned again, not a whole long text."""
+def _folded(
+    text: str, windows: list[tuple[int, int]], scan: Scan, kept: frozenset[str] | None
+) -> list[Finding]:
+    """Findings in the folded windows, mapped back; only `kept` entities when given, and
+    a finding over a wide space only when it is of SPACED_KEPT (the fold reads those as
+    spaces: a thin-space-grouped number near a minus sign is not a phone number)."""
+    out = []
+    for lo, hi in windows:
+        piece = text[lo:hi]
+        folded = normalize(piece, lower=False)
+        if folded.text == piece:
+            continue
+        for f in scan(folded.text):
+            start, end = folded.to_original(f.start, f.end)
+            if end <= start or (kept is not None and f.entity not in kept):
+                continue
+            if f.entity not in SPACED_KEPT and _WIDE_SPACE.search(piece, start, end):
+                continue
+            out.append(_at(f, lo + start, lo + end, "+unicode"))
+    return out
+
+
+def _windows(text: str, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans around `hits` (suspicious characters; WINDOW either side, widened to
+    whitespace), merged: only these are folded and scanned again, not a whole text."""
     spans: list[tuple[int, int]] = []
-    rx = _SUSPICIOUS if _GREEK_CYRILLIC.search(text) else _HIDING_ONLY
-    for m in rx.finditer(text):
-        lo, hi = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
-        while lo > 0 and not text[lo - 1].isspace() and m.start() - lo < 2 * WINDOW:
+    for start, end in hits:
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        while lo > 0 and not text[lo - 1].isspace() and start - lo < 2 * WINDOW:
             lo -= 1
-        while hi < len(text) and not text[hi].isspace() and hi - m.end() < 2 * WINDOW:
+        while hi < len(text) and not text[hi].isspace() and hi - end < 2 * WINDOW:
             hi += 1
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
@@ -127,12 +163,15 @@ def _at(f: Finding, start: int, end: int, how: str) -> Finding:
     return Finding(f.entity, start, end, f.score, f.detector + how, f.rule)
 
 
-def _decoded_tokens(text: str) -> list[tuple[int, int, str, str]]:
-    found = _spelled(text) + _unescaped_tokens(text)
+def _decoded_tokens(text: str, wide: tuple[int, ...], rlo: bool) -> list[tuple[int, int, str, str]]:
+    found = spelled(text, MAX_TOKENS, wide) + _unescaped_tokens(text)
+    if rlo:  # a right-to-left override: shown the other way round
+        for m in _RLO_RUN.finditer(text):
+            found.append((m.start(), m.end(), m.group(1)[::-1], "+reversed"))
     if "%" in text:
         for m in _PCT_TOKEN.finditer(text):
-            unquoted = unquote(m.group(0), errors="replace")
-            if unquoted != m.group(0):
+            unquoted = peel(m.group(0))
+            if unquoted is not None:
                 found.append((m.start(), m.end(), unquoted, "+percent"))
             if len(found) >= MAX_TOKENS:
                 return found
@@ -170,29 +209,11 @@ def _unescaped_tokens(text: str) -> list[tuple[int, int, str, str]]:
         end = m.end()
         while end < len(text) and not text[end].isspace():
             end += 1
-        plain = unescape_markup(text[start:end])
+        plain = peel(text[start:end])
         if plain:
             found.append((start, end, plain, "+unescaped"))
         if len(found) >= MAX_TOKENS:
             break
-    return found
-
-
-def _spelled(text: str) -> list[tuple[int, int, str, str]]:
-    """Values spelled out: one character at a time, or an address with [at] and [dot]."""
-    found: list[tuple[int, int, str, str]] = []
-    hint = _SPACED_HINT.search(text)
-    if hint:
-        for m in _SPACED.finditer(text, max(0, hint.start() - 1)):
-            found.append((m.start(), m.end(), m.group(0).replace(" ", ""), "+spaced"))
-            if len(found) >= MAX_TOKENS:
-                return found
-    if any(h.search(text) for h in _AT_HINT):
-        for m in _SPELLED_AT.finditer(text):
-            domain = _SPELLED_DOT.sub(".", m.group(2))
-            found.append((m.start(), m.end(), f"{m.group(1)}@{domain}", "+spelled"))
-            if len(found) >= MAX_TOKENS:
-                break
     return found
 
 

@@ -219,10 +219,16 @@ class Detector:
         in documents (InjectionScorer.scan). Compare with the direct threshold."""
         return self._scan(text, False, False, True)
 
+    def scan_values(self, text: str) -> tuple[Finding, ...]:
+        """scan() without prompt injection: PII and secrets only, for text no model reads
+        (a request header's name or value), where an instruction cannot act and where
+        protocol strings (a boto3 `User-Agent`) would read as adversarial suffixes."""
+        return self._scan(text, False, False, False, injection=False)
+
     def _scan(
-        self, text: str, indirect: bool, instructions: bool, tool: bool
+        self, text: str, indirect: bool, instructions: bool, tool: bool, *, injection: bool = True
     ) -> tuple[Finding, ...]:
-        key = segment_key(text, indirect, instructions, tool)
+        key = segment_key(text, indirect, instructions, tool, not injection)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -236,7 +242,7 @@ class Detector:
                 if e not in self.config.disabled and sc >= self.config.min_score
             ]
         findings = _resolve_overlaps(found)
-        if self._injection is not None and text:
+        if injection and self._injection is not None and text:
             pi = self._injection.scan(text, indirect, instructions, tool)
             if pi is not None:
                 findings.append(pi)

@@ -1,8 +1,10 @@
 """Text normalization against evasion, with a map back to the original offsets.
 
-NFKC (fullwidth, mathematical alphanumerics), removal of zero-width and bidi controls,
-Unicode "tag" characters read as the ASCII they smuggle, Cyrillic/Greek homoglyphs folded
-to Latin, then lowercase. Pure-ASCII text (the common case) takes a fast path whose
+NFKC (fullwidth, mathematical alphanumerics), removal of zero-width and bidi controls and
+variation selectors, of combining marks stacked on an ASCII character (`A\u0336`, `1\u20e3`:
+strike-through, keycaps; marks on other letters, Hindi's vowel signs, stay), Unicode
+"tag" characters read as the ASCII they smuggle, Cyrillic/Greek homoglyphs folded to
+Latin, then lowercase. Pure-ASCII text (the common case) takes a fast path whose
 offsets are the identity. `leet` is a separate 1:1 fold (same offsets as `text`).
 """
 
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 _INVISIBLE = frozenset(
     (0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0)
 ) | frozenset((*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)))
-_INVISIBLE |= frozenset(range(0xFE00, 0xFE10))
+_INVISIBLE |= frozenset((*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)))
+_MARKS = frozenset(("Mn", "Me"))  # nonspacing and enclosing combining marks
 _HOMOGLYPHS = str.maketrans(
     "аеорсуххіјѕԁɡһӏԛԝьАВЕКМНОРСТХУІЅЈαοινκρτυχεΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
     "aeopcyxxijsdghlqwbABEKMHOPCTXYISJaoivkptuxeABEZHIKMNOPTYX",
@@ -65,6 +68,20 @@ class Normalized:
         return self.text.translate(_LEET)
 
 
+def _on_ascii(text: str, i: int) -> bool:
+    """Is text[i], a combining mark, stacked on an ASCII character (through any marks and
+    invisible characters between them)?"""
+    j = i - 1
+    while j >= 0:
+        ch = text[j]
+        if ch.isascii():
+            return True
+        if ord(ch) not in _INVISIBLE and unicodedata.category(ch) not in _MARKS:
+            return False
+        j -= 1
+    return False
+
+
 def _fold_char(ch: str) -> str:
     cp = ord(ch)
     if cp in _INVISIBLE:
@@ -93,7 +110,11 @@ def normalize(text: str, *, lower: bool = True) -> Normalized:
             parts.append(text[last : m.start()])
             n += m.start() - last
         for i in range(m.start(), m.end()):
-            folded = _fold_char(text[i])
+            ch = text[i]
+            if unicodedata.category(ch) in _MARKS and _on_ascii(text, i):
+                folded = ""
+            else:
+                folded = _fold_char(ch)
             norm_pos.append(n)
             orig_pos.append(i)
             parts.append(folded)

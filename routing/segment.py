@@ -124,3 +124,8 @@ class Extraction:
     # their concatenation is scanned too, so a secret split across parts is found and
     # redacted in each part it spans (`llmwall.core.joins`).
     joins: tuple[tuple[int, ...], ...] = ()
+    # Indexes of consecutive string elements of one JSON array that look like pieces of
+    # one value (`["AKIAQ7RZ", "P4XK2M5TNWLB"]` in tool arguments): scanned as the list
+    # literal they are, so the detector's split-value reading can join them; only keys,
+    # tokens, e-mail addresses and IBANs found across elements count (`core.joins`).
+    element_joins: tuple[tuple[int, ...], ...] = ()

@@ -4,9 +4,10 @@ canonicalization and the host checks' table look-ups.
 
     .venv/bin/python scripts/bench_hardening.py [--runs 300]
 
-Texts are ordinary chat text (English, code, Chinese with full-width punctuation) with no
-findings, the common case. Each row: median and p99 microseconds per call; the scan rows
-compare Detector.scan with the deobfuscation pass and without it (cache off), in one run.
+Texts are ordinary chat text (English, code, Chinese with full-width punctuation, French
+with no-break spaces) with no findings, the common case. Each row: median and p99
+microseconds per call; the scan rows compare Detector.scan with the deobfuscation pass
+and without it (cache off), in one run.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ WORDS = (  # noqa: SIM905 (a sentence reads better than a list)
 ).split()
 CODE = "def handle_request(self, payload: dict) -> None:\n    value = payload.get('user_id')\n"
 CHINESE = "请帮我总结一下这份报告，重点是「预算」和“进度”，谢谢！"
+# French typography: no-break and narrow no-break spaces before punctuation, accents
+FRENCH = "Le rapport du «\u00a0projet\u00a0» est prêt\u202f; merci d’avance\u00a0! "
 ROWS: list[tuple[str, float, float]] = []
 
 
@@ -43,7 +46,7 @@ def text(kind: str, size: int, rng: random.Random) -> str:
         if kind == "english":
             out.append(" ".join(rng.choice(WORDS) for _ in range(12)) + ". ")
         else:
-            out.append(CODE if kind == "code" else CHINESE)
+            out.append({"code": CODE, "chinese": CHINESE, "french": FRENCH}[kind])
     return "".join(out)[:size]
 
 
@@ -68,7 +71,7 @@ def scan_rows(detector: Detector, kind: str, size: int, texts: list[str], runs: 
     pool_with = iter(texts)
     row(f"Detector.scan {label} (with)", lambda: detector.scan(next(pool_with)), runs)
     original = engine.hidden_findings
-    engine.hidden_findings = lambda t, s: []  # type: ignore[assignment]
+    engine.hidden_findings = lambda t, s, seen=(): []  # type: ignore[assignment]
     try:
         pool_without = iter(texts)
         row(f"Detector.scan {label} (without)", lambda: detector.scan(next(pool_without)), runs)
@@ -82,7 +85,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(7)
     detector = Detector(DetectorConfig(cache_size=0))
-    for kind in ("english", "code", "chinese"):
+    for kind in ("english", "code", "chinese", "french"):
         for size in (1024, 10240):
             texts = [text(kind, size, rng) + f" {i}" for i in range(args.runs)]
             scan_rows(detector, kind, size, texts, args.runs)

@@ -21,7 +21,9 @@ class ConnectionStringRecognizer(FastPatternRecognizer):
         Pattern(
             "secret.connection_string",
             r"(?i:(?<![\w+.\-])(?:jdbc:)?[a-z][a-z0-9]{1,20}(?:[+.\-][a-z0-9]{1,20}){0,2}://)"
-            r"[^\s:/@<>\"']{0,128}:(?P<pw><[\w\-. ]{1,40}>|[^\s@/<>\"']{3,256})@[^\s/\"'<>]+",
+            # the password runs to the last "@" before the host, as URL parsers read it
+            # ("root:P@ss!@db" has the password "P@ss!")
+            r"[^\s:/@<>\"']{0,128}:(?P<pw><[\w\-. ]{1,40}>|[^\s/<>\"']{3,256})@[^\s/\"'<>@]+",
             0.9,
         ),
     )

@@ -58,8 +58,10 @@ class CreditCardNumberRecognizer(FastPatternRecognizer):
         # 12-19 digits starting with a known issuer digit, optionally grouped by - or space.
         Pattern(
             "pii.credit_card",
-            r"(?<![\d.\-+])(?:[0-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|3[47]\d{2}([ \-])\d{6}\2\d{5}|"
-            r"[0-68]\d{11,18})(?![\d\-]|\.\d)",
+            # not a digit run inside a longer token: a hex trace id or digest
+            # ("4bc74b6495025643947c5f...") holds Luhn-valid runs by chance
+            r"(?<![\dA-Za-z.\-+])(?:[0-6]\d{3}([ \-])\d{4}\1\d{4}\1\d{1,4}|"
+            r"3[47]\d{2}([ \-])\d{6}\2\d{5}|[0-68]\d{11,18})(?![\dA-Za-z\-]|\.\d)",
             0.3,
         ),
     )

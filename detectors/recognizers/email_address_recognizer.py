@@ -11,6 +11,8 @@ carries its span, so an `allowlist` pattern such as '.*@example\\.org' exempts i
 
 from __future__ import annotations
 
+import re
+
 import tldextract
 from presidio_analyzer import Pattern
 
@@ -107,15 +109,38 @@ _FILE_EXTENSIONS = frozenset(
 )
 
 
+def public_suffix(domain: str) -> bool:
+    """Does `domain` end in a public suffix of the bundled list (`example.com`: yes;
+    `self.weights`: no)?"""
+    return bool(_TLD(domain).suffix)
+
+
+# a quoted local part ("maria.lopez"@example.com) is valid too (RFC 5322)
+_ADDRESS = (
+    r"(?<![\w.%+\-])(?P<v>(?:[^\W_](?:[\w.%+\-]{0,63}[\w%+\-])?"
+    r'|"[^"\\\s@<>(),;:\[\]]{1,62}")@'
+    r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9\-]{2,59}))"
+)
+_FILE_NAME = "pii.email_file_name"
+
+
 class EmailAddressRecognizer(FastPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = (
         Pattern(
             "pii.email",
-            r"(?<![\w.%+\-])(?P<v>[^\W_](?:[\w.%+\-]{0,63}[\w%+\-])?@"
-            r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9\-]{2,59}))"
             # not an ssh remote (git@github.com:org/app.git) nor a longer word
-            r"(?![\w\-]|\.[^\W_]|:[\w/~])",
+            _ADDRESS + r"(?![\w\-]|\.[^\W_]|:[\w/~])",
+            0.75,
+        ),
+        # an address on a public domain that names a file ("maria@corp.com.pdf", an
+        # upload's file name): the address without the extension
+        Pattern(
+            _FILE_NAME,
+            _ADDRESS
+            + r"(?=\.(?:"
+            + "|".join(sorted(_FILE_EXTENSIONS, key=len, reverse=True))
+            + r")(?![\w\-]|\.[^\W_]))",
             0.75,
         ),
     )
@@ -126,10 +151,16 @@ class EmailAddressRecognizer(FastPatternRecognizer):
         super().__init__()
         _TLD("example.com")  # load the bundled suffix list now, once, not in a request thread
 
+    def validate_match(self, match: re.Match[str], value: str) -> bool | None:
+        verdict = super().validate_match(match, value)
+        if match.re is self._compiled[1][1]:  # a file name: only a public domain counts
+            return verdict is True or False
+        return verdict
+
     def validate_result(self, pattern_text: str) -> bool | None:
         domain = pattern_text.rpartition("@")[2]
         local = pattern_text.partition("@")[0]
-        if ".." in local:
+        if ".." in local and not local.startswith('"'):
             return False
         tld = domain.rpartition(".")[2].lower()
         if tld in _FILE_EXTENSIONS:

@@ -38,7 +38,9 @@ _KEY_START = rf"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z])|(?=(?i:{_EMBEDDED})))"
 # other positions of a window cheaply (about 2x on chat text)
 _FIRST = r"(?=[PpSsAaTtCcBbUuEeMmLlRr])"
 _KEY = rf"{_FIRST}{_KEY_START}(?P<k>(?i:(?:{_KEYWORDS})[\w\-]{{0,30}}))"
-_ASSIGN = r"[\"'\]]?\s*(?::=|=>|[:=]|\s(?:is|=)\s)\s*"
+# the value is on the key's line: "password:" with nothing after it is an empty field,
+# not a key whose value is the next line's "username:"
+_ASSIGN = r"[\"'\]]?[ \t]*(?::=|=>|[:=]|[ \t](?:is|=)[ \t])[ \t]*"
 _VALUE_END = r"[^\s\"'`<>,;)\]}]"
 # a stand-in in angle brackets (`<password>`, `<your-api-key>`): a placeholder, never a
 # secret; HTML tags (`<input type=...>`) have characters this does not allow

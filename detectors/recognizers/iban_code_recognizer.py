@@ -20,6 +20,9 @@ IBAN_LENGTHS = {
 }  # fmt: skip
 
 
+_LOWER_HEX = re.compile(r"[0-9a-f\- ]+")
+
+
 def iban_ok(value: str) -> bool:
     compact = value.replace(" ", "").replace("-", "").upper()
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
@@ -57,4 +60,8 @@ class IbanCodeRecognizer(FastPatternRecognizer):
         return start, end
 
     def validate_result(self, pattern_text: str) -> bool | None:
+        # lower-case hex in dash-separated groups is a UUID or a trace id, whose groups
+        # pass the checksum once in 97 ("ee50ee9b-7df2-4301-..." reads as an Estonian IBAN)
+        if "-" in pattern_text and _LOWER_HEX.fullmatch(pattern_text):
+            return False
         return iban_ok(pattern_text)

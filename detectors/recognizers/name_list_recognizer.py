@@ -18,6 +18,10 @@ from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
+# lower- or upper-case words inside a surname ("van der Meer", "Le Goff", "bin Rahman")
+_PARTICLE_WORDS = "van der den de del della di da dos das du von zu bin binti binte al el ibn ter"
+PARTICLES = frozenset([*_PARTICLE_WORDS.split(), "ten", "la", "le"])
+
 _NAMES = Path(__file__).resolve().parents[1] / "names"
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?")
 # a word that starts with a capital letter (Latin, Greek, Cyrillic blocks)
@@ -78,13 +82,15 @@ class NameListRecognizer(FastPatternRecognizer):
             start, end, word = m.start(), m.end(), m.group()
             pos = end
             # glued to what comes before (a word, or a redaction tag such as
-            # "<CREDIT_CARD>Ha"), a two-letter word, or not a given name: no name here
+            # "<CREDIT_CARD>Ha") or after, a two-letter word, or not a given name: no name here
             # (the list lookup first: it rejects nearly every capitalised word)
             core = word.rstrip(".")
             if (
                 core.lower() not in self.given
                 or len(core) < 3
-                or (start and (text[start - 1].isalnum() or text[start - 1] in "'’->"))
+                or (start and (text[start - 1].isalnum() or text[start - 1] in "'’->+="))
+                # glued to a digit or base64 padding after it: a random token ("Tim8B...")
+                or (end < len(text) and (text[end].isdigit() or text[end] in "+="))
                 or not _capitalised(word)
             ):
                 continue
@@ -96,6 +102,16 @@ class NameListRecognizer(FastPatternRecognizer):
                 if nxt is None:
                     break
                 following = nxt.group(1)
+                # "Thijs van der Meer", "Aurélie Le Goff": particles, then the surname
+                particles = nxt
+                while following.lower() in PARTICLES and (
+                    step := _NEXT.match(text, particles.end())
+                ):
+                    particles, following = step, step.group(1)
+                if particles is not nxt:
+                    if not _capitalised(following) or following.lower() in PARTICLES:
+                        break
+                    nxt = particles
                 core = following.rstrip(".").lower()
                 if not _capitalised(following):
                     break

@@ -7,6 +7,7 @@ import ahocorasick
 from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
+from llmwall.detectors.recognizers.name_list_recognizer import PARTICLES, _given_names
 
 # One to four words after a cue; `_name_span` keeps the leading capitalised ones.
 _WORDS = (
@@ -29,6 +30,9 @@ _NOT_NAME_WORDS = """
     surname unknown none null n/a not i'm i’m i'd i'll i've"""
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 LINE_REACH = 64
+# words after which "Dr" is a title ("Dear Dr. Diallo"), not a street type ("Oak Dr.")
+_BEFORE_TITLE_WORDS = "dear hi hello hey thanks thank to and with from contact call ask see"
+_BEFORE_TITLE = frozenset(_BEFORE_TITLE_WORDS.split())
 # occupations and relations written before a full name ("songwriter Jarmila Chloupková",
 # "assistant to Asya Godina"): the name needs two words, none of an organisation's
 _ROLE_WORDS = """
@@ -43,7 +47,15 @@ _ROLE_WORDS = """
     accountant pastor priest rabbi imam bishop economist scientist researcher
     physicist historian filmmaker comedian dancer rapper drummer guitarist pianist
     violinist vocalist"""
-_ROLES = _ROLE_WORDS.split()
+# roles that are also ordinary modifiers ("Driver Assistance Package", "Customer Success
+# Manager"): before a name only with a colon ("Guest: Su-ah Cho") or when the first word
+# is a given name ("Caller MARY BROWN", "Cliente Tiago Rodrigues")
+_LABEL_ROLE_WORDS = """
+    caller guest traveler traveller passenger customer contact renter driver member
+    insured policyholder cardholder payee cliente paciente kunde kundin klant patiente
+    gast passagier"""
+_LABEL_ROLES = frozenset(_LABEL_ROLE_WORDS.split())
+_ROLES = [*_ROLE_WORDS.split(), *sorted(_LABEL_ROLES)]
 _ORGANISATION_WORDS_TEXT = """
     team group inc ltd llc corp co company corporation cloud services service studio
     studios records pictures bros university college school institute center centre
@@ -55,12 +67,22 @@ _ORGANISATION_WORDS = frozenset(_ORGANISATION_WORDS_TEXT.split())
 _SUFFIX = frozenset(["jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"])
 
 
-def _is_name_word(word: str) -> bool:
+def _is_name_word(word: str, caps_ok: bool = False) -> bool:
     if not word[:1].isupper() or word.lower().rstrip(".") in _NOT_NAME:
         return False
     core = word.rstrip(".")
     # an initial ("H." or "H"), or a capitalised word that is not all caps (acronyms)
-    return len(core) == 1 or not core.isupper()
+    return len(core) == 1 or caps_ok or not core.isupper()
+
+
+def _is_given(word: str) -> bool:
+    return word.lower() in _given_names()[0]
+
+
+def _name_follows(text: str, pos: int, end: int) -> bool:
+    """A capitalised word after the particle ending at `pos` (inside the match)."""
+    nxt = _TOKEN.match(text, pos + 1) if text[pos : pos + 1] == " " else None
+    return nxt is not None and nxt.end() <= end and _is_name_word(nxt.group())
 
 
 class PersonNameRecognizer(FastPatternRecognizer):
@@ -103,7 +125,7 @@ class PersonNameRecognizer(FastPatternRecognizer):
         ),
         Pattern(
             "pii.person_role",  # "producer Gherardo Napolitani": a first and a last name
-            r"(?i:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[ \t]+" + _WORDS,
+            r"(?i:" + "|".join(sorted(_ROLES, key=len, reverse=True)) + r")[ \t]*:?[ \t]+" + _WORDS,
             0.6,
         ),
         Pattern(
@@ -276,16 +298,22 @@ class PersonNameRecognizer(FastPatternRecognizer):
             # "Oak Dr. Springfield": a street type after a capitalised word, not a title
             before = text[max(0, m.start() - 24) : m.start()].rstrip(" \t")
             last = before.rsplit(None, 1)[-1] if before.split() else ""
-            if last[:1].isupper() and text[m.start() : m.start() + 2] == "Dr":
+            greeting = last.lower().strip(",") in _BEFORE_TITLE
+            if last[:1].isupper() and text[m.start() : m.start() + 2] == "Dr" and not greeting:
                 return None
         kept_end = None
+        # "Caller MARY BROWN": an all-caps name, when its first word is a given name
+        first = _TOKEN.match(text, start)
+        caps_ok = first is not None and first.group().isupper() and _is_given(first.group())
         for count, tok in enumerate(_TOKEN.finditer(text, start, end), 1):
             word = tok.group()
             if lowercase_ok:
                 if word.rstrip(".") in _NOT_NAME or not word.isalpha() or count > 2:
                     break
-            elif not _is_name_word(word) and not (count and word.lower() in _SUFFIX):
-                break
+            elif not _is_name_word(word, caps_ok) and not (count and word.lower() in _SUFFIX):
+                if not (count > 1 and word in PARTICLES and _name_follows(text, tok.end(), end)):
+                    break
+                continue  # a particle: kept only with the capitalised word after it
             count += 1
             kept_end = tok.end()
             if word.endswith(".") and len(word) > 2 and tok.end() < end:
@@ -301,6 +329,9 @@ class PersonNameRecognizer(FastPatternRecognizer):
         if rule == "pii.person_role":
             words = text[start:kept_end].split()
             if len(words) < 2 or any(w.lower().rstrip(".") in _ORGANISATION_WORDS for w in words):
+                return None
+            label = cue.strip(" \t:").lower()
+            if label in _LABEL_ROLES and ":" not in cue and not _is_given(words[0]):
                 return None
         if text[kept_end - 1] == "." and text[kept_end - 2 : kept_end - 1].islower():
             kept_end -= 1  # the sentence's full stop, not an initial's

@@ -13,16 +13,34 @@ keeps the per-channel holdback and rewrites events.
 from __future__ import annotations
 
 import copy
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from llmwall.routing import jsonpath, media
+from llmwall.routing.dialects import logprobs
+from llmwall.routing.dialects.non_text import NON_TEXT_KEYS
 from llmwall.routing.segment import BASE64, Extraction, Path, Role, Segment, Trust
 
 if TYPE_CHECKING:
     from llmwall.routing.body import Body
+
+
+MAX_ELEMENTS = 64  # array elements joined at most
+_PIECE = re.compile(r"[A-Za-z0-9_+/.@=-]{1,256}")
+
+
+def value_pieces(texts: list[str]) -> bool:
+    """Could these array elements be one value in pieces? Each is a run of key
+    characters (no space: words and sentences are not), one holds a digit or an `@`,
+    and together they are long enough for a key."""
+    return (
+        sum(map(len, texts)) >= 10
+        and all(_PIECE.fullmatch(t) for t in texts)
+        and any(c.isdigit() or c == "@" for t in texts for c in t)
+    )
 
 
 class Collector:
@@ -34,6 +52,7 @@ class Collector:
         self._binary: list[Path] = []
         self._opaque: list[str] = []
         self._joins: list[tuple[int, ...]] = []
+        self._element_joins: list[tuple[int, ...]] = []
 
     def text(
         self,
@@ -87,14 +106,41 @@ class Collector:
     def leaves(self, node: Any, path: Path, role: Role, trust: Trust) -> None:
         """Every string inside a JSON value (tool inputs, schemas, function responses),
         object keys included: argument and property names carry text too."""
+        start = len(self._segments)
         for leaf_path, value in jsonpath.string_leaves(node, path, keys=True):
             self.text(value, leaf_path, role, trust)
+        self._elements(start)
 
     def json_string(self, value: Any, path: Path, role: Role, trust: Trust) -> None:
         """A JSON-encoded string (OpenAI tool-call arguments): scan its leaves and keys."""
         if isinstance(value, str) and value:
+            start = len(self._segments)
             for leaf_path, leaf in jsonpath.json_string_leaves(value, path, keys=True):
                 self.text(leaf, leaf_path, role, trust)
+            self._elements(start)
+
+    def _elements(self, start: int) -> None:
+        """Runs of consecutive elements of one array among the segments added since
+        `start` that may be one value in pieces (Extraction.element_joins)."""
+        segs = self._segments
+        run: list[int] = []
+        for i in range(start, len(segs)):
+            path = segs[i].path
+            if not path or not isinstance(path[-1], int):
+                self._element_run(run)
+                run = []
+                continue
+            prev = segs[run[-1]].path if run else None
+            if prev is not None and prev[:-1] == path[:-1] and prev[-1] == path[-1] - 1:
+                run.append(i)
+            else:
+                self._element_run(run)
+                run = [i]
+        self._element_run(run)
+
+    def _element_run(self, run: list[int]) -> None:
+        if 1 < len(run) <= MAX_ELEMENTS and value_pieces([self._segments[i].text for i in run]):
+            self._element_joins.append(tuple(run))
 
     def unknown(self, path: Path) -> None:
         self._unknown.append(path)
@@ -124,6 +170,7 @@ class Collector:
             tuple(self._binary),
             tuple(self._opaque),
             tuple(self._joins),
+            tuple(self._element_joins),
         )
 
 
@@ -134,6 +181,7 @@ class _Prefixed(Collector):
         self._binary = parent._binary
         self._opaque = parent._opaque
         self._joins = parent._joins
+        self._element_joins = parent._element_joins
         self._parent = parent
         self._prefix = prefix
         self._lock = lock
@@ -228,6 +276,10 @@ ALL_CHANNELS = object()
 class StreamDialect(ABC):
     """How one dialect's response stream carries text."""
 
+    # Every string of an event that `pieces` and `embedded` do not cover is scanned too,
+    # except string values under these keys (`routing.dialects.leftovers`); None: not.
+    non_text_keys: ClassVar[frozenset[str] | None] = NON_TEXT_KEYS
+
     @abstractmethod
     def framing(self) -> Framing: ...
 
@@ -252,6 +304,11 @@ class StreamDialect(ABC):
         """Whole objects repeated inside an event (Responses API `response.completed`),
         each with the extractor that reads it: they are redacted like a non-stream body."""
         return []
+
+    def derived(self, data: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        """Values of an event that mirror rewritten text, made to agree with it (as
+        `Dialect.derived`)."""
+        return logprobs.mirrors(data, rewrites)
 
     def droppable(self, event: StreamEvent) -> bool:
         """May this event be dropped when all its text pieces were held back?"""
@@ -296,10 +353,34 @@ class Framing(ABC):
 
     @abstractmethod
     def encode(self, event: StreamEvent) -> bytes:
-        """Bytes for `event` after its `data` was changed."""
+        """Bytes for `event` after its `data` (or a side text) was changed."""
+
+    def side_texts(self, event: StreamEvent) -> dict[Hashable, str]:
+        """Text the framing carries outside the payload (SSE comments, event names,
+        ids), by a key of the framing's choosing: scanned like the payload's text."""
+        return {}
+
+    def rewrite_side(self, event: StreamEvent, texts: Mapping[Hashable, str]) -> None:
+        """Put rewritten side texts (keys from `side_texts`) into `event`; `encode`
+        writes them."""
+        if texts:
+            raise NotImplementedError("this framing has no side texts")
 
 
 # --- the dialect -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UploadPiece:
+    """A request that carries one piece of a file uploaded in pieces. `kind`: "chunk"
+    (bytes at `offset`, in order), "part" (bytes whose place `complete` names later) or
+    "complete" (the parts' order, `part_ids`). `upload` is the upload's own id."""
+
+    kind: str
+    upload: str
+    content: bytes = b""
+    offset: int = 0
+    part_ids: tuple[str, ...] = ()
 
 
 class Dialect(ABC):
@@ -307,6 +388,9 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     stream: ClassVar[StreamDialect | None] = None
+    # Every string of an answer the dialect does not read is scanned too, except string
+    # values under these keys (`routing.dialects.leftovers`); None: not.
+    non_text_keys: ClassVar[frozenset[str] | None] = NON_TEXT_KEYS
     # Bodies are file slices whatever their content type says (resumable uploads):
     # decoded by sniffing, never refused as malformed JSON.
     raw_bodies: ClassVar[bool] = False
@@ -318,8 +402,14 @@ class Dialect(ABC):
         return self.extract_request(body.tree)
 
     def read_response(self, body: Body) -> Extraction:
-        """As read_request, for a non-streamed response body."""
-        return self.extract_response(body.tree)
+        """As read_request, for a non-streamed response body; with `non_text_keys`, the
+        strings the dialect does not read as well."""
+        extraction = self.extract_response(body.tree)
+        if self.non_text_keys is None or not isinstance(body.tree, dict | list):
+            return extraction
+        from llmwall.routing.dialects.leftovers import with_leftovers  # it imports this
+
+        return with_leftovers(extraction, body.tree, self.non_text_keys)
 
     def extract_request(self, body: Any) -> Extraction:
         """Every text position of a request body. A body that is not a JSON object is one
@@ -349,6 +439,11 @@ class Dialect(ABC):
             c.unknown(())
         return c.build()
 
+    def derived(self, body: Any, rewrites: Mapping[Path, str]) -> dict[Path, Any]:
+        """Values of an answer that mirror rewritten text, made to agree with it (OpenAI
+        logprobs: a token's `bytes`), else they would spell out what was redacted."""
+        return logprobs.mirrors(body, rewrites)
+
     @abstractmethod
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         """The provider's own error shape, so its SDK raises a clear error."""
@@ -369,6 +464,24 @@ class Dialect(ABC):
     def portable(self, body: Any) -> bool:
         """Can this request be moved to another provider (no server-side state)?"""
         return True
+
+    def upload_piece(
+        self,
+        path: str,
+        query: str,
+        headers: Sequence[tuple[str, str]],
+        body: Body,
+        content: bytes,
+    ) -> UploadPiece | None:
+        """This request as a piece of a file uploaded in pieces (a resumable chunk, an
+        upload part, the completion that orders the parts), or None. See
+        `llmwall.core.upload_seams`."""
+        return None
+
+    def upload_part_id(self, path: str, body: Any) -> tuple[str, str] | None:
+        """(upload id, part id) when an answer names the upload part its request
+        carried, else None."""
+        return None
 
     def upstream_headers(self, api_key: str | None) -> dict[str, str]:
         """The headers llmwall's own requests in this dialect carry (a fallback target):

@@ -19,7 +19,7 @@ from typing import Any
 
 from llmwall.routing.body import Body
 from llmwall.routing.body.base import ReadOnlyText
-from llmwall.routing.body.multipart import MultipartBody
+from llmwall.routing.body.multipart import MultipartBody, Part
 from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
@@ -47,8 +47,7 @@ def collect_body(c: Collector, body: Body, path: Path, role: Role, trust: Trust)
     if body.kind == "multipart":
         assert isinstance(body, MultipartBody)
         for i, part in enumerate(body.parts):
-            c.text(part.name, (*path, i, "name"), role, trust, writable=False, locked="field_name")
-            c.text(part.filename, (*path, i, "filename"), role, trust)
+            collect_part_head(c, part, (*path, i), role, trust)
             collect_body(c, part.body, (*path, i, "value"), role, trust)
     elif body.kind == "form":
         for i, (name, value) in enumerate(tree):
@@ -67,6 +66,16 @@ def collect_body(c: Collector, body: Body, path: Path, role: Role, trust: Trust)
             collect_json(c, line, (*path, i), role, trust)
     else:  # json, text
         collect_json(c, tree, path, role, trust)
+
+
+def collect_part_head(c: Collector, part: Part, path: Path, role: Role, trust: Trust) -> None:
+    """A multipart part's file name (rewritten in place, unless it came in RFC 2231
+    pieces) and the rest of its header block: field name, other parameters and header
+    lines (read, never rewritten)."""
+    pieces = part.filename_pieces
+    locked = "part_header" if pieces else ""
+    c.text(part.filename, (*path, "filename"), role, trust, writable=not pieces, locked=locked)
+    c.text(part.head_text, (*path, "head"), role, trust, writable=False, locked="part_header")
 
 
 def collect_json(

@@ -164,7 +164,7 @@ class OpenAIAssistantsStream(StreamDialect):
             return []
         extraction = DIALECT.extract_response(data)
         kept = tuple(s for s in extraction.segments if KEY not in s.path)
-        return by_string((), replace(extraction, segments=kept, joins=()))
+        return by_string((), replace(extraction, segments=kept, joins=(), element_joins=()))
 
     def closes(self, event: StreamEvent) -> Any:
         name = event.name or ""

@@ -23,7 +23,7 @@ from llmwall.routing.dialects.base import (
     TextPiece,
 )
 from llmwall.routing.dialects.fields import collect_rest
-from llmwall.routing.dialects.generic import collect_body, collect_json
+from llmwall.routing.dialects.generic import collect_body, collect_json, collect_part_head
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.framing.sse import SSEFraming, frame
 from llmwall.routing.segment import Extraction, Role, Trust
@@ -81,7 +81,7 @@ class OpenAIAudio(Dialect):
             return super().read_request(body)
         c = Collector()
         for i, part in enumerate(body.parts):
-            c.text(part.filename, (i, "filename"), Role.USER, Trust.USER)
+            collect_part_head(c, part, (i,), Role.USER, Trust.USER)
             if part.name in AUDIO_PARTS:
                 c.binary((i, "value")) if part.body.kind == "binary" else collect_body(
                     c, part.body, (i, "value"), Role.USER, Trust.USER

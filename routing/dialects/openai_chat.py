@@ -205,6 +205,23 @@ def collect_message(c: Collector, msg: Any, path: Path, default: tuple[Role, Tru
         c.text(audio.get("transcript"), (*path, "audio", "transcript"), role, trust)
 
 
+def collect_logprobs(c: Collector, logprobs: Any, path: Path) -> None:
+    """The chosen tokens of `logprobs.content` / `.refusal`: the choice's text again, in
+    pieces, read as one text so that a value split over tokens is found and redacted in
+    each token it covers (`routing.dialects.logprobs`)."""
+    if not isinstance(logprobs, dict):
+        return
+    for key in ("content", "refusal"):
+        items = logprobs.get(key)
+        if not isinstance(items, list):
+            continue
+        start = c.count
+        for k, item in enumerate(items):
+            if isinstance(item, dict):
+                c.text(item.get("token"), (*path, key, k, "token"), Role.ASSISTANT, Trust.MODEL)
+        c.joined(start)
+
+
 class OpenAIChatStream(StreamDialect):
     def framing(self) -> Framing:
         return SSEFraming()
@@ -218,6 +235,7 @@ class OpenAIChatStream(StreamDialect):
             if not isinstance(choice, dict):
                 continue
             index = choice.get("index", ci)
+            out += _logprob_pieces(choice.get("logprobs"), index, ("choices", ci, "logprobs"))
             delta = choice.get("delta")
             if not isinstance(delta, dict):
                 # legacy completions-style chunks put text at choices[].text
@@ -293,6 +311,20 @@ class OpenAIChatStream(StreamDialect):
         return frame(body) + b"data: [DONE]\n\n"
 
 
+def _logprob_pieces(logprobs: Any, index: Any, path: Path) -> list[TextPiece]:
+    """The chosen tokens of a chunk's logprobs: one channel per choice and list, held
+    back like the text they repeat (a value split over tokens is seen whole)."""
+    out: list[TextPiece] = []
+    if not isinstance(logprobs, dict):
+        return out
+    for key in ("content", "refusal"):
+        for k, item in enumerate(logprobs.get(key) or ()):
+            if isinstance(item, dict) and isinstance(item.get("token"), str):
+                channel = (index, "logprobs", key)
+                out.append(TextPiece(channel, (*path, key, k, "token"), item["token"]))
+    return out
+
+
 def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
     """A minimal chunk carrying only `text` for `piece`'s channel (used to flush held text)."""
     data = template.data
@@ -300,6 +332,12 @@ def synthetic_chunk(template: StreamEvent, piece: TextPiece, text: str) -> Strea
     choice_path, rest = piece.path[:2], piece.path[2:]
     index = data["choices"][choice_path[1]].get("index", choice_path[1])
     delta: dict[str, Any] = {}
+    if rest[:1] == ("logprobs",):
+        token = {"token": text, "logprob": 0.0, "bytes": list(text.encode()), "top_logprobs": []}
+        choice = {"index": index, "delta": {}, "logprobs": {str(rest[1]): [token]}}
+        return StreamEvent(
+            raw=b"", data={**envelope, "choices": [{**choice, "finish_reason": None}]}
+        )
     if rest[:2] == ("delta", "tool_calls"):
         call = data["choices"][choice_path[1]]["delta"]["tool_calls"][rest[2]]
         delta = {
@@ -355,6 +393,7 @@ class OpenAIChat(Dialect):
                 )
             elif isinstance(choice.get("text"), str):
                 c.text(choice["text"], ("choices", i, "text"), Role.ASSISTANT, Trust.MODEL)
+            collect_logprobs(c, choice.get("logprobs"), ("choices", i, "logprobs"))
 
     def error(self, status: int, message: str, code: str) -> ErrorShape:
         kind = {400: "invalid_request_error", 403: "permission_error", 413: "invalid_request_error"}

@@ -13,7 +13,7 @@ from llmwall.routing.body import Body
 from llmwall.routing.body.multipart import MultipartBody
 from llmwall.routing.dialects.base import Collector, ResourceDialect
 from llmwall.routing.dialects.batch_lines import collect_line
-from llmwall.routing.dialects.generic import collect_body, collect_json
+from llmwall.routing.dialects.generic import collect_body, collect_json, collect_part_head
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.segment import Extraction, Path, Role, Trust
 
@@ -32,7 +32,7 @@ def collect_upload(c: Collector, body: Body, path: Path, *, response: bool = Fal
 
 def collect_multipart(c: Collector, body: MultipartBody) -> None:
     for i, part in enumerate(body.parts):
-        c.text(part.filename, (i, "filename"), Role.USER, Trust.USER)
+        collect_part_head(c, part, (i,), Role.USER, Trust.USER)
         if part.name in FILE_PARTS or part.filename is not None:
             collect_upload(c, part.body, (i, "value"))
         else:  # purpose, expires_after[...]: short form fields

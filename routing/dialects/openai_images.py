@@ -11,7 +11,7 @@ from llmwall.routing.body import Body
 from llmwall.routing.body.multipart import MultipartBody
 from llmwall.routing.dialects.base import Collector, Dialect, ErrorShape
 from llmwall.routing.dialects.fields import collect_fields, collect_rest
-from llmwall.routing.dialects.generic import collect_body
+from llmwall.routing.dialects.generic import collect_body, collect_part_head
 from llmwall.routing.dialects.openai_chat import OpenAIChat
 from llmwall.routing.segment import Extraction, Role, Trust
 
@@ -44,7 +44,7 @@ class OpenAIImages(Dialect):
             return super().read_request(body)
         c = Collector()
         for i, part in enumerate(body.parts):
-            c.text(part.filename, (i, "filename"), Role.USER, Trust.USER)
+            collect_part_head(c, part, (i,), Role.USER, Trust.USER)
             collect_body(c, part.body, (i, "value"), Role.USER, Trust.USER)
         return c.build()
 

@@ -17,10 +17,12 @@ back in a stream without leaking its deltas.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from llmwall.routing.dialects import logprobs
 from llmwall.routing.dialects.base import (
     ALL_CHANNELS,
     Collector,
@@ -164,16 +166,16 @@ class OpenAIResponsesStream(StreamDialect):
         channel_kind, index_field, structured, role = _DELTAS.get(
             kind, (kind, None, False, Role.ASSISTANT)
         )
+        channel = _channel(data, channel_kind, index_field)
         # An unknown `*.delta` type is scanned as plain text rather than let through.
-        return [
-            TextPiece(
-                _channel(data, channel_kind, index_field),
-                ("delta",),
-                data["delta"],
-                role=role,
-                structured=structured,
-            )
-        ]
+        pieces = [TextPiece(channel, ("delta",), data["delta"], role=role, structured=structured)]
+        if logprobs.token_items(data.get("logprobs")) and not structured:
+            # the delta's tokens: a channel of their own, held back like the text
+            for k, item in enumerate(data["logprobs"]):
+                pieces.append(
+                    TextPiece((channel, "logprobs"), ("logprobs", k, "token"), item["token"])
+                )
+        return pieces
 
     def closes(self, event: StreamEvent) -> Any:
         data = event.data
@@ -212,6 +214,12 @@ class OpenAIResponsesStream(StreamDialect):
         return []
 
     def synthetic(self, template: StreamEvent, piece: TextPiece, text: str) -> StreamEvent:
+        if piece.path[:1] == ("logprobs",):  # held tokens: no text of the template again
+            data = copy.deepcopy(template.data)
+            data["delta"] = ""
+            item = {"token": text, "logprob": 0.0, "bytes": list(text.encode()), "top_logprobs": []}
+            data["logprobs"] = [item]
+            return StreamEvent(raw=b"", data=data, name=template.name, meta=dict(template.meta))
         event = super().synthetic(template, piece, text)
         if isinstance(event.data, dict) and event.data.get("logprobs"):
             event.data["logprobs"] = []  # token texts of the template, not of `text`

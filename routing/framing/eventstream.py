@@ -27,7 +27,7 @@ import json
 import struct
 import uuid
 import zlib
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from enum import IntEnum
 from typing import Any
 
@@ -38,6 +38,10 @@ PRELUDE_LEN = 12
 MAX_HEADERS_LEN = 128 * 1024  # the limits botocore enforces
 MAX_PAYLOAD_LEN = 24 * 1024 * 1024
 _OVERHEAD = PRELUDE_LEN + 4  # prelude + message crc
+# headers whose values are the protocol's enums, never text
+_PROTOCOL_HEADERS = frozenset(
+    {":event-type", ":content-type", ":message-type", ":exception-type", ":error-code"}
+)
 
 
 class HeaderType(IntEnum):
@@ -276,6 +280,23 @@ class EventStreamFraming(Framing):
         if self._unwrap and event.name == "chunk" and meta["message_type"] == "event":
             _unwrap(event)
         return event
+
+    def side_texts(self, event: StreamEvent) -> dict[Hashable, str]:
+        """String headers other than the protocol's own (`:event-type`, ...): an
+        `:error-message` or a header an upstream added is scanned like the payload."""
+        headers = event.meta.get("headers") or {}
+        return {
+            ("header", name): value
+            for name, value in headers.items()
+            if isinstance(value, str) and value.strip() and name not in _PROTOCOL_HEADERS
+        }
+
+    def rewrite_side(self, event: StreamEvent, texts: Mapping[Hashable, str]) -> None:
+        headers = dict(event.meta.get("headers") or {})
+        for key, text in texts.items():
+            if isinstance(key, tuple) and key[:1] == ("header",):
+                headers[str(key[1])] = text
+        event.meta["headers"] = headers
 
     def encode(self, event: StreamEvent) -> bytes:
         if event.data is None:

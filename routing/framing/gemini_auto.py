@@ -2,16 +2,18 @@
 
 `streamGenerateContent?alt=sse` (what the SDKs ask for) is SSE, with CRLF separators on
 Vertex; without `alt=sse` the response is a JSON array streamed element by element. The
-first non-whitespace byte decides: `[` is the array, anything else SSE. Until then
-nothing is parsed. Events we make (flushes, errors) follow the framing and the line
-endings of the stream they go into.
+first non-whitespace byte (after a UTF-8 BOM, skipped) decides: `[` is the array,
+anything else SSE. Until then nothing is parsed. Events we make (flushes, errors) follow
+the framing and the line endings of the stream they go into.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from llmwall.routing.dialects.base import Framing, StreamEvent
+from llmwall.routing.framing import sniff
 from llmwall.routing.framing.json_array import JSONArrayFraming
 from llmwall.routing.framing.sse import SSEFraming
 
@@ -32,11 +34,14 @@ class GeminiAutoFraming(Framing):
     def feed(self, chunk: bytes) -> list[StreamEvent]:
         if self._inner is None:
             self._head += chunk
-            first = self._head.lstrip(_WHITESPACE)[:1]
-            if not first:
+            head, more = sniff.strip_bom(self._head)
+            first = head.lstrip(_WHITESPACE)[:1]
+            if more or not first:
                 return []
-            self._inner = JSONArrayFraming() if first == b"[" else SSEFraming()
-            chunk, self._head = self._head, b""
+            array = first == b"["
+            self._inner = JSONArrayFraming() if array else SSEFraming()
+            # a BOM before the array is skipped; SSE skips its own
+            chunk, self._head = (head if array else self._head), b""
         if not self._crlf and b"\r\n" in chunk:
             self._crlf = True
         return self._inner.feed(chunk)
@@ -53,6 +58,13 @@ class GeminiAutoFraming(Framing):
             # an event of ours in a CRLF stream keeps the stream's line endings
             event = StreamEvent(raw=b"\r\n", data=event.data, name=event.name, meta=event.meta)
         return inner.encode(event)
+
+    def side_texts(self, event: StreamEvent) -> dict[Hashable, str]:
+        return self._inner.side_texts(event) if self._inner is not None else {}
+
+    def rewrite_side(self, event: StreamEvent, texts: Mapping[Hashable, str]) -> None:
+        if self._inner is not None:
+            self._inner.rewrite_side(event, texts)
 
     def started(self, event: StreamEvent) -> None:
         if self.array is not None:

@@ -13,6 +13,7 @@ from llmwall.core.inspect import Inspector
 from llmwall.core.policy import parse_policy
 from llmwall.core.scanner import Scanner
 from llmwall.core.stream_inspector import StreamStats
+from llmwall.core.verdict import Verdict
 from llmwall.decision import Decision
 from llmwall.detectors.engine import Detector
 from llmwall.errors import InspectionError
@@ -178,15 +179,40 @@ def test_responses_are_judged_by_the_same_policy(scanner: Scanner) -> None:
     assert v.decision is Decision.BLOCK and v.refusal is not None and v.record.kind == "response"
 
 
-def test_error_statuses_and_fail_open_are_not_read(scanner: Scanner) -> None:
+def test_error_bodies_are_read_and_fail_open_is_not(scanner: Scanner) -> None:
     def unreadable() -> bytes:
         raise InspectionError("corrupt")
 
     ins = inspector(scanner)
-    v = asyncio.run(ins.inspect_response(exchange(), 500, unreadable))
-    assert v.decision is Decision.ALLOW and v.record.status == 500
+    body = json.dumps({"error": {"message": "no account for jane.doe@example.com"}}).encode()
+    v = asyncio.run(
+        ins.inspect_response(exchange(), 500, lambda: body, content_type="application/json")
+    )
+    assert v.decision is Decision.REDACT and v.record.status == 500
+    assert b"jane.doe@example.com" not in v.content and b"<EMAIL_ADDRESS>" in v.content
+    html = b"<html>bad gateway for jane.doe@example.com</html>"
+    v = asyncio.run(
+        ins.inspect_response(exchange(), 502, lambda: html, content_type="application/json")
+    )
+    assert v.decision is Decision.REDACT and b"jane.doe" not in v.content  # broken JSON: text
+    with pytest.raises(InspectionError):  # the addon turns it into a block (fail closed)
+        asyncio.run(ins.inspect_response(exchange(), 500, unreadable))
     v = asyncio.run(ins.inspect_response(exchange(), 200, unreadable, fail_open=True))
     assert v.decision is Decision.UNSCANNED and v.record.fail_open
+
+
+def test_answer_headers_are_judged_with_the_body(scanner: Scanner) -> None:
+    body = json.dumps({"choices": [{"index": 0, "message": {"content": "hi"}}]}).encode()
+    headers = (("x-request-id", "req_1"), ("x-debug", "for jane.doe@example.com"))
+    v = asyncio.run(ins_response(scanner, body, headers))
+    assert v.decision is Decision.REDACT and v.content is None
+    assert v.headers == ((1, "x-debug", "for <EMAIL_ADDRESS>"),)
+
+
+async def ins_response(scanner: Scanner, body: bytes, headers: tuple) -> Verdict:
+    return await inspector(scanner).inspect_response(
+        exchange(), 200, lambda: body, content_type="application/json", headers=headers
+    )
 
 
 @pytest.mark.parametrize(
@@ -261,3 +287,19 @@ def test_a_request_is_scored_as_a_conversation_too(scanner: Scanner) -> None:
     v = request(inspector(scanner), body)
     assert v.decision is Decision.BLOCK
     assert any(r.startswith("block:PROMPT_INJECTION:pi.conversation") for r in v.rules), v.rules
+
+
+def test_a_blocking_finding_in_an_answer_header_blocks_the_answer(scanner: Scanner) -> None:
+    ins = inspector(scanner, responses={"actions": {"secret": "block"}})
+    headers = (("content-type", "application/json"), ("x-note", f"key {KEY}"))
+    heads = ins.answer_headers(exchange(), headers)
+    assert heads is not None and heads[0].decision is Decision.BLOCK and heads[1] == ()
+    body = json.dumps({"choices": [{"index": 0, "message": {"content": "hi"}}]}).encode()
+    v = asyncio.run(
+        ins.inspect_response(
+            exchange(), 200, lambda: body, content_type="application/json", headers=headers
+        )
+    )
+    assert v.decision is Decision.BLOCK and v.refusal is not None and v.headers == ()
+    assert KEY not in json.dumps(v.refusal.body)
+    assert ins.answer_headers(exchange(), (("x-request-id", "r"), ("date", "d"))) is None

@@ -179,3 +179,30 @@ def test_any_holdback_still_redacts_within_a_delta(holdback: int) -> None:
         run(openai_stream(["a " * 50, f"k {KEY} ", "b " * 50]), [], holdback=holdback)
     )
     assert KEY not in text
+
+
+def test_a_comment_with_a_secret_is_redacted_and_a_harmless_one_kept() -> None:
+    raw = f": {KEY}\n\n: keep-alive\n\n".encode() + openai_stream(["hello"])
+    out = run(raw, [5, 17])
+    assert KEY.encode() not in out
+    assert b": keep-alive\n\n" in out and b"<OPENAI_API_KEY>" in out
+    assert client_text(out) == "hello"
+
+
+def test_an_event_name_and_id_with_a_secret_are_redacted() -> None:
+    raw = openai_stream(["hello"]).replace(b"data: [DONE]", f"id: {KEY}\ndata: [DONE]".encode())
+    out = run(raw, [])
+    assert KEY.encode() not in out and b"id: <OPENAI_API_KEY>\ndata: [DONE]" in out
+
+
+def test_an_unknown_delta_field_and_top_level_field_are_redacted() -> None:
+    env = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    chunk = {
+        **env,
+        "choices": [{"index": 0, "delta": {"content": "hi", "new": KEY}, "finish_reason": None}],
+        "debug": {"echo": KEY},
+    }
+    raw = b"data: " + json.dumps(chunk).encode() + b"\n\n" + openai_stream([])
+    out = run(raw, [7])
+    assert KEY.encode() not in out and out.count(b"<OPENAI_API_KEY>") == 2
+    assert b'"id":"chatcmpl-1"' in out and client_text(out) == "hi"

@@ -26,6 +26,13 @@ def det():
     d.close()
 
 
+@pytest.fixture(scope="module")
+def default_det():
+    d = Detector(DetectorConfig(cache_size=0, disabled=frozenset({"PROMPT_INJECTION"})))
+    yield d
+    d.close()
+
+
 def found(det, text, entity):
     return [text[f.start : f.end] for f in det.scan(text) if f.entity == entity]
 
@@ -310,3 +317,34 @@ NAME_LIST = [
 def test_name_list(text, names):
     rec = NameListRecognizer()
     assert [text[r.start : r.end] for r in rec.find(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Klantgegevens: Thijs van der Meer, BSN volgt", "Thijs van der Meer"),
+        ("Merci de rappeler Aurélie Le Goff au bureau", "Aurélie Le Goff"),
+        ("Maria de la Cruz called about the invoice", "Maria de la Cruz"),
+        ("Caller MARY BROWN verified identity", "MARY BROWN"),
+        ("Guest: Su-ah Cho — passport pending", "Su-ah Cho"),
+        ("Dear Dr. Diallo, thank you for seeing me", "Diallo"),
+    ],
+)
+def test_particles_capitals_labels_and_titles(default_det, text: str, name: str) -> None:
+    assert name in found(default_det, text, "PERSON")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Driver Assistance Package is optional",
+        "Customer Success Manager role opens soon",
+        "see the Contact Us page",
+        "Guest Wifi Network is down",
+        "Member Benefits Portal login",
+        "Oak Dr. Springfield",
+        "BILL PAYMENT DUE",
+    ],
+)
+def test_role_words_before_ordinary_capitals_are_not_names(default_det, text: str) -> None:
+    assert found(default_det, text, "PERSON") == []

@@ -50,6 +50,7 @@ class Script:
     # exactly these bytes: (status, headers, body); a list body is sent chunked, one
     # chunk per item (`delay` between them)
     exact: tuple[int, dict[str, str], bytes | list[bytes]] | None = None
+    trailers: dict[str, str] | None = None  # sent after a chunked `exact` body
 
 
 class FakeProvider:
@@ -83,6 +84,25 @@ class FakeProvider:
         self.server.server_close()
 
 
+def _upload_answer(path: str, n: int) -> dict[str, Any]:
+    """OpenAI Uploads: create, add a part (a fresh part id each), complete."""
+    upload = {"id": "upload_1", "object": "upload", "bytes": 0, "created_at": 1,
+              "expires_at": 2, "filename": "f", "purpose": "assistants",
+              "status": "pending"}  # fmt: skip
+    if path.endswith("/parts"):
+        return {
+            "id": f"part_{n}",
+            "object": "upload.part",
+            "upload_id": "upload_1",
+            "created_at": 1,
+        }
+    if path.endswith("/complete"):
+        file = {"id": "file-1", "object": "file", "bytes": 0, "created_at": 1,
+                "filename": "f", "purpose": "assistants", "status": "processed"}  # fmt: skip
+        return {**upload, "status": "completed", "file": file}
+    return upload
+
+
 class _Handler(BaseHTTPRequestHandler):
     provider: FakeProvider
     protocol_version = "HTTP/1.1"
@@ -95,6 +115,16 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         self.provider.received.append(Received("GET", self.path, headers, b""))
         self._json(200, {"object": "list", "data": []})
+
+    def _record_other(self) -> None:
+        """Any other method is recorded too, so a probe cannot pass by the fake's 501."""
+        length = int(self.headers.get("content-length", 0) or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.provider.received.append(Received(self.command, self.path, headers, body))
+        self._json(200, {"object": "ok"})
+
+    do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _record_other
 
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", 0))
@@ -131,6 +161,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+        elif "/v1/uploads" in self.path:
+            self._json(200, _upload_answer(self.path, len(p.received)))
         elif self.path.endswith("/api/chat"):
             if data.get("stream", True):
                 self._stream(_ollama_lines(script), script, "application/x-ndjson")
@@ -170,7 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 if script.delay:
                     time.sleep(script.delay)
-            self.wfile.write(b"0\r\n\r\n")
+            tail = "".join(f"{k}: {v}\r\n" for k, v in (script.trailers or {}).items())
+            self.wfile.write(b"0\r\n" + tail.encode() + b"\r\n")
         except OSError:
             pass  # the proxy gave up on this body
 

@@ -205,6 +205,8 @@ def http2(
             elif isinstance(event, h2.events.DataReceived) and event.stream_id == sid:
                 data += event.data
                 conn.acknowledge_received_data(event.flow_controlled_length, sid)
+            elif isinstance(event, h2.events.TrailersReceived) and event.stream_id == sid:
+                extra_info["trailers"] = {k.decode(): v.decode() for k, v in event.headers}
             elif isinstance(event, h2.events.StreamEnded | h2.events.StreamReset):
                 done = event.stream_id == sid or done
             elif isinstance(event, h2.events.ConnectionTerminated):

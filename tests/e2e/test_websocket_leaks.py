@@ -447,14 +447,16 @@ def test_the_handshake_headers_carry_no_planted_value(
                 **options(ws_proxy, additional_headers=headers, subprotocols=protocols),
             ) as ws:
                 await asyncio.wait_for(ws.recv(), 10)
-        except InvalidStatus:  # the fake refused a redacted subprotocol: fine
-            pass
+        except InvalidStatus:  # refused by llmwall (a finding in a header it cannot
+            pass  # rewrite blocks) or by the fake (a redacted token is no valid token)
         except InvalidHeaderValue:  # two keys (the client's and the planted one)
             assert "Sec-WebSocket-Key" in headers
 
     asyncio.run(run())
-    assert ws_fake.handshakes, "the upgrade never reached the upstream"
+    # either refused before the upstream or arrived with nothing planted
     assert_nothing_planted(handshakes(ws_fake))
+    if "Sec-WebSocket-Key" in headers:
+        assert ws_fake.handshakes, "a planted key is replaced, not refused"
 
 
 def test_the_client_still_completes_the_handshake_with_its_own_key(

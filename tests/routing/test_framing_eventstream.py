@@ -254,3 +254,22 @@ def test_a_chunk_whose_bytes_are_not_json_is_undecodable() -> None:
     raw = event_message("chunk", {"bytes": base64.b64encode(b"\xff\xfe").decode()})
     (event,) = EventStreamFraming(unwrap_chunks=True).feed(raw)
     assert event.meta["undecodable"] and event.data is None
+
+
+def test_string_headers_beyond_the_protocols_are_side_texts_and_rewritten() -> None:
+    secret = "AKIAQ7RZP4XK2M5TNWLB"
+    headers = {
+        ":event-type": "contentBlockDelta",
+        ":content-type": "application/json",
+        ":message-type": "event",
+        "x-debug": f"key {secret}",
+        "n": 3,
+    }
+    framing = EventStreamFraming()
+    (event,) = framing.feed(encode_message(headers, b'{"a":1}'))
+    assert framing.side_texts(event) == {("header", "x-debug"): f"key {secret}"}
+    framing.rewrite_side(event, {("header", "x-debug"): "key <K>"})
+    raw = framing.encode(event)
+    got, _, payload = decode_message(raw)
+    assert got["x-debug"] == "key <K>" and got["n"] == 3 and json.loads(payload) == {"a": 1}
+    assert secret.encode() not in raw

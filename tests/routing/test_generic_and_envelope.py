@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from llmwall.errors import InspectionError
 from llmwall.routing.body import decode
 from llmwall.routing.dialects.base import StreamEvent
 from llmwall.routing.dialects.generic import BLOB_CHARS, GENERIC, NDJSON_STREAM
@@ -66,13 +67,14 @@ def test_an_unreadable_pdf_is_unknown() -> None:
     assert ex.unknown == ((),) and not ex.segments
 
 
-def test_multipart_names_are_read_only_filenames_writable() -> None:
+def test_multipart_heads_are_read_only_filenames_writable() -> None:
     content = (
         b'--B\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n'
-        b"Content-Type: text/plain\r\n\r\nhello\r\n--B--\r\n"
+        b"Content-Type: text/plain\r\nX-Note: n1\r\n\r\nhello\r\n--B--\r\n"
     )
     got = _paths(content, "multipart/form-data; boundary=B")
-    assert got[(0, "name")] == ("f", False, "field_name")
+    head = 'Content-Disposition: form-data; name="f"\nContent-Type: text/plain\nX-Note: n1'
+    assert got[(0, "head")] == (head, False, "part_header")
     assert got[(0, "filename")] == ("a.txt", True, "")
     assert got[(0, "value")] == ("hello", True, "")
 
@@ -89,14 +91,24 @@ def test_the_generic_stream_reads_every_event_string() -> None:
 @pytest.mark.parametrize(
     ("headers", "scanned"),
     [
-        ((("x-end-user", "bob@x.com"),), ["bob@x.com"]),
+        ((("x-end-user", "bob@x.com"),), ["x-end-user", "bob@x.com"]),
         ((("authorization", "Bearer sk-1"), ("x-api-key", "k"), ("cookie", "c")), []),
         (
             (("user-agent", "OpenAI/Python"), ("x-stainless-os", "Linux"), ("content-type", "a/b")),
-            [],
+            ["OpenAI/Python", "Linux", "a/b"],
         ),
-        ((("anthropic-version", "2023-06-01"), ("x-goog-upload-file-name", "me.txt")), ["me.txt"]),
-        ((("OpenAI-Organization", "org-1"),), ["org-1"]),
+        (
+            (("anthropic-version", "2023-06-01"), ("x-goog-upload-file-name", "me.txt")),
+            ["2023-06-01", "x-goog-upload-file-name", "me.txt"],
+        ),
+        ((("OpenAI-Organization", "org-1"),), ["OpenAI-Organization", "org-1"]),
+        (
+            (
+                ("sec-websocket-key", "bm9uY2U="),
+                ("sec-websocket-protocol", "realtime, openai-insecure-api-key.sk-1"),
+            ),
+            ["realtime, "],
+        ),
         ((("api-key", "azure-key"),), []),  # the provider's auth header
     ],
 )
@@ -177,3 +189,56 @@ def test_the_table_routes_the_new_endpoints(host: str, path: str, dialect: str |
     match = ProviderTable().identify(host, path)
     assert match is not None
     assert (match.endpoint.dialect if match.endpoint else None) == dialect
+
+
+def _part(disposition: str) -> bytes:
+    return (
+        f'--B\r\nContent-Disposition: form-data; name="file"; {disposition}\r\n'
+        "Content-Type: text/plain\r\n\r\nhello\r\n--B--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("disposition", "name", "writable"),
+    [
+        ("filename*=UTF-8''maria.lopez%40example.com.txt", "maria.lopez@example.com.txt", True),
+        ("filename*=utf-8'en'%C3%A9t%C3%A9.txt", "été.txt", True),
+        ("filename=\"a.txt\"; filename*=UTF-8''a.txt", "a.txt", True),
+        ('filename*0="maria.lopez"; filename*1="@example.com"', "maria.lopez@example.com", False),
+        (
+            "filename*0*=UTF-8''maria%2Elopez; filename*1*=%40example.com",
+            "maria.lopez@example.com",
+            False,
+        ),
+    ],
+)
+def test_a_file_name_is_read_as_a_server_reads_it(
+    disposition: str, name: str, writable: bool
+) -> None:
+    got = _paths(_part(disposition), "multipart/form-data; boundary=B")
+    assert got[(0, "filename")][:2] == (name, writable)
+    assert "filename" not in got[(0, "head")][0]
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        "filename=\"a.txt\"; filename*=UTF-8''maria.lopez%40example.com",  # two names
+        "filename*=maria.lopez%40example.com",  # no charset''
+        "filename*=bogus-charset''x",
+        "filename*0=a; filename*2=b",  # a missing piece
+    ],
+)
+def test_a_file_name_a_server_could_read_otherwise_is_refused(disposition: str) -> None:
+    with pytest.raises(InspectionError):
+        decode(_part(disposition), "multipart/form-data; boundary=B")
+
+
+def test_a_file_name_is_rewritten_in_each_spelling() -> None:
+    body = decode(
+        _part("filename=\"m@x.com\"; filename*=UTF-8''m%40x.com"), "multipart/form-data; boundary=B"
+    )
+    out = body.apply({(0, "filename"): "<EMAIL_ADDRESS>"})
+    assert b'filename="<EMAIL_ADDRESS>"' in out
+    assert b"filename*=UTF-8''%3CEMAIL_ADDRESS%3E" in out
+    assert b"m@x.com" not in out and b"m%40x.com" not in out
