@@ -37,19 +37,28 @@ from mitmproxy.websocket import WebSocketMessage
 from llmwall.addon.flow_state import KEY, FlowState
 from llmwall.addon.runtime import Runtime
 from llmwall.addon.verdicts import http_response
-from llmwall.addon.ws_frames import CloseRequest, Messages, install
+from llmwall.addon.ws_frames import CloseRequest, Messages, close_reason_filter, install
 from llmwall.audit.record import AuditRecord
-from llmwall.core.frames import SESSION, Close, FrameSession, FrameVerdict, close_reason
+from llmwall.core.frames import (
+    SESSION,
+    Close,
+    FrameSession,
+    FrameVerdict,
+    close_reason,
+    planted_in_credentials,
+)
 from llmwall.core.refusal import refusal
 from llmwall.core.refusals import content_free_reason
 from llmwall.decision import Decision
-from llmwall.routing import realtime
+from llmwall.routing import envelope, realtime
+from llmwall.routing.realtime import handshake
 from llmwall.routing.realtime.base import FrameProtocol
 
 log = logging.getLogger("llmwall")
 
 WS_KEY = "llmwall.websocket"
 UNKNOWN_PROTOCOL = "websocket_unknown_protocol"
+NOT_WEBSOCKET = "upgrade_not_websocket"  # a 101 to another protocol: a raw tunnel
 WEBSOCKET_ONLY_RULE = "websocket_only"
 WEBSOCKET_ONLY = frozenset({"realtime", "live"})  # endpoint operations without an HTTP use
 
@@ -60,6 +69,9 @@ class WsState:
 
     protocol: FrameProtocol | None  # None: no protocol, passed unscanned (fail_mode: open)
     model: str | None = None
+    client_key: str | None = None  # the client's Sec-WebSocket-Key (upstream got a fresh one)
+    upstream_key: str | None = None
+    unreadable_extension: bool = False  # the upstream answered with one: closed at start
     session: FrameSession | None = None
     closing: bool = False  # llmwall closed it: every later frame is dropped
     ended: bool = False
@@ -69,6 +81,7 @@ class WebSockets:
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
         install()
+        close_reason_filter[0] = _peer_close_reason
         # Paths that speak WebSocket only, as one pattern: a plain request is checked
         # against it without a second table lookup (the chat path pays ~1 us).
         only = [
@@ -101,12 +114,25 @@ class WebSockets:
             protocol = realtime.get(name) if name else None
             query = parse_qs(flow.request.path.partition("?")[2])
             model = next((m for m in query.get("model", []) if 0 < len(m) <= 128), None)
+            planted = planted_in_credentials(
+                self.rt.inspector.scanner,
+                envelope.credential_values(
+                    flow.request.path.partition("?")[2],
+                    list(flow.request.headers.items(multi=True)),
+                    match.provider.auth_headers if match else (),
+                ),
+            )
+            if planted and not self.rt.config.fail_open:
+                message = "a credential of this upgrade holds something that is no credential"
+                rule = f"{planted[0]}:credential"
+                await self._refuse(flow, state, message, 403, rule, model)
+                return
             if protocol is not None:
-                flow.metadata[WS_KEY] = WsState(protocol, model)
+                flow.metadata[WS_KEY] = _handshake(flow.request, WsState(protocol, model))
                 return
             recorder = self.rt.inspector.recorder
             if self.rt.config.fail_open:
-                flow.metadata[WS_KEY] = WsState(None, model)
+                flow.metadata[WS_KEY] = _handshake(flow.request, WsState(None, model))
                 record = recorder.record(
                     exchange, SESSION, Decision.UNSCANNED, rules=(UNKNOWN_PROTOCOL,),
                     fail_open=True, model=model,
@@ -127,6 +153,47 @@ class WebSockets:
                     state.exchange.request_id,
                 )
                 flow.response = http_response(shape)
+
+    async def responseheaders(self, flow: http.HTTPFlow) -> None:
+        """The upgrade's answer: the client gets the accept value of its own key. An
+        answer naming an extension other than permessage-deflate (which mitmproxy would
+        not undo: its frames would pass unread) closes the session as soon as it starts
+        (a 101 cannot be turned into an error here: the upstream already upgraded)."""
+        ws: WsState | None = flow.metadata.get(WS_KEY)
+        response = flow.response
+        if ws is None or ws.client_key is None or response is None:
+            return
+        if response.status_code != 101:
+            return
+        try:
+            answer = response.headers.get("sec-websocket-extensions", "")
+            ws.unreadable_extension = not handshake.extensions_answer_ok(answer)
+            got = response.headers.get("sec-websocket-accept", "").strip()
+            if ws.upstream_key is not None and got == handshake.accept(ws.upstream_key):
+                response.headers["sec-websocket-accept"] = handshake.accept(ws.client_key)
+        except Exception as exc:  # the client's own check then fails: closed
+            log.error("websocket handshake answer failed: %s", content_free_reason(exc))
+            ws.unreadable_extension = True
+            response.headers["sec-websocket-accept"] = ""
+
+    async def response(self, flow: http.HTTPFlow) -> None:
+        """A 101 on an LLM host that mitmproxy does not take for a WebSocket (the
+        provider's `Upgrade` names another protocol) would become a raw TCP tunnel,
+        every byte unread: it is answered with a 502 instead (fail closed)."""
+        state: FlowState | None = flow.metadata.get(KEY)
+        response = flow.response
+        if state is None or response is None or response.status_code != 101:
+            return
+        if flow.websocket is not None:
+            return
+        try:
+            await self._refuse(
+                flow, state, "the provider switched to a protocol llmwall cannot read",
+                502, NOT_WEBSOCKET,
+            )  # fmt: skip
+        except Exception as exc:
+            log.error("refusing a non-WebSocket upgrade failed: %s", content_free_reason(exc))
+            flow.kill()
 
     async def _refuse(
         self, flow: http.HTTPFlow, state: FlowState, message: str, status: int, rule: str,
@@ -150,6 +217,14 @@ class WebSockets:
     async def websocket_start(self, flow: http.HTTPFlow) -> None:
         ws: WsState | None = flow.metadata.get(WS_KEY)
         state: FlowState | None = flow.metadata.get(KEY)
+        if ws is None and state is not None and not self.rt.config.fail_open:
+            # a session on an LLM host whose upgrade llmwall did not see as one (the
+            # provider answered 101 to a request it did not check): its frames would
+            # pass unread, so it is closed as it starts
+            log.error("websocket session without a checked upgrade: closed")
+            ws = flow.metadata[WS_KEY] = WsState(None)
+            self._close(flow, ws, Close(1008, "llmwall blocked: block:websocket_unchecked"))
+            return
         if ws is None or state is None or ws.protocol is None:
             return
         try:
@@ -166,17 +241,22 @@ class WebSockets:
             recorded = False
         if not recorded and not self.rt.config.fail_open:
             self._close(flow, ws, Close(1008, close_reason("llmwall: audit unavailable")))
+        elif ws.unreadable_extension:
+            reason = "llmwall blocked: block:websocket_unreadable_extension"
+            self._close(flow, ws, Close(1008, close_reason(reason)))
 
     async def websocket_message(self, flow: http.HTTPFlow) -> None:
         assert flow.websocket is not None
         message = flow.websocket.messages[-1]
         ws: WsState | None = flow.metadata.get(WS_KEY)
         try:
-            if message.injected or ws is None or ws.protocol is None:
-                return  # llmwall's own messages; a session passed unscanned (fail-open)
+            if message.injected or ws is None:
+                return  # llmwall's own messages; not an LLM host's session
             if ws.closing:
                 message.drop()
                 return
+            if ws.protocol is None:
+                return  # a session passed unscanned (fail-open)
             session = ws.session
             if session is None:  # the session could not start
                 if not self.rt.config.fail_open:
@@ -265,5 +345,44 @@ def inject(flow: http.HTTPFlow, data: bytes) -> None:
     ctx.master.commands.call("inject.websocket", flow, True, data, True)
 
 
+def _peer_close_reason(flow: http.HTTPFlow, reason: str, from_client: bool) -> str:
+    """A peer's close reason on its way to the other side: the session's core reads it;
+    a session llmwall does not inspect (fail-open, unknown path) passes it; anything
+    else gets no reason."""
+    ws: WsState | None = flow.metadata.get(WS_KEY)
+    if ws is not None and ws.protocol is None:
+        return reason  # passed unscanned by the operator's fail_mode: open
+    if ws is None or ws.session is None:
+        return ""
+    try:
+        return ws.session.peer_close_reason(reason, from_client)
+    except Exception as exc:
+        log.error("websocket close reason inspection failed: %s", content_free_reason(exc))
+        return ""
+
+
+def _handshake(request: http.Request, ws: WsState) -> WsState:
+    """The upgrade's own headers carry no client text upstream: a fresh key in place of
+    the client's, only permessage-deflate offers (`routing.realtime.handshake`)."""
+    key = request.headers.get("sec-websocket-key")
+    if key is not None:
+        ws.client_key, ws.upstream_key = key, handshake.fresh_key()
+        request.headers["sec-websocket-key"] = ws.upstream_key
+    offer = request.headers.get("sec-websocket-extensions")
+    if offer is not None:
+        kept = handshake.extension_offer(offer)
+        if kept is None:
+            del request.headers["sec-websocket-extensions"]
+        else:
+            request.headers["sec-websocket-extensions"] = kept
+    return ws
+
+
 def is_upgrade(request: http.Request) -> bool:
-    return request.headers.get("upgrade", "").strip().lower() == "websocket"
+    """A WebSocket upgrade by any spelling a provider's library may accept: `Upgrade`
+    is a token list (RFC 9110), over one or several header lines."""
+    return any(
+        token.strip().lower() == "websocket"
+        for value in request.headers.get_all("upgrade")
+        for token in value.split(",")
+    )

@@ -18,16 +18,39 @@ U+FFFD, and sends continuation frames some servers reject. Here a changed messag
 framed like the peer framed the original (one frame if it came as one), and text is cut
 only on character boundaries. Unmodified messages keep their original frames.
 
-`install()` swaps the class in `mitmproxy.proxy.layers.websocket` once per process; the
-subclass behaves exactly like the original for plain bytes.
+Two more changes to the same layer, for what no hook sees:
+
+- Ping and pong frames never cross. mitmproxy forwards them to the other side as they
+  are, without any hook: their payload (up to 125 bytes, any content) would reach the
+  upstream, or the client, unread. Here llmwall answers a ping itself with the pong
+  RFC 6455 asks for (same payload, to the side that sent it) and drops pongs (they can
+  only answer a ping llmwall sent, and it sends none). Each side's keepalive then
+  checks its own hop; a dead hop still ends the session on both sides, as mitmproxy
+  closes one side when the other closes.
+- A peer's close reason (up to 123 bytes of anything) reaches the other side only
+  through `close_reason_filter` (the WebSocket addon scans it; the default lets
+  nothing through); the close code always crosses.
+- permessage-deflate with a control frame between the fragments of a compressed
+  message: wsproto's extension resets its "this message is compressed" state on the
+  control frame, so the message's next fragments are read as uncompressed bytes (a
+  text message then fails as invalid UTF-8). `PerMessageDeflate` leaves that state
+  alone for control frames.
+
+`install()` swaps the classes and wraps the layer's relay once per process; the
+subclasses behave exactly like the originals for plain bytes and data frames.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import Any
 
 import wsproto.events
+import wsproto.extensions
+from mitmproxy.proxy import commands, events
 from mitmproxy.proxy.layers import websocket as ws_layer
+from wsproto import ConnectionState
+from wsproto.frame_protocol import CloseReason, Opcode, RsvBits
 
 FRAGMENT_SIZE = ws_layer.Fragmentizer.FRAGMENT_SIZE
 
@@ -104,6 +127,127 @@ class Fragmentizer(ws_layer.Fragmentizer):
         yield self.msg(content[start:], True)
 
 
+class ControlFrame(commands.SendData):
+    """A ping or pong the layer meant to forward to `connection`: sends nothing unless
+    the relay wrapper turns it into llmwall's own answer."""
+
+    def __init__(self, connection: Any, event: wsproto.events.Ping | wsproto.events.Pong):
+        super().__init__(connection, b"")
+        self.event = event
+
+
+class HeldClose(commands.SendData):
+    """A close frame the layer meant to send on `ws`: sent by the relay wrapper, with
+    the reason a peer gave passed through `close_reason_filter` on its way to the
+    other side."""
+
+    def __init__(self, ws: Any, event: wsproto.events.CloseConnection):
+        super().__init__(ws.conn, b"")
+        self.ws = ws
+        self.event = event
+
+
+# (flow, reason, from_client) -> the reason the other side gets. A close reason is up
+# to 123 bytes of anything the peer chose; the WebSocket addon installs a filter that
+# scans it. Until then nothing a peer wrote crosses.
+CloseReasonFilter = Callable[[Any, str, bool], str]
+close_reason_filter: list[CloseReasonFilter] = [lambda flow, reason, from_client: ""]
+
+_send2 = ws_layer.WebsocketConnection.send2
+_relay = ws_layer.WebsocketLayer.relay_messages
+
+
+def _send2_holding_control(
+    self: ws_layer.WebsocketConnection, event: wsproto.events.Event
+) -> commands.SendData:
+    if isinstance(event, (wsproto.events.Ping, wsproto.events.Pong)):
+        return ControlFrame(self.conn, event)
+    if isinstance(event, wsproto.events.CloseConnection):
+        return HeldClose(self, event)
+    return _send2(self, event)
+
+
+def _close(layer: ws_layer.WebsocketLayer, event: Any, held: HeldClose) -> commands.SendData:
+    """The close frame to `held.ws`: as it is to the side that sent it (its own echo)
+    and for llmwall's own closes (injected); else with the reason filtered."""
+    origin = (
+        getattr(event, "connection", None) if isinstance(event, events.ConnectionEvent) else None
+    )
+    close = held.event
+    if origin is None or held.ws.conn is origin or not close.reason:
+        return _send2(held.ws, close)
+    from_client = origin is layer.context.client
+    try:
+        reason = close_reason_filter[0](layer.flow, close.reason, from_client)
+    except Exception:
+        reason = ""
+    return _send2(held.ws, wsproto.events.CloseConnection(code=close.code, reason=reason))
+
+
+def _answer(layer: ws_layer.WebsocketLayer, held: ControlFrame) -> commands.SendData | None:
+    """A ping is answered to the side it came from (the one the layer would not have
+    sent it to); a pong is dropped."""
+    if not isinstance(held.event, wsproto.events.Ping):
+        return None
+    src = layer.client_ws if held.connection is layer.server_ws.conn else layer.server_ws
+    if src.state is not ConnectionState.OPEN:
+        return None
+    return _send2(src, held.event.response())
+
+
+def _relay_messages(self: ws_layer.WebsocketLayer, event: Any) -> Generator[commands.Command, Any]:
+    """The layer's relay, with every forwarded ping or pong replaced by `_answer` and
+    every close frame sent by `_close`."""
+    gen = _relay(self, event)
+    try:
+        command = next(gen)
+        while True:
+            if isinstance(command, ControlFrame):
+                answer = _answer(self, command)
+                if answer is not None:
+                    yield answer
+                command = next(gen)
+            elif isinstance(command, HeldClose):
+                yield _close(self, event, command)
+                command = next(gen)
+            else:
+                command = gen.send((yield command))
+    except StopIteration:
+        return
+
+
+class PerMessageDeflate(wsproto.extensions.PerMessageDeflate):
+    """wsproto's, except that a control frame between the fragments of a compressed
+    message leaves the message's decompression state alone."""
+
+    _in_control = False
+
+    def frame_inbound_header(
+        self, proto: Any, opcode: Opcode, rsv: RsvBits, payload_length: int
+    ) -> CloseReason | RsvBits:
+        if opcode.iscontrol():
+            if rsv.rsv1:
+                return CloseReason.PROTOCOL_ERROR
+            self._in_control = True
+            return RsvBits(False, False, False)
+        self._in_control = False
+        return super().frame_inbound_header(proto, opcode, rsv, payload_length)
+
+    def frame_inbound_payload_data(self, proto: Any, data: bytes) -> bytes | CloseReason:
+        if self._in_control:
+            return data
+        return super().frame_inbound_payload_data(proto, data)
+
+    def frame_inbound_complete(self, proto: Any, fin: bool) -> bytes | CloseReason | None:
+        if self._in_control:
+            self._in_control = False
+            return None
+        return super().frame_inbound_complete(proto, fin)
+
+
 def install() -> None:
-    """Make the WebSocket layer use this Fragmentizer (idempotent)."""
+    """Make the WebSocket layer use these classes and the relay wrapper (idempotent)."""
     ws_layer.Fragmentizer = Fragmentizer  # type: ignore[misc]
+    ws_layer.WebsocketConnection.send2 = _send2_holding_control  # type: ignore[method-assign]
+    ws_layer.WebsocketLayer.relay_messages = _relay_messages  # type: ignore[method-assign,assignment]
+    wsproto.extensions.PerMessageDeflate = PerMessageDeflate  # type: ignore[misc]

@@ -9,8 +9,12 @@
                    seen whole; whole copies redacted as objects) -> the messages to send
                    instead -> allow | redact | block (error event, then close)
 
-A frame that is not JSON is `binary_content` (binary frames: audio) or `unknown_content`
-(text that does not parse); base64 audio inside JSON is `binary_content` by its
+A binary frame is read like a text frame whenever its bytes are text (peers decode
+binary frames as JSON text): JSON goes to the protocol, other UTF-8 text is scanned
+whole and redacted in place (sent back as a binary frame in its own encoding). Bytes
+that are no UTF-8 are `binary_content` (audio), their lossy UTF-8 reading still scanned
+(a finding blocks: such bytes cannot be rewritten faithfully). A text frame that does
+not parse is `unknown_content`; base64 audio inside JSON is `binary_content` by its
 protocol's reading. Every frame is counted in the session's end record; a frame gets its
 own record when it carries text from the client, or when it was not simply allowed
 (redacted, blocked, unscanned); findings the policy allows in server frames appear in
@@ -23,9 +27,12 @@ Pure: no mitmproxy. The adapter (`llmwall.addon.websocket`) applies the verdicts
 
 from __future__ import annotations
 
+import codecs
+import json
+import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,14 +46,30 @@ from llmwall.decision import Decision
 from llmwall.errors import InspectionError
 from llmwall.routing import jsonpath
 from llmwall.routing.body import json_body
+from llmwall.routing.dialects.base import StreamEvent
 from llmwall.routing.realtime.base import FrameProtocol, dumps
-from llmwall.routing.segment import Direction, Extraction, Trust
+from llmwall.routing.segment import KEY, Direction, Extraction, Path, Role, Segment, Trust
 
 # Earlier client turns kept for the conversation scan: as many as a set-up reaches
 # (detectors/conversation.py SETUP_REACH); whole, so the detector's caches recognise
 # them, unless longer than TURN_CHARS (then their end, where a window joins them).
 TURNS, TURN_CHARS = 6, 32_000
 CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
+# What a string the protocol does not read as text (an id, an enum, a field no reader
+# knows, an object key) is checked for: shapes a random id does not take by chance (an
+# e-mail address, credentials with their fixed prefixes). Other findings in such strings
+# would be false positives on random ids, whose redaction breaks the session.
+ID_ENTITIES = frozenset(
+    {
+        "EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+        "GOOGLE_API_KEY", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_TOKEN", "STRIPE_KEY",
+        "HUGGINGFACE_TOKEN", "PRIVATE_KEY", "CONNECTION_STRING",
+    }
+)  # fmt: skip
+# What a credential slot (an API key header, `?key=`, the API-key subprotocol token) may
+# hold: the provider's key. Any other of ID_ENTITIES there (an e-mail, an AWS key id) is
+# no credential of an LLM API: it was put there to travel unread.
+SLOT_CREDENTIALS = frozenset({"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"})
 BLOCK_CODE = "llmwall_policy_block"
 FAILED_CODE = "llmwall_inspection_failed"
 # kinds of the audit records of a session
@@ -99,7 +122,21 @@ class _Tally:
         )
 
 
-_UNREADABLE = object()
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a frame's bytes read. `kind`: "json" (`data` the parsed value), "text" (a
+    binary frame whose bytes are text but not JSON: `data` the text), "binary" (bytes
+    that are no text, such as audio: `data` their lossy UTF-8 reading) or "unknown" (a
+    text frame that is not JSON). `codec`: the encoding a rewrite is sent in (a binary
+    frame keeps its own: UTF-8 with or without a BOM, UTF-16/32 as json.loads reads
+    it)."""
+
+    kind: str
+    data: Any = None
+    codec: str = "utf-8"
+
+
+_UNKNOWN = Reading("unknown")
 # A frame that arrives after llmwall closed the session: dropped (already decided).
 _DROPPED = FrameVerdict(Decision.BLOCK, ())
 
@@ -182,30 +219,40 @@ class FrameSession:
         self.tally.bytes["client"] += len(content)
         if self.closed_by_llmwall:
             return _DROPPED
-        data = self._parse(content, is_text)
-        if data is _UNREADABLE:
-            extraction = _unreadable(is_text)
-        else:
+        reading = self._parse(content, is_text)
+        data = reading.data
+        if reading.kind == "json":
             extraction = self.protocol.client_event(data)
             self.model = self.protocol.model(data) or self.model
+        elif reading.kind == "text":
+            extraction = _plain(data, Role.USER, Trust.USER)
+        else:
+            extraction = _unreadable(reading, Role.USER, Trust.USER)
         scans: Scans = []
         if extraction.segments:
-            scans = await self.inspector.scanner.ascan(extraction, conversation=not self._turns)
-            self._across_frames(extraction, scans)
-        judged = self._unmovable(judge(extraction, scans, self.policy, Direction.REQUEST))
-        event = "binary" if data is _UNREADABLE and not is_text else self.protocol.event_type(data)
+            turns = reading.kind != "binary"  # bytes are no conversation turn
+            scans = await self.inspector.scanner.ascan(
+                extraction, conversation=turns and not self._turns
+            )
+            if turns:
+                self._across_frames(extraction, scans)
+        carries_text = bool(extraction.segments) and reading.kind != "binary"
+        if reading.kind == "json":
+            extraction, scans = await self._with_unread(data, extraction, scans)
+        judged = judge(extraction, scans, self.policy, Direction.REQUEST)
+        judged = self._unmovable(_rewritable(reading, judged))
+        event = _event(self.protocol, reading)
         if judged.decision is Decision.BLOCK:
             message = f"llmwall blocked this message: {judged.reason}"
             return self._close(CLIENT, judged, started, content, event, message, BLOCK_CODE)
         send = None
         if judged.decision is Decision.REDACT and judged.rewrites:
-            tree = jsonpath.set_many(data, judged.rewrites)
-            send = (json_body.dumps(tree, content, judged.rewrites).encode(),)
+            send = (_rewritten(reading, content, judged),)
         decision = judged.decision if send is not None else Decision.ALLOW
         self.tally.add("client", decision, judged.findings)
         self.tally.rule(judged.rules)
         record: AuditRecord | None = None
-        if extraction.segments or decision is not Decision.ALLOW or judged.findings:
+        if carries_text or decision is not Decision.ALLOW or judged.findings:
             record = self._record(
                 CLIENT,
                 decision,
@@ -228,18 +275,24 @@ class FrameSession:
         if self.server_unscanned:
             self.tally.add("server", Decision.UNSCANNED, ())
             return FrameVerdict(Decision.UNSCANNED)
-        data = self._parse(content, is_text)
-        if data is _UNREADABLE:
-            judged = judge(_unreadable(is_text), [], self.stream.policy, Direction.RESPONSE)
-            event = "binary" if not is_text else "other"
-            if judged.decision is Decision.BLOCK:
-                message = f"llmwall blocked this response: {judged.reason}"
-                return self._close(SERVER, judged, started, content, event, message, BLOCK_CODE)
-            self.tally.add("server", Decision.ALLOW, ())
-            return FrameVerdict(Decision.ALLOW)
+        reading = self._parse(content, is_text)
+        data = reading.data
+        if reading.kind != "json":
+            return self._server_unread(reading, content, started)
+        event = self.protocol.event_type(data)
+        # ids and other strings the stream dialect does not read: checked first, and
+        # redacted in the frame before the stream inspector sees it
+        ids = self._server_ids(data)
+        if ids.decision is Decision.BLOCK:
+            message = f"llmwall blocked this response: {ids.reason}"
+            return self._close(SERVER, ids, started, content, event, message, BLOCK_CODE)
+        raw = content
+        if ids.decision is Decision.REDACT and ids.rewrites:
+            data = jsonpath.set_many(data, ids.rewrites)
+            raw = json_body.dumps(data, content, ids.rewrites).encode(reading.codec)
         framing = self.dialect.framing()
         before = Counter(self.stream.stats.counts)
-        out = self.stream(framing.token(content, data))
+        out = self.stream(framing.token(raw, data))
         messages = framing.messages(out)
         new = Counter(self.stream.stats.counts)
         new.subtract(before)
@@ -247,9 +300,8 @@ class FrameSession:
             FindingSummary(e, n, round(self.stream.stats.scores[e], 4))
             for e, n in sorted(new.items())
             if n > 0
-        )
-        rules = tuple(self.stream.stats.rules)
-        event = self.protocol.event_type(data)
+        ) + (ids.findings if raw is not content else ())
+        rules = tuple(self.stream.stats.rules) + (ids.rules if raw is not content else ())
         self.tally.rule(rules)
         if self.stream.done:
             rule = next((r for r in rules if r.startswith("block")), "block")
@@ -273,8 +325,9 @@ class FrameSession:
         # Held-back text makes many frames differ from what arrived; a frame is redacted
         # when what it sends carries a placeholder for a finding judged during it.
         marks = [placeholder(f.entity).encode() for f in findings]
-        redacted = send is not None and any(
-            mark in m and mark not in content for m in messages for mark in marks
+        redacted = send is not None and (
+            raw is not content
+            or any(mark in m and mark not in content for m in messages for mark in marks)
         )
         decision = Decision.REDACT if redacted else Decision.ALLOW
         self.tally.add("server", decision, findings)
@@ -285,6 +338,116 @@ class FrameSession:
                 body=content,
             )  # fmt: skip
         return FrameVerdict(decision, send, record=record)
+
+    async def _with_unread(
+        self, data: Any, extraction: Extraction, scans: Scans
+    ) -> tuple[Extraction, Scans]:
+        """The extraction plus every string of the frame the protocol's reader left out
+        (ids, enums, fields it does not know, object keys; not binary or unknown
+        content), checked for ID_ENTITIES only."""
+        unread = [
+            (p, t) for p, t in _unread_strings(data, extraction) if _MAY_HOLD_ID_ENTITY.search(t)
+        ]
+        if not unread:
+            return extraction, scans
+        extra = Extraction(segments=tuple(Segment(t, Role.USER, Trust.USER, p) for p, t in unread))
+        found = await self.inspector.scanner.ascan(extra)
+        merged = replace(extraction, segments=extraction.segments + extra.segments)
+        return merged, [*scans, *(_id_findings(f) for f in found)]
+
+    def _server_ids(self, data: Any) -> Judgement:
+        """Every string and key of the server frame, checked for ID_ENTITIES and judged
+        as the model's: the stream dialect reads text where each event has it, and ids,
+        fields it does not know and keys would pass unread otherwise. What the stream
+        inspector reads is left to it (`_read_by_stream`): a secret split over deltas
+        is only whole there, and audio is no text."""
+        # Long strings (audio) are first matched against what the stream reads, short
+        # ones (ids) first against the pattern: each test on the cheaper side first.
+        read: list[Path] | None = None
+        leaves = []
+        for p, t in _strings(data, ()):
+            if len(t) <= 256 and not _MAY_HOLD_ID_ENTITY.search(t):
+                continue
+            if read is None:
+                read = self._read_by_stream(data)
+            if any(p[: len(h)] == h or h[: len(p)] == p for h in read):
+                continue
+            if len(t) <= 256 or _MAY_HOLD_ID_ENTITY.search(t):
+                leaves.append((p, t))
+        if not leaves:
+            return Judgement(Decision.ALLOW)
+        extra = Extraction(
+            segments=tuple(Segment(t, Role.ASSISTANT, Trust.MODEL, p) for p, t in leaves)
+        )
+        found = [_id_findings(f) for f in self.inspector.scanner.scan(extra)]
+        if not any(found):
+            return Judgement(Decision.ALLOW)
+        return judge(extra, found, self.stream.policy, Direction.RESPONSE)
+
+    def _read_by_stream(self, data: Any) -> list[Path]:
+        """The paths of the server event the stream inspector reads itself: its held
+        back pieces, the text of its whole copies, and binary content (audio)."""
+        event = StreamEvent(raw=b"", data=data)
+        read = [piece.path for piece in self.dialect.pieces(event)]
+        for path, extract in self.dialect.embedded(event):
+            found = extract(jsonpath.get(data, path))
+            read += [(*path, *p) for p in (*found.binary, *(s.path for s in found.segments))]
+        return read
+
+    def _server_unread(self, reading: Reading, content: bytes, started: float) -> FrameVerdict:
+        """A server frame that is not JSON: text that does not parse (unknown), text in
+        a binary frame (scanned whole as the model's, redacted in place, sent back as a
+        binary frame in its own encoding), or bytes (binary; their lossy text scanned,
+        a finding blocks)."""
+        event = _event(self.protocol, reading)
+        if reading.kind == "text":
+            extraction = _plain(reading.data, Role.ASSISTANT, Trust.MODEL)
+        else:
+            extraction = _unreadable(reading, Role.ASSISTANT, Trust.MODEL)
+        scans = self.inspector.scanner.scan(extraction) if extraction.segments else []
+        judged = judge(extraction, scans, self.stream.policy, Direction.RESPONSE)
+        judged = _rewritable(reading, judged)
+        if judged.decision is Decision.BLOCK:
+            message = f"llmwall blocked this response: {judged.reason}"
+            return self._close(SERVER, judged, started, content, event, message, BLOCK_CODE)
+        send = None
+        if judged.decision is Decision.REDACT and judged.rewrites:
+            send = (_rewritten(reading, content, judged),)
+        decision = judged.decision if send is not None else Decision.ALLOW
+        self.tally.add("server", decision, judged.findings)
+        self.tally.rule(judged.rules)
+        record: AuditRecord | None = None
+        if decision is not Decision.ALLOW:
+            record = self._record(
+                SERVER, decision, started, event=event, rules=judged.rules,
+                findings=judged.findings, body=content,
+            )  # fmt: skip
+        return FrameVerdict(decision, send, record=record)
+
+    # -- close reasons -----------------------------------------------------------------
+
+    def peer_close_reason(self, reason: str, from_client: bool) -> str:
+        """A close frame's reason from one peer, as the other side gets it: up to 123
+        bytes of anything, read like the peer's text (the user's, or the model's) and
+        redacted; a reason the policy would block is dropped (the session is closing
+        anyway; the close code still crosses)."""
+        if not reason:
+            return reason
+        if from_client:
+            side, policy, direction = "client", self.policy, Direction.REQUEST
+            extraction = _plain(reason, Role.USER, Trust.USER)
+        else:
+            side, policy, direction = "server", self.stream.policy, Direction.RESPONSE
+            extraction = _plain(reason, Role.ASSISTANT, Trust.MODEL)
+        judged = judge(extraction, self.inspector.scanner.scan(extraction), policy, direction)
+        self.tally.rule(judged.rules)
+        if judged.findings:
+            self.tally.add(side, judged.decision, judged.findings)
+        if judged.decision is Decision.BLOCK:
+            return ""
+        if judged.decision is Decision.REDACT and judged.rewrites:
+            return close_reason(str(jsonpath.set_many(reason, judged.rewrites)))
+        return reason
 
     # -- failures ----------------------------------------------------------------------
 
@@ -356,19 +519,30 @@ class FrameSession:
         rule = f"block:reroute:{chosen[0]}:websocket"
         return Judgement(Decision.BLOCK, (*judged.rules, rule), judged.findings)
 
-    def _parse(self, content: bytes, is_text: bool) -> Any:
-        """The frame's JSON, or _UNREADABLE when it is not JSON. JSON that a peer could
-        read differently from llmwall (duplicate keys, NaN) raises InspectionError: the
-        frame is then a failure (closed, or passed unscanned with fail_mode: open)."""
-        if not is_text and not self.protocol.binary_json:
-            return _UNREADABLE
+    def _parse(self, content: bytes, is_text: bool) -> Reading:
+        """How the frame reads. A text frame is JSON or unknown. A binary frame is read
+        the same way whenever its bytes are text, because peers decode binary frames as
+        JSON text too (`json.loads(bytes)`, a `Blob`'s text): JSON (in UTF-8 with or
+        without a BOM, or UTF-16/32, as json.loads reads bytes) whatever its type, else
+        UTF-8 text is plain text. Bytes that are no UTF-8 stay binary, with their lossy
+        UTF-8 reading (what a non-fatal `TextDecoder` makes of them) still scanned.
+        JSON that a peer could read differently from llmwall (duplicate keys, NaN)
+        raises InspectionError: the frame is then a failure (closed, or passed unscanned
+        with fail_mode: open)."""
         try:
             data = json_body.loads(content)
         except InspectionError as exc:
-            if str(exc) in (json_body.NOT_JSON, "JSON body is not UTF-8"):
-                return _UNREADABLE
-            raise
-        return data if isinstance(data, dict) or is_text else _UNREADABLE
+            if str(exc) not in (json_body.NOT_JSON, "JSON body is not UTF-8"):
+                raise
+        else:
+            return Reading("json", data, "utf-8" if is_text else json.detect_encoding(content))
+        if is_text:
+            return _UNKNOWN
+        codec = "utf-8-sig" if content.startswith(codecs.BOM_UTF8) else "utf-8"
+        try:
+            return Reading("text", content.decode(codec), codec)
+        except UnicodeDecodeError:
+            return Reading("binary", content.decode("utf-8", "replace"))
 
     def _close(
         self,
@@ -430,9 +604,97 @@ class FrameSession:
         )
 
 
-def _unreadable(is_text: bool) -> Extraction:
-    """A frame that is not JSON: audio or other bytes (binary), or text nobody reads."""
-    return Extraction(binary=((),)) if not is_text else Extraction(unknown=((),))
+def _unreadable(reading: Reading, role: Role, trust: Trust) -> Extraction:
+    """A frame that is not JSON: bytes (binary, their lossy text scanned too), or a
+    text frame nobody reads (unknown)."""
+    if reading.kind != "binary":
+        return Extraction(unknown=((),))
+    lossy = reading.data
+    segments = (Segment(lossy, role, trust, ()),) if lossy else ()
+    return Extraction(segments=segments, binary=((),))
+
+
+# A string can only hold one of ID_ENTITIES if it has one of these (an e-mail's "@", a
+# credential's prefix): the other strings of a frame (audio, ids, enums) are not scanned
+# for them, which keeps the check off every audio delta.
+_MAY_HOLD_ID_ENTITY = re.compile(
+    r"@|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{12}|"
+    r"sk-|sk_|rk_|pk_|AIza|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hf_|-----BEGIN|://",
+)
+
+
+def _id_findings(found: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(f for f in found if f.entity in ID_ENTITIES)
+
+
+def _strings(node: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    """Every string of a JSON value and every object key, with its path."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield (*path, KEY, key), key
+            yield from _strings(child, (*path, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from _strings(child, (*path, i))
+
+
+def _unread_strings(data: Any, extraction: Extraction) -> list[tuple[Path, str]]:
+    """The frame's strings and keys that no segment reads and that are not under a
+    binary or unknown path (base64 media; content the policy decides as a whole)."""
+    read = {seg.path[:n] for seg in extraction.segments for n in range(len(seg.path) + 1)}
+    opaque = (*extraction.binary, *extraction.unknown)
+    out = []
+    for path, text in _strings(data, ()):
+        if not text or path in read:
+            continue
+        if any(path[: len(p)] == p for p in opaque):
+            continue
+        out.append((path, text))
+    return out
+
+
+def _rewritable(reading: Reading, judged: Judgement) -> Judgement:
+    """Bytes that are no text cannot be rewritten faithfully: a finding in their lossy
+    reading blocks the frame instead of redacting it."""
+    if reading.kind != "binary" or judged.decision is not Decision.REDACT:
+        return judged
+    rules = (*judged.rules, "block:websocket_binary_text")
+    return Judgement(Decision.BLOCK, rules, judged.findings)
+
+
+def _plain(text: str, role: Role, trust: Trust) -> Extraction:
+    """The text of a binary frame that is text but not JSON: one segment, the whole."""
+    return Extraction(segments=(Segment(text, role, trust, ()),)) if text else Extraction()
+
+
+def _rewritten(reading: Reading, content: bytes, judged: Judgement) -> bytes:
+    """The frame with the judgement's redactions, in the frame's own encoding."""
+    tree = jsonpath.set_many(reading.data, judged.rewrites)
+    if reading.kind == "text":
+        return str(tree).encode(reading.codec)
+    return json_body.dumps(tree, content, judged.rewrites).encode(reading.codec)
+
+
+def _event(protocol: FrameProtocol, reading: Reading) -> str:
+    """The event name for the audit: the protocol's for JSON, else the frame's kind."""
+    if reading.kind == "json":
+        return protocol.event_type(reading.data)
+    return "binary" if reading.kind == "binary" else "other"
+
+
+def planted_in_credentials(scanner: Any, values: list[str]) -> tuple[str, ...]:
+    """The entity types in credential values that no LLM API credential is (sorted):
+    the upgrade that carries them is refused rather than let them pass unread."""
+    found = {
+        f.entity
+        for value in values
+        if _MAY_HOLD_ID_ENTITY.search(value)
+        for f in scanner.scan_text(value, False)
+        if f.entity in ID_ENTITIES and f.entity not in SLOT_CREDENTIALS
+    }
+    return tuple(sorted(found))
 
 
 def close_reason(text: str) -> str:

@@ -313,6 +313,27 @@ def header_rewrites(
     return tuple(sorted(out))
 
 
+def credential_values(
+    query: str, headers: Sequence[tuple[str, str]], auth_headers: Sequence[str] = ()
+) -> list[str]:
+    """The values `Envelope.read` leaves unread as credentials: credential query
+    parameters, credential headers and the API-key subprotocol token's key (a
+    WebSocket upgrade checks them for what no credential is)."""
+    out = []
+    if query:
+        _, pairs = parse_pairs(query)
+        out += [value for name, value in pairs if name.lower() in CREDENTIAL_QUERY]
+    auth = {h.lower() for h in auth_headers} | CREDENTIAL_HEADERS
+    for name, value in headers:
+        lower = name.lower()
+        if lower in auth:
+            out.append(value)
+        elif lower == "sec-websocket-protocol":
+            prefix = len("openai-insecure-api-key.")
+            out += [m.group(0)[prefix:] for m in _WS_KEY_PROTOCOL.finditer(value)]
+    return [v for v in out if v]
+
+
 def _header_safe(value: str) -> str:
     return value.replace("\r", " ").replace("\n", " ")
 

@@ -130,9 +130,6 @@ class FrameProtocol(ABC):
     """One WebSocket protocol. Stateless; one instance serves every session."""
 
     name: ClassVar[str]
-    # Binary messages may carry JSON (Gemini Live's SDK reads every frame as bytes):
-    # a binary message that parses as a JSON object is read like a text one.
-    binary_json: ClassVar[bool] = False
     # The close code of a policy block: 1008 "policy violation". Never 1006/1011/1012/
     # 1013, on which the openai SDK reconnects (and would retry the blocked turn).
     close_code: ClassVar[int] = 1008

@@ -101,11 +101,23 @@ def _realtime_input(c: Collector, node: Any, path: Path) -> None:
         if name == "text":
             c.text(value, p, *_USER)
         elif name in ("audio", "video"):
-            c.binary(p)
+            _blob(c, value, p)
         elif name == "mediaChunks":
-            for i, _ in enumerate(value if isinstance(value, list) else ()):
-                c.binary((*p, i))
+            for i, chunk in enumerate(value if isinstance(value, list) else ()):
+                _blob(c, chunk, (*p, i))
         # activityStart, activityEnd, audioStreamEnd: signals without text
+
+
+def _blob(c: Collector, blob: Any, path: Path) -> None:
+    """A realtime `Blob` (`data`, `mimeType`): text in it (a text type, or base64 that
+    decodes to printable UTF-8 whatever its label, as in a request's `inlineData`) is
+    read and re-encoded; audio and video are binary."""
+    key, data = field(blob, "data")
+    _, mime = field(blob, "mimeType")
+    if isinstance(data, str) and data:
+        c.encoded(data, (*path, key), mime, *_USER)
+    else:
+        c.binary(path)
 
 
 def _tool_response(c: Collector, node: Any, path: Path) -> None:
@@ -305,7 +317,6 @@ _OFFSETS = frozenset({"startOffset", "start_offset", "endOffset", "end_offset"})
 
 class GeminiLive(FrameProtocol):
     name: ClassVar[str] = "gemini_live"
-    binary_json: ClassVar[bool] = True
 
     def client_event(self, data: Any) -> Extraction:
         return client_extraction(data)

@@ -71,3 +71,42 @@ def test_install_replaces_the_layers_fragmentizer() -> None:
         assert Fragmentizer.__bases__[0].__module__ == "mitmproxy.proxy.layers.websocket"
     finally:
         ws_layer.Fragmentizer = original  # type: ignore[misc]
+
+
+def _deflate_pair() -> tuple[wsproto.Connection, wsproto.Connection]:
+    """A client and a server wsproto connection that negotiated permessage-deflate
+    (the server side built the way mitmproxy's layer builds it)."""
+    import wsproto.extensions
+    from wsproto import ConnectionType
+
+    install()
+    offer = wsproto.extensions.PerMessageDeflate()
+    offered = offer.offer()
+    server_ext = wsproto.extensions.PerMessageDeflate()  # llmwall's, after install()
+    accepted = server_ext.accept(offered if isinstance(offered, str) else "")
+    assert isinstance(accepted, str)
+    offer.finalize(accepted)
+    client = wsproto.Connection(ConnectionType.CLIENT, [offer])
+    server = wsproto.Connection(ConnectionType.SERVER, [server_ext])
+    return client, server
+
+
+def test_a_ping_between_compressed_fragments_keeps_the_message_readable() -> None:
+    client, server = _deflate_pair()
+    wire = client.send(wsproto.events.TextMessage("mail maria.lopez@", message_finished=False))
+    wire += client.send(wsproto.events.Ping(b"p"))
+    wire += client.send(wsproto.events.TextMessage("example.com please", message_finished=True))
+    server.receive_data(wire)
+    events = list(server.events())
+    text = "".join(e.data for e in events if isinstance(e, wsproto.events.TextMessage))
+    assert text == "mail maria.lopez@example.com please"
+    assert any(isinstance(e, wsproto.events.Ping) for e in events)
+    assert not any(isinstance(e, wsproto.events.CloseConnection) for e in events)
+
+
+def test_a_compressed_control_frame_is_still_a_protocol_error() -> None:
+    _, server = _deflate_pair()
+    # a ping with RSV1 set (unmasked is a protocol error too; this one is masked)
+    server.receive_data(bytes([0xC9, 0x81, 1, 2, 3, 4, ord("p") ^ 1]))
+    (event,) = list(server.events())
+    assert isinstance(event, wsproto.events.CloseConnection) and event.code == 1002

@@ -5,6 +5,7 @@ blocks as the protocol's error event plus a 1008 close, and the session's record
 from __future__ import annotations
 
 import asyncio
+import codecs
 import itertools
 import json
 from typing import Any
@@ -360,10 +361,15 @@ def test_findings_a_policy_reroutes_block_the_frame(scanner: Scanner) -> None:
     ],
     ids=["duplicate key", "NaN"],
 )
-def test_json_a_peer_could_read_differently_is_a_failure(scanner: Scanner, frame: bytes) -> None:
+@pytest.mark.parametrize("is_text", [True, False], ids=["text", "binary"])
+def test_json_a_peer_could_read_differently_is_a_failure(
+    scanner: Scanner, frame: bytes, is_text: bool
+) -> None:
     # the provider may read the copy llmwall did not scan: never forwarded as read
     with pytest.raises(InspectionError):
-        asyncio.run(session(scanner).client(frame, True))
+        asyncio.run(session(scanner).client(frame, is_text))
+    with pytest.raises(InspectionError):
+        session(scanner).server(frame, is_text)
 
 
 def test_a_redaction_keeps_numbers_no_float_can_hold(scanner: Scanner) -> None:
@@ -386,3 +392,131 @@ def test_an_injection_split_over_two_client_frames_blocks_the_second(scanner: Sc
     assert first.decision is Decision.ALLOW
     assert second.decision is Decision.BLOCK and second.close is not None
     assert any(r.startswith("block:PROMPT_INJECTION:pi.conversation") for r in second.record.rules)  # type: ignore[union-attr]
+
+
+# -- binary frames are read whenever their bytes are text (issue 13) -------------------
+
+AWS = "AKIAQ7RZP4XK2M5TNWLB"
+
+
+@pytest.mark.parametrize(
+    ("frame", "codec"),
+    [
+        (item(f"key {AWS}"), "utf-8"),
+        (b"\xef\xbb\xbf" + item(f"key {AWS}"), "utf-8-sig"),
+        (item(f"key {AWS}").decode().encode("utf-16"), "utf-16"),
+        (item(f"key {AWS}").decode().encode("utf-32-le"), "utf-32-le"),
+    ],
+    ids=["utf-8", "bom", "utf-16", "utf-32-le"],
+)
+@pytest.mark.parametrize("protocol", ["openai_realtime", "gemini_live", "responses_ws"])
+def test_json_in_a_binary_client_frame_is_read_and_rewritten_in_its_encoding(
+    scanner: Scanner, protocol: str, frame: bytes, codec: str
+) -> None:
+    if protocol == "gemini_live":
+        frame = live_turn(f"key {AWS}").decode().encode(codec)
+    elif protocol == "responses_ws":
+        create = {"type": "response.create", "model": "m", "input": f"key {AWS}"}
+        frame = json.dumps(create).encode(codec)
+    verdict = asyncio.run(session(scanner, protocol).client(frame, False))
+    assert verdict.decision is Decision.REDACT and verdict.send is not None
+    (sent,) = verdict.send
+    assert sent.decode(codec).startswith("{")  # the same encoding (a BOM kept)
+    assert sent.startswith(codecs.BOM_UTF8) is (codec == "utf-8-sig")
+    assert AWS not in sent.decode(codec) and "<AWS_ACCESS_KEY_ID>" in sent.decode(codec)
+    assert verdict.record is not None and verdict.record.decision is Decision.REDACT
+
+
+def test_plain_text_in_a_binary_frame_is_scanned_and_redacted_in_place(
+    scanner: Scanner,
+) -> None:
+    s = session(scanner)
+    verdict = asyncio.run(s.client(f"write to {EMAIL}, key {AWS}".encode(), False))
+    assert verdict.decision is Decision.REDACT
+    assert verdict.send == (b"write to <EMAIL_ADDRESS>, key <AWS_ACCESS_KEY_ID>",)
+    server = s.server(f"reply to {EMAIL}".encode("utf-8-sig"), False)
+    assert server.decision is Decision.REDACT
+    assert server.send == ("reply to <EMAIL_ADDRESS>".encode("utf-8-sig"),)
+    assert server.record is not None and server.record.kind == SERVER
+
+
+def test_a_binary_json_string_or_array_is_unknown_content(scanner: Scanner) -> None:
+    for frame in (json.dumps(f"mail {EMAIL}").encode(), json.dumps([EMAIL]).encode()):
+        verdict = asyncio.run(session(scanner).client(frame, False))
+        assert verdict.decision is Decision.BLOCK and verdict.send == ()
+
+
+def test_bytes_that_are_no_utf8_are_binary_but_their_lossy_text_is_scanned(
+    scanner: Scanner,
+) -> None:
+    # one invalid byte must not hide an e-mail from a peer whose decoder replaces it
+    tricked = f"mail {EMAIL}".encode() + b"\xff"
+    verdict = asyncio.run(session(scanner).client(tricked, False))
+    assert verdict.decision is Decision.BLOCK and verdict.send == ()
+    assert verdict.close is not None and "websocket_binary_text" in verdict.close.reason
+    server = session(scanner).server(tricked, False)
+    assert server.decision is Decision.BLOCK and server.close is not None
+    # audio: allowed unchanged, no record of its own
+    audio = bytes(range(256)) * 16
+    s = session(scanner)
+    quiet = asyncio.run(s.client(audio, False))
+    assert quiet.decision is Decision.ALLOW and quiet.send is None and quiet.record is None
+    assert s.server(audio, False).send is None
+
+
+# -- strings no reader reads: ids, unknown fields, keys (issue 13) --------------------
+
+
+def test_an_id_or_unknown_field_of_a_client_frame_is_checked_for_exact_shapes(
+    scanner: Scanner,
+) -> None:
+    event = json.loads(item("hello"))
+    event |= {"event_id": EMAIL, "note": {AWS: "x"}, "previous_item_id": f"id {AWS}"}
+    verdict = asyncio.run(session(scanner).client(json.dumps(event).encode(), True))
+    assert verdict.decision is Decision.REDACT and verdict.send is not None
+    sent = json.loads(verdict.send[0])
+    assert sent["event_id"] == "<EMAIL_ADDRESS>"
+    assert sent["note"] == {"<AWS_ACCESS_KEY_ID>": "x"}
+    assert sent["previous_item_id"] == "id <AWS_ACCESS_KEY_ID>"
+    assert sent["item"]["content"][0]["text"] == "hello"
+
+
+def test_random_ids_are_never_touched(scanner: Scanner) -> None:
+    import secrets
+
+    s = session(scanner)
+    for _ in range(200):
+        event = json.loads(item("hello"))
+        event |= {"event_id": f"event_{secrets.token_urlsafe(16)}"}
+        event["item"]["id"] = f"item_{secrets.token_hex(12)}"
+        verdict = asyncio.run(s.client(json.dumps(event).encode(), True))
+        assert verdict.decision is Decision.ALLOW and verdict.send is None
+
+
+def test_an_id_or_unknown_field_of_a_server_frame_is_redacted(scanner: Scanner) -> None:
+    s = session(scanner)
+    created = {"type": "conversation.item.created", "event_id": "e1",
+               "item": {"id": EMAIL, "type": "message", "x": {AWS: 1}}}  # fmt: skip
+    verdict = s.server(json.dumps(created).encode(), True)
+    assert verdict.decision is Decision.REDACT and verdict.send is not None
+    (sent,) = [json.loads(m) for m in verdict.send]
+    assert sent["item"]["id"] == "<EMAIL_ADDRESS>" and sent["item"]["x"] == {
+        "<AWS_ACCESS_KEY_ID>": 1
+    }
+    assert verdict.record is not None and verdict.record.decision is Decision.REDACT
+    # a delta's own text is left to the holdback (a key cut between deltas)
+    text, _ = client_sees(s, [*deltas(REPLY, [35]), json.dumps({
+        "type": "response.output_text.done", "item_id": "it1", "content_index": 0,
+        "text": REPLY}).encode()])  # fmt: skip
+    assert text == REDACTED
+
+
+def test_a_peer_close_reason_is_read_like_the_peers_text(scanner: Scanner) -> None:
+    s = session(scanner)
+    assert s.peer_close_reason("", True) == ""
+    assert s.peer_close_reason("going away", False) == "going away"
+    assert s.peer_close_reason(f"bye {EMAIL}", True) == "bye <EMAIL_ADDRESS>"
+    assert s.peer_close_reason(f"quota {AWS}", False) == "quota <AWS_ACCESS_KEY_ID>"
+    assert s.peer_close_reason(INJECTION[:100], True) == ""  # blocked: no reason at all
+    end = s.end(close_code=1000, closed_by_client=True)
+    assert {f.entity for f in end.findings} >= {"EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID"}

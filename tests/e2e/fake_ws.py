@@ -20,6 +20,8 @@ from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Request, Response
 
 CHUNK = 5  # characters per text delta
 
@@ -29,6 +31,8 @@ class Session:
     path: str
     headers: dict[str, str]
     received: list[str | bytes] = field(default_factory=list)
+    control: list[bytes] = field(default_factory=list)  # ping and pong payloads received
+    pong_received: bool = False  # the pong to the fake's own ping (ping_payload)
     close_code: int | None = None
     close_reason: str | None = None
 
@@ -42,6 +46,15 @@ class FakeWebSocketProvider:
         self.reply = "Hello from the fake realtime provider."
         self.tool_call: tuple[str, dict[str, Any]] | None = None
         self.binary_reply: bytes | None = None  # sent as one binary frame after a response
+        # sent as they are after a response (any protocol): str a text frame, bytes a
+        # binary frame, a list of either one message in fragments (the red-team's frames)
+        self.extra: list[str | bytes | list[str] | list[bytes]] = []
+        self.ping_payload: bytes | None = None  # pinged after a Realtime response
+        self.close_with: tuple[int, str] | None = None  # closes after a Realtime response
+        self.handshakes: list[tuple[str, list[tuple[str, str]]]] = []  # (path, headers)
+        self.answer_extensions: str | None = None  # the upgrade answer's extensions
+        self.answer_upgrade: str | None = None  # the upgrade answer's Upgrade header
+        self.accept_any_upgrade = False  # a 101 even to a request without `Upgrade`
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(cert, key)
         self._loop = asyncio.new_event_loop()
@@ -58,9 +71,16 @@ class FakeWebSocketProvider:
 
     def reset(self) -> None:
         self.sessions.clear()
+        self.handshakes.clear()
+        self.answer_extensions = None
+        self.answer_upgrade = None
+        self.accept_any_upgrade = False
         self.reply = "Hello from the fake realtime provider."
         self.tool_call = None
         self.binary_reply = None
+        self.extra = []
+        self.ping_payload = None
+        self.close_with = None
 
     def close(self) -> None:
         if self._stop is not None:
@@ -76,7 +96,15 @@ class FakeWebSocketProvider:
 
     async def _serve(self) -> None:
         self._stop = self._loop.create_future()
-        async with serve(self._handle, "127.0.0.1", 0, ssl=self._ctx, max_size=None) as server:
+        async with serve(
+            self._handle,
+            "127.0.0.1",
+            0,
+            ssl=self._ctx,
+            max_size=None,
+            process_request=self._handshake,
+            process_response=self._answer,
+        ) as server:
             self.port = server.sockets[0].getsockname()[1]
             self._ready.set()
             await self._stop
@@ -86,6 +114,7 @@ class FakeWebSocketProvider:
         assert request is not None
         session = Session(request.path, {k.lower(): v for k, v in request.headers.raw_items()})
         self.sessions.append(session)
+        self._record_control_frames(ws, session)
         path = request.path.split("?", 1)[0]
         try:
             if path.endswith("/realtime"):
@@ -103,10 +132,57 @@ class FakeWebSocketProvider:
             session.close_code = rcvd.code if rcvd is not None else ws.close_code
             session.close_reason = rcvd.reason if rcvd is not None else ws.close_reason
 
+    def _handshake(self, ws: ServerConnection, request: Request) -> None:
+        """Every upgrade request as it arrived, before websockets checks it (one it then
+        refuses makes no session)."""
+        headers = [(k.lower(), v) for k, v in request.headers.raw_items()]
+        self.handshakes.append((request.path, headers))
+        # like a lenient provider library (gorilla/websocket and others accept a token
+        # list such as `websocket, foo`): the upgrade counts if any token is websocket
+        tokens = [
+            t.strip().lower() for v in request.headers.get_all("Upgrade") for t in v.split(",")
+        ]
+        if "websocket" in tokens or self.accept_any_upgrade:
+            for name, value in (("Upgrade", "websocket"), ("Connection", "Upgrade")):
+                if name in request.headers:
+                    del request.headers[name]
+                request.headers[name] = value
+
+    def _answer(self, ws: ServerConnection, request: Request, response: Response) -> None:
+        if self.answer_upgrade is not None:
+            del response.headers["Upgrade"]
+            response.headers["Upgrade"] = self.answer_upgrade
+        if self.answer_extensions is not None:
+            if "Sec-WebSocket-Extensions" in response.headers:
+                del response.headers["Sec-WebSocket-Extensions"]
+            response.headers["Sec-WebSocket-Extensions"] = self.answer_extensions
+
+    @staticmethod
+    def _record_control_frames(ws: ServerConnection, session: Session) -> None:
+        """Keep every ping and pong payload the session receives (websockets answers
+        pings itself and never shows them)."""
+        receive = ws.protocol.recv_frame
+
+        def recv_frame(frame: Frame) -> None:
+            if frame.opcode in (Opcode.PING, Opcode.PONG):
+                session.control.append(bytes(frame.data))
+            receive(frame)
+
+        ws.protocol.recv_frame = recv_frame  # type: ignore[method-assign]
+
     async def _messages(self, ws: ServerConnection, session: Session) -> Any:
         async for message in ws:
             session.received.append(message)
             yield message
+
+    @staticmethod
+    def _json(message: str | bytes) -> dict[str, Any]:
+        """A client message as the fake reads it (any JSON object, text or binary)."""
+        try:
+            data = json.loads(message)
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
 
     # -- OpenAI Realtime ---------------------------------------------------------------
 
@@ -136,6 +212,13 @@ class FakeWebSocketProvider:
                     await ws.send(frame)
                 if self.binary_reply is not None:
                     await ws.send(self.binary_reply)
+                for frame in self.extra:
+                    await ws.send(frame)
+                if self.ping_payload is not None:
+                    await asyncio.wait_for(await ws.ping(self.ping_payload), 10)
+                    session.pong_received = True
+                if self.close_with is not None:
+                    await ws.close(*self.close_with)
 
     def _realtime_response(self, event: Any) -> list[str]:
         base = {"response_id": "resp_1", "item_id": "item_1", "output_index": 0}
@@ -180,7 +263,7 @@ class FakeWebSocketProvider:
 
     async def _responses(self, ws: ServerConnection, session: Session) -> None:
         async for message in self._messages(ws, session):
-            data = json.loads(message)
+            data = self._json(message)
             if data.get("type") != "response.create":
                 continue
             text, seq = self.reply, 0
@@ -207,12 +290,14 @@ class FakeWebSocketProvider:
             await ws.send(event("response.output_item.done", output_index=0, item=done))
             final = {**response, "status": "completed", "output": [done]}
             await ws.send(event("response.completed", response=final))
+            for frame in self.extra:
+                await ws.send(frame)
 
     # -- Gemini Live -------------------------------------------------------------------
 
     async def _live(self, ws: ServerConnection, session: Session) -> None:
         async for message in self._messages(ws, session):
-            data = json.loads(message)
+            data = self._json(message)
             if "setup" in data:
                 await ws.send(json.dumps({"setupComplete": {}}))
             elif "client_content" in data or "clientContent" in data:
@@ -223,3 +308,5 @@ class FakeWebSocketProvider:
                     await ws.send(json.dumps(turn))
                 await ws.send(json.dumps({"serverContent": {"generationComplete": True}}))
                 await ws.send(json.dumps({"serverContent": {"turnComplete": True}}))
+                for frame in self.extra:
+                    await ws.send(frame)

@@ -4,6 +4,7 @@ message framing that keeps frame boundaries through the stream inspector."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -14,7 +15,7 @@ from llmwall.routing.dialects.base import ALL_CHANNELS, StreamEvent
 from llmwall.routing.providers import PROVIDERS, Provider, _openai_family, _realtime
 from llmwall.routing.realtime import get, names
 from llmwall.routing.realtime.base import MessageFraming
-from llmwall.routing.segment import JSON, Role, Trust
+from llmwall.routing.segment import BASE64, JSON, Role, Trust
 
 RT = get("openai_realtime")
 RWS = get("responses_ws")
@@ -309,7 +310,33 @@ LIVE_CLIENT = [
             }
         },
         [(("realtimeInput", "text"), "typed", *U)],
-        (("realtimeInput", "audio"), ("realtimeInput", "mediaChunks", 0)),
+        (("realtimeInput", "audio", "data"), ("realtimeInput", "mediaChunks", 0, "data")),
+    ),
+    (
+        "realtimeInput: a blob that is text (any label) is read, as a request's inlineData",
+        {
+            "realtimeInput": {
+                "mediaChunks": [
+                    {
+                        "data": base64.b64encode(b"mail maria.lopez@example.com").decode(),
+                        "mimeType": "text/plain",
+                    },
+                ],
+                "video": {
+                    "data": base64.b64encode(b"key AKIAQ7RZP4XK2M5TNWLB").decode(),
+                    "mimeType": "image/jpeg",
+                },
+            }
+        },
+        [
+            (
+                ("realtimeInput", "mediaChunks", 0, "data", BASE64),
+                "mail maria.lopez@example.com",
+                *U,
+            ),
+            (("realtimeInput", "video", "data", BASE64), "key AKIAQ7RZP4XK2M5TNWLB", *U),
+        ],
+        (),
     ),
     (
         "tool_response function responses are tool results",
