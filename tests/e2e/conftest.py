@@ -18,6 +18,7 @@ import yaml
 
 from tests.e2e.certs import make_ca_and_server
 from tests.e2e.fake_provider import FakeProvider
+from tests.e2e.fake_ws import FakeWebSocketProvider
 
 REPO = Path(__file__).resolve().parents[2]
 READY = re.compile(r"llmwall listening on [0-9.]+:(\d+)")
@@ -133,3 +134,27 @@ def proxy(
 def _clean_fake(request: pytest.FixtureRequest) -> None:
     if "fake" in request.fixturenames:
         request.getfixturevalue("fake").reset()
+
+
+# WebSocket sessions: a local TLS WebSocket fake behind `llmwall run`, one per module
+@pytest.fixture(scope="module")
+def ws_fake(fake_tls: tuple[Path, Path, Path]) -> Iterator[FakeWebSocketProvider]:
+    _, cert, key = fake_tls
+    provider = FakeWebSocketProvider(cert, key)
+    yield provider
+    provider.close()
+
+
+@pytest.fixture(scope="module")
+def ws_proxy(
+    tmp_path_factory: pytest.TempPathFactory,
+    ws_fake: FakeWebSocketProvider,
+    fake_tls: tuple[Path, Path, Path],
+) -> Iterator[Proxy]:
+    config = {
+        "upstream_ca": str(fake_tls[0]),
+        "providers": {"openai": {"upstream": ws_fake.url}, "gemini": {"upstream": ws_fake.url}},
+    }
+    proxy = start_proxy(tmp_path_factory.mktemp("llmwall-ws"), config)
+    yield proxy
+    proxy.stop()

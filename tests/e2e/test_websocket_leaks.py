@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +22,7 @@ from websockets.frames import Frame, Opcode
 from wsproto.events import CloseConnection, Message
 
 from tests.e2e.clients import trust
-from tests.e2e.conftest import Proxy, start_proxy
+from tests.e2e.conftest import Proxy
 from tests.e2e.fake_ws import FakeWebSocketProvider, Session
 from tests.e2e.probes import AWS_KEY, EMAIL, PLANTED
 
@@ -35,29 +33,6 @@ LIVE = (
     "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 )
 API_KEY = "sk-proj-" + "Zx9yW8vU7tS6rQ5pO4nM3lK2jI1hG0fE" * 2
-
-
-@pytest.fixture(scope="module")
-def ws_fake(fake_tls: tuple[Path, Path, Path]) -> Iterator[FakeWebSocketProvider]:
-    _, cert, key = fake_tls
-    provider = FakeWebSocketProvider(cert, key)
-    yield provider
-    provider.close()
-
-
-@pytest.fixture(scope="module")
-def ws_proxy(
-    tmp_path_factory: pytest.TempPathFactory,
-    ws_fake: FakeWebSocketProvider,
-    fake_tls: tuple[Path, Path, Path],
-) -> Iterator[Proxy]:
-    config = {
-        "upstream_ca": str(fake_tls[0]),
-        "providers": {"openai": {"upstream": ws_fake.url}, "gemini": {"upstream": ws_fake.url}},
-    }
-    proxy = start_proxy(tmp_path_factory.mktemp("llmwall-ws-leaks"), config)
-    yield proxy
-    proxy.stop()
 
 
 @pytest.fixture(autouse=True)
