@@ -16,6 +16,7 @@ class AuTfnRecognizer(IdentifierRecognizer):
         ),
     )
     CONTEXT = ("tfn", "tax file", "ato ", "australian taxation")
+    COLUMNS = frozenset(("tfn", "tax_file_number", "tax_file_no", "tax_file_no_", "tfn_number"))
 
     def check(self, value: str) -> bool:
         return au_tfn_ok(value)

@@ -25,6 +25,7 @@ from presidio_analyzer import RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer, context_window
 from llmwall.detectors.recognizers.id_checks import compact
+from llmwall.detectors.recognizers.table_columns import column_cells
 
 
 def context_regex(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -46,6 +47,9 @@ class IdentifierRecognizer(FastPatternRecognizer):
     WITH_CONTEXT: ClassVar[float] = 1.0
     CONTEXT_BEFORE: ClassVar[int] = 48
     CONTEXT_AFTER: ClassVar[int] = 24
+    # header cells (table_columns.normalize_name) of a pasted table's column that holds
+    # this identifier: its values count as having a context word ("name,tfn,dob")
+    COLUMNS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,7 +94,31 @@ class IdentifierRecognizer(FastPatternRecognizer):
                         score = self.standalone_score(value, pattern.name)
                     if score > 0:
                         out.append(self.result(start, end, score, pattern.name))
+        if self.COLUMNS:
+            self._add_column_cells(text, lower, out)
         return out
+
+    def _add_column_cells(self, text: str, lower: str, out: list[RecognizerResult]) -> None:
+        """Values that are a whole cell of a table column named in COLUMNS count as having
+        a context word, even where the next cell starts with a digit ("736 350 826,19/10")
+        and the pattern's end guard, there against "123,45", did not let them match."""
+        cells = column_cells(text, lower, self.COLUMNS, self.COLUMNS)
+        if not cells:
+            return
+        found = {(r.start, r.end): r for r in out}
+        for start, end in cells:
+            r = found.get((start, end))
+            if r is not None:
+                r.score = max(r.score, self.WITH_CONTEXT)
+                continue
+            for pattern, rx in self._compiled:
+                m = rx.fullmatch(text, start, end)
+                if m is None:
+                    continue
+                value = text[start:end]
+                if self.check(compact(value)) and not self.invalidate_result(value):
+                    out.append(self.result(start, end, self.WITH_CONTEXT, pattern.name))
+                break
 
     def invalidate_result(self, pattern_text: str) -> bool:
         digits = [c for c in pattern_text if c.isdigit()]

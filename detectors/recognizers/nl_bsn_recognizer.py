@@ -13,11 +13,14 @@ class NlBsnRecognizer(IdentifierRecognizer):
     ENTITY = "NL_BSN"
     PATTERNS = (
         Pattern("pii.nl_bsn", r"(?<![\w\-.+/@#])\d{4}([ .]?)\d{2}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),
+        # "859 556 475": three groups of three, as BSNs are also written
+        Pattern("pii.nl_bsn_3", r"(?<![\w\-.+/@#])\d{3}([ .])\d{3}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),
     )
     CONTEXT = (
         "bsn", "burgerservicenummer", "burger service nummer", "sofinummer", "sofi",
         "citizen service number", "persoonsnummer",
     )  # fmt: skip
+    COLUMNS = frozenset(("bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"))
 
     def check(self, value: str) -> bool:
         return nl_bsn_ok(value)

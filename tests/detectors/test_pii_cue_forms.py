@@ -1,0 +1,64 @@
+"""Cue words and value formats of several languages for ages, birth dates, record,
+licence, passport and card-code numbers and phones, and the columns of pasted tables,
+each beside look-alikes that must stay unflagged (order numbers, versions, times,
+prices, postcodes, dates that are not birth dates). Only findings the default policy acts
+on (score >= 0.5) count; names and addresses are left to their own tests. Values are
+made up (checksummed ones computed to pass)."""
+
+import pytest
+
+from llmwall.detectors.entities import ENTITIES, Category
+
+_OTHERS = {"PERSON", "STREET_ADDRESS", "LOCATION"}
+
+CASES = [
+    # DATE_OF_BIRTH: cue words, month-name and CJK formats
+    ("Solicitante: nacimiento 03-09-1971, DNI pendiente", [("DATE_OF_BIRTH", "03-09-1971")]),
+    ("Cliente | nasc. 14/02/1985 | cel pendente", [("DATE_OF_BIRTH", "14/02/1985")]),
+    ("d.o.b. 9-Mar-1958", [("DATE_OF_BIRTH", "9-Mar-1958")]),
+    ("DOB: 21/Sep/1949", [("DATE_OF_BIRTH", "21/Sep/1949")]),
+    ("生年月日 1988年3月5日", [("DATE_OF_BIRTH", "1988年3月5日")]),
+    ("Elle est née le 12 mars 1979 à Lyon", [("DATE_OF_BIRTH", "12 mars 1979")]),
+    ("fødselsdato 02.07.1990", [("DATE_OF_BIRTH", "02.07.1990")]),
+    # DATE_OF_BIRTH look-alikes
+    ("invoice date 9-Mar-1958", []),
+    ("release 2024-03-09, version 1.2.3", []),
+    ("Meeting on 9-Mar-2024 at 10:30", []),
+    # a table whose header names the column
+    (
+        "name,dob,city\nAna Ruiz,11/04/1962,Madrid\nLe Van Minh,30/08/1975,Hanoi\n",
+        [("DATE_OF_BIRTH", "11/04/1962"), ("DATE_OF_BIRTH", "30/08/1975")],
+    ),
+    (
+        "id;Date of Birth;plan\n7;1959-12-01;gold\n",
+        [("DATE_OF_BIRTH", "1959-12-01")],
+    ),
+    ("name,invoice_date,total\nAna Ruiz,11/04/1962,120\n", []),
+    (
+        "name,tfn,dob\nAna Ruiz,725988156,11/04/1962\nBo Li,680 557 051,30/08/1975\n",
+        [
+            ("AU_TFN", "725988156"),
+            ("DATE_OF_BIRTH", "11/04/1962"),
+            ("AU_TFN", "680 557 051"),
+            ("DATE_OF_BIRTH", "30/08/1975"),
+        ],
+    ),
+    ("order,total\n725988156,12\n", []),
+    ("name,tfn\nAna Ruiz,725988157\n", []),  # check digit fails
+    # NL_BSN in groups of three
+    ("Mijn BSN is 688 136 138, klopt dat?", [("NL_BSN", "688 136 138")]),
+    ("order 688 136 138 shipped", []),
+]
+
+
+def acted_on(detector, text):
+    return sorted(
+        (f.entity, text[f.start : f.end])
+        for f in detector.scan(text)
+        if ENTITIES.get(f.entity) is Category.PII and f.score >= 0.5 and f.entity not in _OTHERS
+    )
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_cue_forms(detector, text, expected):
+    assert acted_on(detector, text) == sorted(expected)
