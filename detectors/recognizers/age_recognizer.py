@@ -14,10 +14,20 @@ _MEDICAL = re.compile(
     r"tumou?r|surgery|surgical|clinic|hospital|ward\b|\bicu\b|\ber\b|\bgp\b|medication|\bmg\b|"
     r"dose|treatment|therapy|discharge|allerg|prescri|nurse|physician|doctor|\bdr\.|"
     r"\bmale\b|\bfemale\b|y/o|paciente|patiente?|patientin|malade|enfermo|krank|"
-    r"traitement|tratamiento|behandlung|médecin|arzt|ärztin",
+    r"traitement|tratamiento|behandlung|médecin|arzt|ärztin|\brx\b|\bmrn\b|triage|"
+    r"\bnhs\b|\bpt\b|\bhx\b|c/o\b|journalnummer|patientjournal|pacjent|pazient|"
+    r"ricover|ricetta|diagnosi|sjukhus|vårdcentral|ziekenhuis|huisarts|krankenhaus|"
+    r"患者|病院|診|カルテ|処方|症|환자|병원|진료|처방|증상|病人|医院",
     re.IGNORECASE,
 )
 _AROUND = 160
+# "39M" / "39F" in a triage line: only next to a clinical abbreviation
+_TRIAGE = re.compile(
+    r"triage|\bed\b|\ber\b|\bpt\b|\bmrn\b|\bhx\b|c/o\b|presents|presenting|"
+    r"complain|\bbib\b|\bams\b|\bgcs\b|\bbp\b",
+    re.IGNORECASE,
+)
+_TRIAGE_AROUND = 48
 
 
 class AgeRecognizer(FastPatternRecognizer):
@@ -32,20 +42,43 @@ class AgeRecognizer(FastPatternRecognizer):
             "pii.age",
             r"(?P<v>\d(?<![\d.,\-]\d)\d{0,2})(?:[ \t]?-?[ \t]?(?i:years?|yrs?)[ \t\-]+(?i:old)\b"
             r"|[ \t]?(?i:y/o|y\.o\.|yo\b|yr-old)"
-            r"|[ \t]+(?i:ans|años|jahre|jahren|anni|jaar|lat|ani)\b)",
+            r"|[ \t]+(?i:ans|años|jahre|jahren|anni|jaar|lat|ani|år|års|ár|aastat|vuotta|"
+            r"éves|yaşında|tuổi|лет|года|год)(?![^\W\d_])"
+            r"|-?(?i:årig|åring|jarige|jährige[rn]?|vuotias|летний|летняя))",
+            0.45,
+        ),
+        # "（59歳）", "만 45세", "45岁": the count word of Japanese, Korean and Chinese
+        Pattern(
+            "pii.age_cjk",
+            r"(?:만[ \t]?)?(?P<v>\d(?<![\d.,\-]\d)\d{0,2})[ \t]?"
+            r"(?:歳|才(?=[）)、,。 ])|세(?![대기])|岁|周岁)",
+            0.45,
+        ),
+        # "39M", "72F": age and sex in a triage note
+        Pattern(
+            "pii.age_sex",
+            r"(?<![\w$€£¥#.,\-/])(?P<v>\d{1,3})(?:[ \t]?y/?o[ \t]?)?[MF](?=[,;/)]|[ \t]+[a-z(]|$)",
             0.45,
         ),
         Pattern(
             "pii.age_label",
-            r"(?i:\baged?|\balter|âgée?[ \t]+de|agée?[ \t]+de|\bedad|\bet[àa]|leeftijd|\bwiek)"
-            r"[ \t]*[:=]?[ \t]*" + _AGE + r"(?!\d|[.,:/\-]\d)",
+            r"(?i:\baged?|\balter|âgée?[ \t]+de|agée?[ \t]+de|\bedad|\bet[àa]|leeftijd|\bwiek|"
+            r"\blat|\bålder|\balder|\bidade|\bvozrast|возраст|\bikä|年齢|나이)"
+            r"[ \t]*[:=]?[ \t]*" + _AGE + r"(?!\d|[.,:/\-]\d|[ \t]*[°º'′])",
             0.45,
         ),
     )
-    WORD_ANCHORS = True
+    # only the label words are word starts: "y/o", "yo" and "m" follow a digit ("68yo")
+    WORD_ANCHORS = frozenset(("age", "lat", "ikä", "ålder", "alder", "edad", "età", "wiek"))
     ANCHORS = ("year-old", "years old", "year old", "years-old", "yrs old", "yr-old", "y/o",
-               "y.o.", "yo ", " ans", " años", " jahre", " anni", " jaar", " lat", " ani",
-               "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek")  # fmt: skip
+               "y.o.", " ans", " años", " jahre", " anni", " jaar", " lat", " ani",
+               " år", " ár", " aastat", " vuotta", "vuotias", " éves", " yaşında", " tuổi",
+               " лет", " года", " год", "årig", "åring", "jarige", "jährige", "летн",
+               "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek", "lat",
+               "ålder", "alder", "idade", "vozrast", "возраст", "ikä", "年齢", "나이",
+               "歳", "才", "세", "岁",
+               *(d + s for d in "0123456789" for s in ("yo", " yo", "m", "f", "y/om",
+                                                      "y/of", "yom", "yof")))  # fmt: skip
     REACH = (12, 24)
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
@@ -55,6 +88,10 @@ class AgeRecognizer(FastPatternRecognizer):
             if int(text[r.start : r.end]) > 120:
                 continue
             rule = (r.recognition_metadata or {}).get("rule", "")
+            if rule == "pii.age_sex":
+                near = text[max(0, r.start - _TRIAGE_AROUND) : r.end + _TRIAGE_AROUND]
+                if _TRIAGE.search(near) is None:
+                    continue
             around = text[max(0, r.start - _AROUND) : r.end + _AROUND]
             label = rule == "pii.age_label" and ":" in text[max(0, r.start - 3) : r.start]
             if _MEDICAL.search(around):

@@ -12,6 +12,30 @@ from llmwall.detectors.entities import ENTITIES, Category
 _OTHERS = {"PERSON", "STREET_ADDRESS", "LOCATION"}
 
 CASES = [
+    # AGE: units and labels of many languages, in a medical or care record
+    ("Rx: Marco Bianchi, 77 anni, per dolore al ginocchio", [("AGE", "77")]),
+    ("Journalanteckning: Karl Berg, 84 år, sjukhus Solna", [("AGE", "84")]),
+    ("Dane pacjenta: Jan Nowak, lat 52, skierowanie", [("AGE", "52")]),
+    ("Referral: Tom Hill, 71yo, hip pain since May", [("AGE", "71")]),
+    ("Referral: Tom Hill, 71 y/o, hip pain", [("AGE", "71")]),
+    ("ED triage: 58F, chest pain, BP 150/90", [("AGE", "58")]),
+    (
+        "Anna Kurz | MRN 4418207 | age 66 | ward 3",
+        [("AGE", "66"), ("MEDICAL_RECORD_NUMBER", "4418207")],
+    ),
+    ("患者: 山田 花子（63歳）、病院にて診察", [("AGE", "63")]),
+    ("환자 김민수 만 38세 남성, 병원 내원", [("AGE", "38")]),
+    ("Patient ist 45 Jahre alt und hat Fieber", [("AGE", "45")]),
+    ("La patiente a 45 ans, traitement en cours", [("AGE", "45")]),
+    ("Paciente de 45 años con fiebre", [("AGE", "45")]),
+    ("Patiënt is 45 jaar, ziekenhuis Utrecht", [("AGE", "45")]),
+    # AGE look-alikes
+    ("The patient waited 45 minutes in the clinic", []),
+    ("Revenue rose to 39M, patient volumes flat", []),
+    ("Clinic moved to 39 Main St in 2024", []),
+    ("Hospital located at lat 41.38, lon 2.17", []),
+    ("3세대 환자 관리 시스템", []),
+    ("Order 58F-2231 shipped to the clinic", []),
     # DATE_OF_BIRTH: cue words, month-name and CJK formats
     ("Solicitante: nacimiento 03-09-1971, DNI pendiente", [("DATE_OF_BIRTH", "03-09-1971")]),
     ("Cliente | nasc. 14/02/1985 | cel pendente", [("DATE_OF_BIRTH", "14/02/1985")]),
