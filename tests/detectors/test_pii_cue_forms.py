@@ -69,6 +69,17 @@ CASES = [
     ),
     ("order,total\n725988156,12\n", []),
     ("name,tfn\nAna Ruiz,725988157\n", []),  # check digit fails
+    # MEDICAL_RECORD_NUMBER
+    ("MRN: 62-118407", [("MEDICAL_RECORD_NUMBER", "62-118407")]),
+    ("journalnummer K550913 bifogas", [("MEDICAL_RECORD_NUMBER", "K550913")]),
+    ("カルテ番号 MRN-553120、", [("MEDICAL_RECORD_NUMBER", "MRN-553120")]),
+    ("カルテ番号 A120394857、", [("MEDICAL_RECORD_NUMBER", "A120394857")]),
+    ("patient no. 5521904", [("MEDICAL_RECORD_NUMBER", "5521904")]),
+    ("Patientennummer 7730218", [("MEDICAL_RECORD_NUMBER", "7730218")]),
+    ("n° de dossier 4410927", [("MEDICAL_RECORD_NUMBER", "4410927")]),
+    ("numero cartella clinica 9920314", [("MEDICAL_RECORD_NUMBER", "9920314")]),
+    ("hospital number 12-2024", []),
+    ("patient no. 3 of 12", []),
     # NL_BSN in groups of three
     ("Mijn BSN is 688 136 138, klopt dat?", [("NL_BSN", "688 136 138")]),
     ("order 688 136 138 shipped", []),
