@@ -80,6 +80,13 @@ CASES = [
     ("numero cartella clinica 9920314", [("MEDICAL_RECORD_NUMBER", "9920314")]),
     ("hospital number 12-2024", []),
     ("patient no. 3 of 12", []),
+    # CARD_VERIFICATION_CODE
+    ('{"card": "tok_88", "cvc": "815"}', [("CARD_VERIFICATION_CODE", "815")]),
+    ('{"cvv":"402"}', [("CARD_VERIFICATION_CODE", "402")]),
+    ("security_code: 7731", [("CARD_VERIFICATION_CODE", "7731")]),
+    ("Paid by card, CVV 519.", [("CARD_VERIFICATION_CODE", "519")]),
+    ("cvv price 2.50", []),
+    ('{"version": "815", "code": "402"}', []),
     # NL_BSN in groups of three
     ("Mijn BSN is 688 136 138, klopt dat?", [("NL_BSN", "688 136 138")]),
     ("order 688 136 138 shipped", []),
