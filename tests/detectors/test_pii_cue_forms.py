@@ -87,6 +87,18 @@ CASES = [
     ("Paid by card, CVV 519.", [("CARD_VERIFICATION_CODE", "519")]),
     ("cvv price 2.50", []),
     ('{"version": "815", "code": "402"}', []),
+    # US_DRIVER_LICENSE: state formats with separators
+    ("DL# K415-662-73-190-2 for the renter", [("US_DRIVER_LICENSE", "K415-662-73-190-2")]),
+    (
+        "Driver onboarding: license no. T309-118-40-772-1, insurance",
+        [("US_DRIVER_LICENSE", "T309-118-40-772-1")],
+    ),
+    ("Driver: Sam Lee, license 41 507 883, car pickup", [("US_DRIVER_LICENSE", "41 507 883")]),
+    ("software license 1234-5678-9012 for the fleet app", []),
+    ("MIT license, version 2024 08 15", []),
+    ("DL 2024-08-15 from the mirror", []),
+    # US_PASSPORT / PASSPORT after a dash and "it's"
+    ("They want my passport # — it's 561204873, right?", [("PASSPORT", "561204873")]),
     # NL_BSN in groups of three
     ("Mijn BSN is 688 136 138, klopt dat?", [("NL_BSN", "688 136 138")]),
     ("order 688 136 138 shipped", []),
