@@ -102,6 +102,20 @@ CASES = [
     # NL_BSN in groups of three
     ("Mijn BSN is 688 136 138, klopt dat?", [("NL_BSN", "688 136 138")]),
     ("order 688 136 138 shipped", []),
+    # PHONE_NUMBER: French pairs, Korean after its word, Australian in a table
+    ("Merci de rappeler Paul au 06 41 27 83 19.", [("PHONE_NUMBER", "06 41 27 83 19")]),
+    ("주소 서울, 휴대폰: 01055512345", [("PHONE_NUMBER", "01055512345")]),
+    (
+        "name,dob,mobile\nAna Ruiz,11/04/1962,+61 412 305 677\nBo Li,30/08/1975,0412 305 677\n",
+        [
+            ("DATE_OF_BIRTH", "11/04/1962"),
+            ("PHONE_NUMBER", "+61 412 305 677"),
+            ("DATE_OF_BIRTH", "30/08/1975"),
+            ("PHONE_NUMBER", "0412 305 677"),
+        ],
+    ),
+    ("total 1,234,567 units", []),
+    ("pi is 3,1415926535", []),
 ]
 
 
