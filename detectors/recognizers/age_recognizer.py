@@ -2,24 +2,48 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
 from presidio_analyzer import Pattern, RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 _AGE = r"(?P<v>1[01]\d|120|\d{1,2})"
-# words that put an age in a medical (or care) record: HIPAA counts ages there
-_MEDICAL = re.compile(
-    r"patient|presented|presenting|presents|admitted|admission|diagnos|history\s+of|"
-    r"symptom|complain|pain|fever|cough|diabet|hypertens|hypertonie|asthma|pneumonia|cancer|"
-    r"tumou?r|surgery|surgical|clinic|hospital|ward\b|\bicu\b|\ber\b|\bgp\b|medication|\bmg\b|"
-    r"dose|treatment|therapy|discharge|allerg|prescri|nurse|physician|doctor|\bdr\.|"
-    r"\bmale\b|\bfemale\b|y/o|paciente|patiente?|patientin|malade|enfermo|krank|"
-    r"traitement|tratamiento|behandlung|médecin|arzt|ärztin|\brx\b|\bmrn\b|triage|"
-    r"\bnhs\b|\bpt\b|\bhx\b|c/o\b|journalnummer|patientjournal|pacjent|pazient|"
-    r"ricover|ricetta|diagnosi|sjukhus|vårdcentral|ziekenhuis|huisarts|krankenhaus|"
-    r"患者|病院|診|カルテ|処方|症|환자|병원|진료|처방|증상|病人|医院",
-    re.IGNORECASE,
-)
+# words that put an age in a medical (or care) record: HIPAA counts ages there. "|"
+# marks a word boundary the word needs at that end ("er" the ward, not "over")
+_MEDICAL_WORDS = (
+    "patient", "presented", "presenting", "presents", "admitted", "admission", "diagnos",
+    "history of", "symptom", "complain", "pain", "fever", "cough", "diabet", "hypertens",
+    "hypertonie", "asthma", "pneumonia", "cancer", "tumor", "tumour", "surgery", "surgical",
+    "clinic", "hospital", "ward|", "|icu|", "|er|", "|gp|", "medication",
+    "|mg|", "dose", "treatment", "therapy", "discharge", "allerg", "prescri", "nurse",
+    "physician", "doctor", "|dr.", "|male|", "|female|", "y/o", "paciente",
+    "patientin", "malade", "enfermo", "krank", "traitement", "tratamiento", "behandlung",
+    "médecin", "arzt", "ärztin", "|rx|", "|mrn|", "triage", "|nhs|", "|pt|",
+    "|hx|", "c/o|", "journalnummer", "patientjournal", "pacjent", "pazient", "ricover",
+    "ricetta", "diagnosi", "sjukhus", "vårdcentral", "ziekenhuis", "huisarts",
+    "krankenhaus", "患者", "病院", "診", "カルテ", "処方", "症", "환자", "병원", "진료", "처방",
+    "증상", "病人", "医院",
+)  # fmt: skip
+_MEDICAL = ahocorasick.Automaton()
+for _w in _MEDICAL_WORDS:
+    _lit = _w.strip("|")
+    _MEDICAL.add_word(_lit, (len(_lit) - 1, _w.startswith("|"), _w.endswith("|")))
+_MEDICAL.make_automaton()
+
+
+def _medical(lower: str, start: int, end: int) -> bool:
+    """A medical word in lower[start:end] (one Aho-Corasick pass: a regex of ninety
+    alternatives cost 0.2 ms per window)."""
+    for last, (back, word_start, word_end) in _MEDICAL.iter(lower, start, end):
+        first = last - back
+        if word_start and first > 0 and lower[first - 1].isalnum():
+            continue
+        if word_end and last + 1 < len(lower) and lower[last + 1].isalnum():
+            continue
+        return True
+    return False
+
+
 _AROUND = 160
 # "39M" / "39F" in a triage line: only next to a clinical abbreviation
 _TRIAGE = re.compile(
@@ -69,20 +93,25 @@ class AgeRecognizer(FastPatternRecognizer):
         ),
     )
     # only the label words are word starts: "y/o", "yo" and "m" follow a digit ("68yo")
-    WORD_ANCHORS = frozenset(("age", "lat", "ikä", "ålder", "alder", "edad", "età", "wiek"))
+    WORD_ANCHORS = frozenset(("age", "lat ", "lat:", "ikä", "alder", "edad", "età", "wiek"))
     ANCHORS = ("year-old", "years old", "year old", "years-old", "yrs old", "yr-old", "y/o",
                "y.o.", " ans", " años", " jahre", " anni", " jaar", " lat", " ani",
                " år", " ár", " aastat", " vuotta", "vuotias", " éves", " yaşında", " tuổi",
                " лет", " года", " год", "årig", "åring", "jarige", "jährige", "летн",
-               "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek", "lat",
+               "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek", "lat ", "lat:",
                "ålder", "alder", "idade", "vozrast", "возраст", "ikä", "年齢", "나이",
                "歳", "才", "세", "岁",
-               *(d + s for d in "0123456789" for s in ("yo", " yo", "m", "f", "y/om",
-                                                      "y/of", "yom", "yof")))  # fmt: skip
+               *(d + s for d in "0123456789" for s in ("yo", " yo", "y/o", "yr")),
+               # "39M, ...": the sex letter and what follows it, not "10m" in "10min"
+               *(d + x + e for d in "0123456789" for x in "mf" for e in " ,;/)\n"),
+               *(d + "y/o" + x for d in "0123456789" for x in "mf"),
+               *(d + "yo" + x for d in "0123456789" for x in "mf"))  # fmt: skip
     REACH = (12, 24)
 
     def find(self, text, lower=None, spans=None):  # type: ignore[no-untyped-def]
         found = super().find(text, lower, spans)
+        if found and (lower is None or len(lower) != len(text)):
+            lower = text.lower()
         out: list[RecognizerResult] = []
         for r in found:
             if int(text[r.start : r.end]) > 120:
@@ -92,9 +121,8 @@ class AgeRecognizer(FastPatternRecognizer):
                 near = text[max(0, r.start - _TRIAGE_AROUND) : r.end + _TRIAGE_AROUND]
                 if _TRIAGE.search(near) is None:
                     continue
-            around = text[max(0, r.start - _AROUND) : r.end + _AROUND]
             label = rule == "pii.age_label" and ":" in text[max(0, r.start - 3) : r.start]
-            if _MEDICAL.search(around):
+            if _medical(lower, max(0, r.start - _AROUND), r.end + _AROUND):
                 r.score = 0.85
             elif label:
                 r.score = 0.6

@@ -7,7 +7,7 @@ from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer
 from llmwall.detectors.recognizers.cue_words import START
-from llmwall.detectors.recognizers.table_columns import column_cells
+from llmwall.detectors.recognizers.table_columns import Columns
 
 # month names and abbreviations: English, German, French, Spanish, Italian, Dutch, Portuguese
 _MONTHS = [
@@ -144,8 +144,7 @@ COLUMNS = frozenset(
         "geboortedatum", "födelsedatum", "fødselsdato", "data_urodzenia", "生年月日", "생년월일",
     )
 )  # fmt: skip
-_HINTS = ("dob", "birth", "geb", "nac", "naiss", "nasc", "geboorte", "födelse", "fødsel",
-          "urodzenia", "生年月日", "생년월일")  # fmt: skip
+_COLUMNS = Columns(COLUMNS)
 
 
 class DateOfBirthRecognizer(FastPatternRecognizer):
@@ -165,8 +164,9 @@ class DateOfBirthRecognizer(FastPatternRecognizer):
         if lower is None or len(lower) != len(text):
             lower = text.lower()
         seen = {(r.start, r.end) for r in found}
-        # a table whose header names a birth-date column: its dates are birth dates
-        for start, end in column_cells(text, lower, COLUMNS, _HINTS):
+        # a table whose header names a birth-date column: its dates are birth dates (the
+        # header's word is one of the anchors, so it is inside the windows)
+        for start, end in _COLUMNS.cells(text, lower, spans):
             m = _CELL.fullmatch(text, start, end)
             if m is None or (start, end) in seen or self.validate_match(m, m["v"]) is False:
                 continue

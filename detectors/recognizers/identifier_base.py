@@ -25,7 +25,7 @@ from presidio_analyzer import RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer, context_window
 from llmwall.detectors.recognizers.id_checks import compact
-from llmwall.detectors.recognizers.table_columns import column_cells
+from llmwall.detectors.recognizers.table_columns import Columns
 
 
 def context_regex(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -54,6 +54,7 @@ class IdentifierRecognizer(FastPatternRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self._context_rx = context_regex(self.CONTEXT) if self.CONTEXT else None
+        self._columns = Columns(self.COLUMNS) if self.COLUMNS else None
 
     def check(self, value: str) -> bool:
         """The identifier's own rule on the compacted value (separators removed)."""
@@ -78,7 +79,9 @@ class IdentifierRecognizer(FastPatternRecognizer):
         out: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         windows = spans if spans is not None else [(0, len(text))]
-        for pattern, rx in self._compiled:
+        for (pattern, rx), gate in zip(self._compiled, self._gates, strict=True):
+            if gate is not None and not any(g in lower for g in gate):
+                continue  # a rule that counts only with its word somewhere in the text
             for wstart, wend in windows:
                 for m in rx.finditer(text, wstart, wend):
                     start, end = self.value_span(m)
@@ -94,15 +97,17 @@ class IdentifierRecognizer(FastPatternRecognizer):
                         score = self.standalone_score(value, pattern.name)
                     if score > 0:
                         out.append(self.result(start, end, score, pattern.name))
-        if self.COLUMNS:
-            self._add_column_cells(text, lower, out)
+        if self._columns is not None:
+            self._add_column_cells(text, lower, out, self._columns)
         return out
 
-    def _add_column_cells(self, text: str, lower: str, out: list[RecognizerResult]) -> None:
+    def _add_column_cells(
+        self, text: str, lower: str, out: list[RecognizerResult], columns: Columns
+    ) -> None:
         """Values that are a whole cell of a table column named in COLUMNS count as having
         a context word, even where the next cell starts with a digit ("736 350 826,19/10")
         and the pattern's end guard, there against "123,45", did not let them match."""
-        cells = column_cells(text, lower, self.COLUMNS, self.COLUMNS)
+        cells = columns.cells(text, lower)
         if not cells:
             return
         found = {(r.start, r.end): r for r in out}

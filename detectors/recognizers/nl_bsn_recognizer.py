@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern
 
 from llmwall.detectors.recognizers.id_checks import nl_bsn_ok
@@ -20,6 +22,11 @@ class NlBsnRecognizer(IdentifierRecognizer):
         "bsn", "burgerservicenummer", "burger service nummer", "sofinummer", "sofi",
         "citizen service number", "persoonsnummer",
     )  # fmt: skip
+    # three groups of three are also how amounts and other ids are written: only looked
+    # for in a text that names a BSN somewhere
+    PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "pii.nl_bsn_3": ("bsn", "burgerservice", "burger service", "sofi")
+    }
     COLUMNS = frozenset(("bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"))
 
     def check(self, value: str) -> bool:
