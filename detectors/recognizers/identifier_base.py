@@ -48,7 +48,8 @@ class IdentifierRecognizer(FastPatternRecognizer):
     CONTEXT_BEFORE: ClassVar[int] = 48
     CONTEXT_AFTER: ClassVar[int] = 24
     # header cells (table_columns.normalize_name) of a pasted table's column that holds
-    # this identifier: its values count as having a context word ("name,tfn,dob")
+    # this identifier: its values count as having a context word ("name,tfn,dob"). The
+    # table is read only for a value that passed its check without a word near it
     COLUMNS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self) -> None:
@@ -79,6 +80,7 @@ class IdentifierRecognizer(FastPatternRecognizer):
         out: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         windows = spans if spans is not None else [(0, len(text))]
+        cells: set[tuple[int, int]] | None = None
         for (pattern, rx), gate in zip(self._compiled, self._gates, strict=True):
             if gate is not None and not any(g in lower for g in gate):
                 continue  # a rule that counts only with its word somewhere in the text
@@ -93,37 +95,15 @@ class IdentifierRecognizer(FastPatternRecognizer):
                     seen.add((start, end))
                     if self.has_context(lower, start, end):
                         score = self.WITH_CONTEXT
+                    elif self._columns is not None and (start, end) in (
+                        cells := set(self._columns.cells(text, lower)) if cells is None else cells
+                    ):
+                        score = self.WITH_CONTEXT  # a cell of a column named for it
                     else:
                         score = self.standalone_score(value, pattern.name)
                     if score > 0:
                         out.append(self.result(start, end, score, pattern.name))
-        if self._columns is not None:
-            self._add_column_cells(text, lower, out, self._columns)
         return out
-
-    def _add_column_cells(
-        self, text: str, lower: str, out: list[RecognizerResult], columns: Columns
-    ) -> None:
-        """Values that are a whole cell of a table column named in COLUMNS count as having
-        a context word, even where the next cell starts with a digit ("736 350 826,19/10")
-        and the pattern's end guard, there against "123,45", did not let them match."""
-        cells = columns.cells(text, lower)
-        if not cells:
-            return
-        found = {(r.start, r.end): r for r in out}
-        for start, end in cells:
-            r = found.get((start, end))
-            if r is not None:
-                r.score = max(r.score, self.WITH_CONTEXT)
-                continue
-            for pattern, rx in self._compiled:
-                m = rx.fullmatch(text, start, end)
-                if m is None:
-                    continue
-                value = text[start:end]
-                if self.check(compact(value)) and not self.invalidate_result(value):
-                    out.append(self.result(start, end, self.WITH_CONTEXT, pattern.name))
-                break
 
     def invalidate_result(self, pattern_text: str) -> bool:
         digits = [c for c in pattern_text if c.isdigit()]

@@ -17,6 +17,8 @@ class NlBsnRecognizer(IdentifierRecognizer):
         Pattern("pii.nl_bsn", r"(?<![\w\-.+/@#])\d{4}([ .]?)\d{2}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),
         # "859 556 475": three groups of three, as BSNs are also written
         Pattern("pii.nl_bsn_3", r"(?<![\w\-.+/@#])\d{3}([ .])\d{3}\1\d{3}(?![\w\-]|[.,/]\d)", 0.3),
+        # a whole cell of a delimited row, where the next cell's digit stops the rules above
+        Pattern("pii.nl_bsn_cell", r"(?<=[,;\t|])\d{9}(?=[,;\t|][ \t]*\d)", 0.3),
     )
     CONTEXT = (
         "bsn", "burgerservicenummer", "burger service nummer", "sofinummer", "sofi",
@@ -25,7 +27,7 @@ class NlBsnRecognizer(IdentifierRecognizer):
     # three groups of three are also how amounts and other ids are written: only looked
     # for in a text that names a BSN somewhere
     PATTERN_GATES: ClassVar[dict[str, tuple[str, ...]]] = {
-        "pii.nl_bsn_3": ("bsn", "burgerservice", "burger service", "sofi")
+        "pii.nl_bsn_3": ("bsn", "burger", "sofi")
     }
     COLUMNS = frozenset(("bsn", "burgerservicenummer", "sofinummer", "sofi_nummer"))
 

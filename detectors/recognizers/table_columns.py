@@ -40,7 +40,9 @@ class Columns:
 
     def __init__(self, names: Iterable[str]) -> None:
         self.names = frozenset(n.strip("_") for n in names)
-        self.hints = tuple(sorted({_hint(n) for n in self.names}))
+        hints = {_hint(n) for n in self.names}
+        # a hint that contains another is redundant ("sofinummer" beside "sofi")
+        self.hints = tuple(sorted(h for h in hints if not any(o != h and o in h for o in hints)))
         self._scanner = LiteralScanner(self.hints)
 
     def cells(
