@@ -52,6 +52,17 @@ _TRIAGE = re.compile(
     re.IGNORECASE,
 )
 _TRIAGE_AROUND = 48
+# a duration, not an age: "for 5 years" before the number ("seit 5 Jahren", "da 10 anni",
+# "i 5 år", "od 5 lat", "hace 5 años") or "ago" after it ("5 anni fa", "5 år sedan")
+_DURATION_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:i|in|for|over|since|seit|vor|nach|depuis|pendant|desde|hace|durante|"
+    r"da|per|sinds|al|przez|od|från|efter|sedan|há|ha)[ \t]+$",
+    re.IGNORECASE,
+)
+_DURATION_AFTER = re.compile(
+    r"[ \t]+(?:fa|temu|sedan|geleden|siden|zuvor|später|después|dopo|atrás|plus[ \t]+tard)\b",
+    re.IGNORECASE,
+)
 
 
 class AgeRecognizer(FastPatternRecognizer):
@@ -117,6 +128,16 @@ class AgeRecognizer(FastPatternRecognizer):
             if int(text[r.start : r.end]) > 120:
                 continue
             rule = (r.recognition_metadata or {}).get("rule", "")
+            if rule == "pii.age" and not text[r.end : r.end + 6].lstrip(" \t-").startswith(
+                ("y", "Y")
+            ):
+                # a unit word of another language ("10 anni", "5 år"), not "years old"
+                unit_end = text.find(" ", r.end + 1)
+                unit_end = len(text) if unit_end < 0 else unit_end
+                if _DURATION_BEFORE.search(text, max(0, r.start - 12), r.start) or (
+                    _DURATION_AFTER.match(text, unit_end)
+                ):
+                    continue
             if rule == "pii.age_sex":
                 near = text[max(0, r.start - _TRIAGE_AROUND) : r.end + _TRIAGE_AROUND]
                 if _TRIAGE.search(near) is None:

@@ -36,6 +36,11 @@ CASES = [
     ("Hospital located at lat 41.38, lon 2.17", []),
     ("3세대 환자 관리 시스템", []),
     ("Order 58F-2231 shipped to the clinic", []),
+    # a duration is not an age, the age beside it is
+    ("Paziente diabetico da 10 anni, 72 anni, ricovero", [("AGE", "72")]),
+    ("Patientin seit 5 Jahren in Behandlung, 61 Jahre alt", [("AGE", "61")]),
+    ("Patient: operation för 5 år sedan, 44 år", [("AGE", "44")]),
+    ("Paciente de 45 años, fiebre hace 3 años", [("AGE", "45")]),
     # DATE_OF_BIRTH: cue words, month-name and CJK formats
     ("Solicitante: nacimiento 03-09-1971, DNI pendiente", [("DATE_OF_BIRTH", "03-09-1971")]),
     ("Cliente | nasc. 14/02/1985 | cel pendente", [("DATE_OF_BIRTH", "14/02/1985")]),
