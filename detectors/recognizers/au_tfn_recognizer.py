@@ -14,8 +14,14 @@ class AuTfnRecognizer(IdentifierRecognizer):
         Pattern(
             "pii.au_tfn", r"(?<![\w\-.+/@#])\d{3}([ \-]?)\d{3}\1\d{2,3}(?![\w\-]|[.,/]\d)", 0.3
         ),
+        # a whole cell of a delimited row ("...,736 350 826,19/10/1967"), where the next
+        # cell's digit stops the rule above (its guard against "123,45")
+        Pattern(
+            "pii.au_tfn_cell", r"(?<=[,;\t|])\d{3}([ \-]?)\d{3}\1\d{2,3}(?=[,;\t|][ \t]*\d)", 0.3
+        ),
     )
     CONTEXT = ("tfn", "tax file", "ato ", "australian taxation")
+    COLUMNS = frozenset(("tfn", "tax_file_number", "tax_file_no", "tax_file_no_", "tfn_number"))
 
     def check(self, value: str) -> bool:
         return au_tfn_ok(value)

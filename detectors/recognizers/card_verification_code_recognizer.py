@@ -10,7 +10,8 @@ from llmwall.detectors.recognizers.base import FastPatternRecognizer
 
 _WORDS = (
     r"cvv2?|cvc2?|cvn|cid|csc|card\s+(?:verification|security)\s+(?:code|value|number)"
-    r"|security\s+code|kartenprüfnummer|prüfnummer|cryptogramme|código\s+de\s+seguridad"
+    r"|security[\s_\-]?code|card[_\-]?(?:cvv|cvc|code)|kartenprüfnummer|prüfnummer|"
+    r"cryptogramme|código\s+de\s+seguridad|codice\s+di\s+sicurezza|beveiligingscode"
 )
 
 
@@ -19,7 +20,9 @@ class CardVerificationCodeRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "pii.card_cvv",
-            rf"(?i)\b(?:{_WORDS})\b[\s:=#\-]{{0,4}}(?:(?:is|ist|est|es)\s+)?(?P<v>\d{{3,4}})(?![\d\-/.])",
+            # also a JSON or YAML key ('"cvc": "945"') and at a sentence end ("CVV 236.")
+            rf"(?i)(?<![^\W_])(?:{_WORDS})(?![^\W_])[\s:=#\-\"']{{0,6}}(?:(?:is|ist|est|es)\s+)?"
+            rf"(?P<v>\d{{3,4}})(?![\d\-/]|[.,]\d)",
             0.85,
         ),
     )
@@ -31,6 +34,9 @@ class CardVerificationCodeRecognizer(FastPatternRecognizer):
         "cid",
         "csc",
         "security code",
+        "security_code",
+        "security-code",
+        "securitycode",
         "verification",
         "prüfnummer",
         "cryptogramme",

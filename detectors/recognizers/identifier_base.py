@@ -25,6 +25,7 @@ from presidio_analyzer import RecognizerResult
 
 from llmwall.detectors.recognizers.base import FastPatternRecognizer, context_window
 from llmwall.detectors.recognizers.id_checks import compact
+from llmwall.detectors.recognizers.table_columns import Columns
 
 
 def context_regex(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -46,10 +47,15 @@ class IdentifierRecognizer(FastPatternRecognizer):
     WITH_CONTEXT: ClassVar[float] = 1.0
     CONTEXT_BEFORE: ClassVar[int] = 48
     CONTEXT_AFTER: ClassVar[int] = 24
+    # header cells (table_columns.normalize_name) of a pasted table's column that holds
+    # this identifier: its values count as having a context word ("name,tfn,dob"). The
+    # table is read only for a value that passed its check without a word near it
+    COLUMNS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self) -> None:
         super().__init__()
         self._context_rx = context_regex(self.CONTEXT) if self.CONTEXT else None
+        self._columns = Columns(self.COLUMNS) if self.COLUMNS else None
 
     def check(self, value: str) -> bool:
         """The identifier's own rule on the compacted value (separators removed)."""
@@ -74,7 +80,10 @@ class IdentifierRecognizer(FastPatternRecognizer):
         out: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         windows = spans if spans is not None else [(0, len(text))]
-        for pattern, rx in self._compiled:
+        cells: set[tuple[int, int]] | None = None
+        for (pattern, rx), gate in zip(self._compiled, self._gates, strict=True):
+            if gate is not None and not any(g in lower for g in gate):
+                continue  # a rule that counts only with its word somewhere in the text
             for wstart, wend in windows:
                 for m in rx.finditer(text, wstart, wend):
                     start, end = self.value_span(m)
@@ -86,6 +95,10 @@ class IdentifierRecognizer(FastPatternRecognizer):
                     seen.add((start, end))
                     if self.has_context(lower, start, end):
                         score = self.WITH_CONTEXT
+                    elif self._columns is not None and (start, end) in (
+                        cells := set(self._columns.cells(text, lower)) if cells is None else cells
+                    ):
+                        score = self.WITH_CONTEXT  # a cell of a column named for it
                     else:
                         score = self.standalone_score(value, pattern.name)
                     if score > 0:

@@ -6,11 +6,15 @@ from llmwall.detectors.recognizers.base import FastPatternRecognizer
 from llmwall.detectors.recognizers.cue_words import END, FILLER, START
 
 _CUE = (
-    r"(?i:\bmrn|medical[ \t]+record|med\.?[ \t]+rec(?:ord)?\.?|hospital[ \t]+(?:number|no\b|#)|"
+    r"(?:(?i:\bmrn|medical[ \t]+record|med\.?[ \t]+rec(?:ord)?\.?|hospital[ \t]+(?:number|no\b|#)|"
     r"chart[ \t]+(?:number|no\b|#)|patient[ \t]+(?:id\b|number|no\b|#)|health[ \t]+record|"
     r"record[ \t]+number|krankenakte|fallnummer|patientennummer|patienten-?id|"
     r"dossier[ \t]+m[ée]dical|n°[ \t]+de[ \t]+dossier|historia[ \t]+cl[ií]nica|\bnhc\b|"
-    r"cartella[ \t]+clinica|pati[eë]ntnummer)"
+    r"cartella[ \t]+clinica|pati[eë]ntnummer|journalnummer|journalnr|patientjournal|"
+    r"n[°º]?[ \t]*(?:de[ \t]+)?patient|numero[ \t]+(?:di[ \t]+)?paziente|"
+    r"n[uú]mero[ \t]+de[ \t]+(?:paciente|prontu[aá]rio|historia)|prontu[aá]rio|"
+    r"numer[ \t]+(?:historii[ \t]+choroby|pacjenta))|カルテ番号|カルテ|診察券番号|患者番号|患者ID|"
+    r"병록번호|환자[ \t]?번호|차트[ \t]?번호|등록번호|病历号|病案号)"
 )
 
 
@@ -23,12 +27,22 @@ class MedicalRecordNumberRecognizer(FastPatternRecognizer):
     PATTERNS = (
         Pattern(
             "pii.medical_record_number",
-            _CUE + FILLER + START + r"(?P<v>(?:[A-Z]{1,3}-?)?\d{5,12})" + END,
+            # "MRN-197599", "E071830301", "75-048332", "MR 2024-55821"
+            _CUE
+            + FILLER
+            + START
+            + r"(?!\d{1,2}-(?:19|20)\d\d(?!\d))"  # "12-2024": a month, not a record
+            + r"(?P<v>(?:[A-Z]{1,4}-?)?(?:\d{5,12}|\d{2,6}-\d{3,8}(?:-\d{1,4})?))"
+            + END,
             0.85,
         ),
     )
-    WORD_ANCHORS = True
+    WORD_ANCHORS = frozenset(("mrn", "nhc"))
     ANCHORS = ("mrn", "medical record", "med. rec", "med rec", "hospital", "chart", "patient",
                "health record", "record number", "krankenakte", "fallnummer", "patienten",
-               "dossier", "historia", "nhc", "cartella", "patiënt")  # fmt: skip
-    REACH = (0, 72)
+               "dossier", "historia", "nhc", "cartella", "patiënt", "journalnummer",
+               "journalnr", "patientjournal", "paziente", "paciente", "prontu", "pacjenta",
+               "historii", "カルテ", "診察券", "患者番号", "患者id", "병록", "환자", "차트",
+               "등록번호", "病历", "病案")  # fmt: skip
+    # the cue may start a few words before its anchor ("n° de dossier", "numero paziente")
+    REACH = (24, 72)

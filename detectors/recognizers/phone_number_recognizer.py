@@ -42,11 +42,16 @@ def _words(spaced: str) -> frozenset[str]:
 _PHONE_NOUNS = _words(
     "phone phones telephone tel mobile mob cell cellphone cellular fax landline hotline "
     "whatsapp viber telegram sms switchboard tlf telefon telefono teléfono téléphone handy "
-    "ph"
+    "ph portable móvil movil celular celulare cellulare gsm puhelin telefoon mobiel "
+    "telemóvel telefone 휴대폰 핸드폰 휴대전화 전화 전화번호 연락처 휴대폰번호 "
+    "電話 電話番号 携帯 携帯電話 連絡先 手机 电话 手机号 联系电话 "
+    "телефон тел моб мобильный"
 )
 # Phone verbs: the number follows closely ("call me on", "text Ana at").
 _PHONE_VERBS = _words(
-    "call called calling callback text texts texting dial dialed dialled answering message messages"
+    "call called calling callback text texts texting dial dialed dialled answering message "
+    "messages appeler appelez appelle rappeler rappelez joindre llamar llame llámame llamame "
+    "anrufen zurückrufen chiamare chiamami richiamare bellen terugbellen ligar ligue ring ringa"
 )
 # Phone context too, but also said of counts ("reach 10 000 users").
 _WEAK_WORDS = _words("reach reached reachable contact contacted registered ring")
@@ -88,7 +93,10 @@ _AFTER = re.compile(
 )
 # a national number written in groups the way phone numbers are: "020 7946 0958",
 # "415-555-2671", "030 1234 5678" (not one run of digits, not many small groups)
-_GROUPED = re.compile(r"\(?0?\d{2,5}\)?(?:[ \-]\d{3,4}){1,2}|\d{3}[.\-]\d{3}[.\-]\d{4}")
+# "06 35 16 21 75": the French national format, five pairs after a trunk 0
+_GROUPED = re.compile(
+    r"\(?0?\d{2,5}\)?(?:[ \-]\d{3,4}){1,2}|\d{3}[.\-]\d{3}[.\-]\d{4}|0[1-9](?: \d{2}){4}"
+)
 pattern_score = 0.4
 _EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5}\b", re.IGNORECASE)
 _TRUNK = re.compile(r"\(0\)\s?")
@@ -116,7 +124,9 @@ class PhoneNumberRecognizer(FastPatternRecognizer):
             "pii.phone",
             # not inside a word, amount, version, IP or time; "Tel.0161..." and
             # "Phone:0161..." are fine (a letter before the dot or colon)
-            r"(?<![\w+\-/$€£¥#@])(?<![\d.:][.:])(?<!^[.:])(?<!\d,)"
+            # after "digit," only a number that cannot continue an amount ("1,234,567"):
+            # a CSV row's "...1967,+61 471 530 566", "...,(02) 8482 6781", "...,0417 917 063"
+            r"(?<![\w+\-/$€£¥#@])(?<![\d.:][.:])(?<!^[.:])(?:(?<!\d,)|(?=[+(]|0\d{1,4}[ \-]\d))"
             r"(?:\+\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?)?"
             r"(?:\(\d{1,5}\)[ .\-]?)?\d{1,14}"
             r"(?:[ .\-/]\(?\d{1,14}\)?|\)[ .\-]?\d{1,14}){0,6}"
