@@ -95,6 +95,9 @@ class StreamStats:
             self.action = worst(self.action, action)
 
 
+_CLEAN_MEMO = 256  # at most this many clean leftover strings are remembered per stream
+
+
 class StreamInspector:
     def __init__(
         self,
@@ -114,6 +117,9 @@ class StreamInspector:
         self.block_message = block_message
         self.channels: dict[Hashable, _Channel] = {}
         self.stats = StreamStats()
+        # leftover strings of this stream in which nothing was found (the `object`,
+        # `system_fingerprint` of every chunk): not judged again
+        self._clean_leftovers: set[str] = set()
         self.done = False
         # tool calls, placeholders, prompt leaks (llmwall.core.agent_stream)
         self.agent = agent(self.stats) if agent is not None else None
@@ -337,8 +343,8 @@ class StreamInspector:
         except LookupError:
             return False
         # _apply writes into its argument: work on a copy so a change is visible.
-        new = self._apply(extractor(node), copy.deepcopy(node))
-        if new == node:
+        new = self._apply(extractor(node), node, copy_first=True)
+        if new is node or new == node:
             return False
         event.data = jsonpath.set_many(event.data, {path: new}) if path else new
         return True
@@ -354,8 +360,13 @@ class StreamInspector:
         extraction = c.build()
         if not (extraction.segments or extraction.unknown or extraction.binary):
             return False
-        new = self._apply(extraction, copy.deepcopy(event.data), self.dialect.derived)
-        if new == event.data:
+        seen = self._clean_leftovers
+        if not (extraction.unknown or extraction.binary or extraction.joins) and all(
+            seg.text in seen for seg in extraction.segments
+        ):
+            return False  # the same strings as an earlier event's, in which nothing was found
+        new = self._apply(extraction, event.data, self.dialect.derived, copy_first=True, clean=seen)
+        if new is event.data or new == event.data:
             return False
         event.data = new
         return True
@@ -384,10 +395,18 @@ class StreamInspector:
         extraction: Extraction,
         node: Any,
         derived: Callable[[Any, Mapping[Any, str]], Mapping[Any, Any]] | None = None,
+        *,
+        copy_first: bool = False,
+        clean: set[str] | None = None,
     ) -> Any:
+        """`node` with the rewrites of `extraction`'s judgement written in (a deep copy
+        of it when `copy_first`, made only if there is something to write: most events
+        have nothing, and the copy was most of their cost)."""
         # a text in parts (logprobs tokens) is scanned whole too (llmwall.core.joins)
         view = joins.view(extraction)
         found = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in view.segments]
+        if clean is not None and len(clean) < _CLEAN_MEMO and view is extraction:
+            clean.update(seg.text for seg, f in zip(view.segments, found, strict=True) if not f)
         judged = judge(extraction, joins.fold(extraction, found), self.policy, Direction.RESPONSE)
         self._count(judged)
         if judged.decision is Decision.BLOCK:
@@ -396,6 +415,8 @@ class StreamInspector:
         if self.agent is not None:
             rewrites = self.agent.restore_rewrites(extraction, rewrites)
         if rewrites:
+            if copy_first:
+                node = copy.deepcopy(node)
             node = jsonpath.set_many(node, rewrites)
             mirrored = derived(node, rewrites) if derived is not None else {}
             if mirrored:

@@ -133,8 +133,19 @@ def decode_base64_text(value: Any) -> tuple[str, str]:
 _PLAIN_KEY = re.compile(r"[A-Za-z_]{1,24}")
 
 
+_SCANNED: dict[str, bool] = {}  # keys repeat (every stream event has the same ones)
+
+
 def scanned_key(key: object) -> bool:
-    return isinstance(key, str) and bool(key) and _PLAIN_KEY.fullmatch(key) is None
+    if not isinstance(key, str):
+        return False
+    known = _SCANNED.get(key)
+    if known is None:
+        known = bool(key) and _PLAIN_KEY.fullmatch(key) is None
+        if len(_SCANNED) >= 4096:
+            _SCANNED.clear()
+        _SCANNED[key] = known
+    return known
 
 
 def string_leaves(
