@@ -90,11 +90,24 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
 
 
+# at least this long, a value is judged by how much of it a run covers: a generated
+# 48-character key holds "xXxX" or "ijklm" by chance (about one key in 20,000)
+LONG_VALUE = 24
+_X_RUN = re.compile(r"[xX]{4,}")
+
+
 def looks_placeholder(value: str) -> bool:
-    """True for documentation values (`<token>`, `${API_KEY}`, `xxxx`, `changeme`, ...)."""
+    """True for documentation values (`<token>`, `${API_KEY}`, `xxxx`, `changeme`, ...);
+    in a long value, a run of x's marks a placeholder only when it is a third of it."""
     if not value or len(set(value)) <= 2:
         return True
-    return _PLACEHOLDER.search(value) is not None
+    if _PLACEHOLDER.search(value) is None:
+        return False
+    if len(value) >= LONG_VALUE:
+        xs = sum(len(m) for m in _X_RUN.findall(value))
+        if xs * 3 < len(value) and _PLACEHOLDER.search(_X_RUN.sub("", value)) is None:
+            return False
+    return True
 
 
 class FastPatternRecognizer(PatternRecognizer):

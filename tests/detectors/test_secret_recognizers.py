@@ -336,3 +336,31 @@ def test_secret_values_never_in_errors(detector):
     # validators only return booleans; nothing is logged: a scan of a value that fails
     # validation raises nothing and returns nothing
     assert detector.scan("gsk_" + "A" * 52) == ()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "sk-proj-QhWF7RJdXXxX0FTu9CAGyBqhUOewDZoYMybICr2KvBp6oZTL",  # a chance run of x's
+        "AIzaSyDxXXx3kLp9vR3sN7wY1zB6cQ3kLp9vR3s",
+    ],
+)
+def test_a_generated_key_with_a_chance_run_of_xs_is_a_secret(key: str) -> None:
+    from llmwall.detectors.engine import Detector, DetectorConfig
+
+    det = Detector(DetectorConfig(cache_size=0, disabled=frozenset({"PROMPT_INJECTION"})))
+    assert [f.entity for f in det.scan(f"key {key}")] not in ([], ["PLACEHOLDER_SECRET"])
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "sk-proj-abc123xxxxxxxxxxxxxxxxxxxxxxxxxx",
+    ],
+)
+def test_a_key_made_of_xs_stays_a_placeholder(key: str) -> None:
+    from llmwall.detectors.engine import Detector, DetectorConfig
+
+    det = Detector(DetectorConfig(cache_size=0, disabled=frozenset({"PROMPT_INJECTION"})))
+    assert [f.entity for f in det.scan(f"key {key}")] == ["PLACEHOLDER_SECRET"]
