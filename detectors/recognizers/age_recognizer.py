@@ -65,6 +65,10 @@ _DURATION_AFTER = re.compile(
 )
 
 
+_UNIT_WORDS = "ans años jahre anni jaar lat ani år ár aastat vuotta éves yaşında tuổi лет года год"
+_UNITS_AFTER_NUMBER = tuple(_UNIT_WORDS.split())
+
+
 class AgeRecognizer(FastPatternRecognizer):
     """A person's age written as one ("67-year-old", "54 years old", "72 y/o", "aged 80",
     "Age: 41", "âgé de 70 ans", "45 Jahre", "edad: 33"). Scored as PII in a medical or
@@ -106,9 +110,10 @@ class AgeRecognizer(FastPatternRecognizer):
     # only the label words are word starts: "y/o", "yo" and "m" follow a digit ("68yo")
     WORD_ANCHORS = frozenset(("age", "lat ", "lat:", "ikä", "alder", "edad", "età", "wiek"))
     ANCHORS = ("year-old", "years old", "year old", "years-old", "yrs old", "yr-old", "y/o",
-               "y.o.", " ans", " años", " jahre", " anni", " jaar", " lat", " ani",
-               " år", " ár", " aastat", " vuotta", "vuotias", " éves", " yaşında", " tuổi",
-               " лет", " года", " год", "årig", "åring", "jarige", "jährige", "летн",
+               "y.o.", "vuotias", "årig", "åring", "jarige", "jährige", "летн",
+               # a unit word right after a number ("45 ans", "92 år"): not " ans" alone,
+               # which every "answer" holds
+               *(d + " " + u for d in "0123456789" for u in _UNITS_AFTER_NUMBER),
                "age", "alter", "âgé", "agé", "edad", "età", "leeftijd", "wiek", "lat ", "lat:",
                "ålder", "alder", "idade", "vozrast", "возраст", "ikä", "年齢", "나이",
                "歳", "才", "세", "岁",

@@ -77,6 +77,14 @@ def _is_name_word(word: str, caps_ok: bool = False) -> bool:
     return len(core) == 1 or caps_ok or not core.isupper()
 
 
+def _capital_after(text: str, pos: int) -> bool:
+    """Is the first character after `pos`, past blanks and a colon, a capital letter?"""
+    end = min(len(text), pos + 8)
+    while pos < end and text[pos] in " \t:":
+        pos += 1
+    return pos < len(text) and text[pos].isupper()
+
+
 def _is_given(word: str) -> bool:
     return word.lower() in _given_names()[0]
 
@@ -246,6 +254,10 @@ class PersonNameRecognizer(FastPatternRecognizer):
                 elif (pos == 0 or not lower[pos - 1].isalnum()) and (
                     pos + len(cue) < len(lower) and not lower[pos + len(cue)].isalnum()
                 ):
+                    if pattern.name == "pii.person_role" and not _capital_after(
+                        text, pos + len(cue)
+                    ):
+                        continue  # "customer feedback": no name follows, no match to try
                     starts.add(pos)
             for start in sorted(starts):
                 m = rx.match(text, start)
