@@ -117,8 +117,8 @@ class StreamInspector:
         self.block_message = block_message
         self.channels: dict[Hashable, _Channel] = {}
         self.stats = StreamStats()
-        # leftover strings of this stream in which nothing was found (the `object`,
-        # `system_fingerprint` of every chunk): not judged again
+        # leftover and side strings of this stream in which nothing was found (the
+        # `object`, `system_fingerprint` of every chunk, SSE event names): not judged again
         self._clean_leftovers: set[str] = set()
         self.done = False
         # tool calls, placeholders, prompt leaks (llmwall.core.agent_stream)
@@ -380,10 +380,12 @@ class StreamInspector:
             return False
         keys = list(texts)
         values = [texts[k] for k in keys]
+        if all(v in self._clean_leftovers for v in values):
+            return False  # event names and ids seen clean before (`content_block_delta`)
         segments = tuple(
             Segment(v, Role.ASSISTANT, Trust.MODEL, (i,)) for i, v in enumerate(values)
         )
-        new = self._apply(Extraction(segments), list(values))
+        new = self._apply(Extraction(segments), list(values), clean=self._clean_leftovers)
         changed = {k: new[i] for i, k in enumerate(keys) if new[i] != values[i]}
         if not changed:
             return False
@@ -405,8 +407,16 @@ class StreamInspector:
         # a text in parts (logprobs tokens) is scanned whole too (llmwall.core.joins)
         view = joins.view(extraction)
         found = [self.scan(s.text, s.trust is Trust.EXTERNAL) for s in view.segments]
-        if clean is not None and len(clean) < _CLEAN_MEMO and view is extraction:
+        # (not with an agent: a clean string may still hold a placeholder to restore)
+        if (
+            clean is not None
+            and self.agent is None
+            and len(clean) < _CLEAN_MEMO
+            and (view is extraction)
+        ):
             clean.update(seg.text for seg, f in zip(view.segments, found, strict=True) if not f)
+        if not any(found) and not (extraction.unknown or extraction.binary) and self.agent is None:
+            return node  # nothing found, nothing to restore: no judgement to make
         judged = judge(extraction, joins.fold(extraction, found), self.policy, Direction.RESPONSE)
         self._count(judged)
         if judged.decision is Decision.BLOCK:
