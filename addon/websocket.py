@@ -39,13 +39,13 @@ from llmwall.addon.runtime import Runtime
 from llmwall.addon.verdicts import http_response
 from llmwall.addon.ws_frames import CloseRequest, Messages, close_reason_filter, install
 from llmwall.audit.record import AuditRecord
+from llmwall.core.credential_slots import planted_in_credentials
 from llmwall.core.frames import (
     SESSION,
     Close,
     FrameSession,
     FrameVerdict,
     close_reason,
-    planted_in_credentials,
 )
 from llmwall.core.refusal import refusal
 from llmwall.core.refusals import content_free_reason

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -37,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llmwall.audit.record import AuditRecord, FindingSummary
+from llmwall.core.credential_slots import ID_ENTITIES, MAY_HOLD_ID_ENTITY
 from llmwall.core.exchange import Exchange
 from llmwall.core.inspect import Inspector
 from llmwall.core.judge import Judgement, judge, placeholder
@@ -55,21 +55,6 @@ from llmwall.routing.segment import KEY, Direction, Extraction, Path, Role, Segm
 # them, unless longer than TURN_CHARS (then their end, where a window joins them).
 TURNS, TURN_CHARS = 6, 32_000
 CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
-# What a string the protocol does not read as text (an id, an enum, a field no reader
-# knows, an object key) is checked for: shapes a random id does not take by chance (an
-# e-mail address, credentials with their fixed prefixes). Other findings in such strings
-# would be false positives on random ids, whose redaction breaks the session.
-ID_ENTITIES = frozenset(
-    {
-        "EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-        "GOOGLE_API_KEY", "GITHUB_TOKEN", "GITLAB_TOKEN", "SLACK_TOKEN", "STRIPE_KEY",
-        "HUGGINGFACE_TOKEN", "PRIVATE_KEY", "CONNECTION_STRING",
-    }
-)  # fmt: skip
-# What a credential slot (an API key header, `?key=`, the API-key subprotocol token) may
-# hold: the provider's key. Any other of ID_ENTITIES there (an e-mail, an AWS key id) is
-# no credential of an LLM API: it was put there to travel unread.
-SLOT_CREDENTIALS = frozenset({"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"})
 BLOCK_CODE = "llmwall_policy_block"
 FAILED_CODE = "llmwall_inspection_failed"
 # kinds of the audit records of a session
@@ -346,7 +331,7 @@ class FrameSession:
         (ids, enums, fields it does not know, object keys; not binary or unknown
         content), checked for ID_ENTITIES only."""
         unread = [
-            (p, t) for p, t in _unread_strings(data, extraction) if _MAY_HOLD_ID_ENTITY.search(t)
+            (p, t) for p, t in _unread_strings(data, extraction) if MAY_HOLD_ID_ENTITY.search(t)
         ]
         if not unread:
             return extraction, scans
@@ -366,13 +351,13 @@ class FrameSession:
         read: list[Path] | None = None
         leaves = []
         for p, t in _strings(data, ()):
-            if len(t) <= 256 and not _MAY_HOLD_ID_ENTITY.search(t):
+            if len(t) <= 256 and not MAY_HOLD_ID_ENTITY.search(t):
                 continue
             if read is None:
                 read = self._read_by_stream(data)
             if any(p[: len(h)] == h or h[: len(p)] == p for h in read):
                 continue
-            if len(t) <= 256 or _MAY_HOLD_ID_ENTITY.search(t):
+            if len(t) <= 256 or MAY_HOLD_ID_ENTITY.search(t):
                 leaves.append((p, t))
         if not leaves:
             return Judgement(Decision.ALLOW)
@@ -614,15 +599,6 @@ def _unreadable(reading: Reading, role: Role, trust: Trust) -> Extraction:
     return Extraction(segments=segments, binary=((),))
 
 
-# A string can only hold one of ID_ENTITIES if it has one of these (an e-mail's "@", a
-# credential's prefix): the other strings of a frame (audio, ids, enums) are not scanned
-# for them, which keeps the check off every audio delta.
-_MAY_HOLD_ID_ENTITY = re.compile(
-    r"@|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{12}|"
-    r"sk-|sk_|rk_|pk_|AIza|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hf_|-----BEGIN|://",
-)
-
-
 def _id_findings(found: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(f for f in found if f.entity in ID_ENTITIES)
 
@@ -682,19 +658,6 @@ def _event(protocol: FrameProtocol, reading: Reading) -> str:
     if reading.kind == "json":
         return protocol.event_type(reading.data)
     return "binary" if reading.kind == "binary" else "other"
-
-
-def planted_in_credentials(scanner: Any, values: list[str]) -> tuple[str, ...]:
-    """The entity types in credential values that no LLM API credential is (sorted):
-    the upgrade that carries them is refused rather than let them pass unread."""
-    found = {
-        f.entity
-        for value in values
-        if _MAY_HOLD_ID_ENTITY.search(value)
-        for f in scanner.scan_text(value, False)
-        if f.entity in ID_ENTITIES and f.entity not in SLOT_CREDENTIALS
-    }
-    return tuple(sorted(found))
 
 
 def close_reason(text: str) -> str:

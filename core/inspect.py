@@ -31,6 +31,7 @@ from typing import Any
 
 from llmwall.core.agent import Agent
 from llmwall.core.answers import AnswerSide
+from llmwall.core.credential_slots import planted_in_credentials
 from llmwall.core.exchange import Exchange
 from llmwall.core.judge import Judgement, judge
 from llmwall.core.policy import Policy
@@ -51,7 +52,7 @@ from llmwall.routing.body.lines import JSONL_TYPES
 from llmwall.routing.dialects import get as get_dialect
 from llmwall.routing.dialects.base import Dialect, StreamDialect, UploadPiece
 from llmwall.routing.dialects.generic import GENERIC, NDJSON_STREAM, SSE_STREAM
-from llmwall.routing.envelope import Envelope
+from llmwall.routing.envelope import Envelope, key_slot_values
 from llmwall.routing.providers import provider_named
 from llmwall.routing.routes import Route, RouteTable
 from llmwall.routing.segment import ENVELOPE, Direction, Extraction, Path, Role, Segment, Trust
@@ -157,6 +158,15 @@ class Inspector(AnswerSide, Refusals):
         `<provider>/<model>`). `headers` are the request's (name, value) pairs: the
         content type picks the body codec, and non-credential, non-standard headers are
         scanned like the body."""
+        planted = planted_in_credentials(self.scanner, key_slot_values(query, headers))
+        if planted:  # an e-mail or an AWS key where only an API key goes: not sent unread
+            return self._refuse(
+                exchange,
+                403,
+                "llmwall blocked this request: an API key slot holds something that is no key",
+                "llmwall_policy_block",
+                tuple(f"block:{entity}:credential" for entity in planted),
+            )
         reading = self.read_request(exchange, content, query, headers)
         if reading is None:
             return self.decide_request(exchange, content, None, ())

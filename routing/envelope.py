@@ -313,6 +313,23 @@ def header_rewrites(
     return tuple(sorted(out))
 
 
+# Credential slots that only ever hold an API key of the provider (never a user name or a
+# provider-specific bearer token, as `authorization` does for Copilot or Hugging Face).
+KEY_ONLY_HEADERS = frozenset({"x-api-key", "api-key", "x-goog-api-key"})
+KEY_ONLY_QUERY = frozenset({"key", "api_key", "api-key"})
+
+
+def key_slot_values(query: str, headers: Sequence[tuple[str, str]]) -> list[str]:
+    """The values of the API-key-only slots of a request (`KEY_ONLY_HEADERS`, `?key=`),
+    which `Envelope.read` leaves unread as credentials."""
+    out = []
+    if query:
+        _, pairs = parse_pairs(query)
+        out += [value for name, value in pairs if name.lower() in KEY_ONLY_QUERY]
+    out += [value for name, value in headers if name.lower() in KEY_ONLY_HEADERS]
+    return [v for v in out if v]
+
+
 def credential_values(
     query: str, headers: Sequence[tuple[str, str]], auth_headers: Sequence[str] = ()
 ) -> list[str]:

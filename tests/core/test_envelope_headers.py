@@ -171,3 +171,38 @@ def test_the_credentials_are_left_alone(ins: Inspector) -> None:
 def test_an_id_header_that_is_not_an_id_is_read(ins: Inspector, value: str) -> None:
     v = _req(ins, (("idempotency-key", value),))
     assert v.decision is Decision.REDACT and v.headers and "<" in v.headers[0][2]
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "rule"),
+    [
+        ((("x-api-key", EMAIL),), "", "block:EMAIL_ADDRESS:credential"),
+        ((("api-key", AWS),), "", "block:AWS_ACCESS_KEY_ID:credential"),
+        ((), f"key={EMAIL}", "block:EMAIL_ADDRESS:credential"),
+    ],
+)
+def test_an_api_key_slot_holding_no_key_blocks(
+    ins: Inspector, headers: tuple, query: str, rule: str
+) -> None:
+    ex = Exchange("rid", "openai", "openai_chat", "api.openai.com", "/v1/chat/completions")
+    hs = (("content-type", "application/json"), *headers)
+    v = asyncio.run(ins.inspect_request(ex, CHAT, query, headers=hs))
+    assert v.decision is Decision.BLOCK and v.record.rules == (rule,)
+    assert v.refusal is not None and v.refusal.status == 403
+
+
+def test_real_keys_in_key_slots_pass(ins: Inspector) -> None:
+    ex = Exchange("rid", "anthropic", "anthropic", "api.anthropic.com", "/v1/messages")
+    body = json.dumps(
+        {"model": "m", "max_tokens": 9, "messages": [{"role": "user", "content": "hi"}]}
+    )
+    for slot in ("x-api-key", "api-key", "x-goog-api-key"):
+        for key in (
+            "sk-ant-api03-" + "Zq8" * 30,
+            KEY,
+            "AIzaSyD" + "x7Q2mLp8vR3sN7wY1zB6cQ3kLp9vR3s",
+            "0" * 31 + "a",
+        ):
+            hs = (("content-type", "application/json"), (slot, key))
+            v = asyncio.run(ins.inspect_request(ex, body.encode(), "", headers=hs))
+            assert v.decision is Decision.ALLOW, (slot, v.record.rules)

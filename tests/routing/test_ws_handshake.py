@@ -94,7 +94,7 @@ def test_credential_values_are_what_the_envelope_leaves_unread() -> None:
 
 
 def test_planted_values_in_credentials_are_named_but_real_keys_are_not() -> None:
-    from llmwall.core.frames import planted_in_credentials
+    from llmwall.core.credential_slots import planted_in_credentials
     from llmwall.core.scanner import Scanner
     from llmwall.detectors.engine import Detector
 
