@@ -10,7 +10,7 @@ import math
 import re
 from itertools import pairwise
 
-from llmwall.detectors.recognizers.base import looks_placeholder, shannon_entropy
+from llmwall.detectors.recognizers.base import LONG_VALUE, looks_placeholder, shannon_entropy
 
 
 def char_classes(value: str) -> int:
@@ -27,15 +27,25 @@ def char_classes(value: str) -> int:
 
 def looks_sequential(value: str, run: int = 5) -> bool:
     """True when `value` holds `run` or more consecutive ascending or descending
-    characters ("123456", "abcdef", "654321"): typed by a person, not generated."""
+    characters ("123456", "abcdef", "654321"): typed by a person, not generated. In a
+    long value (LONG_VALUE characters or more) a run marks an example only at its start
+    or end ("rubygems_1234567…", "…nkNTvg654321") or when runs cover a third of it: a
+    generated 48-character key holds one in the middle by chance ("…cepqfbijklmTnq…")."""
+    covered = 0
+    edge = False
     up = down = 1
-    for a, b in pairwise(value):
+    last = len(value) - 1
+    for i, (a, b) in enumerate(pairwise(value), 1):
         d = ord(b) - ord(a)
         up = up + 1 if d == 1 else 1
         down = down + 1 if d == -1 else 1
-        if up >= run or down >= run:
-            return True
-    return False
+        length = max(up, down)
+        if length >= run:
+            if len(value) < LONG_VALUE:
+                return True
+            covered += run if length == run else 1
+            edge = edge or i - length + 1 <= 1 or i >= last - 1
+    return edge or covered * 3 >= len(value)
 
 
 def looks_random(body: str, min_distinct: int = 6) -> bool:

@@ -342,10 +342,11 @@ def test_secret_values_never_in_errors(detector):
     "key",
     [
         "sk-proj-QhWF7RJdXXxX0FTu9CAGyBqhUOewDZoYMybICr2KvBp6oZTL",  # a chance run of x's
+        "sk-proj-cLkM1bI2F2cepqfbijklmTnq1sp04KU7VLSwLnSAXtzoxOXa",  # a chance run in the middle
         "AIzaSyDxXXx3kLp9vR3sN7wY1zB6cQ3kLp9vR3s",
     ],
 )
-def test_a_generated_key_with_a_chance_run_of_xs_is_a_secret(key: str) -> None:
+def test_a_generated_key_with_a_chance_run_is_a_secret(key: str) -> None:
     from llmwall.detectors.engine import Detector, DetectorConfig
 
     det = Detector(DetectorConfig(cache_size=0, disabled=frozenset({"PROMPT_INJECTION"})))
