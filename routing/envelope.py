@@ -23,18 +23,15 @@ from llmwall.errors import InspectionError
 from llmwall.routing.body.form import encode_pairs, parse_pairs
 from llmwall.routing.segment import ENVELOPE, Extraction, Path, Role, Segment, Trust
 
-# Headers that are protocol, SDK telemetry or provider versioning: never user text.
-STANDARD_HEADERS = frozenset(
+# Headers that frame, route or encode a message: read, never rewritten (changing them
+# would break the message); a finding there that needs redaction blocks.
+FRAMING_HEADERS = frozenset(
     {
         "host",
         "content-type",
         "content-length",
         "content-encoding",
         "transfer-encoding",
-        "accept",
-        "accept-encoding",
-        "accept-language",
-        "user-agent",
         "connection",
         "keep-alive",
         "proxy-connection",
@@ -42,6 +39,16 @@ STANDARD_HEADERS = frozenset(
         "trailer",
         "upgrade",
         "expect",
+    }
+)
+# Headers that are protocol, SDK telemetry or provider versioning: their names are
+# never text (their values are still read).
+STANDARD_HEADERS = FRAMING_HEADERS | frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "user-agent",
         "cache-control",
         "pragma",
         "priority",
@@ -72,37 +79,22 @@ STANDARD_HEADERS = frozenset(
     }
 )
 STANDARD_PREFIXES = ("x-stainless-", ":", "sec-", "x-amz-", "amz-sdk-", "x-ms-", "access-control-")
-# Standard headers that frame, route or sign the message: read, never rewritten (a
-# finding that needs redaction blocks): changing them would break the request or its
-# signature (SigV4 signs `x-amz-*`).
-LOCKED_HEADERS = frozenset(
-    {
-        "host",
-        "content-type",
-        "content-length",
-        "content-encoding",
-        "transfer-encoding",
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "upgrade",
-        "expect",
-    }
-)
+# Beside the framing headers, read but never rewritten: what signs the request (SigV4
+# signs `x-amz-*`) or opens a WebSocket.
 LOCKED_PREFIXES = (":", "x-amz-", "sec-websocket-")
 # Response headers that are protocol, caching, tracing, rate limits or the provider's
 # own bookkeeping: never model or user text, never scanned.
 STANDARD_RESPONSE_HEADERS = frozenset(
     {
-        "date",
         "content-type",
         "content-length",
         "content-encoding",
         "transfer-encoding",
         "connection",
         "keep-alive",
+        "trailer",
+        "upgrade",
+        "date",
         "server",
         "vary",
         "cache-control",
@@ -116,8 +108,6 @@ STANDARD_RESPONSE_HEADERS = frozenset(
         "accept-ranges",
         "content-range",
         "retry-after",
-        "trailer",
-        "upgrade",
         "strict-transport-security",
         "x-content-type-options",
         "x-frame-options",
@@ -251,7 +241,7 @@ class Envelope:
                 value = _WS_KEY_PROTOCOL.sub("", value)
             elif lower == "content-type":  # a multipart boundary is random by design
                 value = _BOUNDARY.sub("", value)
-            locked = lower in LOCKED_HEADERS or lower.startswith(LOCKED_PREFIXES)
+            locked = lower in FRAMING_HEADERS or lower.startswith(LOCKED_PREFIXES)
             env._add(value, (ENVELOPE, "header", i), role, trust, "header" if locked else "")
         return env
 
